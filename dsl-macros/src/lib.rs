@@ -1,0 +1,23 @@
+//! Procedural macros of quarry. Use them through the `quarry` crate, which re-exports
+//! them: `quarry::table!` and `#[derive(quarry::Selectable)]`.
+//!
+//! Each macro is parse → validate → expand; errors are `syn::Error`s at the user's
+//! token, all reported at once. The entry points call `expand` functions that take and
+//! return `proc_macro2::TokenStream`, so expansions are unit-tested without a compiler.
+
+mod selectable;
+mod table;
+
+use proc_macro::TokenStream;
+
+/// Declares a table. See `quarry::table!` for the syntax.
+#[proc_macro]
+pub fn table(input: TokenStream) -> TokenStream {
+    table::expand(input.into()).into()
+}
+
+/// Derives `quarry::query::Selectable` for a struct whose fields are columns.
+#[proc_macro_derive(Selectable, attributes(quarry))]
+pub fn derive_selectable(input: TokenStream) -> TokenStream {
+    selectable::expand(input.into()).into()
+}

@@ -1,0 +1,248 @@
+//! `#[derive(Selectable)]`: parse → validate → expand.
+//!
+//! ```text
+//! #[derive(Selectable)]
+//! #[quarry(table = users)]
+//! struct User {
+//!     id: i32,
+//!     #[quarry(column = name)]
+//!     full_name: String,
+//! }
+//! ```
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, Ident, Path, Type};
+
+pub(crate) fn expand(input: TokenStream) -> TokenStream {
+    match syn::parse2::<DeriveInput>(input).and_then(|input| {
+        let parsed = parse(&input)?;
+        Ok(expand_struct(&input, &parsed))
+    }) {
+        Ok(tokens) => tokens,
+        Err(e) => e.into_compile_error(),
+    }
+}
+
+struct Parsed {
+    table: Path,
+    fields: Vec<FieldDef>,
+}
+
+struct FieldDef {
+    member: Ident,
+    column: Ident,
+    ty: Type,
+}
+
+/// Reads `#[quarry(key = value)]` attributes, calling `f` with each key and its value.
+fn each_quarry_attr(
+    attrs: &[syn::Attribute],
+    mut f: impl FnMut(&Ident, syn::parse::ParseStream<'_>) -> syn::Result<()>,
+) -> syn::Result<()> {
+    let mut errors: Option<syn::Error> = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("quarry")) {
+        let result = attr.parse_nested_meta(|meta| {
+            let Some(key) = meta.path.get_ident() else {
+                return Err(meta.error("expected `table = …` or `column = …`"));
+            };
+            let value = meta.value()?;
+            f(key, value)
+        });
+        if let Err(e) = result {
+            match &mut errors {
+                Some(all) => all.combine(e),
+                None => errors = Some(e),
+            }
+        }
+    }
+    errors.map_or(Ok(()), Err)
+}
+
+fn parse(input: &DeriveInput) -> syn::Result<Parsed> {
+    let mut table = None;
+    each_quarry_attr(&input.attrs, |key, value| {
+        if key == "table" {
+            table = Some(value.parse::<Path>()?);
+            Ok(())
+        } else {
+            Err(syn::Error::new_spanned(
+                key,
+                format!(
+                    "unknown key `{key}`: on the struct, `#[quarry(table = …)]` names the table"
+                ),
+            ))
+        }
+    })?;
+    let Some(table) = table else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "`#[derive(Selectable)]` needs the table: add `#[quarry(table = users)]` to the struct",
+        ));
+    };
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "`#[derive(Selectable)]` applies to structs with named fields",
+        ));
+    };
+    let Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new_spanned(
+            &data.fields,
+            "`#[derive(Selectable)]` applies to structs with named fields, one per column",
+        ));
+    };
+    let mut errors: Option<syn::Error> = None;
+    let mut fields = Vec::new();
+    for field in &named.named {
+        let Some(member) = field.ident.clone() else {
+            continue;
+        };
+        let mut column = None;
+        let result = each_quarry_attr(&field.attrs, |key, value| {
+            if key == "column" {
+                column = Some(value.parse::<Ident>()?);
+                Ok(())
+            } else {
+                Err(syn::Error::new_spanned(
+                    key,
+                    format!(
+                        "unknown key `{key}`: on a field, `#[quarry(column = …)]` names its column"
+                    ),
+                ))
+            }
+        });
+        if let Err(e) = result {
+            match &mut errors {
+                Some(all) => all.combine(e),
+                None => errors = Some(e),
+            }
+        }
+        fields.push(FieldDef {
+            column: column.unwrap_or_else(|| member.clone()),
+            member,
+            ty: field.ty.clone(),
+        });
+    }
+    if let Some(e) = errors {
+        return Err(e);
+    }
+    if fields.is_empty() {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "`#[derive(Selectable)]` needs at least one field",
+        ));
+    }
+    Ok(Parsed { table, fields })
+}
+
+fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
+    let q = quote!(::quarry::__private);
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let table = &parsed.table;
+
+    // Paths to the columns, spanned at the field so that a field naming no column of
+    // the table is reported there.
+    let columns: Vec<TokenStream> = parsed
+        .fields
+        .iter()
+        .map(|f| {
+            let column = &f.column;
+            quote_spanned!(column.span()=> #table::#column)
+        })
+        .collect();
+
+    let walk = columns.iter().enumerate().map(|(i, column)| {
+        let sep = (i > 0).then(|| quote!(out.push_sql(", ");));
+        quote! {
+            #sep
+            out.push_sql(<#column as #q::Column>::QUALIFIED);
+        }
+    });
+
+    let positional = parsed.fields.iter().zip(&columns).map(|(f, column)| {
+        let member = &f.member;
+        let ty = &f.ty;
+        // Spanned at the field's type: a type that cannot load from the column is
+        // reported on the field.
+        let decode = quote_spanned! {ty.span()=>
+            #q::decode_value::<<#column as #q::Column>::SqlType, #ty, __R>(row, idx)?
+        };
+        quote!(#member: #decode)
+    });
+
+    let by_name = parsed.fields.iter().zip(&columns).map(|(f, column)| {
+        let member = &f.member;
+        let ty = &f.ty;
+        let decode = quote_spanned! {ty.span()=>
+            #q::decode_named::<<#column as #q::Column>::SqlType, #ty, __R>(
+                row,
+                <#column as #q::Column>::NAME,
+            )?
+        };
+        quote!(#member: #decode)
+    });
+
+    quote! {
+        const _: () = {
+            impl #impl_generics #q::Selectable for #name #ty_generics #where_clause {
+                type Table = #table::table;
+
+                fn walk_columns(out: &mut #q::SqlWriter<'_>) {
+                    #(#walk)*
+                }
+
+                fn decode_row<__R: #q::Row>(
+                    row: &__R,
+                    idx: &mut usize,
+                ) -> #q::QueryResult<Self> {
+                    ::core::result::Result::Ok(Self { #(#positional,)* })
+                }
+            }
+
+            impl #impl_generics #q::FromRow for #name #ty_generics #where_clause {
+                fn from_row<__R: #q::Row>(row: &__R) -> #q::QueryResult<Self> {
+                    ::core::result::Result::Ok(Self { #(#by_name,)* })
+                }
+            }
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expands_columns_in_field_order() {
+        let out = expand(quote! {
+            #[quarry(table = users)]
+            struct User {
+                id: i32,
+                #[quarry(column = name)]
+                full_name: String,
+            }
+        })
+        .to_string();
+        assert!(out.contains("type Table = users :: table"), "{out}");
+        assert!(
+            out.contains("users :: name as :: quarry :: __private :: Column"),
+            "{out}"
+        );
+        assert!(out.contains("full_name :"), "{out}");
+    }
+
+    #[test]
+    fn missing_table_is_reported_on_the_struct() {
+        let out = expand(quote! { struct User { id: i32 } }).to_string();
+        assert!(out.contains("needs the table"), "{out}");
+    }
+
+    #[test]
+    fn tuple_structs_are_rejected() {
+        let out = expand(quote! { #[quarry(table = users)] struct User(i32); }).to_string();
+        assert!(out.contains("named fields"), "{out}");
+    }
+}

@@ -1,0 +1,621 @@
+//! `table!`: parse → validate → expand.
+//!
+//! ```text
+//! table! {
+//!     /// docs
+//!     #[sql_name = "people"]
+//!     users (id) {
+//!         /// docs
+//!         id -> Int4 = default,
+//!         #[sql_name = "type"]
+//!         kind -> Text,
+//!         team_id -> Nullable<Int4> references teams,
+//!     }
+//! }
+//! ```
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Attribute, Ident, LitStr, Token, Type, braced, parenthesized};
+
+/// Entry point: every error is reported, each at the offending token.
+pub(crate) fn expand(input: TokenStream) -> TokenStream {
+    match syn::parse2::<Tables>(input).and_then(|tables| {
+        let mut errors = Errors::default();
+        let out: Vec<_> = tables
+            .0
+            .iter()
+            .map(|t| {
+                let validated = validate(t, &mut errors);
+                expand_table(t, &validated)
+            })
+            .collect();
+        errors.finish()?;
+        Ok(quote!(#(#out)*))
+    }) {
+        Ok(tokens) => tokens,
+        Err(e) => e.into_compile_error(),
+    }
+}
+
+struct Tables(Vec<TableDef>);
+
+struct TableDef {
+    docs: Vec<Attribute>,
+    sql_name: Option<LitStr>,
+    name: Ident,
+    primary_key: Option<Punctuated<Ident, Token![,]>>,
+    columns: Vec<ColumnDef>,
+}
+
+struct ColumnDef {
+    docs: Vec<Attribute>,
+    sql_name: Option<LitStr>,
+    name: Ident,
+    sql_type: Type,
+    has_default: bool,
+    references: Option<syn::Path>,
+}
+
+impl Parse for Tables {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut tables = Vec::new();
+        while !input.is_empty() {
+            tables.push(input.parse()?);
+        }
+        if tables.is_empty() {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "expected a table: `users (id) { id -> Int4, name -> Text }`",
+            ));
+        }
+        Ok(Tables(tables))
+    }
+}
+
+/// Splits doc comments from `#[sql_name = "…"]`; anything else is an error.
+fn parse_attributes(input: ParseStream<'_>) -> syn::Result<(Vec<Attribute>, Option<LitStr>)> {
+    let mut docs = Vec::new();
+    let mut sql_name = None;
+    for attr in input.call(Attribute::parse_outer)? {
+        if attr.path().is_ident("doc") {
+            docs.push(attr);
+        } else if attr.path().is_ident("sql_name") {
+            let value = &attr.meta.require_name_value()?.value;
+            match value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) if !s.value().is_empty() => sql_name = Some(s.clone()),
+                _ => {
+                    return Err(syn::Error::new_spanned(
+                        value,
+                        "`sql_name` takes the name as a non-empty string: #[sql_name = \"type\"]",
+                    ));
+                }
+            }
+        } else {
+            return Err(syn::Error::new_spanned(
+                attr.path(),
+                "unknown attribute: `table!` accepts doc comments and #[sql_name = \"…\"]",
+            ));
+        }
+    }
+    Ok((docs, sql_name))
+}
+
+impl Parse for TableDef {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let (docs, sql_name) = parse_attributes(input)?;
+        let name: Ident = input
+            .call(Ident::parse_any)
+            .map_err(|e| syn::Error::new(e.span(), "expected a table name: `users (id) { … }`"))?;
+        let primary_key = if input.peek(syn::token::Paren) {
+            let content;
+            parenthesized!(content in input);
+            let keys = content.parse_terminated(Ident::parse_any, Token![,])?;
+            if keys.is_empty() {
+                return Err(syn::Error::new(
+                    content.span(),
+                    "the primary key needs at least one column: `users (id) { … }`",
+                ));
+            }
+            Some(keys)
+        } else {
+            None
+        };
+        if !input.peek(syn::token::Brace) {
+            return Err(syn::Error::new(
+                input.span(),
+                format!(
+                    "expected `{{` and the columns of `{name}`: `{name} (id) {{ id -> Int4, … }}`"
+                ),
+            ));
+        }
+        let content;
+        braced!(content in input);
+        let columns = content.parse_terminated(ColumnDef::parse, Token![,])?;
+        Ok(TableDef {
+            docs,
+            sql_name,
+            name,
+            primary_key,
+            columns: columns.into_iter().collect(),
+        })
+    }
+}
+
+impl Parse for ColumnDef {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let (docs, sql_name) = parse_attributes(input)?;
+        let name: Ident = input
+            .call(Ident::parse_any)
+            .map_err(|e| syn::Error::new(e.span(), "expected a column: `name -> Text`"))?;
+        if !input.peek(Token![->]) {
+            return Err(syn::Error::new(
+                input.span(),
+                format!("expected `->` and the SQL type of `{name}`: `{name} -> Text`"),
+            ));
+        }
+        input.parse::<Token![->]>()?;
+        let sql_type: Type = input.parse()?;
+        let mut has_default = false;
+        if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            let word: Ident = input.call(Ident::parse_any)?;
+            if word != "default" {
+                return Err(syn::Error::new_spanned(
+                    word,
+                    "expected `default` after `=`: `id -> Int4 = default` marks a column the database fills",
+                ));
+            }
+            has_default = true;
+        }
+        let references = if input.peek(Ident::peek_any) {
+            let word: Ident = input.call(Ident::parse_any)?;
+            if word != "references" {
+                return Err(syn::Error::new_spanned(
+                    word,
+                    "expected `,`, `= default` or `references <table>` after the column's type",
+                ));
+            }
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(ColumnDef {
+            docs,
+            sql_name,
+            name,
+            sql_type,
+            has_default,
+            references,
+        })
+    }
+}
+
+#[derive(Default)]
+struct Errors(Option<syn::Error>);
+
+impl Errors {
+    fn push(&mut self, error: syn::Error) {
+        match &mut self.0 {
+            Some(all) => all.combine(error),
+            None => self.0 = Some(error),
+        }
+    }
+
+    fn finish(self) -> syn::Result<()> {
+        self.0.map_or(Ok(()), Err)
+    }
+}
+
+/// The SQL types `table!` knows by name, with the names they may also be spelled as.
+const SQL_TYPES: &[(&str, &str)] = &[
+    ("Bool", "Bool"),
+    ("Boolean", "Bool"),
+    ("Int2", "Int2"),
+    ("SmallInt", "Int2"),
+    ("Int4", "Int4"),
+    ("Integer", "Int4"),
+    ("Int8", "Int8"),
+    ("BigInt", "Int8"),
+    ("Float4", "Float4"),
+    ("Float", "Float4"),
+    ("Float8", "Float8"),
+    ("Double", "Float8"),
+    ("Text", "Text"),
+    ("Varchar", "Text"),
+    ("Binary", "Binary"),
+    ("Blob", "Binary"),
+    ("Bytea", "Binary"),
+];
+
+const KNOWN: &str =
+    "Bool, Int2, Int4, Int8, Float4, Float8, Text, Binary, or Nullable<…> of one of them";
+
+/// Names a column cannot take because the table's module already uses them.
+const RESERVED: &[&str] = &["table", "all_columns", "columns"];
+
+struct Validated {
+    /// Each column's SQL type as a path into the runtime, and whether it is numeric.
+    types: Vec<(TokenStream, bool)>,
+    primary_key: Vec<Ident>,
+}
+
+fn validate(table: &TableDef, errors: &mut Errors) -> Validated {
+    let mut seen: Vec<String> = Vec::new();
+    let mut seen_sql: Vec<String> = Vec::new();
+    for column in &table.columns {
+        let rust = column.name.unraw().to_string();
+        let sql = column.sql_name.as_ref().map_or(rust.clone(), LitStr::value);
+        if seen.contains(&rust) {
+            errors.push(syn::Error::new_spanned(
+                &column.name,
+                format!("duplicate column `{rust}` in table `{}`", table.name),
+            ));
+        } else if seen_sql.contains(&sql) {
+            errors.push(syn::Error::new_spanned(
+                &column.name,
+                format!("two columns of `{}` have the SQL name `{sql}`", table.name),
+            ));
+        }
+        seen.push(rust.clone());
+        seen_sql.push(sql);
+        if RESERVED.contains(&rust.as_str()) {
+            errors.push(syn::Error::new_spanned(
+                &column.name,
+                format!(
+                    "a column cannot be named `{rust}` in Rust: name it otherwise and keep the SQL name with #[sql_name = \"{rust}\"]"
+                ),
+            ));
+        }
+    }
+    if table.columns.is_empty() {
+        errors.push(syn::Error::new_spanned(
+            &table.name,
+            format!("table `{}` has no columns", table.name),
+        ));
+    }
+
+    let types = table
+        .columns
+        .iter()
+        .map(|c| match resolve_type(&c.sql_type, false) {
+            Ok(resolved) => resolved,
+            Err(e) => {
+                errors.push(e);
+                (quote!(()), false)
+            }
+        })
+        .collect();
+
+    let primary_key = match &table.primary_key {
+        Some(keys) => {
+            let mut pk = Vec::new();
+            for key in keys {
+                if !seen.contains(&key.unraw().to_string()) {
+                    errors.push(syn::Error::new_spanned(
+                        key,
+                        format!(
+                            "primary key column `{key}` is not a column of `{}`",
+                            table.name
+                        ),
+                    ));
+                } else if pk.iter().any(|k: &Ident| k.unraw() == key.unraw()) {
+                    errors.push(syn::Error::new_spanned(
+                        key,
+                        format!("`{key}` appears twice in the primary key"),
+                    ));
+                } else {
+                    pk.push(key.clone());
+                }
+            }
+            pk
+        }
+        None => match table.columns.iter().find(|c| c.name.unraw() == "id") {
+            Some(id) => vec![id.name.clone()],
+            None => {
+                errors.push(syn::Error::new_spanned(
+                    &table.name,
+                    format!(
+                        "table `{}` has no `id` column: name its primary key, as in `{} (key_column) {{ … }}`",
+                        table.name, table.name
+                    ),
+                ));
+                Vec::new()
+            }
+        },
+    };
+    Validated { types, primary_key }
+}
+
+/// Resolves a column's SQL type: a known name (possibly inside `Nullable<…>`), or a
+/// path with `::`, taken as a user-defined SQL type.
+fn resolve_type(ty: &Type, in_nullable: bool) -> syn::Result<(TokenStream, bool)> {
+    let Type::Path(path) = ty else {
+        return Err(syn::Error::new_spanned(
+            ty,
+            format!("expected a SQL type: {KNOWN}"),
+        ));
+    };
+    if path.qself.is_some() || path.path.segments.len() != 1 {
+        // A user-defined SQL type, named by its path.
+        return Ok((quote!(#ty), false));
+    }
+    let segment = &path.path.segments[0];
+    let name = segment.ident.to_string();
+    if name == "Nullable" {
+        if in_nullable {
+            return Err(syn::Error::new_spanned(
+                ty,
+                "`Nullable<Nullable<…>>` is the same as `Nullable<…>`: write it once",
+            ));
+        }
+        let inner = match &segment.arguments {
+            syn::PathArguments::AngleBracketed(args) if args.args.len() == 1 => match &args.args[0]
+            {
+                syn::GenericArgument::Type(inner) => inner,
+                other => {
+                    return Err(syn::Error::new_spanned(
+                        other,
+                        "expected a SQL type inside `Nullable<…>`",
+                    ));
+                }
+            },
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    ty,
+                    "`Nullable` takes one SQL type: `Nullable<Text>`",
+                ));
+            }
+        };
+        let (inner, numeric) = resolve_type(inner, true)?;
+        return Ok((
+            quote_spanned!(ty.span()=> ::quarry::__private::types::Nullable<#inner>),
+            numeric,
+        ));
+    }
+    let Some((_, canonical)) = SQL_TYPES.iter().find(|(alias, _)| *alias == name) else {
+        return Err(syn::Error::new_spanned(
+            ty,
+            format!(
+                "unknown SQL type `{name}`; expected {KNOWN}, or the path of a SQL type of your own (`crate::sql::MyType`)"
+            ),
+        ));
+    };
+    if !segment.arguments.is_none() {
+        return Err(syn::Error::new_spanned(
+            &segment.arguments,
+            format!("`{name}` takes no type arguments"),
+        ));
+    }
+    let numeric = matches!(*canonical, "Int2" | "Int4" | "Int8" | "Float4" | "Float8");
+    let ident = Ident::new(canonical, segment.ident.span());
+    Ok((quote!(::quarry::__private::types::#ident), numeric))
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
+    let q = quote!(::quarry::__private);
+    let module = &table.name;
+    let table_sql = table
+        .sql_name
+        .as_ref()
+        .map_or_else(|| table.name.unraw().to_string(), LitStr::value);
+    let table_quoted = quoted(&table_sql);
+    let docs = &table.docs;
+
+    let column_names: Vec<&Ident> = table.columns.iter().map(|c| &c.name).collect();
+    let column_sql: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| {
+            c.sql_name
+                .as_ref()
+                .map_or_else(|| c.name.unraw().to_string(), LitStr::value)
+        })
+        .collect();
+    let all_columns_sql = column_sql
+        .iter()
+        .map(|c| format!("{table_quoted}.{}", quoted(c)))
+        .collect::<Vec<_>>()
+        .join(", ");
+
+    let primary_key = match validated.primary_key.as_slice() {
+        [single] => quote!(#single),
+        keys => quote!((#(#keys),*)),
+    };
+
+    let columns = table
+        .columns
+        .iter()
+        .zip(&validated.types)
+        .zip(&column_sql)
+        .map(|((column, (sql_type, numeric)), sql_name)| {
+            let name = &column.name;
+            let docs = &column.docs;
+            let qualified = format!("{table_quoted}.{}", quoted(sql_name));
+            let has_default = column.has_default;
+            let default_doc = has_default.then(|| {
+                quote!(#[doc = ""] #[doc = "The database fills it when an insert leaves it out."])
+            });
+            let references_doc = column.references.as_ref().map(|path| {
+                let text = format!(
+                    "References `{}`.",
+                    quote!(#path).to_string().replace(' ', "")
+                );
+                quote!(#[doc = ""] #[doc = #text])
+            });
+            let summary = format!("Column `{sql_name}` of `{table_sql}`.");
+            let arithmetic = numeric.then(|| {
+                let ops = [
+                    ("Add", "add"),
+                    ("Sub", "sub"),
+                    ("Mul", "mul"),
+                    ("Div", "div"),
+                ]
+                .map(|(op, method)| {
+                    let op = format_ident!("{op}");
+                    let method = format_ident!("{method}");
+                    quote! {
+                        impl<Rhs> #q::ops::#op<Rhs> for #name
+                        where
+                            Rhs: #q::AsExpression<#sql_type>,
+                        {
+                            type Output = #q::Binary<::quarry::expr::#op, #name, Rhs::Expression>;
+                            fn #method(self, rhs: Rhs) -> Self::Output {
+                                #q::Binary::new(self, #q::AsExpression::as_expression(rhs))
+                            }
+                        }
+                    }
+                });
+                quote!(#(#ops)*)
+            });
+            quote! {
+                #[doc = #summary]
+                #(#docs)*
+                #default_doc
+                #references_doc
+                #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+                pub struct #name;
+
+                impl #q::Column for #name {
+                    type Table = table;
+                    type SqlType = #sql_type;
+                    const NAME: &'static str = #sql_name;
+                    const QUALIFIED: &'static str = #qualified;
+                    const HAS_DEFAULT: bool = #has_default;
+                }
+
+                #arithmetic
+            }
+        });
+
+    let decode_types = validated.types.iter().map(|(ty, _)| ty);
+    let decode_types2 = decode_types.clone();
+    let table_doc = format!("The `{table_sql}` table.");
+    let all_doc = format!("Every column of `{table_sql}`, in declaration order.");
+
+    quote! {
+        #(#docs)*
+        #[allow(non_camel_case_types, non_upper_case_globals, dead_code, unreachable_pub)]
+        pub mod #module {
+            #[doc = #table_doc]
+            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+            pub struct table;
+
+            impl #q::Table for table {
+                const NAME: &'static str = #table_sql;
+                const QUOTED: &'static str = #table_quoted;
+                type PrimaryKey = #primary_key;
+                type AllColumns = all_columns;
+                const ALL_COLUMNS_SQL: &'static str = #all_columns_sql;
+            }
+
+            #[doc = #all_doc]
+            #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+            pub struct all_columns;
+
+            #[diagnostic::do_not_recommend]
+            impl<QS, I> #q::SelectList<QS, I> for all_columns
+            where
+                QS: #q::Contains<table, I>,
+            {
+                type Row = all_columns;
+            }
+
+            impl #q::DecodeRow for all_columns {
+                type Output = (#(<#decode_types as #q::SqlType>::Rust,)*);
+                #[inline]
+                fn decode<R: #q::Row>(row: &R, idx: &mut usize) -> #q::QueryResult<Self::Output> {
+                    Ok((#(#q::decode_value::<#decode_types2, _, R>(row, idx)?,)*))
+                }
+            }
+
+            impl<DB: #q::Backend> #q::QueryFragment<DB> for all_columns {
+                fn walk<'a>(&'a self, out: &mut #q::SqlWriter<'a>) {
+                    out.push_sql(#all_columns_sql);
+                }
+            }
+
+            #(#columns)*
+
+            /// The columns of this table, to import with `use …::columns::*`.
+            pub mod columns {
+                pub use super::{#(#column_names),*};
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors_of(input: TokenStream) -> String {
+        expand(input).to_string()
+    }
+
+    #[test]
+    fn expands_columns_and_metadata() {
+        let out = expand(quote! {
+            users (id) {
+                id -> Int4 = default,
+                #[sql_name = "type"]
+                kind -> Text,
+                hair_color -> Nullable<Text>,
+            }
+        })
+        .to_string();
+        assert!(out.contains("pub mod users"), "{out}");
+        assert!(
+            out.contains(r#"const NAME : & 'static str = "type""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"const HAS_DEFAULT : bool = true"#), "{out}");
+        assert!(
+            out.contains(r#""\"users\".\"id\", \"users\".\"type\", \"users\".\"hair_color\"""#),
+            "{out}"
+        );
+        assert!(out.contains("type PrimaryKey = id"), "{out}");
+    }
+
+    #[test]
+    fn composite_primary_key_is_a_tuple() {
+        let out =
+            expand(quote! { memberships (user_id, team_id) { user_id -> Int4, team_id -> Int4 } })
+                .to_string();
+        assert!(
+            out.contains("type PrimaryKey = (user_id , team_id)"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn reports_every_mistake_at_once() {
+        let out = errors_of(quote! {
+            users (nope) {
+                id -> Int4,
+                id -> Text,
+                name -> Strng,
+            }
+        });
+        assert!(out.contains("duplicate column `id`"), "{out}");
+        assert!(out.contains("unknown SQL type `Strng`"), "{out}");
+        assert!(out.contains("primary key column `nope`"), "{out}");
+    }
+
+    #[test]
+    fn reserved_column_names_are_rejected() {
+        let out = errors_of(quote! { t (id) { id -> Int4, table -> Text } });
+        assert!(out.contains("cannot be named `table`"), "{out}");
+    }
+}

@@ -1,0 +1,268 @@
+//! SQLite, embedded through `libsqlite3-sys` (the bundled SQLite by default).
+//!
+//! Values are stored with SQLite's storage classes: `Bool` and the integer types as
+//! INTEGER, `Float4`/`Float8` as REAL, `Text` as TEXT and `Binary` as BLOB. Loading
+//! checks the storage class, so a TEXT value in an INTEGER column is an
+//! [`Error::Decode`](crate::Error::Decode), never a silent conversion.
+
+mod raw;
+
+use super::{Backend, Dialect, private};
+use crate::conn::{Connection, Row};
+use crate::error::QueryResult;
+use crate::types::{BindValue, DecodeError, SqlValue};
+use raw::{RawConnection, RawStatement, RawValue, Step, Storage};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+/// The SQLite backend.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sqlite;
+
+impl private::Sealed for Sqlite {}
+
+impl Backend for Sqlite {
+    const NAME: &'static str = "SQLite";
+    const DIALECT: Dialect = Dialect::Sqlite;
+}
+
+/// How many prepared statements a connection keeps.
+///
+/// Statements are cached by their SQL text; queries whose text varies with their values
+/// (an `IN` list of varying length) would otherwise fill the cache without end.
+const STATEMENT_CACHE_CAPACITY: usize = 256;
+
+/// A connection to a SQLite database.
+///
+/// ```
+/// use quarry::prelude::*;
+///
+/// let mut conn = SqliteConnection::establish(":memory:")?;
+/// conn.batch_execute("CREATE TABLE t (x INTEGER NOT NULL)")?;
+/// # Ok::<(), quarry::Error>(())
+/// ```
+pub struct SqliteConnection {
+    // Declared before `raw` so that statements are finalized before the database closes.
+    statements: HashMap<String, RawStatement>,
+    raw: RawConnection,
+    transaction_depth: u32,
+}
+
+impl std::fmt::Debug for SqliteConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteConnection")
+            .field("cached_statements", &self.statements.len())
+            .field("transaction_depth", &self.transaction_depth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SqliteConnection {
+    /// Runs `f` with the prepared statement for `sql`, bound to `binds`, and resets it
+    /// afterwards, on every path.
+    fn with_statement<T>(
+        &mut self,
+        sql: &str,
+        binds: &[BindValue<'_>],
+        f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
+    ) -> QueryResult<T> {
+        if let Some(stmt) = self.statements.get(sql) {
+            return run_bound(stmt, &self.raw, binds, f);
+        }
+        if self.statements.len() < STATEMENT_CACHE_CAPACITY {
+            let stmt = self.raw.prepare(sql, true)?;
+            let stmt = self.statements.entry(sql.to_owned()).or_insert(stmt);
+            run_bound(stmt, &self.raw, binds, f)
+        } else {
+            let stmt = self.raw.prepare(sql, false)?;
+            run_bound(&stmt, &self.raw, binds, f)
+        }
+    }
+}
+
+fn run_bound<T>(
+    stmt: &RawStatement,
+    raw: &RawConnection,
+    binds: &[BindValue<'_>],
+    f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
+) -> QueryResult<T> {
+    // Resetting on drop also covers a panic inside `f` (a panicking callback), so the
+    // statement never keeps pointers to bound values that are gone.
+    let guard = ResetOnDrop(stmt);
+    guard.0.bind_all(binds)?;
+    f(guard.0, raw)
+}
+
+struct ResetOnDrop<'s>(&'s RawStatement);
+
+impl Drop for ResetOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.reset();
+    }
+}
+
+impl Connection for SqliteConnection {
+    type Backend = Sqlite;
+    type Row<'r> = SqliteRow<'r>;
+
+    /// Opens `url`: a file path, `:memory:` for a private in-memory database, or a
+    /// `file:` URI. A `sqlite://` prefix is accepted and removed.
+    fn establish(url: &str) -> QueryResult<Self> {
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        let raw = RawConnection::open(path)?;
+        // Foreign keys are off by default in SQLite; users of a typed schema expect
+        // them enforced.
+        raw.exec("PRAGMA foreign_keys = ON")?;
+        Ok(SqliteConnection {
+            statements: HashMap::new(),
+            raw,
+            transaction_depth: 0,
+        })
+    }
+
+    fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
+        self.raw.exec(sql)
+    }
+
+    fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
+        self.with_statement(sql, binds, |stmt, raw| {
+            while let Step::Row = stmt.step(raw)? {}
+            Ok(raw.changes())
+        })
+    }
+
+    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], mut f: F) -> QueryResult<()>
+    where
+        F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
+    {
+        self.with_statement(sql, binds, |stmt, raw| {
+            let row = SqliteRow {
+                stmt,
+                len: stmt.column_count(),
+            };
+            while let Step::Row = stmt.step(raw)? {
+                if f(&row)?.is_break() {
+                    break;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn transaction_depth(&mut self) -> &mut u32 {
+        &mut self.transaction_depth
+    }
+}
+
+/// The current row of a SQLite query.
+pub struct SqliteRow<'s> {
+    stmt: &'s RawStatement,
+    len: usize,
+}
+
+impl Row for SqliteRow<'_> {
+    type Value<'v>
+        = SqliteValue<'v>
+    where
+        Self: 'v;
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    fn value(&self, idx: usize) -> Option<SqliteValue<'_>> {
+        (idx < self.len).then(|| SqliteValue(self.stmt.value(idx)))
+    }
+
+    fn column_name(&self, idx: usize) -> Option<&str> {
+        self.stmt.column_name(idx)
+    }
+}
+
+/// One value of a SQLite row.
+#[derive(Clone, Copy)]
+pub struct SqliteValue<'s>(RawValue<'s>);
+
+impl SqliteValue<'_> {
+    fn integer(&self) -> Result<i64, DecodeError> {
+        match self.0.storage() {
+            Storage::Integer => Ok(self.0.int64()),
+            _ => Err(raw::wrong_type(&self.0)),
+        }
+    }
+
+    fn narrow<T: TryFrom<i64>>(&self) -> Result<T, DecodeError> {
+        let v = self.integer()?;
+        T::try_from(v).map_err(|_| DecodeError::OutOfRange {
+            value: v.to_string(),
+        })
+    }
+
+    fn real(&self) -> Result<f64, DecodeError> {
+        match self.0.storage() {
+            Storage::Real => Ok(self.0.double()),
+            // SQLite stores a REAL value with no fractional part as an integer when
+            // the column has no REAL affinity; accept it as the number it is.
+            Storage::Integer => Ok(self.0.int64() as f64),
+            _ => Err(raw::wrong_type(&self.0)),
+        }
+    }
+}
+
+impl<'s> SqlValue<'s> for SqliteValue<'s> {
+    #[inline]
+    fn is_null(&self) -> bool {
+        self.0.storage() == Storage::Null
+    }
+
+    fn read_bool(&self) -> Result<bool, DecodeError> {
+        match self.integer()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            v => Err(DecodeError::OutOfRange {
+                value: v.to_string(),
+            }),
+        }
+    }
+
+    fn read_i16(&self) -> Result<i16, DecodeError> {
+        self.narrow()
+    }
+
+    #[inline]
+    fn read_i32(&self) -> Result<i32, DecodeError> {
+        self.narrow()
+    }
+
+    #[inline]
+    fn read_i64(&self) -> Result<i64, DecodeError> {
+        self.integer()
+    }
+
+    fn read_f32(&self) -> Result<f32, DecodeError> {
+        // Narrowing a double to a float loses precision, as the SQL type says.
+        self.real().map(|v| v as f32)
+    }
+
+    fn read_f64(&self) -> Result<f64, DecodeError> {
+        self.real()
+    }
+
+    #[inline]
+    fn read_text(&self) -> Result<&'s str, DecodeError> {
+        match self.0.storage() {
+            Storage::Text => {
+                std::str::from_utf8(self.0.bytes(true)).map_err(|_| DecodeError::InvalidUtf8)
+            }
+            _ => Err(raw::wrong_type(&self.0)),
+        }
+    }
+
+    fn read_blob(&self) -> Result<&'s [u8], DecodeError> {
+        match self.0.storage() {
+            Storage::Blob => Ok(self.0.bytes(false)),
+            _ => Err(raw::wrong_type(&self.0)),
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! The SQLite C API, behind owned handles. All of quarry's unsafe SQLite code is here.
+#![allow(unsafe_code)] // FFI
+
+use crate::error::{DatabaseError, DatabaseErrorKind, Error, QueryResult};
+use crate::types::{BindValue, DecodeError};
+use libsqlite3_sys as ffi;
+use std::ffi::{CStr, CString, c_char, c_int};
+use std::ptr::NonNull;
+
+/// An open `sqlite3*` database handle, closed on drop.
+pub(super) struct RawConnection {
+    db: NonNull<ffi::sqlite3>,
+}
+
+impl RawConnection {
+    pub(super) fn open(path: &str) -> QueryResult<Self> {
+        let c_path = CString::new(path)
+            .map_err(|_| Error::Connection("the database path contains a NUL byte".into()))?;
+        let flags = ffi::SQLITE_OPEN_READWRITE
+            | ffi::SQLITE_OPEN_CREATE
+            | ffi::SQLITE_OPEN_URI
+            | ffi::SQLITE_OPEN_NOMUTEX;
+        let mut db = std::ptr::null_mut();
+        // SAFETY: `c_path` is a valid NUL-terminated string for the duration of the call,
+        // `db` is a valid out-pointer, and a null VFS name selects the default VFS.
+        let rc = unsafe { ffi::sqlite3_open_v2(c_path.as_ptr(), &mut db, flags, std::ptr::null()) };
+        let Some(db) = NonNull::new(db) else {
+            return Err(Error::Connection(
+                "SQLite could not allocate a database handle".into(),
+            ));
+        };
+        // Wrap first so the handle is closed on every path below.
+        let conn = RawConnection { db };
+        if rc != ffi::SQLITE_OK {
+            return Err(Error::Connection(format!(
+                "cannot open SQLite database `{path}`: {}",
+                conn.errmsg()
+            )));
+        }
+        // SAFETY: `db` is an open handle owned by `conn`.
+        unsafe {
+            ffi::sqlite3_extended_result_codes(conn.db.as_ptr(), 1);
+            ffi::sqlite3_busy_timeout(conn.db.as_ptr(), 5_000);
+        }
+        Ok(conn)
+    }
+
+    fn errmsg(&self) -> String {
+        // SAFETY: the handle is open; sqlite3_errmsg returns a NUL-terminated string
+        // owned by SQLite, valid until the next call on this handle, and we copy it now.
+        unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(self.db.as_ptr())) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    fn extended_errcode(&self) -> c_int {
+        // SAFETY: the handle is open.
+        unsafe { ffi::sqlite3_extended_errcode(self.db.as_ptr()) }
+    }
+
+    /// The last error on this handle, classified.
+    pub(super) fn last_error(&self) -> Error {
+        database_error(self.extended_errcode(), self.errmsg())
+    }
+
+    pub(super) fn exec(&self, sql: &str) -> QueryResult<()> {
+        let c_sql = CString::new(sql)
+            .map_err(|_| Error::InvalidQuery("the SQL text contains a NUL byte".into()))?;
+        let mut errmsg: *mut c_char = std::ptr::null_mut();
+        // SAFETY: the handle is open, `c_sql` is NUL-terminated and lives through the
+        // call, no callback is given, and `errmsg` is a valid out-pointer.
+        let rc = unsafe {
+            ffi::sqlite3_exec(
+                self.db.as_ptr(),
+                c_sql.as_ptr(),
+                None,
+                std::ptr::null_mut(),
+                &mut errmsg,
+            )
+        };
+        if rc == ffi::SQLITE_OK {
+            return Ok(());
+        }
+        let message = if errmsg.is_null() {
+            self.errmsg()
+        } else {
+            // SAFETY: SQLite allocated `errmsg` with sqlite3_malloc as a NUL-terminated
+            // string; we copy it and free it exactly once.
+            unsafe {
+                let msg = CStr::from_ptr(errmsg).to_string_lossy().into_owned();
+                ffi::sqlite3_free(errmsg.cast());
+                msg
+            }
+        };
+        Err(database_error(self.extended_errcode(), message))
+    }
+
+    pub(super) fn changes(&self) -> usize {
+        // SAFETY: the handle is open.
+        let n = unsafe { ffi::sqlite3_changes64(self.db.as_ptr()) };
+        usize::try_from(n).unwrap_or(0)
+    }
+
+    /// Compiles the first statement of `sql`. `persistent` hints that it will be cached.
+    pub(super) fn prepare(&self, sql: &str, persistent: bool) -> QueryResult<RawStatement> {
+        let len = c_int::try_from(sql.len())
+            .map_err(|_| Error::InvalidQuery("the SQL text is longer than 2 GiB".into()))?;
+        let flags = if persistent {
+            ffi::SQLITE_PREPARE_PERSISTENT
+        } else {
+            0
+        };
+        let mut stmt = std::ptr::null_mut();
+        let mut tail = std::ptr::null();
+        // SAFETY: the handle is open; `sql` is valid for `len` bytes (SQLite reads at
+        // most that many, no NUL terminator is needed); the out-pointers are valid.
+        let rc = unsafe {
+            ffi::sqlite3_prepare_v3(
+                self.db.as_ptr(),
+                sql.as_ptr().cast(),
+                len,
+                flags,
+                &mut stmt,
+                &mut tail,
+            )
+        };
+        if rc != ffi::SQLITE_OK {
+            return Err(self.last_error());
+        }
+        let Some(stmt) = NonNull::new(stmt) else {
+            return Err(Error::InvalidQuery(
+                "the SQL text holds no statement".into(),
+            ));
+        };
+        let stmt = RawStatement { stmt };
+        // `tail` points into `sql`; anything left after the statement but white space or
+        // `;` is a second statement, which would be silently ignored: refuse it.
+        // SAFETY: `tail` is within `sql` or one past its end, per SQLite's contract.
+        let consumed = unsafe { tail.cast::<u8>().offset_from(sql.as_ptr()) };
+        let rest = usize::try_from(consumed)
+            .ok()
+            .and_then(|n| sql.get(n..))
+            .unwrap_or("");
+        if !rest
+            .trim_matches(|c: char| c.is_whitespace() || c == ';')
+            .is_empty()
+        {
+            return Err(Error::InvalidQuery(
+                "only one statement may be run at a time with bind parameters; use `batch_execute` for scripts".into(),
+            ));
+        }
+        Ok(stmt)
+    }
+}
+
+impl Drop for RawConnection {
+    fn drop(&mut self) {
+        // SAFETY: we own the handle and close it once. Every statement prepared on it is
+        // finalized before: the connection's statement cache is dropped first.
+        unsafe {
+            ffi::sqlite3_close(self.db.as_ptr());
+        }
+    }
+}
+
+/// A prepared `sqlite3_stmt*`, finalized on drop.
+pub(super) struct RawStatement {
+    stmt: NonNull<ffi::sqlite3_stmt>,
+}
+
+/// The outcome of one `sqlite3_step`.
+pub(super) enum Step {
+    Row,
+    Done,
+}
+
+impl RawStatement {
+    /// Binds `values` to parameters 1..=n.
+    ///
+    /// Text and blobs are bound without copying (`SQLITE_STATIC`): the caller must
+    /// [`reset`](Self::reset) the statement before the borrowed values go away.
+    pub(super) fn bind_all(&self, values: &[BindValue<'_>]) -> QueryResult<()> {
+        // SAFETY: the statement is valid.
+        let expected = unsafe { ffi::sqlite3_bind_parameter_count(self.stmt.as_ptr()) };
+        if usize::try_from(expected).ok() != Some(values.len()) {
+            return Err(Error::InvalidQuery(format!(
+                "the statement has {expected} bind parameters but {} values were given",
+                values.len()
+            )));
+        }
+        for (i, value) in values.iter().enumerate() {
+            let idx = c_int::try_from(i + 1)
+                .map_err(|_| Error::InvalidQuery("too many bind parameters".into()))?;
+            let p = self.stmt.as_ptr();
+            // SAFETY: `p` is a valid statement and `idx` is within 1..=parameter count.
+            // Text and blob pointers are valid for the given lengths; SQLITE_STATIC is
+            // sound because `run` resets and clears the bindings before returning, while
+            // the borrowed values are still alive.
+            let rc = unsafe {
+                match *value {
+                    BindValue::Null => ffi::sqlite3_bind_null(p, idx),
+                    BindValue::Bool(v) => ffi::sqlite3_bind_int(p, idx, c_int::from(v)),
+                    BindValue::I16(v) => ffi::sqlite3_bind_int(p, idx, c_int::from(v)),
+                    BindValue::I32(v) => ffi::sqlite3_bind_int(p, idx, v),
+                    BindValue::I64(v) => ffi::sqlite3_bind_int64(p, idx, v),
+                    BindValue::F32(v) => ffi::sqlite3_bind_double(p, idx, f64::from(v)),
+                    BindValue::F64(v) => ffi::sqlite3_bind_double(p, idx, v),
+                    BindValue::Text(s) => ffi::sqlite3_bind_text64(
+                        p,
+                        idx,
+                        s.as_ptr().cast(),
+                        s.len() as u64,
+                        ffi::SQLITE_STATIC(),
+                        ffi::SQLITE_UTF8 as u8,
+                    ),
+                    BindValue::Blob(b) => ffi::sqlite3_bind_blob64(
+                        p,
+                        idx,
+                        b.as_ptr().cast(),
+                        b.len() as u64,
+                        ffi::SQLITE_STATIC(),
+                    ),
+                }
+            };
+            if rc != ffi::SQLITE_OK {
+                return Err(database_error(rc, format!("cannot bind parameter {idx}")));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn step(&self, conn: &RawConnection) -> QueryResult<Step> {
+        // SAFETY: the statement is valid and belongs to `conn`.
+        match unsafe { ffi::sqlite3_step(self.stmt.as_ptr()) } {
+            ffi::SQLITE_ROW => Ok(Step::Row),
+            ffi::SQLITE_DONE => Ok(Step::Done),
+            _ => Err(conn.last_error()),
+        }
+    }
+
+    /// Resets the statement and drops its bindings, so it holds no borrowed values.
+    pub(super) fn reset(&self) {
+        // SAFETY: the statement is valid. The return codes repeat the last step's
+        // error, which the caller has already seen.
+        unsafe {
+            ffi::sqlite3_reset(self.stmt.as_ptr());
+            ffi::sqlite3_clear_bindings(self.stmt.as_ptr());
+        }
+    }
+
+    pub(super) fn column_count(&self) -> usize {
+        // SAFETY: the statement is valid.
+        let n = unsafe { ffi::sqlite3_column_count(self.stmt.as_ptr()) };
+        usize::try_from(n).unwrap_or(0)
+    }
+
+    pub(super) fn column_name(&self, idx: usize) -> Option<&str> {
+        let idx = c_int::try_from(idx).ok()?;
+        // SAFETY: the statement is valid; the returned string (or null for an index out
+        // of range) is owned by SQLite and valid until the statement is finalized or
+        // re-prepared, which cannot happen while `self` is borrowed.
+        let name = unsafe { ffi::sqlite3_column_name(self.stmt.as_ptr(), idx) };
+        if name.is_null() {
+            return None;
+        }
+        // SAFETY: non-null and NUL-terminated, see above.
+        unsafe { CStr::from_ptr(name) }.to_str().ok()
+    }
+
+    /// The value at `idx` of the current row; `idx` must be below `column_count`.
+    pub(super) fn value(&self, idx: usize) -> RawValue<'_> {
+        RawValue {
+            stmt: self,
+            // The caller checked `idx` against the column count, which fits a c_int.
+            idx: idx as c_int,
+        }
+    }
+}
+
+impl Drop for RawStatement {
+    fn drop(&mut self) {
+        // SAFETY: we own the statement and finalize it once.
+        unsafe {
+            ffi::sqlite3_finalize(self.stmt.as_ptr());
+        }
+    }
+}
+
+/// One value of the current row of a statement.
+#[derive(Clone, Copy)]
+pub(super) struct RawValue<'s> {
+    stmt: &'s RawStatement,
+    idx: c_int,
+}
+
+/// The storage class of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Storage {
+    Integer,
+    Real,
+    Text,
+    Blob,
+    Null,
+}
+
+impl<'s> RawValue<'s> {
+    pub(super) fn storage(&self) -> Storage {
+        // SAFETY: the statement is valid, on a row, and `idx` is in range.
+        match unsafe { ffi::sqlite3_column_type(self.stmt.stmt.as_ptr(), self.idx) } {
+            ffi::SQLITE_INTEGER => Storage::Integer,
+            ffi::SQLITE_FLOAT => Storage::Real,
+            ffi::SQLITE_TEXT => Storage::Text,
+            ffi::SQLITE_BLOB => Storage::Blob,
+            _ => Storage::Null,
+        }
+    }
+
+    pub(super) fn int64(&self) -> i64 {
+        // SAFETY: as in `storage`.
+        unsafe { ffi::sqlite3_column_int64(self.stmt.stmt.as_ptr(), self.idx) }
+    }
+
+    pub(super) fn double(&self) -> f64 {
+        // SAFETY: as in `storage`.
+        unsafe { ffi::sqlite3_column_double(self.stmt.stmt.as_ptr(), self.idx) }
+    }
+
+    /// The value's bytes, as text or blob. Valid while the row is current, which the
+    /// borrow of the statement guarantees: stepping needs no `&mut`, but rows are only
+    /// handed out inside the step loop, one at a time.
+    pub(super) fn bytes(&self, as_text: bool) -> &'s [u8] {
+        let p = self.stmt.stmt.as_ptr();
+        // SAFETY: as in `storage`. The pointer is fetched before the length, as SQLite
+        // requires; it stays valid until the next step, reset or type conversion of this
+        // value, none of which happens while the returned slice is in use.
+        unsafe {
+            let ptr = if as_text {
+                ffi::sqlite3_column_text(p, self.idx).cast::<u8>()
+            } else {
+                ffi::sqlite3_column_blob(p, self.idx).cast::<u8>()
+            };
+            let len = usize::try_from(ffi::sqlite3_column_bytes(p, self.idx)).unwrap_or(0);
+            if ptr.is_null() || len == 0 {
+                &[]
+            } else {
+                std::slice::from_raw_parts(ptr, len)
+            }
+        }
+    }
+}
+
+/// Describes a value of the wrong storage class, for [`DecodeError::WrongType`].
+pub(super) fn wrong_type(value: &RawValue<'_>) -> DecodeError {
+    let found = match value.storage() {
+        Storage::Integer => format!("integer {}", value.int64()),
+        Storage::Real => format!("real {}", value.double()),
+        Storage::Text => {
+            let text = String::from_utf8_lossy(value.bytes(true));
+            let shown: String = text.chars().take(40).collect();
+            format!("text {shown:?}")
+        }
+        Storage::Blob => format!("blob of {} bytes", value.bytes(false).len()),
+        Storage::Null => return DecodeError::UnexpectedNull,
+    };
+    DecodeError::WrongType { found }
+}
+
+fn database_error(code: c_int, message: String) -> Error {
+    let kind = match code {
+        ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY => {
+            DatabaseErrorKind::UniqueViolation
+        }
+        ffi::SQLITE_CONSTRAINT_FOREIGNKEY => DatabaseErrorKind::ForeignKeyViolation,
+        ffi::SQLITE_CONSTRAINT_NOTNULL => DatabaseErrorKind::NotNullViolation,
+        ffi::SQLITE_CONSTRAINT_CHECK => DatabaseErrorKind::CheckViolation,
+        c if c & 0xff == ffi::SQLITE_BUSY || c & 0xff == ffi::SQLITE_LOCKED => {
+            DatabaseErrorKind::Busy
+        }
+        c if c & 0xff == ffi::SQLITE_ERROR => DatabaseErrorKind::InvalidStatement,
+        _ => DatabaseErrorKind::Other,
+    };
+    let mut err = DatabaseError::new(kind, message);
+    // SQLite names the violated columns in the message: "UNIQUE constraint failed:
+    // users.name" or "CHECK constraint failed: positive_age".
+    if let Some((_, detail)) = err.message.split_once("constraint failed: ") {
+        let first = detail.split(',').next().unwrap_or(detail).trim();
+        match first.split_once('.') {
+            Some((table, column)) => {
+                err.table = Some(table.to_owned());
+                err.column = Some(column.to_owned());
+            }
+            None => err.constraint = Some(first.to_owned()),
+        }
+    }
+    err.into()
+}

@@ -1,0 +1,179 @@
+//! Connections and running queries on them.
+//!
+//! A [`Connection`] executes rendered SQL with bind parameters and hands result rows
+//! to a callback; [`RunQueryDsl`] and [`ExecuteDsl`] put `load`, `get_result`, `first`
+//! and `execute` on query values. A query value never knows which connection runs it.
+
+mod transaction;
+
+use crate::backend::Backend;
+use crate::error::{Error, QueryResult};
+use crate::query::{AsQuery, DecodeRow, Query, QueryDsl, QueryFragment, SelectStatement, render};
+use crate::types::{BindValue, SqlValue};
+use std::ops::ControlFlow;
+
+/// One row of a result, as a connection presents it while the row is current.
+pub trait Row {
+    /// One value of the row.
+    type Value<'v>: SqlValue<'v>
+    where
+        Self: 'v;
+
+    /// The number of columns.
+    fn len(&self) -> usize;
+
+    /// Whether the row has no columns.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value at `idx`, or `None` past the last column.
+    fn value(&self, idx: usize) -> Option<Self::Value<'_>>;
+
+    /// The name of the column at `idx`, as the database reports it.
+    fn column_name(&self, idx: usize) -> Option<&str>;
+
+    /// The position of the column named `name`.
+    fn column_index(&self, name: &str) -> Option<usize> {
+        (0..self.len()).find(|&i| self.column_name(i) == Some(name))
+    }
+}
+
+/// A connection to a database.
+pub trait Connection: Sized {
+    /// The connection's backend.
+    type Backend: Backend;
+
+    /// A result row while it is current.
+    type Row<'r>: Row
+    where
+        Self: 'r;
+
+    /// Opens a connection. The form of `url` depends on the backend.
+    fn establish(url: &str) -> QueryResult<Self>;
+
+    /// Runs one or more SQL statements separated by `;`, without bind parameters:
+    /// for DDL and scripts.
+    fn batch_execute(&mut self, sql: &str) -> QueryResult<()>;
+
+    /// Runs a statement and returns the number of rows it changed.
+    #[doc(hidden)]
+    fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize>;
+
+    /// Runs a query and calls `f` with each row in turn, until `f` breaks.
+    #[doc(hidden)]
+    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], f: F) -> QueryResult<()>
+    where
+        F: FnMut(&Self::Row<'_>) -> QueryResult<ControlFlow<()>>;
+
+    /// How many transactions are open on this connection (nested ones are savepoints).
+    #[doc(hidden)]
+    fn transaction_depth(&mut self) -> &mut u32;
+
+    /// Runs `f` in a transaction: commits if it returns `Ok`, rolls back if it returns
+    /// `Err` or panics. A transaction inside a transaction is a savepoint.
+    ///
+    /// ```
+    /// # use quarry::prelude::*;
+    /// let mut conn = SqliteConnection::establish(":memory:")?;
+    /// conn.batch_execute("CREATE TABLE t (x INTEGER)")?;
+    /// let result: Result<(), quarry::Error> = conn.transaction(|conn| {
+    ///     conn.batch_execute("INSERT INTO t VALUES (1)")?;
+    ///     Err(quarry::Error::NotFound) // any error rolls back
+    /// });
+    /// assert!(result.is_err());
+    /// let n: i64 = quarry::sql_query("SELECT COUNT(*) FROM t").get_result(&mut conn)?;
+    /// assert_eq!(n, 0);
+    /// # Ok::<(), quarry::Error>(())
+    /// ```
+    fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<Error>,
+    {
+        transaction::run(self, f)
+    }
+}
+
+/// `load`, `get_result`, `get_results` and `first`, on tables and `SELECT` statements.
+pub trait RunQueryDsl: AsQuery + Sized {
+    /// Runs the query and returns all its rows.
+    fn load<C: Connection>(self, conn: &mut C) -> QueryResult<Vec<RowOf<Self>>>
+    where
+        Self::Query: QueryFragment<C::Backend>,
+    {
+        load(&self.as_query(), conn)
+    }
+
+    /// Same as [`load`](Self::load).
+    fn get_results<C: Connection>(self, conn: &mut C) -> QueryResult<Vec<RowOf<Self>>>
+    where
+        Self::Query: QueryFragment<C::Backend>,
+    {
+        self.load(conn)
+    }
+
+    /// Runs the query and returns its first row, or [`Error::NotFound`].
+    fn get_result<C: Connection>(self, conn: &mut C) -> QueryResult<RowOf<Self>>
+    where
+        Self::Query: QueryFragment<C::Backend>,
+    {
+        get_result(&self.as_query(), conn)
+    }
+
+    /// Runs the query with `LIMIT 1` and returns the row, or [`Error::NotFound`].
+    fn first<C: Connection>(self, conn: &mut C) -> QueryResult<RowOf<Self>>
+    where
+        Self: QueryDsl,
+        Self::Query: QueryFragment<C::Backend>,
+        SelectStatement<Self::From, Self::Select, Self::Where, Self::Order>:
+            AsQuery<Query = Self::Query>,
+    {
+        get_result(&self.limit(1).as_query(), conn)
+    }
+}
+
+impl<T: AsQuery> RunQueryDsl for T {}
+
+/// What one row of `Q` loads into.
+pub type RowOf<Q> = <<<Q as AsQuery>::Query as Query>::Row as DecodeRow>::Output;
+
+/// `execute`, on statements that change data.
+pub trait ExecuteDsl: Sized {
+    /// Runs the statement and returns the number of rows it changed.
+    fn execute<C: Connection>(self, conn: &mut C) -> QueryResult<usize>
+    where
+        Self: QueryFragment<C::Backend>,
+    {
+        let out = render::<C::Backend, Self>(&self);
+        conn.execute_sql(out.sql(), out.binds())
+    }
+}
+
+fn load<Q, C>(query: &Q, conn: &mut C) -> QueryResult<Vec<<Q::Row as DecodeRow>::Output>>
+where
+    Q: Query + QueryFragment<C::Backend>,
+    C: Connection,
+{
+    let out = render::<C::Backend, Q>(query);
+    let mut rows = Vec::new();
+    conn.query_sql(out.sql(), out.binds(), |row| {
+        rows.push(Q::Row::decode(row, &mut 0)?);
+        Ok(ControlFlow::Continue(()))
+    })?;
+    Ok(rows)
+}
+
+fn get_result<Q, C>(query: &Q, conn: &mut C) -> QueryResult<<Q::Row as DecodeRow>::Output>
+where
+    Q: Query + QueryFragment<C::Backend>,
+    C: Connection,
+{
+    let out = render::<C::Backend, Q>(query);
+    let mut first = None;
+    conn.query_sql(out.sql(), out.binds(), |row| {
+        first = Some(Q::Row::decode(row, &mut 0)?);
+        Ok(ControlFlow::Break(()))
+    })?;
+    first.ok_or(Error::NotFound)
+}

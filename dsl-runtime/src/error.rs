@@ -1,0 +1,166 @@
+//! [`Error`]: everything that can go wrong when running a query.
+
+use crate::conn::Row;
+use crate::types::DecodeError;
+use std::fmt;
+
+/// The result of running a query.
+pub type QueryResult<T> = Result<T, Error>;
+
+/// An error from quarry or from the database.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A query expected a row and found none (`get_result`, `first`, `find`).
+    /// [`optional`](crate::OptionalExtension::optional) turns it into `None`.
+    #[error("no row was found")]
+    NotFound,
+
+    /// The database rejected a statement.
+    #[error(transparent)]
+    Database(Box<DatabaseError>),
+
+    /// A value of a result row could not be loaded into its Rust type.
+    #[error("cannot load column `{column}` as {expected}: found {found}")]
+    Decode {
+        /// The column, as the database named it in the result.
+        column: String,
+        /// The SQL type the query expected.
+        expected: &'static str,
+        /// What the database sent instead.
+        found: String,
+    },
+
+    /// The connection could not be opened, or was lost.
+    #[error("connection error: {0}")]
+    Connection(String),
+
+    /// The query could not be sent as built (for example SQL text containing a NUL byte).
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
+
+    /// A transaction could not be committed or rolled back.
+    #[error("transaction error: {0}")]
+    Transaction(String),
+}
+
+impl Error {
+    pub(crate) fn decode<R: Row>(
+        row: &R,
+        idx: usize,
+        expected: &'static str,
+        err: DecodeError,
+    ) -> Error {
+        let column = row
+            .column_name(idx)
+            .map_or_else(|| format!("#{}", idx + 1), str::to_owned);
+        Error::Decode {
+            column,
+            expected,
+            found: err.to_string(),
+        }
+    }
+
+    /// The kind of database error, if this is one.
+    pub fn database_kind(&self) -> Option<DatabaseErrorKind> {
+        match self {
+            Error::Database(e) => Some(e.kind),
+            _ => None,
+        }
+    }
+}
+
+/// An error reported by the database, classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DatabaseError {
+    /// What kind of error it is.
+    pub kind: DatabaseErrorKind,
+    /// The database's message.
+    pub message: String,
+    /// The table concerned, when the database says.
+    pub table: Option<String>,
+    /// The column concerned, when the database says.
+    pub column: Option<String>,
+    /// The constraint violated, when the database says.
+    pub constraint: Option<String>,
+}
+
+impl DatabaseError {
+    pub(crate) fn new(kind: DatabaseErrorKind, message: impl Into<String>) -> Self {
+        DatabaseError {
+            kind,
+            message: message.into(),
+            table: None,
+            column: None,
+            constraint: None,
+        }
+    }
+}
+
+impl fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for DatabaseError {}
+
+impl From<DatabaseError> for Error {
+    fn from(e: DatabaseError) -> Self {
+        Error::Database(Box::new(e))
+    }
+}
+
+/// The kinds of database error an application may want to handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DatabaseErrorKind {
+    /// A UNIQUE or PRIMARY KEY constraint was violated.
+    UniqueViolation,
+    /// A FOREIGN KEY constraint was violated.
+    ForeignKeyViolation,
+    /// A NOT NULL constraint was violated.
+    NotNullViolation,
+    /// A CHECK constraint was violated.
+    CheckViolation,
+    /// The transaction could not be serialized; retrying it may succeed.
+    SerializationFailure,
+    /// The statement is not valid SQL, or names something that does not exist.
+    InvalidStatement,
+    /// The database is busy or locked.
+    Busy,
+    /// Any other error.
+    Other,
+}
+
+impl fmt::Display for DatabaseErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DatabaseErrorKind::UniqueViolation => "unique violation",
+            DatabaseErrorKind::ForeignKeyViolation => "foreign key violation",
+            DatabaseErrorKind::NotNullViolation => "not-null violation",
+            DatabaseErrorKind::CheckViolation => "check violation",
+            DatabaseErrorKind::SerializationFailure => "serialization failure",
+            DatabaseErrorKind::InvalidStatement => "invalid statement",
+            DatabaseErrorKind::Busy => "database busy",
+            DatabaseErrorKind::Other => "database error",
+        })
+    }
+}
+
+/// `.optional()` on a query result: no row becomes `Ok(None)`.
+pub trait OptionalExtension<T> {
+    /// `Ok(Some(v))` for a row, `Ok(None)` for [`Error::NotFound`], other errors as they are.
+    fn optional(self) -> QueryResult<Option<T>>;
+}
+
+impl<T> OptionalExtension<T> for QueryResult<T> {
+    fn optional(self) -> QueryResult<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}

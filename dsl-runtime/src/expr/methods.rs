@@ -1,0 +1,170 @@
+//! The methods that build expressions: `eq`, `gt`, `like`, `and`, `asc`, ….
+
+use super::ops::{
+    And, Asc, Between, Binary, Desc, Eq, Ge, Gt, In, IsNotNull, IsNull, Le, Like, Lt, Ne, Not,
+    NotIn, NotLike, Or,
+};
+use super::{AsExpression, Bound, Expression};
+use crate::types::{BoolType, NullableType, TextType};
+
+/// Comparison, `IN`, `BETWEEN`, NULL tests and ordering, on every expression.
+///
+/// The right-hand side is another expression of the same SQL type or a Rust value of a
+/// matching type, which is sent as a bind parameter.
+pub trait ExpressionMethods: Expression + Sized {
+    /// `self = other`
+    fn eq<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Eq, Self, T::Expression> {
+        Binary::new(self, other.as_expression())
+    }
+
+    /// `self <> other`
+    fn ne<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Ne, Self, T::Expression> {
+        Binary::new(self, other.as_expression())
+    }
+
+    /// `self < other`
+    fn lt<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Lt, Self, T::Expression> {
+        Binary::new(self, other.as_expression())
+    }
+
+    /// `self <= other`
+    fn le<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Le, Self, T::Expression> {
+        Binary::new(self, other.as_expression())
+    }
+
+    /// `self > other`
+    fn gt<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Gt, Self, T::Expression> {
+        Binary::new(self, other.as_expression())
+    }
+
+    /// `self >= other`
+    fn ge<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Ge, Self, T::Expression> {
+        Binary::new(self, other.as_expression())
+    }
+
+    /// `self BETWEEN low AND high`
+    fn between<Lo, Hi>(self, low: Lo, high: Hi) -> Between<Self, Lo::Expression, Hi::Expression>
+    where
+        Lo: AsExpression<Self::SqlType>,
+        Hi: AsExpression<Self::SqlType>,
+    {
+        Between {
+            expr: self,
+            low: low.as_expression(),
+            high: high.as_expression(),
+        }
+    }
+
+    /// `self IN (v1, v2, …)`; every value is a bind parameter. An empty list matches no row.
+    fn eq_any<I, T>(self, values: I) -> In<Self, Self::SqlType, T>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsExpression<Self::SqlType, Expression = Bound<Self::SqlType, T>>,
+    {
+        In {
+            expr: self,
+            values: values
+                .into_iter()
+                .map(AsExpression::as_expression)
+                .collect(),
+        }
+    }
+
+    /// `self NOT IN (v1, v2, …)`; every value is a bind parameter. An empty list matches
+    /// every row.
+    fn ne_all<I, T>(self, values: I) -> NotIn<Self, Self::SqlType, T>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsExpression<Self::SqlType, Expression = Bound<Self::SqlType, T>>,
+    {
+        NotIn {
+            expr: self,
+            values: values
+                .into_iter()
+                .map(AsExpression::as_expression)
+                .collect(),
+        }
+    }
+
+    /// `self IS NULL`; only for nullable expressions.
+    fn is_null(self) -> IsNull<Self>
+    where
+        Self::SqlType: NullableType,
+    {
+        IsNull(self)
+    }
+
+    /// `self IS NOT NULL`; only for nullable expressions.
+    fn is_not_null(self) -> IsNotNull<Self>
+    where
+        Self::SqlType: NullableType,
+    {
+        IsNotNull(self)
+    }
+
+    /// `self ASC`, for `order_by`.
+    fn asc(self) -> Asc<Self> {
+        Asc(self)
+    }
+
+    /// `self DESC`, for `order_by`.
+    fn desc(self) -> Desc<Self> {
+        Desc(self)
+    }
+}
+
+impl<E: Expression> ExpressionMethods for E {}
+
+/// `LIKE` and `NOT LIKE`, on text expressions.
+pub trait TextExpressionMethods: Expression + Sized {
+    /// `self LIKE pattern`; only for text expressions.
+    fn like<T>(self, pattern: T) -> Binary<Like, Self, T::Expression>
+    where
+        Self::SqlType: TextType,
+        T: AsExpression<Self::SqlType>,
+    {
+        Binary::new(self, pattern.as_expression())
+    }
+
+    /// `self NOT LIKE pattern`; only for text expressions.
+    fn not_like<T>(self, pattern: T) -> Binary<NotLike, Self, T::Expression>
+    where
+        Self::SqlType: TextType,
+        T: AsExpression<Self::SqlType>,
+    {
+        Binary::new(self, pattern.as_expression())
+    }
+}
+
+impl<E: Expression> TextExpressionMethods for E {}
+
+/// `AND`, `OR` and `NOT`, on boolean expressions.
+pub trait BoolExpressionMethods: Expression + Sized {
+    /// `self AND other`; `other` may be nullable (`Nullable<Bool>`) or not.
+    fn and<T>(self, other: T) -> Binary<And, Self, T>
+    where
+        Self::SqlType: BoolType,
+        T: Expression<SqlType: BoolType>,
+    {
+        Binary::new(self, other)
+    }
+
+    /// `self OR other`
+    fn or<T>(self, other: T) -> Binary<Or, Self, T>
+    where
+        Self::SqlType: BoolType,
+        T: Expression<SqlType: BoolType>,
+    {
+        Binary::new(self, other)
+    }
+
+    /// `NOT (self)`
+    fn not(self) -> Not<Self>
+    where
+        Self::SqlType: BoolType,
+    {
+        Not(self)
+    }
+}
+
+impl<E: Expression> BoolExpressionMethods for E {}

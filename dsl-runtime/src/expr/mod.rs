@@ -1,0 +1,149 @@
+//! Typed SQL expressions: the traits every expression implements, values as bind
+//! parameters, operators and the methods that build them.
+//!
+//! An expression has a SQL type ([`Expression::SqlType`]) and proves, through
+//! [`ValidIn`], that every column it names belongs to a table of the query it is used
+//! in. Rust values become [`Bound`] expressions and always travel as bind parameters.
+
+mod methods;
+mod ops;
+
+pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
+pub use ops::{
+    Add, And, Asc, Between, Binary, Desc, Div, Eq, Ge, Gt, In, IsNotNull, IsNull, Le, Like, Lt,
+    Mul, Ne, Not, NotIn, NotLike, Operator, Or, Sub,
+};
+
+use crate::backend::Backend;
+use crate::query::{QueryFragment, SqlWriter};
+use crate::types::{SqlType, ToSql};
+use std::marker::PhantomData;
+
+/// A typed SQL expression.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a SQL expression",
+    label = "expected a column, a value or an expression built from them",
+    note = "expressions are columns (`users::name`), operators on them (`users::age.gt(30)`) and functions"
+)]
+pub trait Expression {
+    /// The SQL type of the expression's value.
+    type SqlType: SqlType;
+}
+
+/// Proof that an expression may be used in a query reading from `QS`: every column it
+/// names belongs to a table of the FROM clause.
+///
+/// `I` is the position of those tables in the FROM clause; the compiler infers it and
+/// no user ever writes it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used in this query",
+    label = "it names a table that is not in this query's FROM clause"
+)]
+pub trait ValidIn<QS, I> {}
+
+/// Conversion of a Rust value, or an expression, into an expression of SQL type `ST`.
+///
+/// Columns and expressions of type `ST` convert to themselves; Rust values of a
+/// matching type become bind parameters.
+#[diagnostic::on_unimplemented(
+    message = "expected a value or expression of SQL type `{ST}`, found `{Self}`",
+    label = "not a `{ST}`",
+    note = "each SQL type takes its own Rust types: Int4 ← i32, Int8 ← i64, Text ← &str or String, Nullable<T> ← Option<_>, …"
+)]
+pub trait AsExpression<ST: SqlType> {
+    /// The expression `Self` becomes.
+    type Expression: Expression<SqlType = ST>;
+    /// Converts `self`.
+    fn as_expression(self) -> Self::Expression;
+}
+
+impl<E: Expression> AsExpression<E::SqlType> for E {
+    type Expression = E;
+    #[inline]
+    fn as_expression(self) -> E {
+        self
+    }
+}
+
+/// A Rust value standing in a query as a bind parameter of SQL type `ST`.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound<ST, T> {
+    value: T,
+    _sql_type: PhantomData<ST>,
+}
+
+impl<ST, T> Bound<ST, T> {
+    /// Wraps `value` as a bind parameter of SQL type `ST`.
+    pub fn new(value: T) -> Self {
+        Bound {
+            value,
+            _sql_type: PhantomData,
+        }
+    }
+}
+
+impl<ST: SqlType, T> Expression for Bound<ST, T> {
+    type SqlType = ST;
+}
+
+impl<ST, T, QS> ValidIn<QS, ()> for Bound<ST, T> {}
+
+impl<ST, T: ToSql<ST>, DB: Backend> QueryFragment<DB> for Bound<ST, T> {
+    #[inline]
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_bind(self.value.to_bind());
+    }
+}
+
+/// Rust values that become bind parameters of the SQL types they match.
+macro_rules! value_as_expression {
+    ($($st:ty: $($rust:ty),+;)*) => {$($(
+        impl<'a> AsExpression<$st> for $rust {
+            type Expression = Bound<$st, $rust>;
+            #[inline]
+            fn as_expression(self) -> Self::Expression {
+                Bound::new(self)
+            }
+        }
+
+        impl<'a> AsExpression<$crate::types::Nullable<$st>> for $rust {
+            type Expression = Bound<$crate::types::Nullable<$st>, $rust>;
+            #[inline]
+            fn as_expression(self) -> Self::Expression {
+                Bound::new(self)
+            }
+        }
+
+        impl<'a> AsExpression<$crate::types::Nullable<$st>> for Option<$rust> {
+            type Expression = Bound<$crate::types::Nullable<$st>, Option<$rust>>;
+            #[inline]
+            fn as_expression(self) -> Self::Expression {
+                Bound::new(self)
+            }
+        }
+    )+)*};
+}
+
+value_as_expression! {
+    crate::types::Bool: bool, &'a bool;
+    crate::types::Int2: i16, &'a i16;
+    crate::types::Int4: i32, &'a i32;
+    crate::types::Int8: i64, &'a i64;
+    crate::types::Float4: f32, &'a f32;
+    crate::types::Float8: f64, &'a f64;
+    crate::types::Text: String, &'a String, &'a str;
+    crate::types::Binary: Vec<u8>, &'a Vec<u8>, &'a [u8];
+}
+
+/// A parenthesized expression list such as the right side of `IN (…)`.
+pub(crate) fn walk_comma_separated<'a, DB: Backend, T: QueryFragment<DB>>(
+    items: &'a [T],
+    out: &mut SqlWriter<'a>,
+) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_sql(", ");
+        }
+        item.walk(out);
+    }
+}

@@ -1,0 +1,290 @@
+//! Expression nodes: binary operators, `NOT`, `IS NULL`, `BETWEEN`, `IN` and ordering.
+
+use super::{Bound, Expression, ValidIn, walk_comma_separated};
+use crate::backend::Backend;
+use crate::query::{QueryFragment, SqlWriter};
+use crate::types::{Bool, Nullability, SqlType};
+use std::marker::PhantomData;
+
+/// A binary SQL operator: its text and the SQL type of its result.
+pub trait Operator {
+    /// The operator as SQL, with surrounding spaces.
+    const SQL: &'static str;
+    /// Whether the rendered node is wrapped in parentheses.
+    const GROUPED: bool;
+    /// The result type of `L op R`.
+    type Output<L: SqlType, R: SqlType>: SqlType;
+}
+
+/// `L op R`, for every binary operator `Op`.
+#[derive(Debug, Clone, Copy)]
+pub struct Binary<Op, L, R> {
+    left: L,
+    right: R,
+    _op: PhantomData<Op>,
+}
+
+impl<Op, L, R> Binary<Op, L, R> {
+    /// Builds `left op right`.
+    pub fn new(left: L, right: R) -> Self {
+        Binary {
+            left,
+            right,
+            _op: PhantomData,
+        }
+    }
+}
+
+impl<Op: Operator, L: Expression, R: Expression> Expression for Binary<Op, L, R> {
+    type SqlType = Op::Output<L::SqlType, R::SqlType>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<Op, L, R, QS, IL, IR> ValidIn<QS, (IL, IR)> for Binary<Op, L, R>
+where
+    L: ValidIn<QS, IL>,
+    R: ValidIn<QS, IR>,
+{
+}
+
+impl<Op, L, R, DB> QueryFragment<DB> for Binary<Op, L, R>
+where
+    Op: Operator,
+    L: QueryFragment<DB>,
+    R: QueryFragment<DB>,
+    DB: Backend,
+{
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        if Op::GROUPED {
+            out.push_sql("(");
+        }
+        self.left.walk(out);
+        out.push_sql(Op::SQL);
+        self.right.walk(out);
+        if Op::GROUPED {
+            out.push_sql(")");
+        }
+    }
+}
+
+/// Nullable `Bool` when either side is nullable, `Bool` otherwise.
+type BoolOf<L, R> = <<<L as SqlType>::Nullability as Nullability>::Or<
+    <R as SqlType>::Nullability,
+> as Nullability>::Apply<Bool>;
+
+macro_rules! operators {
+    ($($(#[$doc:meta])* $name:ident = $sql:literal, grouped: $grouped:literal, $out:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $name;
+
+        impl Operator for $name {
+            const SQL: &'static str = $sql;
+            const GROUPED: bool = $grouped;
+            type Output<L: SqlType, R: SqlType> = operators!(@out $out, L, R);
+        }
+    )*};
+    (@out bool, $l:ident, $r:ident) => { BoolOf<$l, $r> };
+    (@out left, $l:ident, $r:ident) => { $l };
+}
+
+operators! {
+    /// `=`
+    Eq = " = ", grouped: false, bool;
+    /// `<>`
+    Ne = " <> ", grouped: false, bool;
+    /// `<`
+    Lt = " < ", grouped: false, bool;
+    /// `<=`
+    Le = " <= ", grouped: false, bool;
+    /// `>`
+    Gt = " > ", grouped: false, bool;
+    /// `>=`
+    Ge = " >= ", grouped: false, bool;
+    /// `LIKE`
+    Like = " LIKE ", grouped: false, bool;
+    /// `NOT LIKE`
+    NotLike = " NOT LIKE ", grouped: false, bool;
+    /// `AND`
+    And = " AND ", grouped: true, bool;
+    /// `OR`
+    Or = " OR ", grouped: true, bool;
+    /// `+`
+    Add = " + ", grouped: true, left;
+    /// `-`
+    Sub = " - ", grouped: true, left;
+    /// `*`
+    Mul = " * ", grouped: true, left;
+    /// `/`
+    Div = " / ", grouped: true, left;
+}
+
+/// A node with one operand, rendered as `prefix operand suffix`.
+macro_rules! unary {
+    ($($(#[$doc:meta])* $name:ident: $prefix:literal, $suffix:literal, $sql_type:ty;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<E>(pub(crate) E);
+
+        impl<E: Expression> Expression for $name<E> {
+            type SqlType = $sql_type;
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {}
+
+        impl<E: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for $name<E> {
+            fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                out.push_sql($prefix);
+                self.0.walk(out);
+                out.push_sql($suffix);
+            }
+        }
+    )*};
+}
+
+unary! {
+    /// `NOT (expr)`
+    Not: "NOT (", ")", E::SqlType;
+    /// `expr IS NULL`
+    IsNull: "", " IS NULL", Bool;
+    /// `expr IS NOT NULL`
+    IsNotNull: "", " IS NOT NULL", Bool;
+}
+
+/// `expr BETWEEN low AND high`
+#[derive(Debug, Clone, Copy)]
+pub struct Between<E, Lo, Hi> {
+    pub(crate) expr: E,
+    pub(crate) low: Lo,
+    pub(crate) high: Hi,
+}
+
+impl<E: Expression, Lo, Hi> Expression for Between<E, Lo, Hi> {
+    type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<Bool>;
+}
+
+#[diagnostic::do_not_recommend]
+impl<E, Lo, Hi, QS, IE, IL, IH> ValidIn<QS, (IE, IL, IH)> for Between<E, Lo, Hi>
+where
+    E: ValidIn<QS, IE>,
+    Lo: ValidIn<QS, IL>,
+    Hi: ValidIn<QS, IH>,
+{
+}
+
+impl<E, Lo, Hi, DB> QueryFragment<DB> for Between<E, Lo, Hi>
+where
+    E: QueryFragment<DB>,
+    Lo: QueryFragment<DB>,
+    Hi: QueryFragment<DB>,
+    DB: Backend,
+{
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.expr.walk(out);
+        out.push_sql(" BETWEEN ");
+        self.low.walk(out);
+        out.push_sql(" AND ");
+        self.high.walk(out);
+    }
+}
+
+macro_rules! in_list {
+    ($($(#[$doc:meta])* $name:ident: $op:literal, empty: $empty:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name<E, ST, T> {
+            pub(crate) expr: E,
+            pub(crate) values: Vec<Bound<ST, T>>,
+        }
+
+        impl<E: Expression, ST, T> Expression for $name<E, ST, T> {
+            type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<Bool>;
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl<E: ValidIn<QS, I>, ST, T, QS, I> ValidIn<QS, I> for $name<E, ST, T> {}
+
+        impl<E, ST, T, DB> QueryFragment<DB> for $name<E, ST, T>
+        where
+            E: QueryFragment<DB>,
+            Bound<ST, T>: QueryFragment<DB>,
+            DB: Backend,
+        {
+            fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                if self.values.is_empty() {
+                    // `IN ()` is not SQL; an empty list matches nothing (or, negated, everything).
+                    out.push_sql($empty);
+                    return;
+                }
+                self.expr.walk(out);
+                out.push_sql($op);
+                walk_comma_separated(&self.values, out);
+                out.push_sql(")");
+            }
+        }
+    )*};
+}
+
+in_list! {
+    /// `expr IN (v1, v2, …)`, built by `eq_any`.
+    In: " IN (", empty: "1 = 0";
+    /// `expr NOT IN (v1, v2, …)`, built by `ne_all`.
+    NotIn: " NOT IN (", empty: "1 = 1";
+}
+
+/// Ordering terms: `expr ASC` and `expr DESC`.
+macro_rules! ordering {
+    ($($(#[$doc:meta])* $name:ident: $sql:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<E>(pub(crate) E);
+
+        #[diagnostic::do_not_recommend]
+        impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {}
+
+        impl<E: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for $name<E> {
+            fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                self.0.walk(out);
+                out.push_sql($sql);
+            }
+        }
+
+        impl<E: Expression> crate::query::OrderTerm for $name<E> {}
+    )*};
+}
+
+ordering! {
+    /// `expr ASC`
+    Asc: " ASC";
+    /// `expr DESC`
+    Desc: " DESC";
+}
+
+/// `+ - * /` on expression nodes, so arithmetic chains: `(users::id + 1) * 2`.
+macro_rules! arithmetic_on {
+    ($($ty:ident<$($param:ident),*>;)*) => {$(
+        arithmetic_on!(@impl $ty<$($param),*>, Add, add, Add);
+        arithmetic_on!(@impl $ty<$($param),*>, Sub, sub, Sub);
+        arithmetic_on!(@impl $ty<$($param),*>, Mul, mul, Mul);
+        arithmetic_on!(@impl $ty<$($param),*>, Div, div, Div);
+    )*};
+    (@impl $ty:ident<$($param:ident),*>, $trait:ident, $method:ident, $op:ident) => {
+        impl<Rhs, $($param),*> std::ops::$trait<Rhs> for $ty<$($param),*>
+        where
+            Self: Expression,
+            <Self as Expression>::SqlType: crate::types::NumericType,
+            Rhs: super::AsExpression<<Self as Expression>::SqlType>,
+        {
+            type Output = Binary<$op, Self, Rhs::Expression>;
+            fn $method(self, rhs: Rhs) -> Self::Output {
+                Binary::new(self, rhs.as_expression())
+            }
+        }
+    };
+}
+
+arithmetic_on! {
+    Binary<Op, L, R>;
+    Bound<ST, T>;
+}

@@ -1,0 +1,127 @@
+//! # quarry: SQL that the compiler checks
+//!
+//! Declare each table once with [`table!`]; queries built from it are checked against
+//! the schema when your program compiles, then run on SQLite (embedded) or PostgreSQL.
+//!
+//! ```
+//! use quarry::prelude::*;
+//!
+//! quarry::table! {
+//!     users (id) {
+//!         id -> Int4,
+//!         name -> Text,
+//!         hair_color -> Nullable<Text>,
+//!     }
+//! }
+//!
+//! let mut conn = SqliteConnection::establish(":memory:")?;
+//! conn.batch_execute(
+//!     "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, hair_color TEXT);
+//!      INSERT INTO users (name, hair_color) VALUES ('Ada', NULL), ('Grace', 'brown');",
+//! )?;
+//!
+//! // Vec<(i32, String)>, no annotation needed.
+//! let named = users::table
+//!     .filter(users::hair_color.is_not_null())
+//!     .select((users::id, users::name))
+//!     .load(&mut conn)?;
+//! assert_eq!(named, [(2, "Grace".to_owned())]);
+//! # Ok::<(), quarry::Error>(())
+//! ```
+//!
+//! ## Where to find things
+//!
+//! - [`table!`] declares a table; [`types`] holds the SQL types its columns use.
+//! - [`prelude`] brings the query methods into scope: [`QueryDsl`](query::QueryDsl)
+//!   (`select`, `filter`, `order_by`, …), the expression methods of [`expr`] (`eq`,
+//!   `gt`, `like`, …) and [`RunQueryDsl`](conn::RunQueryDsl) (`load`, `first`, …).
+//! - [`query`] holds the statements and [`sql_query`] for SQL written by hand;
+//!   [`debug_query`] shows the SQL and binds a query sends.
+//! - [`conn`] defines connections; [`backend`] holds each database's driver.
+//! - [`Error`] is the one error type.
+//!
+//! ## Reading compile errors
+//!
+//! quarry's rules are traits, and each carries a message in schema terms. The most
+//! common: "table `posts::table` is not in this query's FROM clause" (a column of a
+//! table the query does not read), "expected a value or expression of SQL type `Int4`,
+//! found `&str`" (a value of the wrong type), and "a column of SQL type `Text` cannot be
+//! loaded into a Rust `i32`" (a struct field that does not match its column). The guide's
+//! chapter "Reading compile errors" lists them all.
+#![warn(missing_docs, unreachable_pub)]
+
+// Generated code names `::quarry`; this lets the crate's own tests use the macros.
+#[cfg(test)]
+extern crate self as quarry;
+
+pub mod backend;
+pub mod conn;
+mod error;
+pub mod expr;
+pub mod query;
+pub mod types;
+
+pub use error::{DatabaseError, DatabaseErrorKind, Error, OptionalExtension, QueryResult};
+pub use query::{debug_query, sql_query};
+
+/// Declares a table: a module with the table, one type per column, and the metadata
+/// the query builder checks against.
+///
+/// ```
+/// quarry::table! {
+///     /// People who post.
+///     users (id) {
+///         id -> Int4,
+///         name -> Text,
+///         /// NULL when unknown.
+///         hair_color -> Nullable<Text>,
+///         #[sql_name = "type"]
+///         kind -> Text,
+///     }
+/// }
+/// ```
+///
+/// `id -> Int4 = default` marks a column the database fills when an insert leaves it
+/// out; `user_id -> Int4 references users` records a foreign key. See the guide's
+/// chapter "Declaring tables".
+pub use quarry_macros::table;
+
+/// Derives [`Selectable`](query::Selectable): the struct's fields load from the
+/// columns of the same names (`#[quarry(table = users)]` on the struct,
+/// `#[quarry(column = name)]` on a field to pick another column). Each field's type is
+/// checked against its column's SQL type.
+pub use quarry_macros::Selectable;
+
+/// Everything needed to write and run queries: `use quarry::prelude::*;`.
+///
+/// It brings traits into scope (for their methods), the connection types and the
+/// expression functions; it avoids generic names.
+pub mod prelude {
+    pub use crate::OptionalExtension as _;
+    pub use crate::Selectable;
+    #[cfg(feature = "sqlite")]
+    pub use crate::backend::sqlite::SqliteConnection;
+    pub use crate::conn::{Connection, ExecuteDsl, RunQueryDsl};
+    pub use crate::expr::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
+    pub use crate::query::QueryDsl;
+    pub use crate::query::Selectable;
+}
+
+/// What generated code refers to. Not a public API: it may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::backend::Backend;
+    pub use crate::conn::Row;
+    pub use crate::error::QueryResult;
+    pub use crate::expr::{AsExpression, Binary, Expression, ValidIn};
+    pub use crate::query::SelectList;
+    pub use crate::query::sql_query::decode_named;
+    pub use crate::query::{
+        Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,
+        Table, decode_value,
+    };
+    pub use crate::types;
+    pub use crate::types::{FromSql, SqlType};
+    pub use core::default::Default;
+    pub use core::ops;
+}

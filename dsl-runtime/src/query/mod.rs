@@ -1,0 +1,65 @@
+//! Statements and their rendering.
+//!
+//! Every part of a query implements [`QueryFragment<DB>`]: it writes its SQL into a
+//! [`SqlWriter`] and hands its values over as bind parameters. `select` builds
+//! [`SelectStatement`]s through [`QueryDsl`]; [`sql_query`] runs SQL written by hand.
+
+mod debug;
+pub(crate) mod select;
+pub(crate) mod source;
+pub(crate) mod sql_query;
+mod writer;
+
+pub use debug::{DebugQuery, debug_query};
+pub use select::{
+    AddOrder, AddPredicate, AsSelect, CountStar, DecodeRow, DefaultSelect, EqAll, NoOrder, NoWhere,
+    OrderClause, OrderTerm, QueryDsl, SelectClause, SelectList, SelectStatement, Selectable,
+    WhereClause, decode_value,
+};
+pub use source::{Column, Contains, Entry, Here, Inner, QuerySource, Table, There};
+pub use sql_query::{FromRow, HasSqlType, SqlQuery, sql_query};
+pub use writer::SqlWriter;
+
+use crate::backend::Backend;
+
+/// A part of a query that renders as SQL for backend `DB`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be run on {DB}",
+    label = "this query, or a part of it, is not supported by this backend"
+)]
+pub trait QueryFragment<DB: Backend> {
+    /// Writes the SQL of `self` into `out`, and its values as bind parameters.
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+
+/// A query that returns rows.
+pub trait Query {
+    /// Decodes its rows.
+    type Row: DecodeRow;
+}
+
+/// Something that can be run as a query: a table (all its rows) or a statement.
+pub trait AsQuery {
+    /// The query it becomes.
+    type Query: Query;
+    /// Converts `self`.
+    fn as_query(self) -> Self::Query;
+}
+
+impl<T: QueryDsl> AsQuery for T
+where
+    SelectStatement<T::From, T::Select, T::Where, T::Order>: Query,
+{
+    type Query = SelectStatement<T::From, T::Select, T::Where, T::Order>;
+    #[inline]
+    fn as_query(self) -> Self::Query {
+        self.into_select()
+    }
+}
+
+/// Renders `query` for backend `DB`: its SQL and its bind parameters.
+pub(crate) fn render<DB: Backend, Q: QueryFragment<DB> + ?Sized>(query: &Q) -> SqlWriter<'_> {
+    let mut out = SqlWriter::new(DB::DIALECT);
+    query.walk(&mut out);
+    out
+}

@@ -1,0 +1,682 @@
+//! `SELECT` statements: the builder, what a select list is, and how rows decode.
+
+use super::source::{Contains, QuerySource, Table};
+use super::{Query, QueryFragment, SqlWriter};
+use crate::backend::{Backend, Dialect};
+use crate::conn::Row;
+use crate::error::{Error, QueryResult};
+use crate::expr::{And, AsExpression, Binary, Eq, Expression, Or, ValidIn};
+use crate::types::{BindValue, BoolType, FromSql, Int8, SqlType};
+use std::marker::PhantomData;
+
+/// A `SELECT` statement under construction.
+///
+/// Built from a table's query methods (`users::table.filter(…)`); each method checks
+/// its argument against the tables of the FROM clause `F`. The type parameters record
+/// the select list `S`, the WHERE clause `W` and the ORDER BY clause `O`.
+#[derive(Debug, Clone)]
+#[must_use = "a query does nothing until it is run with `load`, `get_result`, `first` or `execute`"]
+pub struct SelectStatement<F, S = DefaultSelect, W = NoWhere, O = NoOrder> {
+    from: F,
+    select: S,
+    where_clause: W,
+    order: O,
+    limit: Option<i64>,
+    offset: Option<i64>,
+    distinct: bool,
+}
+
+/// Select list of a query without `select`: every column of the FROM clause.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DefaultSelect;
+
+/// Select list set by `select(…)`; `R` decodes its rows.
+#[derive(Debug, Clone, Copy)]
+pub struct SelectClause<S, R> {
+    items: S,
+    _row: PhantomData<R>,
+}
+
+/// No WHERE clause.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoWhere;
+
+/// `WHERE predicate`.
+#[derive(Debug, Clone, Copy)]
+pub struct WhereClause<P>(P);
+
+/// No ORDER BY clause.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoOrder;
+
+/// `ORDER BY terms`.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderClause<O>(O);
+
+impl<F: QuerySource> SelectStatement<F> {
+    /// `SELECT * FROM from`, with the columns spelled out.
+    pub fn new(from: F) -> Self {
+        SelectStatement {
+            from,
+            select: DefaultSelect,
+            where_clause: NoWhere,
+            order: NoOrder,
+            limit: None,
+            offset: None,
+            distinct: false,
+        }
+    }
+}
+
+/// How a filter joins an existing WHERE clause.
+pub trait AddPredicate<P, Op> {
+    /// The WHERE clause after adding `P`.
+    type Output;
+    /// Adds `predicate`.
+    fn add(self, predicate: P) -> Self::Output;
+}
+
+impl<P, Op> AddPredicate<P, Op> for NoWhere {
+    type Output = WhereClause<P>;
+    fn add(self, predicate: P) -> WhereClause<P> {
+        WhereClause(predicate)
+    }
+}
+
+impl<W, P, Op> AddPredicate<P, Op> for WhereClause<W> {
+    type Output = WhereClause<Binary<Op, W, P>>;
+    fn add(self, predicate: P) -> Self::Output {
+        WhereClause(Binary::new(self.0, predicate))
+    }
+}
+
+/// How `then_order_by` extends an ORDER BY clause.
+pub trait AddOrder<O> {
+    /// The ORDER BY clause after adding `O`.
+    type Output;
+    /// Adds `term`.
+    fn add(self, term: O) -> Self::Output;
+}
+
+impl<O> AddOrder<O> for NoOrder {
+    type Output = OrderClause<O>;
+    fn add(self, term: O) -> OrderClause<O> {
+        OrderClause(term)
+    }
+}
+
+impl<Prev, O> AddOrder<O> for OrderClause<Prev> {
+    type Output = OrderClause<(Prev, O)>;
+    fn add(self, term: O) -> Self::Output {
+        OrderClause((self.0, term))
+    }
+}
+
+/// Terms `order_by` accepts: expressions, `expr.asc()`, `expr.desc()`, and tuples of them.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used to order rows",
+    label = "expected a column, an expression, `.asc()`/`.desc()` of one, or a tuple of them"
+)]
+pub trait OrderTerm {}
+
+impl<E: Expression> OrderTerm for E {}
+
+/// The query builder methods, on tables and on `SELECT` statements.
+///
+/// Each method checks its argument against the tables the query reads from, so a
+/// column of another table, a value of the wrong type or a condition that is not
+/// boolean is a compile error.
+pub trait QueryDsl: Sized {
+    /// The FROM clause.
+    type From: QuerySource;
+    /// The select list so far.
+    type Select;
+    /// The WHERE clause so far.
+    type Where;
+    /// The ORDER BY clause so far.
+    type Order;
+
+    /// The query as a `SELECT` statement.
+    fn into_select(self) -> SelectStatement<Self::From, Self::Select, Self::Where, Self::Order>;
+
+    /// Chooses what the query returns: a column, an expression, a tuple of them, or a
+    /// struct's columns (`User::as_select()`). Every column must belong to a table of
+    /// the query.
+    fn select<S, I>(
+        self,
+        selection: S,
+    ) -> SelectStatement<Self::From, SelectClause<S, S::Row>, Self::Where, Self::Order>
+    where
+        S: SelectList<<Self::From as QuerySource>::List, I>,
+    {
+        let q = self.into_select();
+        SelectStatement {
+            from: q.from,
+            select: SelectClause {
+                items: selection,
+                _row: PhantomData,
+            },
+            where_clause: q.where_clause,
+            order: q.order,
+            limit: q.limit,
+            offset: q.offset,
+            distinct: q.distinct,
+        }
+    }
+
+    /// Keeps the rows for which `predicate` holds. Repeated filters are joined with `AND`.
+    fn filter<P, I>(
+        self,
+        predicate: P,
+    ) -> SelectStatement<
+        Self::From,
+        Self::Select,
+        <Self::Where as AddPredicate<P, And>>::Output,
+        Self::Order,
+    >
+    where
+        P: Expression<SqlType: BoolType> + ValidIn<<Self::From as QuerySource>::List, I>,
+        Self::Where: AddPredicate<P, And>,
+    {
+        self.into_select().map_where(|w| w.add(predicate))
+    }
+
+    /// Also keeps the rows for which `predicate` holds: joins it to the existing filter
+    /// with `OR` (on a query without a filter, it is the filter).
+    fn or_filter<P, I>(
+        self,
+        predicate: P,
+    ) -> SelectStatement<
+        Self::From,
+        Self::Select,
+        <Self::Where as AddPredicate<P, Or>>::Output,
+        Self::Order,
+    >
+    where
+        P: Expression<SqlType: BoolType> + ValidIn<<Self::From as QuerySource>::List, I>,
+        Self::Where: AddPredicate<P, Or>,
+    {
+        self.into_select().map_where(|w| w.add(predicate))
+    }
+
+    /// Orders the rows by `terms` (an expression, `expr.desc()`, or a tuple of them),
+    /// replacing any earlier ordering.
+    fn order_by<O, I>(
+        self,
+        terms: O,
+    ) -> SelectStatement<Self::From, Self::Select, Self::Where, OrderClause<O>>
+    where
+        O: OrderTerm + ValidIn<<Self::From as QuerySource>::List, I>,
+    {
+        self.into_select().map_order(|_| OrderClause(terms))
+    }
+
+    /// Orders by `terms` after the current ordering.
+    fn then_order_by<O, I>(
+        self,
+        terms: O,
+    ) -> SelectStatement<Self::From, Self::Select, Self::Where, <Self::Order as AddOrder<O>>::Output>
+    where
+        O: OrderTerm + ValidIn<<Self::From as QuerySource>::List, I>,
+        Self::Order: AddOrder<O>,
+    {
+        self.into_select().map_order(|o| o.add(terms))
+    }
+
+    /// Returns at most `count` rows (`LIMIT`, sent as a bind parameter).
+    fn limit(
+        self,
+        count: i64,
+    ) -> SelectStatement<Self::From, Self::Select, Self::Where, Self::Order> {
+        let mut q = self.into_select();
+        q.limit = Some(count);
+        q
+    }
+
+    /// Skips the first `count` rows (`OFFSET`, sent as a bind parameter).
+    fn offset(
+        self,
+        count: i64,
+    ) -> SelectStatement<Self::From, Self::Select, Self::Where, Self::Order> {
+        let mut q = self.into_select();
+        q.offset = Some(count);
+        q
+    }
+
+    /// Returns each distinct row once (`SELECT DISTINCT`).
+    fn distinct(self) -> SelectStatement<Self::From, Self::Select, Self::Where, Self::Order> {
+        let mut q = self.into_select();
+        q.distinct = true;
+        q
+    }
+
+    /// `SELECT COUNT(*)` of the rows the query would return; loads as `i64`.
+    fn count(
+        self,
+    ) -> SelectStatement<Self::From, SelectClause<CountStar, Int8>, Self::Where, NoOrder> {
+        let q = self.into_select();
+        SelectStatement {
+            from: q.from,
+            select: SelectClause {
+                items: CountStar,
+                _row: PhantomData,
+            },
+            where_clause: q.where_clause,
+            order: NoOrder,
+            limit: q.limit,
+            offset: q.offset,
+            distinct: false,
+        }
+    }
+
+    /// Keeps the row whose primary key is `key` (a tuple for a composite key).
+    #[allow(clippy::type_complexity)]
+    fn find<K, I>(
+        self,
+        key: K,
+    ) -> SelectStatement<
+        Self::From,
+        Self::Select,
+        <Self::Where as AddPredicate<
+            <<Self::From as Table>::PrimaryKey as EqAll<K>>::Output,
+            And,
+        >>::Output,
+        Self::Order,
+    >
+    where
+        Self::From: Table,
+        <Self::From as Table>::PrimaryKey: EqAll<K>,
+        <<Self::From as Table>::PrimaryKey as EqAll<K>>::Output:
+            Expression<SqlType: BoolType> + ValidIn<<Self::From as QuerySource>::List, I>,
+        Self::Where: AddPredicate<<<Self::From as Table>::PrimaryKey as EqAll<K>>::Output, And>,
+    {
+        let key = <Self::From as Table>::PrimaryKey::default().eq_all(key);
+        self.into_select().map_where(|w| w.add(key))
+    }
+}
+
+impl<T: Table> QueryDsl for T {
+    type From = T;
+    type Select = DefaultSelect;
+    type Where = NoWhere;
+    type Order = NoOrder;
+
+    fn into_select(self) -> SelectStatement<T> {
+        SelectStatement::new(self)
+    }
+}
+
+impl<F: QuerySource, S, W, O> QueryDsl for SelectStatement<F, S, W, O> {
+    type From = F;
+    type Select = S;
+    type Where = W;
+    type Order = O;
+
+    fn into_select(self) -> Self {
+        self
+    }
+}
+
+impl<F, S, W, O> SelectStatement<F, S, W, O> {
+    fn map_where<W2>(self, f: impl FnOnce(W) -> W2) -> SelectStatement<F, S, W2, O> {
+        SelectStatement {
+            from: self.from,
+            select: self.select,
+            where_clause: f(self.where_clause),
+            order: self.order,
+            limit: self.limit,
+            offset: self.offset,
+            distinct: self.distinct,
+        }
+    }
+
+    fn map_order<O2>(self, f: impl FnOnce(O) -> O2) -> SelectStatement<F, S, W, O2> {
+        SelectStatement {
+            from: self.from,
+            select: self.select,
+            where_clause: self.where_clause,
+            order: f(self.order),
+            limit: self.limit,
+            offset: self.offset,
+            distinct: self.distinct,
+        }
+    }
+}
+
+/// `key columns = values`, for `find`: one column and a value, or tuples of both.
+#[diagnostic::on_unimplemented(
+    message = "`{K}` does not match the primary key `{Self}`",
+    label = "expected a value for each primary key column",
+    note = "a composite primary key takes a tuple with one value per key column"
+)]
+pub trait EqAll<K> {
+    /// The condition.
+    type Output;
+    /// Builds the condition.
+    fn eq_all(self, key: K) -> Self::Output;
+}
+
+impl<C, K> EqAll<K> for C
+where
+    C: super::source::Column,
+    K: AsExpression<<C as Expression>::SqlType>,
+{
+    type Output = Binary<Eq, C, K::Expression>;
+    fn eq_all(self, key: K) -> Self::Output {
+        Binary::new(self, key.as_expression())
+    }
+}
+
+macro_rules! eq_all_tuples {
+    ($( ($($c:ident $k:ident),+) ; )*) => {$(
+        impl<C0, K0, $($c, $k),+> EqAll<(K0, $($k),+)> for (C0, $($c),+)
+        where
+            C0: EqAll<K0>,
+            $($c: EqAll<$k>),+
+        {
+            type Output = eq_all_tuples!(@and C0::Output, $($c::Output),+);
+            #[allow(non_snake_case)]
+            fn eq_all(self, key: (K0, $($k),+)) -> Self::Output {
+                let (C0, $($c),+) = self;
+                let (K0, $($k),+) = key;
+                let cond = C0.eq_all(K0);
+                $(let cond = Binary::new(cond, $c.eq_all($k));)+
+                cond
+            }
+        }
+    )*};
+    (@and $acc:ty, $next:ty $(, $rest:ty)*) => {
+        eq_all_tuples!(@and Binary<And, $acc, $next> $(, $rest)*)
+    };
+    (@and $acc:ty) => { $acc };
+}
+
+eq_all_tuples! {
+    (C1 K1);
+    (C1 K1, C2 K2);
+    (C1 K1, C2 K2, C3 K3);
+}
+
+/// `COUNT(*)`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CountStar;
+
+impl Expression for CountStar {
+    type SqlType = Int8;
+}
+
+impl<QS> ValidIn<QS, ()> for CountStar {}
+
+impl<DB: Backend> QueryFragment<DB> for CountStar {
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql("COUNT(*)");
+    }
+}
+
+/// Decodes one row's values, starting at column `*idx`, into [`Output`](Self::Output).
+pub trait DecodeRow {
+    /// The Rust value a row decodes into.
+    type Output;
+    /// Decodes from `row`, advancing `idx` past the columns read.
+    fn decode<R: Row>(row: &R, idx: &mut usize) -> QueryResult<Self::Output>;
+}
+
+impl<ST> DecodeRow for ST
+where
+    ST: SqlType,
+    ST::Rust: FromSql<ST>,
+{
+    type Output = ST::Rust;
+    #[inline]
+    fn decode<R: Row>(row: &R, idx: &mut usize) -> QueryResult<ST::Rust> {
+        decode_value::<ST, ST::Rust, R>(row, idx)
+    }
+}
+
+/// Decodes the value at `*idx` as SQL type `ST` into `T`, naming the column on failure.
+#[inline]
+pub fn decode_value<ST: SqlType, T: FromSql<ST>, R: Row>(
+    row: &R,
+    idx: &mut usize,
+) -> QueryResult<T> {
+    let i = *idx;
+    *idx += 1;
+    let result = match row.value(i) {
+        Some(value) => T::from_sql(value),
+        None => Err(crate::types::DecodeError::MissingColumn),
+    };
+    result.map_err(|e| Error::decode(row, i, ST::NAME, e))
+}
+
+/// What `select` accepts in a query reading from `QS`: an expression, a tuple of them,
+/// or a struct's columns; `Row` decodes what it returns.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be selected in this query",
+    label = "expected a column, an expression, a tuple of them, or `Type::as_select()`"
+)]
+pub trait SelectList<QS, I> {
+    /// Decodes the rows of the selection.
+    type Row: DecodeRow;
+}
+
+#[diagnostic::do_not_recommend]
+impl<E, QS, I> SelectList<QS, I> for E
+where
+    E: Expression + ValidIn<QS, I>,
+    E::SqlType: DecodeRow,
+{
+    type Row = E::SqlType;
+}
+
+/// A struct whose fields are loaded from columns of one table, by
+/// `#[derive(Selectable)]`.
+pub trait Selectable: Sized {
+    /// The table the fields come from.
+    type Table: Table;
+
+    /// Renders the struct's columns as a select list.
+    #[doc(hidden)]
+    fn walk_columns(out: &mut SqlWriter<'_>);
+
+    /// Decodes the struct from `row`, starting at `*idx`.
+    #[doc(hidden)]
+    fn decode_row<R: Row>(row: &R, idx: &mut usize) -> QueryResult<Self>;
+
+    /// Selects the struct's columns: `users::table.select(User::as_select())`.
+    fn as_select() -> AsSelect<Self> {
+        AsSelect(PhantomData)
+    }
+}
+
+/// The select list of a [`Selectable`] struct.
+#[derive(Debug)]
+pub struct AsSelect<U>(PhantomData<U>);
+
+impl<U> Clone for AsSelect<U> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<U> Copy for AsSelect<U> {}
+
+#[diagnostic::do_not_recommend]
+impl<U: Selectable, QS, I> SelectList<QS, I> for AsSelect<U>
+where
+    QS: Contains<U::Table, I>,
+{
+    type Row = AsSelect<U>;
+}
+
+impl<U: Selectable> DecodeRow for AsSelect<U> {
+    type Output = U;
+    #[inline]
+    fn decode<R: Row>(row: &R, idx: &mut usize) -> QueryResult<U> {
+        U::decode_row(row, idx)
+    }
+}
+
+impl<U: Selectable, DB: Backend> QueryFragment<DB> for AsSelect<U> {
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        U::walk_columns(out);
+    }
+}
+
+/// Tuples: select lists, ordering terms, row decoders and SQL lists.
+macro_rules! tuples {
+    ($( ($($t:ident $i:ident),+) ; )*) => {$(
+        #[diagnostic::do_not_recommend]
+        impl<QS, $($t, $i),+> SelectList<QS, ($($i,)+)> for ($($t,)+)
+        where
+            $($t: SelectList<QS, $i>),+
+        {
+            type Row = ($($t::Row,)+);
+        }
+
+        impl<$($t: DecodeRow),+> DecodeRow for ($($t,)+) {
+            type Output = ($($t::Output,)+);
+            #[inline]
+            fn decode<R: Row>(row: &R, idx: &mut usize) -> QueryResult<Self::Output> {
+                Ok(($($t::decode(row, idx)?,)+))
+            }
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl<QS, $($t, $i),+> ValidIn<QS, ($($i,)+)> for ($($t,)+)
+        where
+            $($t: ValidIn<QS, $i>),+
+        {
+        }
+
+        impl<$($t: OrderTerm),+> OrderTerm for ($($t,)+) {}
+
+        impl<DB: Backend, $($t: QueryFragment<DB>),+> QueryFragment<DB> for ($($t,)+) {
+            #[allow(non_snake_case)]
+            fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                let ($($t,)+) = self;
+                let mut _first = true;
+                $(
+                    if !_first {
+                        out.push_sql(", ");
+                    }
+                    _first = false;
+                    $t.walk(out);
+                )+
+            }
+        }
+    )*};
+}
+
+tuples! {
+    (A IA);
+    (A IA, B IB);
+    (A IA, B IB, C IC);
+    (A IA, B IB, C IC, D ID);
+    (A IA, B IB, C IC, D ID, E IE);
+    (A IA, B IB, C IC, D ID, E IE, F IF);
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG);
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH);
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, J IJ);
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, J IJ, K IK);
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, J IJ, K IK, L IL);
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, J IJ, K IK, L IL, M IM);
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, J IJ, K IK, L IL, M IM, N IN);
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, J IJ, K IK, L IL, M IM, N IN, P IP);
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, J IJ, K IK, L IL, M IM, N IN, P IP, Q IQ);
+    (A IA, B IB, C IC, D ID, E IE, F IF, G IG, H IH, J IJ, K IK, L IL, M IM, N IN, P IP, Q IQ, S IS);
+}
+
+/// Renders the select list of a query.
+pub trait SelectClauseFragment<F, DB> {
+    /// Renders it.
+    fn walk_select<'a>(&'a self, from: &'a F, out: &mut SqlWriter<'a>);
+}
+
+impl<F: QuerySource, DB: Backend> SelectClauseFragment<F, DB> for DefaultSelect {
+    fn walk_select<'a>(&'a self, from: &'a F, out: &mut SqlWriter<'a>) {
+        from.walk_default_selection(out);
+    }
+}
+
+impl<F, S: QueryFragment<DB>, R, DB: Backend> SelectClauseFragment<F, DB> for SelectClause<S, R> {
+    fn walk_select<'a>(&'a self, _from: &'a F, out: &mut SqlWriter<'a>) {
+        self.items.walk(out);
+    }
+}
+
+/// Renders an optional clause.
+pub trait ClauseFragment<DB> {
+    /// Renders it, with its leading keyword, or nothing.
+    fn walk_clause<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+
+impl<DB> ClauseFragment<DB> for NoWhere {
+    fn walk_clause<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
+}
+
+impl<P: QueryFragment<DB>, DB: Backend> ClauseFragment<DB> for WhereClause<P> {
+    fn walk_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(" WHERE ");
+        self.0.walk(out);
+    }
+}
+
+impl<DB> ClauseFragment<DB> for NoOrder {
+    fn walk_clause<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
+}
+
+impl<O: QueryFragment<DB>, DB: Backend> ClauseFragment<DB> for OrderClause<O> {
+    fn walk_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(" ORDER BY ");
+        self.0.walk(out);
+    }
+}
+
+impl<F, S, W, O, DB> QueryFragment<DB> for SelectStatement<F, S, W, O>
+where
+    DB: Backend,
+    F: QuerySource,
+    S: SelectClauseFragment<F, DB>,
+    W: ClauseFragment<DB>,
+    O: ClauseFragment<DB>,
+{
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(if self.distinct {
+            "SELECT DISTINCT "
+        } else {
+            "SELECT "
+        });
+        self.select.walk_select(&self.from, out);
+        out.push_sql(" FROM ");
+        self.from.walk_from(out);
+        self.where_clause.walk_clause(out);
+        self.order.walk_clause(out);
+        match (self.limit, self.offset) {
+            (None, None) => {}
+            (Some(limit), offset) => {
+                out.push_sql(" LIMIT ");
+                out.push_bind(BindValue::I64(limit));
+                if let Some(offset) = offset {
+                    out.push_sql(" OFFSET ");
+                    out.push_bind(BindValue::I64(offset));
+                }
+            }
+            (None, Some(offset)) => {
+                if DB::DIALECT == Dialect::Sqlite {
+                    // SQLite accepts OFFSET only after a LIMIT; -1 means no limit.
+                    out.push_sql(" LIMIT -1");
+                }
+                out.push_sql(" OFFSET ");
+                out.push_bind(BindValue::I64(offset));
+            }
+        }
+    }
+}
+
+impl<F: QuerySource, W, O> Query for SelectStatement<F, DefaultSelect, W, O> {
+    type Row = F::DefaultSelection;
+}
+
+impl<F: QuerySource, S, R: DecodeRow, W, O> Query for SelectStatement<F, SelectClause<S, R>, W, O> {
+    type Row = R;
+}

@@ -1,0 +1,114 @@
+//! Tables, columns, and the FROM clause as a type-level list.
+//!
+//! A query's FROM clause is a list of entries, `(Entry<users::table, Inner>, ())` for a
+//! query on one table. A column may be used in a query when its table is in that list:
+//! [`Contains<T, I>`] proves it, with `I` the table's position (`Here`, `There<Here>`,
+//! …) inferred by the compiler. This is linear in the number of tables (no impl per
+//! pair of tables), and a table that appears twice makes the position ambiguous, which
+//! is why a self-join needs an alias.
+
+use super::{QueryFragment, SqlWriter};
+use crate::backend::Backend;
+use crate::expr::{Expression, ValidIn};
+use crate::query::select::DecodeRow;
+use crate::types::SqlType;
+use std::marker::PhantomData;
+
+/// A table declared with [`table!`](crate::table).
+pub trait Table: QuerySource + Copy + Default + 'static {
+    /// The table's name in SQL.
+    const NAME: &'static str;
+    /// The table's name quoted for SQL.
+    const QUOTED: &'static str;
+    /// The primary key column, or a tuple of columns for a composite key.
+    type PrimaryKey: Copy + Default;
+    /// All columns, in declaration order; what a query selects when it has no `select`.
+    type AllColumns: Copy + Default;
+    /// All columns as a select list: `"users"."id", "users"."name"`.
+    const ALL_COLUMNS_SQL: &'static str;
+}
+
+/// A column of a table declared with [`table!`](crate::table).
+pub trait Column: Copy + Default + 'static {
+    /// The table the column belongs to.
+    type Table: Table;
+    /// The column's SQL type.
+    type SqlType: SqlType;
+    /// The column's name in SQL.
+    const NAME: &'static str;
+    /// The column's name, qualified by its table and quoted: `"users"."name"`.
+    const QUALIFIED: &'static str;
+    /// Whether the database fills the column when an insert leaves it out.
+    const HAS_DEFAULT: bool;
+}
+
+impl<C: Column> Expression for C {
+    type SqlType = <C as Column>::SqlType;
+}
+
+#[diagnostic::do_not_recommend]
+impl<C: Column, QS, I> ValidIn<QS, I> for C where QS: Contains<C::Table, I> {}
+
+impl<C: Column, DB: Backend> QueryFragment<DB> for C {
+    #[inline]
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(C::QUALIFIED);
+    }
+}
+
+/// Something a query can read from: a table, or (later) a join of tables.
+pub trait QuerySource: Copy {
+    /// The FROM clause as a type-level list of [`Entry`]s.
+    type List;
+    /// Decodes what the query selects when it has no `select`.
+    type DefaultSelection: DecodeRow;
+    /// Renders the default select list.
+    fn walk_default_selection(&self, out: &mut SqlWriter<'_>);
+    /// Renders the FROM clause (without the `FROM` keyword).
+    fn walk_from(&self, out: &mut SqlWriter<'_>);
+}
+
+impl<T: Table> QuerySource for T
+where
+    T::AllColumns: DecodeRow,
+{
+    type List = (Entry<T, Inner>, ());
+    type DefaultSelection = T::AllColumns;
+
+    fn walk_default_selection(&self, out: &mut SqlWriter<'_>) {
+        out.push_sql(T::ALL_COLUMNS_SQL);
+    }
+
+    fn walk_from(&self, out: &mut SqlWriter<'_>) {
+        out.push_sql(T::QUOTED);
+    }
+}
+
+/// One table of a FROM clause, joined in mode `M`.
+#[derive(Debug)]
+pub struct Entry<T, M>(PhantomData<(T, M)>);
+
+/// An entry whose rows are always present: the first table, or an inner join.
+#[derive(Debug)]
+pub struct Inner;
+
+/// Position of a table in a FROM list: the head.
+#[derive(Debug)]
+pub struct Here;
+
+/// Position of a table in a FROM list: somewhere in the tail, at `I`.
+#[derive(Debug)]
+pub struct There<I>(PhantomData<I>);
+
+/// Proof that the FROM list `Self` contains table `T`, at position `I`.
+#[diagnostic::on_unimplemented(
+    message = "table `{T}` is not in this query's FROM clause",
+    label = "this uses a column of `{T}`",
+    note = "a query may only use columns of the tables it reads from: remove the column, or query `{T}` instead"
+)]
+pub trait Contains<T, I> {}
+
+impl<T, M, Rest> Contains<T, Here> for (Entry<T, M>, Rest) {}
+
+#[diagnostic::do_not_recommend]
+impl<T, H, M, Rest, I> Contains<T, There<I>> for (Entry<H, M>, Rest) where Rest: Contains<T, I> {}

@@ -1,0 +1,238 @@
+//! [`sql_query`]: SQL written by hand, with bound values and typed results.
+
+use super::{QueryFragment, SqlWriter};
+use crate::backend::Backend;
+use crate::conn::{Connection, ExecuteDsl, Row};
+use crate::error::{Error, QueryResult};
+use crate::query::select::decode_value;
+use crate::types::{
+    Binary, BindValue, Bool, Float4, Float8, FromSql, Int2, Int4, Int8, NotNullType, Nullable,
+    SqlType, Text, ToSql,
+};
+use std::ops::ControlFlow;
+
+/// A statement written as SQL text, with values bound to its placeholders.
+///
+/// Placeholders are spelled the backend's way: `?` on SQLite, `$1, $2, …` on
+/// PostgreSQL. Values are always sent as bind parameters, never spliced into the text.
+#[derive(Debug, Clone)]
+#[must_use = "a query does nothing until it is run with `load`, `get_result` or `execute`"]
+pub struct SqlQuery {
+    sql: String,
+    binds: Vec<OwnedValue>,
+}
+
+/// Starts a query from SQL text.
+///
+/// ```
+/// # use quarry::prelude::*;
+/// let mut conn = SqliteConnection::establish(":memory:")?;
+/// let rows: Vec<(i32, String)> = quarry::sql_query("SELECT ?, ?")
+///     .bind(7)
+///     .bind("seven")
+///     .load(&mut conn)?;
+/// assert_eq!(rows, [(7, "seven".to_owned())]);
+/// # Ok::<(), quarry::Error>(())
+/// ```
+pub fn sql_query(sql: impl Into<String>) -> SqlQuery {
+    SqlQuery {
+        sql: sql.into(),
+        binds: Vec::new(),
+    }
+}
+
+#[derive(Debug, Clone)]
+enum OwnedValue {
+    Null,
+    Bool(bool),
+    I16(i16),
+    I32(i32),
+    I64(i64),
+    F32(f32),
+    F64(f64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl OwnedValue {
+    fn from_bind(value: BindValue<'_>) -> Self {
+        match value {
+            BindValue::Null => OwnedValue::Null,
+            BindValue::Bool(v) => OwnedValue::Bool(v),
+            BindValue::I16(v) => OwnedValue::I16(v),
+            BindValue::I32(v) => OwnedValue::I32(v),
+            BindValue::I64(v) => OwnedValue::I64(v),
+            BindValue::F32(v) => OwnedValue::F32(v),
+            BindValue::F64(v) => OwnedValue::F64(v),
+            BindValue::Text(v) => OwnedValue::Text(v.to_owned()),
+            BindValue::Blob(v) => OwnedValue::Blob(v.to_owned()),
+        }
+    }
+
+    fn as_bind(&self) -> BindValue<'_> {
+        match self {
+            OwnedValue::Null => BindValue::Null,
+            OwnedValue::Bool(v) => BindValue::Bool(*v),
+            OwnedValue::I16(v) => BindValue::I16(*v),
+            OwnedValue::I32(v) => BindValue::I32(*v),
+            OwnedValue::I64(v) => BindValue::I64(*v),
+            OwnedValue::F32(v) => BindValue::F32(*v),
+            OwnedValue::F64(v) => BindValue::F64(*v),
+            OwnedValue::Text(v) => BindValue::Text(v),
+            OwnedValue::Blob(v) => BindValue::Blob(v),
+        }
+    }
+}
+
+impl SqlQuery {
+    /// Binds the next placeholder to `value`, sent as the SQL type its Rust type maps
+    /// to (`i32` as Int4, `&str` as Text, `Option<T>` as nullable, …).
+    pub fn bind<T: HasSqlType + ToSql<T::SqlType>>(mut self, value: T) -> Self {
+        self.binds.push(OwnedValue::from_bind(value.to_bind()));
+        self
+    }
+
+    /// Binds the next placeholder to `value` as SQL type `ST`.
+    pub fn bind_as<ST, T: ToSql<ST>>(mut self, value: T) -> Self {
+        self.binds.push(OwnedValue::from_bind(value.to_bind()));
+        self
+    }
+
+    /// The SQL text.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// Runs the query and loads every row into `T`: a Rust value or tuple of values
+    /// (by position), or a `#[derive(Selectable)]` struct (by column name).
+    pub fn load<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<Vec<T>> {
+        let binds: Vec<_> = self.binds.iter().map(OwnedValue::as_bind).collect();
+        let mut rows = Vec::new();
+        conn.query_sql(&self.sql, &binds, |row| {
+            rows.push(T::from_row(row)?);
+            Ok(ControlFlow::Continue(()))
+        })?;
+        Ok(rows)
+    }
+
+    /// Runs the query and loads its first row, or returns [`Error::NotFound`].
+    pub fn get_result<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<T> {
+        let binds: Vec<_> = self.binds.iter().map(OwnedValue::as_bind).collect();
+        let mut first = None;
+        conn.query_sql(&self.sql, &binds, |row| {
+            first = Some(T::from_row(row)?);
+            Ok(ControlFlow::Break(()))
+        })?;
+        first.ok_or(Error::NotFound)
+    }
+}
+
+impl<DB: Backend> QueryFragment<DB> for SqlQuery {
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        // The text already holds the placeholders: record the values without adding any.
+        out.push_sql(&self.sql);
+        out.push_raw_binds(self.binds.iter().map(OwnedValue::as_bind));
+    }
+}
+
+impl ExecuteDsl for SqlQuery {}
+
+/// The SQL type a Rust type is sent as and loaded from when nothing else says.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no default SQL type",
+    note = "use `bind_as::<SqlType, _>(value)`, or a Rust type such as i32, i64, f64, bool, &str, String or Option<_>"
+)]
+pub trait HasSqlType {
+    /// The SQL type.
+    type SqlType: SqlType;
+}
+
+macro_rules! has_sql_type {
+    ($($rust:ty => $st:ty;)*) => {$(
+        impl HasSqlType for $rust {
+            type SqlType = $st;
+        }
+    )*};
+}
+
+has_sql_type! {
+    bool => Bool;
+    i16 => Int2;
+    i32 => Int4;
+    i64 => Int8;
+    f32 => Float4;
+    f64 => Float8;
+    String => Text;
+    &str => Text;
+    Vec<u8> => Binary;
+    &[u8] => Binary;
+}
+
+impl<T: HasSqlType> HasSqlType for Option<T>
+where
+    T::SqlType: NotNullType,
+{
+    type SqlType = Nullable<T::SqlType>;
+}
+
+/// A Rust value that a whole result row loads into, for [`sql_query`].
+#[diagnostic::on_unimplemented(
+    message = "a row of a `sql_query` cannot be loaded into `{Self}`",
+    note = "load into a Rust value, a tuple of values, or a struct with `#[derive(Selectable)]`"
+)]
+pub trait FromRow: Sized {
+    /// Loads `row`.
+    fn from_row<R: Row>(row: &R) -> QueryResult<Self>;
+}
+
+impl<T> FromRow for T
+where
+    T: HasSqlType + FromSql<T::SqlType>,
+{
+    fn from_row<R: Row>(row: &R) -> QueryResult<Self> {
+        decode_value::<T::SqlType, T, R>(row, &mut 0)
+    }
+}
+
+macro_rules! from_row_tuples {
+    ($( ($($t:ident),+) ; )*) => {$(
+        impl<$($t),+> FromRow for ($($t,)+)
+        where
+            $($t: HasSqlType + FromSql<$t::SqlType>),+
+        {
+            fn from_row<R: Row>(row: &R) -> QueryResult<Self> {
+                let mut idx = 0;
+                Ok(($(decode_value::<$t::SqlType, $t, R>(row, &mut idx)?,)+))
+            }
+        }
+    )*};
+}
+
+from_row_tuples! {
+    (A);
+    (A, B);
+    (A, B, C);
+    (A, B, C, D);
+    (A, B, C, D, E);
+    (A, B, C, D, E, F);
+    (A, B, C, D, E, F, G);
+    (A, B, C, D, E, F, G, H);
+    (A, B, C, D, E, F, G, H, I);
+    (A, B, C, D, E, F, G, H, I, J);
+    (A, B, C, D, E, F, G, H, I, J, K);
+    (A, B, C, D, E, F, G, H, I, J, K, L);
+}
+
+/// Loads the column named `name` of `row` as SQL type `ST` into `T`; for
+/// `#[derive(Selectable)]` structs loaded from a [`sql_query`].
+#[doc(hidden)]
+pub fn decode_named<ST: SqlType, T: FromSql<ST>, R: Row>(row: &R, name: &str) -> QueryResult<T> {
+    match row.column_index(name) {
+        Some(mut idx) => decode_value::<ST, T, R>(row, &mut idx),
+        None => Err(Error::Decode {
+            column: name.to_owned(),
+            expected: ST::NAME,
+            found: "no column of that name in the result".to_owned(),
+        }),
+    }
+}

@@ -1,0 +1,119 @@
+//! Decoding database values into Rust values.
+
+use super::{Binary, Bool, Float4, Float8, Int2, Int4, Int8, Nullable, SqlType, Text};
+use std::fmt;
+
+/// Why one value could not be decoded. The caller adds which column it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The value was NULL but the Rust type has no room for NULL.
+    UnexpectedNull,
+    /// The database sent a value of another kind than the column's SQL type.
+    WrongType {
+        /// What the database sent (`text`, `real`, `integer`, …).
+        found: String,
+    },
+    /// An integer that does not fit the Rust type.
+    OutOfRange {
+        /// The value the database sent.
+        value: String,
+    },
+    /// Text that is not valid UTF-8.
+    InvalidUtf8,
+    /// The row has fewer columns than the query expects.
+    MissingColumn,
+    /// Anything else a decoder rejects.
+    Invalid(String),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::UnexpectedNull => f.write_str("NULL"),
+            DecodeError::WrongType { found } => f.write_str(found),
+            DecodeError::OutOfRange { value } => write!(f, "{value}, which is out of range"),
+            DecodeError::InvalidUtf8 => f.write_str("text that is not valid UTF-8"),
+            DecodeError::MissingColumn => f.write_str("no such column in the row"),
+            DecodeError::Invalid(why) => f.write_str(why),
+        }
+    }
+}
+
+/// One value of a result row, as a backend presents it.
+///
+/// Each backend implements these accessors for its own wire or storage format; each
+/// returns [`DecodeError::UnexpectedNull`] on NULL and [`DecodeError::WrongType`] when
+/// the value is of another kind.
+pub trait SqlValue<'a> {
+    /// Whether the value is NULL.
+    fn is_null(&self) -> bool;
+    /// Reads a boolean.
+    fn read_bool(&self) -> Result<bool, DecodeError>;
+    /// Reads a 2-byte integer.
+    fn read_i16(&self) -> Result<i16, DecodeError>;
+    /// Reads a 4-byte integer.
+    fn read_i32(&self) -> Result<i32, DecodeError>;
+    /// Reads an 8-byte integer.
+    fn read_i64(&self) -> Result<i64, DecodeError>;
+    /// Reads a 4-byte float.
+    fn read_f32(&self) -> Result<f32, DecodeError>;
+    /// Reads an 8-byte float.
+    fn read_f64(&self) -> Result<f64, DecodeError>;
+    /// Reads text, checked to be UTF-8.
+    fn read_text(&self) -> Result<&'a str, DecodeError>;
+    /// Reads bytes.
+    fn read_blob(&self) -> Result<&'a [u8], DecodeError>;
+}
+
+/// A Rust type that can be loaded from a value of SQL type `ST`.
+#[diagnostic::on_unimplemented(
+    message = "a column of SQL type `{ST}` cannot be loaded into a Rust `{Self}`",
+    label = "`{Self}` does not match the column's SQL type `{ST}`",
+    note = "each SQL type loads into its own Rust types: Int4 → i32, Int8 → i64, Text → String, Nullable<T> → Option<_>, …"
+)]
+pub trait FromSql<ST>: Sized {
+    /// Decodes one value.
+    fn from_sql<'a, V: SqlValue<'a>>(value: V) -> Result<Self, DecodeError>;
+}
+
+macro_rules! from_sql {
+    ($($st:ty => $rust:ty, $read:ident;)*) => {$(
+        impl FromSql<$st> for $rust {
+            #[inline]
+            fn from_sql<'a, V: SqlValue<'a>>(value: V) -> Result<Self, DecodeError> {
+                value.$read().map(Into::into)
+            }
+        }
+    )*};
+}
+
+from_sql! {
+    Bool => bool, read_bool;
+    Int2 => i16, read_i16;
+    Int4 => i32, read_i32;
+    Int8 => i64, read_i64;
+    Float4 => f32, read_f32;
+    Float8 => f64, read_f64;
+    Text => String, read_text;
+    Binary => Vec<u8>, read_blob;
+    // Lossless widenings, so a struct field may be wider than its column.
+    Int2 => i32, read_i16;
+    Int2 => i64, read_i16;
+    Int4 => i64, read_i32;
+    Float4 => f64, read_f32;
+}
+
+impl<T, ST> FromSql<Nullable<ST>> for Option<T>
+where
+    T: FromSql<ST>,
+    Nullable<ST>: SqlType,
+{
+    #[inline]
+    fn from_sql<'a, V: SqlValue<'a>>(value: V) -> Result<Self, DecodeError> {
+        if value.is_null() {
+            Ok(None)
+        } else {
+            T::from_sql(value).map(Some)
+        }
+    }
+}

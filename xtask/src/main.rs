@@ -1,0 +1,209 @@
+//! `cargo xtask`: quarry's chore runner, and what CI runs (`.ci/run` is `cargo xtask test`).
+//!
+//! This file owns the command line and the tasks (`test`, `lint`, `pg-start`, `pg-stop`):
+//! which steps each runs, in which order. How to run a program lives in [`cmd`], step
+//! headers and timing in [`steps`], the mdBook install in [`mdbook`], the throwaway
+//! PostgreSQL server in [`pg`].
+
+mod cmd;
+mod mdbook;
+mod pg;
+mod steps;
+
+use std::process::ExitCode;
+
+use cmd::Cmd;
+use steps::Steps;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  test       everything CI checks: the workspace's tests and doctests (the guide's code
+             blocks among them), then `mdbook build book` (installs mdbook if missing);
+             with QUARRY_TEST_PG=1, the integration tests once more against a throwaway
+             PostgreSQL server
+  lint       cargo fmt --check, clippy with -D warnings, rustdoc with -D warnings
+  pg-start   start the throwaway PostgreSQL server (127.0.0.1:55432) and leave it
+             running; prints its URL on stdout, e.g.
+             export QUARRY_PG_URL=$(cargo xtask pg-start)
+  pg-stop    stop the server that pg-start left running
+  help       this text
+";
+
+/// Whether `cargo xtask test` runs the integration tests against PostgreSQL when
+/// `QUARRY_TEST_PG` is not set. Flip to `true` once the PostgreSQL backend exists; then
+/// `QUARRY_TEST_PG=0` turns the step off.
+const PG_TESTS_BY_DEFAULT: bool = false;
+
+fn pg_tests_enabled(setting: Option<&str>) -> bool {
+    match setting {
+        Some("1") => true,
+        Some("0") => false,
+        _ => PG_TESTS_BY_DEFAULT,
+    }
+}
+
+/// Why a command failed: bad usage (exit 2) or a failed task (exit 1).
+enum Failure {
+    Usage(String),
+    Task(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Self::Task(message)
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Result<Vec<String>, _> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect();
+    let result = match args {
+        Ok(args) => run(&args),
+        Err(bad) => Err(Failure::Usage(format!(
+            "argument {} is not valid UTF-8",
+            bad.to_string_lossy()
+        ))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Task(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), Failure> {
+    let Some((command, rest)) = args.split_first() else {
+        print!("{USAGE}");
+        return Ok(());
+    };
+    if command == "help" || command == "--help" || command == "-h" {
+        print!("{USAGE}");
+        return Ok(());
+    }
+    let task: fn() -> Result<(), String> = match command.as_str() {
+        "test" => test,
+        "lint" => lint,
+        "pg-start" => pg_start,
+        "pg-stop" => pg::stop,
+        _ => return Err(Failure::Usage(format!("unknown command `{command}`"))),
+    };
+    if !rest.is_empty() {
+        return Err(Failure::Usage(format!(
+            "`{command}` takes no arguments (got `{}`)",
+            rest.join(" ")
+        )));
+    }
+    task().map_err(Failure::Task)
+}
+
+/// Runs `steps_of` and prints the summary line, whether it passed or not.
+fn with_summary(
+    task: &'static str,
+    steps_of: impl FnOnce(&mut Steps) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut steps = Steps::new(task);
+    let result = steps_of(&mut steps);
+    eprintln!("{}", steps.summary(result.is_ok()));
+    result
+}
+
+/// `cargo test`, minus `QUARRY_PG_URL`: tests never use a server this task did not start.
+fn cargo_test() -> Cmd {
+    Cmd::cargo().arg("test").env_remove("QUARRY_PG_URL")
+}
+
+fn test() -> Result<(), String> {
+    with_summary("test", |steps| {
+        steps.run("cargo test --workspace --all-targets", || {
+            cargo_test().args(["--workspace", "--all-targets"]).run()
+        })?;
+        steps.run("cargo test --workspace --doc", || {
+            cargo_test().args(["--workspace", "--doc"]).run()
+        })?;
+        steps.run("mdbook build book", mdbook::build_book)?;
+        let pg_step = "integration tests on PostgreSQL";
+        let setting = std::env::var("QUARRY_TEST_PG").ok();
+        if pg_tests_enabled(setting.as_deref()) {
+            steps.run(pg_step, || {
+                let server = pg::start()?;
+                // `server` stops PostgreSQL when dropped, whether the tests pass or not.
+                cargo_test()
+                    .env("QUARRY_PG_URL", server.url())
+                    .args(["--workspace", "--test", "*"])
+                    .run()
+            })?;
+        } else {
+            steps.skip(pg_step, "set QUARRY_TEST_PG=1 to run it");
+        }
+        Ok(())
+    })
+}
+
+fn lint() -> Result<(), String> {
+    with_summary("lint", |steps| {
+        steps.run("cargo fmt --all --check", || {
+            Cmd::cargo().args(["fmt", "--all", "--check"]).run()
+        })?;
+        steps.run("cargo clippy --workspace --all-targets", || {
+            Cmd::cargo()
+                .args([
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ])
+                .run()
+        })?;
+        steps.run("cargo doc --no-deps --workspace", || {
+            Cmd::cargo()
+                .env("RUSTDOCFLAGS", "-D warnings")
+                .args(["doc", "--no-deps", "--workspace"])
+                .run()
+        })
+    })
+}
+
+fn pg_start() -> Result<(), String> {
+    let server = pg::start()?;
+    println!("{}", server.url());
+    if server.started_here() {
+        eprintln!("    stop it with `cargo xtask pg-stop`");
+    }
+    server.keep_running();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarry_test_pg_switches_the_postgres_step() {
+        assert!(pg_tests_enabled(Some("1")));
+        assert!(!pg_tests_enabled(Some("0")));
+        assert_eq!(pg_tests_enabled(None), PG_TESTS_BY_DEFAULT);
+        assert_eq!(pg_tests_enabled(Some("yes")), PG_TESTS_BY_DEFAULT);
+    }
+
+    #[test]
+    fn usage_errors_are_told_apart_from_task_failures() {
+        let unknown = run(&["frobnicate".to_owned()]);
+        assert!(matches!(unknown, Err(Failure::Usage(m)) if m.contains("frobnicate")));
+        let extra = run(&["test".to_owned(), "--nocapture".to_owned()]);
+        assert!(matches!(extra, Err(Failure::Usage(m)) if m.contains("takes no arguments")));
+        assert!(run(&[]).is_ok());
+        assert!(run(&["help".to_owned()]).is_ok());
+    }
+}
