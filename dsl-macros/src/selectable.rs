@@ -173,22 +173,12 @@ fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
         quote!(#member: #decode)
     });
 
-    let by_name = parsed.fields.iter().zip(&columns).map(|(f, column)| {
-        let member = &f.member;
-        let ty = &f.ty;
-        let decode = quote_spanned! {ty.span()=>
-            #q::decode_named::<<#column as #q::Column>::SqlType, #ty, __R>(
-                row,
-                <#column as #q::Column>::NAME,
-            )?
-        };
-        quote!(#member: #decode)
-    });
-
     quote! {
         const _: () = {
             impl #impl_generics #q::Selectable for #name #ty_generics #where_clause {
                 type Table = #table::table;
+                const COLUMN_NAMES: &'static [&'static str] =
+                    &[#(<#columns as #q::Column>::NAME),*];
 
                 fn walk_columns(out: &mut #q::SqlWriter<'_>) {
                     #(#walk)*
@@ -204,7 +194,7 @@ fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
 
             impl #impl_generics #q::FromRow for #name #ty_generics #where_clause {
                 fn from_row<__R: #q::Row>(row: &__R) -> #q::QueryResult<Self> {
-                    ::core::result::Result::Ok(Self { #(#by_name,)* })
+                    #q::from_row_by_name::<Self, __R>(row)
                 }
             }
         };

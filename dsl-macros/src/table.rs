@@ -487,6 +487,14 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
                 pub struct #name;
 
+                impl #q::AsExpression<#sql_type> for #name {
+                    type Expression = #name;
+                    #[inline]
+                    fn as_expression(self) -> #name {
+                        self
+                    }
+                }
+
                 impl #q::Column for #name {
                     type Table = table;
                     type SqlType = #sql_type;
@@ -523,8 +531,6 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
             #[doc = #all_doc]
             #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
             pub struct all_columns;
-
-            #[diagnostic::do_not_recommend]
             impl<QS, I> #q::SelectList<QS, I> for all_columns
             where
                 QS: #q::Contains<table, I>,

@@ -115,7 +115,7 @@ pub mod __private {
     pub use crate::error::QueryResult;
     pub use crate::expr::{AsExpression, Binary, Expression, ValidIn};
     pub use crate::query::SelectList;
-    pub use crate::query::sql_query::decode_named;
+    pub use crate::query::sql_query::from_row_by_name;
     pub use crate::query::{
         Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,
         Table, decode_value,

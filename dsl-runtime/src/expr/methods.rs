@@ -5,7 +5,7 @@ use super::ops::{
     NotIn, NotLike, Or,
 };
 use super::{AsExpression, Bound, Expression};
-use crate::types::{BoolType, NullableType, TextType};
+use crate::types::{BoolType, NullableType, Text, TextType};
 
 /// Comparison, `IN`, `BETWEEN`, NULL tests and ordering, on every expression.
 ///
@@ -121,7 +121,7 @@ pub trait TextExpressionMethods: Expression + Sized {
     fn like<T>(self, pattern: T) -> Binary<Like, Self, T::Expression>
     where
         Self::SqlType: TextType,
-        T: AsExpression<Self::SqlType>,
+        T: AsExpression<Text>,
     {
         Binary::new(self, pattern.as_expression())
     }
@@ -130,7 +130,7 @@ pub trait TextExpressionMethods: Expression + Sized {
     fn not_like<T>(self, pattern: T) -> Binary<NotLike, Self, T::Expression>
     where
         Self::SqlType: TextType,
-        T: AsExpression<Self::SqlType>,
+        T: AsExpression<Text>,
     {
         Binary::new(self, pattern.as_expression())
     }

@@ -36,8 +36,10 @@ pub trait Expression {
 /// `I` is the position of those tables in the FROM clause; the compiler infers it and
 /// no user ever writes it.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be used in this query",
-    label = "it names a table that is not in this query's FROM clause"
+    message = "this expression uses a column of a table that is not in the query's FROM clause",
+    label = "a column in here belongs to a table this query does not read from",
+    note = "the expression is `{Self}`",
+    note = "the FROM clause is the first parameter of `ValidIn<…>` above: `Entry<users::table, …>` means `users`"
 )]
 pub trait ValidIn<QS, I> {}
 
@@ -47,7 +49,7 @@ pub trait ValidIn<QS, I> {}
 /// matching type become bind parameters.
 #[diagnostic::on_unimplemented(
     message = "expected a value or expression of SQL type `{ST}`, found `{Self}`",
-    label = "not a `{ST}`",
+    label = "expected `{ST}` here",
     note = "each SQL type takes its own Rust types: Int4 ← i32, Int8 ← i64, Text ← &str or String, Nullable<T> ← Option<_>, …"
 )]
 pub trait AsExpression<ST: SqlType> {
@@ -57,12 +59,27 @@ pub trait AsExpression<ST: SqlType> {
     fn as_expression(self) -> Self::Expression;
 }
 
-impl<E: Expression> AsExpression<E::SqlType> for E {
-    type Expression = E;
-    #[inline]
-    fn as_expression(self) -> E {
-        self
-    }
+/// Expressions convert to themselves. One impl per expression type rather than a
+/// blanket impl, so that a value of the wrong type is reported as just that, with no
+/// follow-on errors.
+macro_rules! expression_as_itself {
+    ($($ty:ident<$($param:ident),*>;)*) => {$(
+        impl<$($param),*> AsExpression<<Self as Expression>::SqlType> for $ty<$($param),*>
+        where
+            Self: Expression,
+        {
+            type Expression = Self;
+            #[inline]
+            fn as_expression(self) -> Self {
+                self
+            }
+        }
+    )*};
+}
+pub(crate) use expression_as_itself;
+
+expression_as_itself! {
+    Bound<ST, T>;
 }
 
 /// A Rust value standing in a query as a bind parameter of SQL type `ST`.
@@ -86,6 +103,7 @@ impl<ST: SqlType, T> Expression for Bound<ST, T> {
     type SqlType = ST;
 }
 
+#[diagnostic::do_not_recommend]
 impl<ST, T, QS> ValidIn<QS, ()> for Bound<ST, T> {}
 
 impl<ST, T: ToSql<ST>, DB: Backend> QueryFragment<DB> for Bound<ST, T> {

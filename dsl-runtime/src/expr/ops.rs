@@ -1,6 +1,6 @@
 //! Expression nodes: binary operators, `NOT`, `IS NULL`, `BETWEEN`, `IN` and ordering.
 
-use super::{Bound, Expression, ValidIn, walk_comma_separated};
+use super::{AsExpression, Bound, Expression, ValidIn, expression_as_itself, walk_comma_separated};
 use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
 use crate::types::{Bool, Nullability, SqlType};
@@ -38,8 +38,6 @@ impl<Op, L, R> Binary<Op, L, R> {
 impl<Op: Operator, L: Expression, R: Expression> Expression for Binary<Op, L, R> {
     type SqlType = Op::Output<L::SqlType, R::SqlType>;
 }
-
-#[diagnostic::do_not_recommend]
 impl<Op, L, R, QS, IL, IR> ValidIn<QS, (IL, IR)> for Binary<Op, L, R>
 where
     L: ValidIn<QS, IL>,
@@ -129,8 +127,6 @@ macro_rules! unary {
         impl<E: Expression> Expression for $name<E> {
             type SqlType = $sql_type;
         }
-
-        #[diagnostic::do_not_recommend]
         impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {}
 
         impl<E: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for $name<E> {
@@ -163,8 +159,6 @@ pub struct Between<E, Lo, Hi> {
 impl<E: Expression, Lo, Hi> Expression for Between<E, Lo, Hi> {
     type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<Bool>;
 }
-
-#[diagnostic::do_not_recommend]
 impl<E, Lo, Hi, QS, IE, IL, IH> ValidIn<QS, (IE, IL, IH)> for Between<E, Lo, Hi>
 where
     E: ValidIn<QS, IE>,
@@ -201,8 +195,6 @@ macro_rules! in_list {
         impl<E: Expression, ST, T> Expression for $name<E, ST, T> {
             type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<Bool>;
         }
-
-        #[diagnostic::do_not_recommend]
         impl<E: ValidIn<QS, I>, ST, T, QS, I> ValidIn<QS, I> for $name<E, ST, T> {}
 
         impl<E, ST, T, DB> QueryFragment<DB> for $name<E, ST, T>
@@ -239,8 +231,6 @@ macro_rules! ordering {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub struct $name<E>(pub(crate) E);
-
-        #[diagnostic::do_not_recommend]
         impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {}
 
         impl<E: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for $name<E> {
@@ -274,7 +264,7 @@ macro_rules! arithmetic_on {
         where
             Self: Expression,
             <Self as Expression>::SqlType: crate::types::NumericType,
-            Rhs: super::AsExpression<<Self as Expression>::SqlType>,
+            Rhs: AsExpression<<Self as Expression>::SqlType>,
         {
             type Output = Binary<$op, Self, Rhs::Expression>;
             fn $method(self, rhs: Rhs) -> Self::Output {
@@ -287,4 +277,14 @@ macro_rules! arithmetic_on {
 arithmetic_on! {
     Binary<Op, L, R>;
     Bound<ST, T>;
+}
+
+expression_as_itself! {
+    Binary<Op, L, R>;
+    Not<E>;
+    IsNull<E>;
+    IsNotNull<E>;
+    Between<E, Lo, Hi>;
+    In<E, ST, T>;
+    NotIn<E, ST, T>;
 }

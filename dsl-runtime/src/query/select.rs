@@ -405,6 +405,14 @@ impl Expression for CountStar {
     type SqlType = Int8;
 }
 
+impl AsExpression<Int8> for CountStar {
+    type Expression = Self;
+    fn as_expression(self) -> Self {
+        self
+    }
+}
+
+#[diagnostic::do_not_recommend]
 impl<QS> ValidIn<QS, ()> for CountStar {}
 
 impl<DB: Backend> QueryFragment<DB> for CountStar {
@@ -451,15 +459,14 @@ pub fn decode_value<ST: SqlType, T: FromSql<ST>, R: Row>(
 /// What `select` accepts in a query reading from `QS`: an expression, a tuple of them,
 /// or a struct's columns; `Row` decodes what it returns.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be selected in this query",
-    label = "expected a column, an expression, a tuple of them, or `Type::as_select()`"
+    message = "`{Self}` cannot be selected from this query",
+    label = "each item must be a column or expression of a table in the FROM clause, or `Type::as_select()`",
+    note = "the FROM clause is the first parameter of `SelectList<…>` above: `Entry<users::table, …>` means `users`"
 )]
 pub trait SelectList<QS, I> {
     /// Decodes the rows of the selection.
     type Row: DecodeRow;
 }
-
-#[diagnostic::do_not_recommend]
 impl<E, QS, I> SelectList<QS, I> for E
 where
     E: Expression + ValidIn<QS, I>,
@@ -473,6 +480,10 @@ where
 pub trait Selectable: Sized {
     /// The table the fields come from.
     type Table: Table;
+
+    /// The SQL names of the struct's columns, in field order.
+    #[doc(hidden)]
+    const COLUMN_NAMES: &'static [&'static str];
 
     /// Renders the struct's columns as a select list.
     #[doc(hidden)]
@@ -499,8 +510,6 @@ impl<U> Clone for AsSelect<U> {
 }
 
 impl<U> Copy for AsSelect<U> {}
-
-#[diagnostic::do_not_recommend]
 impl<U: Selectable, QS, I> SelectList<QS, I> for AsSelect<U>
 where
     QS: Contains<U::Table, I>,
@@ -525,7 +534,6 @@ impl<U: Selectable, DB: Backend> QueryFragment<DB> for AsSelect<U> {
 /// Tuples: select lists, ordering terms, row decoders and SQL lists.
 macro_rules! tuples {
     ($( ($($t:ident $i:ident),+) ; )*) => {$(
-        #[diagnostic::do_not_recommend]
         impl<QS, $($t, $i),+> SelectList<QS, ($($i,)+)> for ($($t,)+)
         where
             $($t: SelectList<QS, $i>),+
@@ -540,8 +548,6 @@ macro_rules! tuples {
                 Ok(($($t::decode(row, idx)?,)+))
             }
         }
-
-        #[diagnostic::do_not_recommend]
         impl<QS, $($t, $i),+> ValidIn<QS, ($($i,)+)> for ($($t,)+)
         where
             $($t: ValidIn<QS, $i>),+

@@ -42,11 +42,10 @@ pub trait Column: Copy + Default + 'static {
     const HAS_DEFAULT: bool;
 }
 
+#[diagnostic::do_not_recommend]
 impl<C: Column> Expression for C {
     type SqlType = <C as Column>::SqlType;
 }
-
-#[diagnostic::do_not_recommend]
 impl<C: Column, QS, I> ValidIn<QS, I> for C where QS: Contains<C::Table, I> {}
 
 impl<C: Column, DB: Backend> QueryFragment<DB> for C {

@@ -4,7 +4,7 @@ use super::{QueryFragment, SqlWriter};
 use crate::backend::Backend;
 use crate::conn::{Connection, ExecuteDsl, Row};
 use crate::error::{Error, QueryResult};
-use crate::query::select::decode_value;
+use crate::query::select::{Selectable, decode_value};
 use crate::types::{
     Binary, BindValue, Bool, Float4, Float8, FromSql, Int2, Int4, Int8, NotNullType, Nullable,
     SqlType, Text, ToSql,
@@ -44,42 +44,42 @@ pub fn sql_query(sql: impl Into<String>) -> SqlQuery {
 #[derive(Debug, Clone)]
 enum OwnedValue {
     Null,
-    Bool(bool),
+    Boolean(bool),
     I16(i16),
     I32(i32),
     I64(i64),
     F32(f32),
     F64(f64),
-    Text(String),
-    Blob(Vec<u8>),
+    Str(String),
+    Bytes(Vec<u8>),
 }
 
 impl OwnedValue {
     fn from_bind(value: BindValue<'_>) -> Self {
         match value {
             BindValue::Null => OwnedValue::Null,
-            BindValue::Bool(v) => OwnedValue::Bool(v),
+            BindValue::Boolean(v) => OwnedValue::Boolean(v),
             BindValue::I16(v) => OwnedValue::I16(v),
             BindValue::I32(v) => OwnedValue::I32(v),
             BindValue::I64(v) => OwnedValue::I64(v),
             BindValue::F32(v) => OwnedValue::F32(v),
             BindValue::F64(v) => OwnedValue::F64(v),
-            BindValue::Text(v) => OwnedValue::Text(v.to_owned()),
-            BindValue::Blob(v) => OwnedValue::Blob(v.to_owned()),
+            BindValue::Str(v) => OwnedValue::Str(v.to_owned()),
+            BindValue::Bytes(v) => OwnedValue::Bytes(v.to_owned()),
         }
     }
 
     fn as_bind(&self) -> BindValue<'_> {
         match self {
             OwnedValue::Null => BindValue::Null,
-            OwnedValue::Bool(v) => BindValue::Bool(*v),
+            OwnedValue::Boolean(v) => BindValue::Boolean(*v),
             OwnedValue::I16(v) => BindValue::I16(*v),
             OwnedValue::I32(v) => BindValue::I32(*v),
             OwnedValue::I64(v) => BindValue::I64(*v),
             OwnedValue::F32(v) => BindValue::F32(*v),
             OwnedValue::F64(v) => BindValue::F64(*v),
-            OwnedValue::Text(v) => BindValue::Text(v),
-            OwnedValue::Blob(v) => BindValue::Blob(v),
+            OwnedValue::Str(v) => BindValue::Str(v),
+            OwnedValue::Bytes(v) => BindValue::Bytes(v),
         }
     }
 }
@@ -223,16 +223,48 @@ from_row_tuples! {
     (A, B, C, D, E, F, G, H, I, J, K, L);
 }
 
-/// Loads the column named `name` of `row` as SQL type `ST` into `T`; for
-/// `#[derive(Selectable)]` structs loaded from a [`sql_query`].
+/// Loads a `#[derive(Selectable)]` struct from a [`sql_query`] row, finding each of
+/// its columns by name.
 #[doc(hidden)]
-pub fn decode_named<ST: SqlType, T: FromSql<ST>, R: Row>(row: &R, name: &str) -> QueryResult<T> {
-    match row.column_index(name) {
-        Some(mut idx) => decode_value::<ST, T, R>(row, &mut idx),
-        None => Err(Error::Decode {
-            column: name.to_owned(),
-            expected: ST::NAME,
-            found: "no column of that name in the result".to_owned(),
-        }),
+pub fn from_row_by_name<U: Selectable, R: Row>(row: &R) -> QueryResult<U> {
+    let positions = U::COLUMN_NAMES
+        .iter()
+        .map(|name| row.column_index(name))
+        .collect();
+    let by_name = ByName {
+        row,
+        names: U::COLUMN_NAMES,
+        positions,
+    };
+    U::decode_row(&by_name, &mut 0)
+}
+
+/// A row seen through a struct's column list: value `i` is the column named `names[i]`.
+struct ByName<'r, R> {
+    row: &'r R,
+    names: &'static [&'static str],
+    positions: Vec<Option<usize>>,
+}
+
+impl<R: Row> Row for ByName<'_, R> {
+    type Value<'v>
+        = R::Value<'v>
+    where
+        Self: 'v;
+
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    fn value(&self, idx: usize) -> Option<Self::Value<'_>> {
+        self.positions
+            .get(idx)
+            .copied()
+            .flatten()
+            .and_then(|i| self.row.value(i))
+    }
+
+    fn column_name(&self, idx: usize) -> Option<&str> {
+        self.names.get(idx).copied()
     }
 }

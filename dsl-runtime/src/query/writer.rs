@@ -99,10 +99,10 @@ mod tests {
         for out in [&mut sqlite, &mut pg] {
             out.push_bind(BindValue::I32(1));
             out.push_sql(", ");
-            out.push_bind(BindValue::Text("a"));
+            out.push_bind(BindValue::Str("a"));
         }
         assert_eq!(sqlite.sql(), "?, ?");
         assert_eq!(pg.sql(), "$1, $2");
-        assert_eq!(pg.binds(), &[BindValue::I32(1), BindValue::Text("a")]);
+        assert_eq!(pg.binds(), &[BindValue::I32(1), BindValue::Str("a")]);
     }
 }

@@ -9,7 +9,7 @@ pub enum BindValue<'a> {
     /// SQL NULL.
     Null,
     /// A boolean.
-    Bool(bool),
+    Boolean(bool),
     /// A 2-byte integer.
     I16(i16),
     /// A 4-byte integer.
@@ -21,23 +21,23 @@ pub enum BindValue<'a> {
     /// An 8-byte float.
     F64(f64),
     /// Text.
-    Text(&'a str),
+    Str(&'a str),
     /// Bytes.
-    Blob(&'a [u8]),
+    Bytes(&'a [u8]),
 }
 
 impl fmt::Debug for BindValue<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             BindValue::Null => f.write_str("NULL"),
-            BindValue::Bool(v) => write!(f, "{v}"),
+            BindValue::Boolean(v) => write!(f, "{v}"),
             BindValue::I16(v) => write!(f, "{v}"),
             BindValue::I32(v) => write!(f, "{v}"),
             BindValue::I64(v) => write!(f, "{v}"),
             BindValue::F32(v) => write!(f, "{v:?}"),
             BindValue::F64(v) => write!(f, "{v:?}"),
-            BindValue::Text(v) => write!(f, "{v:?}"),
-            BindValue::Blob(v) => write!(f, "<{} bytes>", v.len()),
+            BindValue::Str(v) => write!(f, "{v:?}"),
+            BindValue::Bytes(v) => write!(f, "<{} bytes>", v.len()),
         }
     }
 }
@@ -89,12 +89,12 @@ macro_rules! to_sql {
 }
 
 to_sql! {
-    Bool: bool => |v| BindValue::Bool(*v);
+    Bool: bool => |v| BindValue::Boolean(*v);
     Int2: i16 => |v| BindValue::I16(*v);
     Int4: i32 => |v| BindValue::I32(*v);
     Int8: i64 => |v| BindValue::I64(*v);
     Float4: f32 => |v| BindValue::F32(*v);
     Float8: f64 => |v| BindValue::F64(*v);
-    Text: str | String => |v| BindValue::Text(v);
-    Binary: [u8] | Vec<u8> => |v| BindValue::Blob(v);
+    Text: str | String => |v| BindValue::Str(v);
+    Binary: [u8] | Vec<u8> => |v| BindValue::Bytes(v);
 }

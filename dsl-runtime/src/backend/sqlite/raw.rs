@@ -199,13 +199,13 @@ impl RawStatement {
             let rc = unsafe {
                 match *value {
                     BindValue::Null => ffi::sqlite3_bind_null(p, idx),
-                    BindValue::Bool(v) => ffi::sqlite3_bind_int(p, idx, c_int::from(v)),
+                    BindValue::Boolean(v) => ffi::sqlite3_bind_int(p, idx, c_int::from(v)),
                     BindValue::I16(v) => ffi::sqlite3_bind_int(p, idx, c_int::from(v)),
                     BindValue::I32(v) => ffi::sqlite3_bind_int(p, idx, v),
                     BindValue::I64(v) => ffi::sqlite3_bind_int64(p, idx, v),
                     BindValue::F32(v) => ffi::sqlite3_bind_double(p, idx, f64::from(v)),
                     BindValue::F64(v) => ffi::sqlite3_bind_double(p, idx, v),
-                    BindValue::Text(s) => ffi::sqlite3_bind_text64(
+                    BindValue::Str(s) => ffi::sqlite3_bind_text64(
                         p,
                         idx,
                         s.as_ptr().cast(),
@@ -213,7 +213,7 @@ impl RawStatement {
                         ffi::SQLITE_STATIC(),
                         ffi::SQLITE_UTF8 as u8,
                     ),
-                    BindValue::Blob(b) => ffi::sqlite3_bind_blob64(
+                    BindValue::Bytes(b) => ffi::sqlite3_bind_blob64(
                         p,
                         idx,
                         b.as_ptr().cast(),
