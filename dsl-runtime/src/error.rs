@@ -84,6 +84,10 @@ pub struct DatabaseError {
     pub column: Option<String>,
     /// The constraint violated, when the database says.
     pub constraint: Option<String>,
+    /// The SQLSTATE code, on PostgreSQL.
+    pub sqlstate: Option<String>,
+    /// The database's detail message, when it gives one.
+    pub detail: Option<String>,
 }
 
 impl DatabaseError {
@@ -94,6 +98,8 @@ impl DatabaseError {
             table: None,
             column: None,
             constraint: None,
+            sqlstate: None,
+            detail: None,
         }
     }
 }
@@ -126,6 +132,8 @@ pub enum DatabaseErrorKind {
     CheckViolation,
     /// The transaction could not be serialized; retrying it may succeed.
     SerializationFailure,
+    /// The transaction was chosen as a deadlock victim; retrying it may succeed.
+    Deadlock,
     /// The statement is not valid SQL, or names something that does not exist.
     InvalidStatement,
     /// The database is busy or locked.
@@ -142,6 +150,7 @@ impl fmt::Display for DatabaseErrorKind {
             DatabaseErrorKind::NotNullViolation => "not-null violation",
             DatabaseErrorKind::CheckViolation => "check violation",
             DatabaseErrorKind::SerializationFailure => "serialization failure",
+            DatabaseErrorKind::Deadlock => "deadlock",
             DatabaseErrorKind::InvalidStatement => "invalid statement",
             DatabaseErrorKind::Busy => "database busy",
             DatabaseErrorKind::Other => "database error",

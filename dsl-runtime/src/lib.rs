@@ -99,6 +99,8 @@ pub use quarry_macros::Selectable;
 pub mod prelude {
     pub use crate::OptionalExtension as _;
     pub use crate::Selectable;
+    #[cfg(feature = "postgres")]
+    pub use crate::backend::pg::PgConnection;
     #[cfg(feature = "sqlite")]
     pub use crate::backend::sqlite::SqliteConnection;
     pub use crate::conn::{Connection, ExecuteDsl, RunQueryDsl};

@@ -479,18 +479,6 @@ mod tests {
         assert_eq!(url(), "postgres://postgres@127.0.0.1:55432/postgres");
     }
 
-    /// Needs PostgreSQL and a free port 55432: `cargo test -p xtask -- --ignored`.
-    #[test]
-    #[ignore = "starts a real PostgreSQL server"]
-    fn the_guard_stops_the_server_it_started() {
-        let server = start().expect("start");
-        assert!(server.started_here(), "port {PORT} was already in use");
-        let pg = Binaries::new(find_bindir().expect("bindir")).expect("binaries");
-        assert!(pg.is_ready().expect("pg_isready"));
-        drop(server);
-        assert!(!pg.is_ready().expect("pg_isready"));
-    }
-
     #[test]
     fn clusters_live_under_target_first() {
         let [first, second] = candidate_bases();

@@ -4,12 +4,14 @@
 //! for a backend `DB`; constructs that only one database supports implement it for that
 //! backend alone, so using them with the other one does not compile.
 
+#[cfg(feature = "postgres")]
+pub mod pg;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
 /// A database backend: its name and SQL dialect.
 ///
-/// Sealed: quarry's backends are [`Sqlite`](sqlite::Sqlite) and, later, PostgreSQL.
+/// Sealed: quarry's backends are `Sqlite` and `Pg`.
 pub trait Backend: private::Sealed + Sized + Copy + Default + 'static {
     /// The backend's name, for messages.
     const NAME: &'static str;

@@ -188,9 +188,10 @@ impl RawStatement {
                 values.len()
             )));
         }
-        for (i, value) in values.iter().enumerate() {
+        for i in 0..values.len() {
             let idx = c_int::try_from(i + 1)
                 .map_err(|_| Error::InvalidQuery("too many bind parameters".into()))?;
+            let value = &values[self.value_index(idx, values.len())?];
             let p = self.stmt.as_ptr();
             // SAFETY: `p` is a valid statement and `idx` is within 1..=parameter count.
             // Text and blob pointers are valid for the given lengths; SQLITE_STATIC is
@@ -227,6 +228,36 @@ impl RawStatement {
             }
         }
         Ok(())
+    }
+
+    /// Which bind value parameter `idx` takes: the next one for `?`, value `N` for
+    /// `$N` or `?N`, so that `$1, $2, …` mean the same on SQLite as on PostgreSQL.
+    fn value_index(&self, idx: c_int, count: usize) -> QueryResult<usize> {
+        // SAFETY: the statement is valid and `idx` is within 1..=parameter count; the
+        // name (null for a bare `?`) is owned by the statement and only read here.
+        let name = unsafe { ffi::sqlite3_bind_parameter_name(self.stmt.as_ptr(), idx) };
+        let position = if name.is_null() {
+            idx as usize
+        } else {
+            // SAFETY: non-null and NUL-terminated, see above.
+            let name = unsafe { CStr::from_ptr(name) }.to_bytes();
+            std::str::from_utf8(name.get(1..).unwrap_or_default())
+                .ok()
+                .filter(|_| matches!(name.first(), Some(b'$' | b'?')))
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or_else(|| {
+                    Error::InvalidQuery(format!(
+                        "parameter `{}` is not supported: use `?` or `$1, $2, …`",
+                        String::from_utf8_lossy(name)
+                    ))
+                })?
+        };
+        match position.checked_sub(1) {
+            Some(i) if i < count => Ok(i),
+            _ => Err(Error::InvalidQuery(format!(
+                "parameter ${position} has no value: {count} values were bound"
+            ))),
+        }
     }
 
     pub(super) fn step(&self, conn: &RawConnection) -> QueryResult<Step> {

@@ -1,0 +1,406 @@
+//! PostgreSQL, through the system libpq (`pq-sys`).
+//!
+//! Parameters and results travel in PostgreSQL's binary format. A statement whose SQL
+//! text and parameter types were seen before on this connection runs as a named
+//! prepared statement (`PQexecPrepared`); other statements, once the cache is full, run
+//! as unnamed ones.
+
+mod raw;
+
+use super::{Backend, Dialect, private};
+use crate::conn::{Connection, Row};
+use crate::error::{Error, QueryResult};
+use crate::types::{BindValue, DecodeError, SqlValue};
+use raw::{Oid, Params, RawConnection, RawResult};
+use std::collections::HashMap;
+use std::ffi::CString;
+use std::ops::ControlFlow;
+
+/// The PostgreSQL backend.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pg;
+
+impl private::Sealed for Pg {}
+
+impl Backend for Pg {
+    const NAME: &'static str = "PostgreSQL";
+    const DIALECT: Dialect = Dialect::Postgres;
+}
+
+/// How many prepared statements a connection keeps (see the SQLite backend's note).
+const STATEMENT_CACHE_CAPACITY: usize = 256;
+
+/// Type OIDs of the built-in types quarry binds and decodes.
+mod oid {
+    use super::Oid;
+    pub(super) const BOOL: Oid = 16;
+    pub(super) const BYTEA: Oid = 17;
+    pub(super) const CHAR: Oid = 18;
+    pub(super) const NAME: Oid = 19;
+    pub(super) const INT8: Oid = 20;
+    pub(super) const INT2: Oid = 21;
+    pub(super) const INT4: Oid = 23;
+    pub(super) const TEXT: Oid = 25;
+    pub(super) const FLOAT4: Oid = 700;
+    pub(super) const FLOAT8: Oid = 701;
+    pub(super) const UNKNOWN: Oid = 705;
+    pub(super) const BPCHAR: Oid = 1042;
+    pub(super) const VARCHAR: Oid = 1043;
+}
+
+/// A connection to a PostgreSQL server.
+///
+/// `establish` takes a libpq connection string or URL, such as
+/// `postgres://user:password@localhost:5432/dbname`. A connect timeout of 10 seconds
+/// applies unless the URL sets `connect_timeout`.
+pub struct PgConnection {
+    raw: RawConnection,
+    /// Prepared statements by SQL text, then by parameter types.
+    statements: HashMap<String, Vec<(Vec<Oid>, CString)>>,
+    prepared: usize,
+    transaction_depth: u32,
+}
+
+impl std::fmt::Debug for PgConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgConnection")
+            .field("prepared_statements", &self.prepared)
+            .field("transaction_depth", &self.transaction_depth)
+            .field("broken", &self.is_broken())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PgConnection {
+    /// Whether the connection to the server is lost (a terminated backend, a network
+    /// failure). A broken connection answers every query with
+    /// [`Error::Connection`](crate::Error::Connection); open a new one.
+    pub fn is_broken(&self) -> bool {
+        !self.raw.is_ok()
+    }
+
+    /// Runs `sql` with `binds` and returns its result.
+    fn run(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<RawResult> {
+        if self.is_broken() {
+            return Err(Error::Connection(
+                "the connection to PostgreSQL is lost; establish a new one".into(),
+            ));
+        }
+        let scratch = numbers(binds);
+        let encoded = encode(binds, &scratch);
+        let params = Params::new(&encoded)?;
+        match self.prepared_name(sql, &params.types)? {
+            Some(name) => self.raw.send_query_prepared(&name, &params)?,
+            None => {
+                let c_sql = c_sql(sql)?;
+                self.raw.send_query_params(&c_sql, &params)?;
+            }
+        }
+        self.raw.finish()
+    }
+
+    /// The name of the prepared statement for `sql` with parameter `types`, preparing it
+    /// if needed; `None` when the cache is full.
+    fn prepared_name(&mut self, sql: &str, types: &[Oid]) -> QueryResult<Option<CString>> {
+        if let Some(known) = self.statements.get(sql) {
+            if let Some((_, name)) = known.iter().find(|(t, _)| t == types) {
+                return Ok(Some(name.clone()));
+            }
+        }
+        if self.prepared >= STATEMENT_CACHE_CAPACITY {
+            return Ok(None);
+        }
+        let name = CString::new(format!("quarry_{}", self.prepared))
+            .map_err(|_| Error::InvalidQuery("statement name".into()))?;
+        self.raw.send_prepare(&name, &c_sql(sql)?, types)?;
+        self.raw.finish()?;
+        self.prepared += 1;
+        self.statements
+            .entry(sql.to_owned())
+            .or_default()
+            .push((types.to_vec(), name.clone()));
+        Ok(Some(name))
+    }
+}
+
+fn c_sql(sql: &str) -> QueryResult<CString> {
+    CString::new(sql).map_err(|_| Error::InvalidQuery("the SQL text contains a NUL byte".into()))
+}
+
+/// The big-endian bytes of each numeric bind value (zeros for the others).
+fn numbers(binds: &[BindValue<'_>]) -> Vec<[u8; 8]> {
+    binds
+        .iter()
+        .map(|b| {
+            let mut buf = [0u8; 8];
+            match *b {
+                BindValue::Boolean(v) => buf[0] = u8::from(v),
+                BindValue::I16(v) => buf[..2].copy_from_slice(&v.to_be_bytes()),
+                BindValue::I32(v) => buf[..4].copy_from_slice(&v.to_be_bytes()),
+                BindValue::I64(v) => buf.copy_from_slice(&v.to_be_bytes()),
+                BindValue::F32(v) => buf[..4].copy_from_slice(&v.to_be_bytes()),
+                BindValue::F64(v) => buf.copy_from_slice(&v.to_be_bytes()),
+                BindValue::Null | BindValue::Str(_) | BindValue::Bytes(_) => {}
+            }
+            buf
+        })
+        .collect()
+}
+
+/// Each bind value as `(type OID, binary bytes or None for NULL)`.
+fn encode<'a>(binds: &'a [BindValue<'a>], numbers: &'a [[u8; 8]]) -> Vec<(Oid, Option<&'a [u8]>)> {
+    binds
+        .iter()
+        .zip(numbers)
+        .map(|(b, n)| match *b {
+            // Type 0 lets the server infer the parameter's type from its use.
+            BindValue::Null => (0, None),
+            BindValue::Boolean(_) => (oid::BOOL, Some(&n[..1])),
+            BindValue::I16(_) => (oid::INT2, Some(&n[..2])),
+            BindValue::I32(_) => (oid::INT4, Some(&n[..4])),
+            BindValue::I64(_) => (oid::INT8, Some(&n[..])),
+            BindValue::F32(_) => (oid::FLOAT4, Some(&n[..4])),
+            BindValue::F64(_) => (oid::FLOAT8, Some(&n[..])),
+            BindValue::Str(s) => (oid::TEXT, Some(s.as_bytes())),
+            BindValue::Bytes(bytes) => (oid::BYTEA, Some(bytes)),
+        })
+        .collect()
+}
+
+impl Connection for PgConnection {
+    type Backend = Pg;
+    type Row<'r> = PgRow<'r>;
+
+    fn establish(url: &str) -> QueryResult<Self> {
+        let mut conninfo = url.to_owned();
+        if !url.contains("connect_timeout") {
+            // URLs take options as query parameters, key=value strings as words.
+            let is_url = url.starts_with("postgres://") || url.starts_with("postgresql://");
+            conninfo.push_str(match (is_url, url.contains('?')) {
+                (true, true) => "&connect_timeout=10",
+                (true, false) => "?connect_timeout=10",
+                (false, _) => " connect_timeout=10",
+            });
+        }
+        let raw = RawConnection::connect(&conninfo)?;
+        let conn = PgConnection {
+            raw,
+            statements: HashMap::new(),
+            prepared: 0,
+            transaction_depth: 0,
+        };
+        // Text travels as UTF-8 whatever the server's default is.
+        conn.raw.send_query(c"SET client_encoding = 'UTF8'")?;
+        conn.raw.finish()?;
+        Ok(conn)
+    }
+
+    fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
+        if self.is_broken() {
+            return Err(Error::Connection(
+                "the connection to PostgreSQL is lost; establish a new one".into(),
+            ));
+        }
+        self.raw.send_query(&c_sql(sql)?)?;
+        self.raw.finish().map(drop)
+    }
+
+    fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
+        self.run(sql, binds).map(|res| res.affected_rows())
+    }
+
+    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], mut f: F) -> QueryResult<()>
+    where
+        F: FnMut(&PgRow<'_>) -> QueryResult<ControlFlow<()>>,
+    {
+        let res = self.run(sql, binds)?;
+        let columns = res.columns();
+        for row in 0..res.rows() {
+            let row = PgRow {
+                res: &res,
+                row,
+                columns,
+            };
+            if f(&row)?.is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn transaction_depth(&mut self) -> &mut u32 {
+        &mut self.transaction_depth
+    }
+}
+
+/// One row of a PostgreSQL result.
+pub struct PgRow<'r> {
+    res: &'r RawResult,
+    row: usize,
+    columns: usize,
+}
+
+impl Row for PgRow<'_> {
+    type Value<'v>
+        = PgValue<'v>
+    where
+        Self: 'v;
+
+    fn len(&self) -> usize {
+        self.columns
+    }
+
+    #[inline]
+    fn value(&self, idx: usize) -> Option<PgValue<'_>> {
+        (idx < self.columns).then(|| PgValue {
+            bytes: self.res.value(self.row, idx),
+            oid: self.res.column_type(idx),
+        })
+    }
+
+    fn column_name(&self, idx: usize) -> Option<&str> {
+        self.res.column_name(idx)
+    }
+}
+
+/// One value of a PostgreSQL row, in binary format.
+#[derive(Clone, Copy)]
+pub struct PgValue<'a> {
+    bytes: Option<&'a [u8]>,
+    oid: Oid,
+}
+
+fn type_name(oid: Oid) -> String {
+    match oid {
+        oid::BOOL => "boolean".into(),
+        oid::BYTEA => "bytea".into(),
+        oid::INT8 => "int8".into(),
+        oid::INT2 => "int2".into(),
+        oid::INT4 => "int4".into(),
+        oid::TEXT | oid::VARCHAR | oid::BPCHAR | oid::NAME | oid::CHAR | oid::UNKNOWN => {
+            "text".into()
+        }
+        oid::FLOAT4 => "float4".into(),
+        oid::FLOAT8 => "float8".into(),
+        1700 => "numeric".into(),
+        other => format!("a value of type OID {other}"),
+    }
+}
+
+impl<'a> PgValue<'a> {
+    fn bytes(&self) -> Result<&'a [u8], DecodeError> {
+        self.bytes.ok_or(DecodeError::UnexpectedNull)
+    }
+
+    fn wrong_type(&self) -> DecodeError {
+        DecodeError::WrongType {
+            found: type_name(self.oid),
+        }
+    }
+
+    fn fixed<const N: usize>(&self) -> Result<[u8; N], DecodeError> {
+        self.bytes()?
+            .try_into()
+            .map_err(|_| DecodeError::Invalid(format!("malformed {} value", type_name(self.oid))))
+    }
+
+    /// Any integer column, widened to i64.
+    fn integer(&self) -> Result<i64, DecodeError> {
+        match self.oid {
+            oid::INT8 => Ok(i64::from_be_bytes(self.fixed()?)),
+            oid::INT4 => Ok(i64::from(i32::from_be_bytes(self.fixed()?))),
+            oid::INT2 => Ok(i64::from(i16::from_be_bytes(self.fixed()?))),
+            _ => {
+                self.bytes()?;
+                Err(self.wrong_type())
+            }
+        }
+    }
+
+    fn narrow<T: TryFrom<i64>>(&self) -> Result<T, DecodeError> {
+        let v = self.integer()?;
+        T::try_from(v).map_err(|_| DecodeError::OutOfRange {
+            value: v.to_string(),
+        })
+    }
+}
+
+impl<'a> SqlValue<'a> for PgValue<'a> {
+    #[inline]
+    fn is_null(&self) -> bool {
+        self.bytes.is_none()
+    }
+
+    fn read_bool(&self) -> Result<bool, DecodeError> {
+        match self.oid {
+            oid::BOOL => Ok(self.fixed::<1>()?[0] != 0),
+            _ => {
+                self.bytes()?;
+                Err(self.wrong_type())
+            }
+        }
+    }
+
+    fn read_i16(&self) -> Result<i16, DecodeError> {
+        self.narrow()
+    }
+
+    #[inline]
+    fn read_i32(&self) -> Result<i32, DecodeError> {
+        match self.oid {
+            oid::INT4 => Ok(i32::from_be_bytes(self.fixed()?)),
+            _ => self.narrow(),
+        }
+    }
+
+    #[inline]
+    fn read_i64(&self) -> Result<i64, DecodeError> {
+        self.integer()
+    }
+
+    fn read_f32(&self) -> Result<f32, DecodeError> {
+        match self.oid {
+            oid::FLOAT4 => Ok(f32::from_be_bytes(self.fixed()?)),
+            // Narrowing loses precision, as the SQL type says.
+            oid::FLOAT8 => Ok(f64::from_be_bytes(self.fixed()?) as f32),
+            _ => {
+                self.bytes()?;
+                Err(self.wrong_type())
+            }
+        }
+    }
+
+    fn read_f64(&self) -> Result<f64, DecodeError> {
+        match self.oid {
+            oid::FLOAT8 => Ok(f64::from_be_bytes(self.fixed()?)),
+            oid::FLOAT4 => Ok(f64::from(f32::from_be_bytes(self.fixed()?))),
+            _ => {
+                self.bytes()?;
+                Err(self.wrong_type())
+            }
+        }
+    }
+
+    #[inline]
+    fn read_text(&self) -> Result<&'a str, DecodeError> {
+        match self.oid {
+            oid::TEXT | oid::VARCHAR | oid::BPCHAR | oid::NAME | oid::CHAR | oid::UNKNOWN => {
+                std::str::from_utf8(self.bytes()?).map_err(|_| DecodeError::InvalidUtf8)
+            }
+            _ => {
+                self.bytes()?;
+                Err(self.wrong_type())
+            }
+        }
+    }
+
+    fn read_blob(&self) -> Result<&'a [u8], DecodeError> {
+        match self.oid {
+            oid::BYTEA => self.bytes(),
+            _ => {
+                self.bytes()?;
+                Err(self.wrong_type())
+            }
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! libpq, behind owned handles. All of quarry's unsafe PostgreSQL code is here.
+//!
+//! The wrapper keeps three things apart so that a non-blocking driver can reuse it:
+//! connection state ([`RawConnection`]), sending (`send_*`, which only queue a request),
+//! and result handling ([`RawResult`]). Only [`RawConnection::next_result`] waits, and
+//! only because the connection is in libpq's blocking mode.
+#![allow(unsafe_code)] // FFI
+
+use crate::error::{DatabaseError, DatabaseErrorKind, Error, QueryResult};
+use pq_sys as ffi;
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
+use std::ptr::NonNull;
+
+/// A PostgreSQL type OID.
+pub(super) type Oid = ffi::Oid;
+
+/// An open `PGconn*`, closed on drop.
+pub(super) struct RawConnection {
+    conn: NonNull<ffi::PGconn>,
+}
+
+// SAFETY: a PGconn may move between threads as long as it is used by one thread at a
+// time, which `&mut` access through the owning connection guarantees (libpq is built
+// thread-safe on every platform PostgreSQL supports).
+unsafe impl Send for RawConnection {}
+
+/// libpq prints server notices (`NOTICE: …`) on stderr by default; quarry drops them.
+extern "C" fn ignore_notice(_arg: *mut c_void, _message: *const c_char) {}
+
+impl RawConnection {
+    /// Connects, waiting for the connection to be made or to fail.
+    pub(super) fn connect(conninfo: &str) -> QueryResult<Self> {
+        let c_info = CString::new(conninfo)
+            .map_err(|_| Error::Connection("the connection URL contains a NUL byte".into()))?;
+        // SAFETY: `c_info` is NUL-terminated and outlives the call.
+        let conn = unsafe { ffi::PQconnectdb(c_info.as_ptr()) };
+        let Some(conn) = NonNull::new(conn) else {
+            return Err(Error::Connection(
+                "libpq could not allocate a connection".into(),
+            ));
+        };
+        // Owned from here on, so the handle is freed on every path.
+        let raw = RawConnection { conn };
+        if !raw.is_ok() {
+            return Err(Error::Connection(raw.error_message()));
+        }
+        // SAFETY: the connection is open; the processor is a plain function that
+        // ignores its arguments, and the null argument pointer is never read.
+        unsafe {
+            ffi::PQsetNoticeProcessor(conn.as_ptr(), Some(ignore_notice), std::ptr::null_mut());
+        }
+        Ok(raw)
+    }
+
+    /// Whether the connection is usable (`CONNECTION_OK`).
+    pub(super) fn is_ok(&self) -> bool {
+        // SAFETY: the handle is valid while `self` lives.
+        unsafe { ffi::PQstatus(self.conn.as_ptr()) == ffi::ConnStatusType::CONNECTION_OK }
+    }
+
+    /// libpq's last message for this connection.
+    pub(super) fn error_message(&self) -> String {
+        // SAFETY: the handle is valid; PQerrorMessage returns a NUL-terminated string
+        // owned by the connection, which we copy at once.
+        let msg = unsafe { CStr::from_ptr(ffi::PQerrorMessage(self.conn.as_ptr())) };
+        msg.to_string_lossy().trim().to_owned()
+    }
+
+    /// The error for a failed send: the connection's message, as a lost connection if
+    /// the connection is gone.
+    fn send_error(&self) -> Error {
+        let message = self.error_message();
+        if self.is_ok() {
+            Error::InvalidQuery(message)
+        } else {
+            Error::Connection(format!("connection lost: {message}"))
+        }
+    }
+
+    /// Queues a simple-protocol query: any number of statements, no parameters, text
+    /// results.
+    pub(super) fn send_query(&self, sql: &CStr) -> QueryResult<()> {
+        // SAFETY: the handle is valid and `sql` is NUL-terminated for the call.
+        let ok = unsafe { ffi::PQsendQuery(self.conn.as_ptr(), sql.as_ptr()) };
+        if ok == 1 {
+            Ok(())
+        } else {
+            Err(self.send_error())
+        }
+    }
+
+    /// Queues the preparation of `sql` as statement `name`, with parameter types.
+    pub(super) fn send_prepare(&self, name: &CStr, sql: &CStr, types: &[Oid]) -> QueryResult<()> {
+        let n = param_count(types.len())?;
+        // SAFETY: the handle is valid; `name` and `sql` are NUL-terminated and `types`
+        // holds `n` OIDs, all alive for the duration of the call (libpq copies them).
+        let ok = unsafe {
+            ffi::PQsendPrepare(
+                self.conn.as_ptr(),
+                name.as_ptr(),
+                sql.as_ptr(),
+                n,
+                types.as_ptr(),
+            )
+        };
+        if ok == 1 {
+            Ok(())
+        } else {
+            Err(self.send_error())
+        }
+    }
+
+    /// Queues the execution of prepared statement `name`, with binary results.
+    pub(super) fn send_query_prepared(&self, name: &CStr, params: &Params<'_>) -> QueryResult<()> {
+        let n = param_count(params.values.len())?;
+        // SAFETY: the handle is valid; `name` is NUL-terminated; the four parameter
+        // arrays each hold `n` entries whose pointers stay valid for the call (libpq
+        // copies the data into its output buffer before returning).
+        let ok = unsafe {
+            ffi::PQsendQueryPrepared(
+                self.conn.as_ptr(),
+                name.as_ptr(),
+                n,
+                params.values.as_ptr(),
+                params.lengths.as_ptr(),
+                params.formats.as_ptr(),
+                1,
+            )
+        };
+        if ok == 1 {
+            Ok(())
+        } else {
+            Err(self.send_error())
+        }
+    }
+
+    /// Queues an unnamed statement with parameters, with binary results.
+    pub(super) fn send_query_params(&self, sql: &CStr, params: &Params<'_>) -> QueryResult<()> {
+        let n = param_count(params.values.len())?;
+        // SAFETY: as in `send_query_prepared`; `types` also holds `n` entries.
+        let ok = unsafe {
+            ffi::PQsendQueryParams(
+                self.conn.as_ptr(),
+                sql.as_ptr(),
+                n,
+                params.types.as_ptr(),
+                params.values.as_ptr(),
+                params.lengths.as_ptr(),
+                params.formats.as_ptr(),
+                1,
+            )
+        };
+        if ok == 1 {
+            Ok(())
+        } else {
+            Err(self.send_error())
+        }
+    }
+
+    /// The next result of the request in flight, or `None` when it is complete.
+    /// Blocks until the result has arrived (the connection is in blocking mode).
+    pub(super) fn next_result(&self) -> Option<RawResult> {
+        // SAFETY: the handle is valid; a non-null result is owned by the caller.
+        let res = unsafe { ffi::PQgetResult(self.conn.as_ptr()) };
+        NonNull::new(res).map(|res| RawResult { res })
+    }
+
+    /// Waits for every result of the request in flight and returns the last one, or
+    /// the first error.
+    pub(super) fn finish(&self) -> QueryResult<RawResult> {
+        let mut last: Option<QueryResult<RawResult>> = None;
+        while let Some(result) = self.next_result() {
+            let checked = result.check(self);
+            // Keep the first error, but drain every result so the connection is ready
+            // for the next request.
+            if !matches!(last, Some(Err(_))) {
+                last = Some(checked);
+            }
+        }
+        last.unwrap_or_else(|| Err(self.send_error()))
+    }
+}
+
+impl Drop for RawConnection {
+    fn drop(&mut self) {
+        // SAFETY: we own the handle and free it once.
+        unsafe { ffi::PQfinish(self.conn.as_ptr()) }
+    }
+}
+
+fn param_count(n: usize) -> QueryResult<c_int> {
+    c_int::try_from(n)
+        .ok()
+        .filter(|&n| n <= 65_535)
+        .ok_or_else(|| {
+            Error::InvalidQuery(format!(
+                "{n} bind parameters; PostgreSQL accepts at most 65535 in one statement"
+            ))
+        })
+}
+
+/// Parameters in libpq's four parallel arrays, binary format. Values borrow from the
+/// query's bind values or from `scratch`.
+pub(super) struct Params<'a> {
+    pub(super) types: Vec<Oid>,
+    values: Vec<*const c_char>,
+    lengths: Vec<c_int>,
+    formats: Vec<c_int>,
+    _borrow: std::marker::PhantomData<&'a [u8]>,
+}
+
+impl<'a> Params<'a> {
+    /// Builds the arrays from encoded values: `(oid, bytes or None for NULL)`.
+    pub(super) fn new(encoded: &'a [(Oid, Option<&'a [u8]>)]) -> QueryResult<Self> {
+        let mut params = Params {
+            types: Vec::with_capacity(encoded.len()),
+            values: Vec::with_capacity(encoded.len()),
+            lengths: Vec::with_capacity(encoded.len()),
+            formats: Vec::with_capacity(encoded.len()),
+            _borrow: std::marker::PhantomData,
+        };
+        for &(oid, bytes) in encoded {
+            params.types.push(oid);
+            params.formats.push(1);
+            match bytes {
+                Some(bytes) => {
+                    let len = c_int::try_from(bytes.len()).map_err(|_| {
+                        Error::InvalidQuery("a bind parameter is larger than 2 GiB".into())
+                    })?;
+                    params.values.push(bytes.as_ptr().cast());
+                    params.lengths.push(len);
+                }
+                None => {
+                    params.values.push(std::ptr::null());
+                    params.lengths.push(0);
+                }
+            }
+        }
+        Ok(params)
+    }
+}
+
+/// A `PGresult*`, cleared on drop.
+pub(super) struct RawResult {
+    res: NonNull<ffi::PGresult>,
+}
+
+impl RawResult {
+    fn status(&self) -> ffi::ExecStatusType {
+        // SAFETY: the result is valid while `self` lives.
+        unsafe { ffi::PQresultStatus(self.res.as_ptr()) }
+    }
+
+    /// `Ok(self)` for a successful result, the classified error otherwise.
+    fn check(self, conn: &RawConnection) -> QueryResult<Self> {
+        use ffi::ExecStatusType::*;
+        match self.status() {
+            PGRES_COMMAND_OK | PGRES_TUPLES_OK | PGRES_EMPTY_QUERY | PGRES_SINGLE_TUPLE => Ok(self),
+            _ => Err(self.error(conn)),
+        }
+    }
+
+    fn field(&self, code: u8) -> Option<String> {
+        // SAFETY: the result is valid; the returned string (or null) is owned by the
+        // result and copied at once.
+        let p = unsafe { ffi::PQresultErrorField(self.res.as_ptr(), c_int::from(code)) };
+        if p.is_null() {
+            None
+        } else {
+            // SAFETY: non-null and NUL-terminated per libpq.
+            Some(unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+        }
+    }
+
+    fn error(&self, conn: &RawConnection) -> Error {
+        let Some(sqlstate) = self.field(ffi::PG_DIAG_SQLSTATE) else {
+            // No SQLSTATE: the error came from libpq itself, typically a lost connection.
+            // SAFETY: the result is valid; the message is owned by it and copied at once.
+            let message = unsafe { CStr::from_ptr(ffi::PQresultErrorMessage(self.res.as_ptr())) }
+                .to_string_lossy()
+                .trim()
+                .to_owned();
+            let message = if message.is_empty() {
+                conn.error_message()
+            } else {
+                message
+            };
+            return if conn.is_ok() {
+                Error::InvalidQuery(message)
+            } else {
+                Error::Connection(format!("connection lost: {message}"))
+            };
+        };
+        let kind = match sqlstate.as_str() {
+            "23505" => DatabaseErrorKind::UniqueViolation,
+            "23503" => DatabaseErrorKind::ForeignKeyViolation,
+            "23502" => DatabaseErrorKind::NotNullViolation,
+            "23514" => DatabaseErrorKind::CheckViolation,
+            "40001" => DatabaseErrorKind::SerializationFailure,
+            "40P01" => DatabaseErrorKind::Deadlock,
+            s if s.starts_with("42") => DatabaseErrorKind::InvalidStatement,
+            s if s.starts_with("57P") || s.starts_with("08") => {
+                return Error::Connection(format!(
+                    "connection lost: {}",
+                    self.field(ffi::PG_DIAG_MESSAGE_PRIMARY).unwrap_or_default()
+                ));
+            }
+            _ => DatabaseErrorKind::Other,
+        };
+        let mut err = DatabaseError::new(
+            kind,
+            self.field(ffi::PG_DIAG_MESSAGE_PRIMARY).unwrap_or_default(),
+        );
+        err.sqlstate = Some(sqlstate);
+        err.table = self.field(ffi::PG_DIAG_TABLE_NAME);
+        err.column = self.field(ffi::PG_DIAG_COLUMN_NAME);
+        err.constraint = self.field(ffi::PG_DIAG_CONSTRAINT_NAME);
+        err.detail = self.field(ffi::PG_DIAG_MESSAGE_DETAIL);
+        err.into()
+    }
+
+    pub(super) fn rows(&self) -> usize {
+        // SAFETY: the result is valid.
+        usize::try_from(unsafe { ffi::PQntuples(self.res.as_ptr()) }).unwrap_or(0)
+    }
+
+    pub(super) fn columns(&self) -> usize {
+        // SAFETY: the result is valid.
+        usize::try_from(unsafe { ffi::PQnfields(self.res.as_ptr()) }).unwrap_or(0)
+    }
+
+    /// The number of rows a command changed (`PQcmdTuples`), 0 when it does not say.
+    pub(super) fn affected_rows(&self) -> usize {
+        // SAFETY: the result is valid; PQcmdTuples returns a NUL-terminated string owned
+        // by the result (empty when the command reports no count).
+        let s = unsafe { CStr::from_ptr(ffi::PQcmdTuples(self.res.as_ptr())) };
+        s.to_str().ok().and_then(|s| s.parse().ok()).unwrap_or(0)
+    }
+
+    pub(super) fn column_name(&self, col: usize) -> Option<&str> {
+        let col = c_int::try_from(col).ok()?;
+        // SAFETY: the result is valid; an out-of-range column gives null; the name is
+        // owned by the result, which outlives the returned borrow.
+        let p = unsafe { ffi::PQfname(self.res.as_ptr(), col) };
+        if p.is_null() {
+            return None;
+        }
+        // SAFETY: non-null and NUL-terminated per libpq.
+        unsafe { CStr::from_ptr(p) }.to_str().ok()
+    }
+
+    /// The type OID of column `col`; `col` must be below [`columns`](Self::columns).
+    pub(super) fn column_type(&self, col: usize) -> Oid {
+        // SAFETY: the result is valid and the caller checked `col`, which therefore
+        // fits a c_int.
+        unsafe { ffi::PQftype(self.res.as_ptr(), col as c_int) }
+    }
+
+    /// The binary value at (`row`, `col`), `None` for NULL. Both must be in range.
+    pub(super) fn value(&self, row: usize, col: usize) -> Option<&[u8]> {
+        let (row, col) = (row as c_int, col as c_int);
+        let p = self.res.as_ptr();
+        // SAFETY: the result is valid and the caller checked `row` and `col` against
+        // `rows()` and `columns()`. The value pointer is owned by the result and valid
+        // for `PQgetlength` bytes while the result lives, which the borrow guarantees.
+        unsafe {
+            if ffi::PQgetisnull(p, row, col) == 1 {
+                return None;
+            }
+            let len = usize::try_from(ffi::PQgetlength(p, row, col)).unwrap_or(0);
+            let ptr = ffi::PQgetvalue(p, row, col).cast::<u8>();
+            if len == 0 || ptr.is_null() {
+                Some(&[])
+            } else {
+                Some(std::slice::from_raw_parts(ptr, len))
+            }
+        }
+    }
+}
+
+impl Drop for RawResult {
+    fn drop(&mut self) {
+        // SAFETY: we own the result and clear it once.
+        unsafe { ffi::PQclear(self.res.as_ptr()) }
+    }
+}
