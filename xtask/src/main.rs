@@ -124,6 +124,7 @@ fn cargo_test() -> Cmd {
 
 fn test() -> Result<(), String> {
     with_summary("test", |steps| {
+        steps.run("libpq present", pg::ensure_libpq)?;
         steps.run("cargo test --workspace --all-targets", || {
             cargo_test().args(["--workspace", "--all-targets"]).run()
         })?;

@@ -27,6 +27,31 @@ pub(crate) const HOST: &str = "127.0.0.1";
 pub(crate) const PORT: u16 = 55432;
 /// Both the OS user that owns the cluster (when run as root) and the database superuser.
 const SUPERUSER: &str = "postgres";
+/// Makes sure libpq and its headers (`libpq-dev`, which brings `pg_config`) are
+/// installed: the `quarry` crate links libpq through `pq-sys`. Installs them as root.
+pub(crate) fn ensure_libpq() -> Result<(), String> {
+    if Cmd::new("pg_config").arg("--libdir").run_captured().is_ok() {
+        return Ok(());
+    }
+    if !running_as_root()? {
+        return Err("libpq is missing (`pg_config` not found): install libpq-dev".into());
+    }
+    eprintln!("    libpq not found: installing libpq-dev");
+    apt_install(&["libpq-dev"])
+}
+
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    Cmd::new("apt-get")
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .arg("update")
+        .run()?;
+    Cmd::new("apt-get")
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .args(["install", "-y"])
+        .args(packages.iter().copied())
+        .run()
+}
+
 /// The major version `apt-get` installs when no server binaries are found.
 const APT_VERSION: &str = "15";
 /// How long `pg_ctl` may wait for the server to start or stop.
@@ -162,16 +187,11 @@ impl Binaries {
             ));
         }
         eprintln!("    PostgreSQL server binaries not found: installing postgresql-{APT_VERSION}");
-        Cmd::new("apt-get")
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .arg("update")
-            .run()?;
-        Cmd::new("apt-get")
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .args(["install", "-y"])
-            .arg(format!("postgresql-{APT_VERSION}"))
-            .arg(format!("postgresql-client-{APT_VERSION}"))
-            .run()?;
+        apt_install(&[
+            &format!("postgresql-{APT_VERSION}"),
+            &format!("postgresql-client-{APT_VERSION}"),
+            "libpq-dev",
+        ])?;
         let bindir = find_bindir().ok_or_else(|| {
             format!(
                 "installed postgresql-{APT_VERSION}, but still found no `initdb` in \

@@ -1,0 +1,18 @@
+use quarry::prelude::*;
+
+quarry::table! {
+    users (id) {
+        id -> Int4,
+        name -> Text,
+        hair_color -> Nullable<Text>,
+    }
+}
+
+fn main() -> Result<(), quarry::Error> {
+    let mut conn = SqliteConnection::establish(":memory:")?;
+    let v: Vec<(String, i32)> = users::table
+        .select((users::id, users::name))
+        .load(&mut conn)?;
+    drop(v);
+    Ok(())
+}

@@ -1,0 +1,18 @@
+use quarry::prelude::*;
+
+quarry::table! {
+    users (id) {
+        id -> Int4,
+        name -> Text,
+        hair_color -> Nullable<Text>,
+    }
+}
+
+#[derive(Selectable)]
+#[quarry(table = users)]
+struct User {
+    id: i32,
+    name: i32,
+}
+
+fn main() {}

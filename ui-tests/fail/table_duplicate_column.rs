@@ -1,0 +1,9 @@
+quarry::table! {
+    users (id) {
+        id -> Int4,
+        name -> Text,
+        name -> Text,
+    }
+}
+
+fn main() {}

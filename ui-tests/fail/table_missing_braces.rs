@@ -1,0 +1,7 @@
+quarry::table! {
+    users (id)
+        id -> Int4,
+        name -> Text,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+quarry::table! {
+    users (id) {
+        id -> Int4,
+        table -> Text,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+quarry::table! {
+    users (id) {
+        id -> Int4,
+        #[column_name = "full_name"]
+        name -> Text,
+    }
+}
+
+fn main() {}
