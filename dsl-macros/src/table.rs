@@ -439,7 +439,7 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
         .iter()
         .zip(&validated.types)
         .zip(&column_sql)
-        .map(|((column, (sql_type, numeric)), sql_name)| {
+        .map(|((column, (sql_type, _numeric)), sql_name)| {
             let name = &column.name;
             let docs = &column.docs;
             let qualified = format!("{table_quoted}.{}", quoted(sql_name));
@@ -455,20 +455,19 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 quote!(#[doc = ""] #[doc = #text])
             });
             let summary = format!("Column `{sql_name}` of `{table_sql}`.");
-            let arithmetic = numeric.then(|| {
-                let ops = [
-                    ("Add", "add"),
-                    ("Sub", "sub"),
-                    ("Mul", "mul"),
-                    ("Div", "div"),
-                ]
-                .map(|(op, method)| {
+            // Every column gets the operators; a non-numeric one is then rejected with
+            // quarry's message rather than "cannot add `&str` to `name`". The bound is
+            // phrased through `Rhs` because a false bound on a concrete type is an error
+            // at the `table!` call itself.
+            let arithmetic = [("Add", "add"), ("Sub", "sub"), ("Mul", "mul"), ("Div", "div")].map(
+                |(op, method)| {
                     let op = format_ident!("{op}");
                     let method = format_ident!("{method}");
                     quote! {
                         impl<Rhs> #q::ops::#op<Rhs> for #name
                         where
                             Rhs: #q::AsExpression<#sql_type>,
+                            Rhs::Expression: #q::Expression<SqlType: #q::types::NumericType>,
                         {
                             type Output = #q::Binary<::quarry::expr::#op, #name, Rhs::Expression>;
                             fn #method(self, rhs: Rhs) -> Self::Output {
@@ -476,9 +475,8 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                             }
                         }
                     }
-                });
-                quote!(#(#ops)*)
-            });
+                },
+            );
             quote! {
                 #[doc = #summary]
                 #(#docs)*
@@ -503,7 +501,14 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                     const HAS_DEFAULT: bool = #has_default;
                 }
 
-                #arithmetic
+                impl<QS, I> #q::SelectList<QS, I> for #name
+                where
+                    QS: #q::Contains<table, I>,
+                {
+                    type Row = #sql_type;
+                }
+
+                #(#arithmetic)*
             }
         });
 

@@ -4,7 +4,7 @@ use super::ops::{
     And, Asc, Between, Binary, Desc, Eq, Ge, Gt, In, IsNotNull, IsNull, Le, Like, Lt, Ne, Not,
     NotIn, NotLike, Or,
 };
-use super::{AsExpression, Bound, Expression};
+use super::{AsCondition, AsExpression, Bound, Expression};
 use crate::types::{BoolType, NullableType, Text, TextType};
 
 /// Comparison, `IN`, `BETWEEN`, NULL tests and ordering, on every expression.
@@ -87,6 +87,7 @@ pub trait ExpressionMethods: Expression + Sized {
     }
 
     /// `self IS NULL`; only for nullable expressions.
+    #[allow(clippy::wrong_self_convention)] // SQL's name; builds an expression from `self`
     fn is_null(self) -> IsNull<Self>
     where
         Self::SqlType: NullableType,
@@ -95,6 +96,7 @@ pub trait ExpressionMethods: Expression + Sized {
     }
 
     /// `self IS NOT NULL`; only for nullable expressions.
+    #[allow(clippy::wrong_self_convention)] // SQL's name; builds an expression from `self`
     fn is_not_null(self) -> IsNotNull<Self>
     where
         Self::SqlType: NullableType,
@@ -141,21 +143,19 @@ impl<E: Expression> TextExpressionMethods for E {}
 /// `AND`, `OR` and `NOT`, on boolean expressions.
 pub trait BoolExpressionMethods: Expression + Sized {
     /// `self AND other`; `other` may be nullable (`Nullable<Bool>`) or not.
-    fn and<T>(self, other: T) -> Binary<And, Self, T>
+    fn and<T: AsCondition>(self, other: T) -> Binary<And, Self, T::Expression>
     where
         Self::SqlType: BoolType,
-        T: Expression<SqlType: BoolType>,
     {
-        Binary::new(self, other)
+        Binary::new(self, other.into_condition())
     }
 
     /// `self OR other`
-    fn or<T>(self, other: T) -> Binary<Or, Self, T>
+    fn or<T: AsCondition>(self, other: T) -> Binary<Or, Self, T::Expression>
     where
         Self::SqlType: BoolType,
-        T: Expression<SqlType: BoolType>,
     {
-        Binary::new(self, other)
+        Binary::new(self, other.into_condition())
     }
 
     /// `NOT (self)`

@@ -5,9 +5,11 @@
 //! [`ValidIn`], that every column it names belongs to a table of the query it is used
 //! in. Rust values become [`Bound`] expressions and always travel as bind parameters.
 
+mod condition;
 mod methods;
 mod ops;
 
+pub use condition::AsCondition;
 pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
 pub use ops::{
     Add, And, Asc, Between, Binary, Desc, Div, Eq, Ge, Gt, In, IsNotNull, IsNull, Le, Like, Lt,

@@ -5,7 +5,10 @@ use super::{Query, QueryFragment, SqlWriter};
 use crate::backend::{Backend, Dialect};
 use crate::conn::Row;
 use crate::error::{Error, QueryResult};
-use crate::expr::{And, AsExpression, Binary, Eq, Expression, Or, ValidIn};
+use crate::expr::{
+    And, AsCondition, AsExpression, Between, Binary, Bound, Eq, Expression, In, IsNotNull, IsNull,
+    Not, NotIn, Or, ValidIn,
+};
 use crate::types::{BindValue, BoolType, FromSql, Int8, SqlType};
 use std::marker::PhantomData;
 
@@ -126,6 +129,7 @@ impl<E: Expression> OrderTerm for E {}
 /// Each method checks its argument against the tables the query reads from, so a
 /// column of another table, a value of the wrong type or a condition that is not
 /// boolean is a compile error.
+#[allow(clippy::type_complexity)] // the return types spell out each clause
 pub trait QueryDsl: Sized {
     /// The FROM clause.
     type From: QuerySource;
@@ -145,7 +149,7 @@ pub trait QueryDsl: Sized {
     fn select<S, I>(
         self,
         selection: S,
-    ) -> SelectStatement<Self::From, SelectClause<S, S::Row>, Self::Where, Self::Order>
+    ) -> SelectStatement<Self::From, SelectClause<S, I>, Self::Where, Self::Order>
     where
         S: SelectList<<Self::From as QuerySource>::List, I>,
     {
@@ -171,13 +175,15 @@ pub trait QueryDsl: Sized {
     ) -> SelectStatement<
         Self::From,
         Self::Select,
-        <Self::Where as AddPredicate<P, And>>::Output,
+        <Self::Where as AddPredicate<P::Expression, And>>::Output,
         Self::Order,
     >
     where
-        P: Expression<SqlType: BoolType> + ValidIn<<Self::From as QuerySource>::List, I>,
-        Self::Where: AddPredicate<P, And>,
+        P: AsCondition,
+        P::Expression: ValidIn<<Self::From as QuerySource>::List, I>,
+        Self::Where: AddPredicate<P::Expression, And>,
     {
+        let predicate = predicate.into_condition();
         self.into_select().map_where(|w| w.add(predicate))
     }
 
@@ -189,13 +195,15 @@ pub trait QueryDsl: Sized {
     ) -> SelectStatement<
         Self::From,
         Self::Select,
-        <Self::Where as AddPredicate<P, Or>>::Output,
+        <Self::Where as AddPredicate<P::Expression, Or>>::Output,
         Self::Order,
     >
     where
-        P: Expression<SqlType: BoolType> + ValidIn<<Self::From as QuerySource>::List, I>,
-        Self::Where: AddPredicate<P, Or>,
+        P: AsCondition,
+        P::Expression: ValidIn<<Self::From as QuerySource>::List, I>,
+        Self::Where: AddPredicate<P::Expression, Or>,
     {
+        let predicate = predicate.into_condition();
         self.into_select().map_where(|w| w.add(predicate))
     }
 
@@ -253,7 +261,7 @@ pub trait QueryDsl: Sized {
     /// `SELECT COUNT(*)` of the rows the query would return; loads as `i64`.
     fn count(
         self,
-    ) -> SelectStatement<Self::From, SelectClause<CountStar, Int8>, Self::Where, NoOrder> {
+    ) -> SelectStatement<Self::From, SelectClause<CountStar, ()>, Self::Where, NoOrder> {
         let q = self.into_select();
         SelectStatement {
             from: q.from,
@@ -270,7 +278,6 @@ pub trait QueryDsl: Sized {
     }
 
     /// Keeps the row whose primary key is `key` (a tuple for a composite key).
-    #[allow(clippy::type_complexity)]
     fn find<K, I>(
         self,
         key: K,
@@ -467,12 +474,31 @@ pub trait SelectList<QS, I> {
     /// Decodes the rows of the selection.
     type Row: DecodeRow;
 }
-impl<E, QS, I> SelectList<QS, I> for E
-where
-    E: Expression + ValidIn<QS, I>,
-    E::SqlType: DecodeRow,
-{
-    type Row = E::SqlType;
+/// Expressions select as their SQL type. One impl per expression type (columns get
+/// theirs from `table!`) rather than a blanket impl, so that a tuple or a struct that
+/// cannot be selected is reported at the offending item.
+macro_rules! expression_select_list {
+    ($($ty:ident<$($param:ident),*>;)*) => {$(
+        impl<QS, I, $($param),*> SelectList<QS, I> for $ty<$($param),*>
+        where
+            Self: Expression + ValidIn<QS, I>,
+            <Self as Expression>::SqlType: DecodeRow,
+        {
+            type Row = <Self as Expression>::SqlType;
+        }
+    )*};
+}
+
+expression_select_list! {
+    CountStar<>;
+    Binary<Op, L, R>;
+    Bound<ST, T>;
+    Not<E>;
+    IsNull<E>;
+    IsNotNull<E>;
+    Between<E, Lo, Hi>;
+    In<E, ST, T>;
+    NotIn<E, ST, T>;
 }
 
 /// A struct whose fields are loaded from columns of one table, by
@@ -683,6 +709,9 @@ impl<F: QuerySource, W, O> Query for SelectStatement<F, DefaultSelect, W, O> {
     type Row = F::DefaultSelection;
 }
 
-impl<F: QuerySource, S, R: DecodeRow, W, O> Query for SelectStatement<F, SelectClause<S, R>, W, O> {
-    type Row = R;
+impl<F: QuerySource, S, I, W, O> Query for SelectStatement<F, SelectClause<S, I>, W, O>
+where
+    S: SelectList<F::List, I>,
+{
+    type Row = S::Row;
 }
