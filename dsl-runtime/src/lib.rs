@@ -104,6 +104,8 @@ pub mod prelude {
     #[cfg(feature = "sqlite")]
     pub use crate::backend::sqlite::SqliteConnection;
     pub use crate::conn::{Connection, ExecuteDsl, RunQueryDsl};
+    #[cfg(feature = "postgres")]
+    pub use crate::expr::PgTextExpressionMethods;
     pub use crate::expr::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
     pub use crate::query::QueryDsl;
     pub use crate::query::Selectable;

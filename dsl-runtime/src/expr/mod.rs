@@ -8,13 +8,17 @@
 mod condition;
 mod methods;
 mod ops;
+#[cfg(feature = "postgres")]
+mod pg;
 
 pub use condition::AsCondition;
 pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
 pub use ops::{
     Add, And, Asc, Between, Binary, Desc, Div, Eq, Ge, Gt, In, IsNotNull, IsNull, Le, Like, Lt,
-    Mul, Ne, Not, NotIn, NotLike, Operator, Or, Sub,
+    Mul, Ne, Not, NotIn, NotLike, Operator, Or, Sub, SupportedBy,
 };
+#[cfg(feature = "postgres")]
+pub use pg::{ILike, IsPostgres, NotILike, PgTextExpressionMethods};
 
 use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};

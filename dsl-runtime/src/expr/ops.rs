@@ -16,6 +16,15 @@ pub trait Operator {
     type Output<L: SqlType, R: SqlType>: SqlType;
 }
 
+/// Marks what backend `DB` supports; operators and clauses that only one database has
+/// implement it for that backend alone.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not supported by {DB}",
+    label = "this query uses something the backend does not have",
+    note = "it is PostgreSQL-only: run the query on a `PgConnection`"
+)]
+pub trait SupportedBy<DB> {}
+
 /// `L op R`, for every binary operator `Op`.
 #[derive(Debug, Clone, Copy)]
 pub struct Binary<Op, L, R> {
@@ -47,7 +56,7 @@ where
 
 impl<Op, L, R, DB> QueryFragment<DB> for Binary<Op, L, R>
 where
-    Op: Operator,
+    Op: Operator + SupportedBy<DB>,
     L: QueryFragment<DB>,
     R: QueryFragment<DB>,
     DB: Backend,
@@ -66,7 +75,7 @@ where
 }
 
 /// Nullable `Bool` when either side is nullable, `Bool` otherwise.
-type BoolOf<L, R> = <<<L as SqlType>::Nullability as Nullability>::Or<
+pub(super) type BoolOf<L, R> = <<<L as SqlType>::Nullability as Nullability>::Or<
     <R as SqlType>::Nullability,
 > as Nullability>::Apply<Bool>;
 
@@ -75,6 +84,8 @@ macro_rules! operators {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default)]
         pub struct $name;
+
+        impl<DB: Backend> SupportedBy<DB> for $name {}
 
         impl Operator for $name {
             const SQL: &'static str = $sql;

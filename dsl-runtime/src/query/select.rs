@@ -40,6 +40,69 @@ pub struct SelectClause<S, R> {
     _row: PhantomData<R>,
 }
 
+/// How `select` replaces a select list, keeping a `DISTINCT ON` in front of it.
+pub trait SetSelection<S, I> {
+    /// The select list after `select(S)`.
+    type Output;
+    /// Sets the selection.
+    fn set(self, selection: S) -> Self::Output;
+}
+
+impl<S, I> SetSelection<S, I> for DefaultSelect {
+    type Output = SelectClause<S, I>;
+    fn set(self, items: S) -> Self::Output {
+        SelectClause {
+            items,
+            _row: PhantomData,
+        }
+    }
+}
+
+impl<S0, I0, S, I> SetSelection<S, I> for SelectClause<S0, I0> {
+    type Output = SelectClause<S, I>;
+    fn set(self, items: S) -> Self::Output {
+        SelectClause {
+            items,
+            _row: PhantomData,
+        }
+    }
+}
+
+impl<E, X: SetSelection<S, I>, S, I> SetSelection<S, I> for DistinctOn<E, X> {
+    type Output = DistinctOn<E, X::Output>;
+    fn set(self, selection: S) -> Self::Output {
+        DistinctOn {
+            on: self.on,
+            select: self.select.set(selection),
+        }
+    }
+}
+
+/// `DISTINCT ON (on)` in front of the select list `S` (PostgreSQL only).
+#[derive(Debug, Clone, Copy)]
+pub struct DistinctOn<E, S> {
+    on: E,
+    select: S,
+}
+
+#[cfg(feature = "postgres")]
+impl<E, S, DB: crate::expr::IsPostgres> crate::expr::SupportedBy<DB> for DistinctOn<E, S> {}
+
+impl<F, E, S, DB> SelectClauseFragment<F, DB> for DistinctOn<E, S>
+where
+    Self: crate::expr::SupportedBy<DB>,
+    E: QueryFragment<DB>,
+    S: SelectClauseFragment<F, DB>,
+    DB: Backend,
+{
+    fn walk_select<'a>(&'a self, from: &'a F, out: &mut SqlWriter<'a>) {
+        out.push_sql("DISTINCT ON (");
+        self.on.walk(out);
+        out.push_sql(") ");
+        self.select.walk_select(from, out);
+    }
+}
+
 /// No WHERE clause.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoWhere;
@@ -149,22 +212,49 @@ pub trait QueryDsl: Sized {
     fn select<S, I>(
         self,
         selection: S,
-    ) -> SelectStatement<Self::From, SelectClause<S, I>, Self::Where, Self::Order>
+    ) -> SelectStatement<
+        Self::From,
+        <Self::Select as SetSelection<S, I>>::Output,
+        Self::Where,
+        Self::Order,
+    >
     where
         S: SelectList<<Self::From as QuerySource>::List, I>,
+        Self::Select: SetSelection<S, I>,
     {
         let q = self.into_select();
         SelectStatement {
             from: q.from,
-            select: SelectClause {
-                items: selection,
-                _row: PhantomData,
-            },
+            select: q.select.set(selection),
             where_clause: q.where_clause,
             order: q.order,
             limit: q.limit,
             offset: q.offset,
             distinct: q.distinct,
+        }
+    }
+
+    /// `SELECT DISTINCT ON (on) …`: keeps the first row of each group of rows equal on
+    /// `on` (PostgreSQL only; order by `on` first to choose which row is kept).
+    fn distinct_on<E, I>(
+        self,
+        on: E,
+    ) -> SelectStatement<Self::From, DistinctOn<E, Self::Select>, Self::Where, Self::Order>
+    where
+        E: ValidIn<<Self::From as QuerySource>::List, I>,
+    {
+        let q = self.into_select();
+        SelectStatement {
+            from: q.from,
+            select: DistinctOn {
+                on,
+                select: q.select,
+            },
+            where_clause: q.where_clause,
+            order: q.order,
+            limit: q.limit,
+            offset: q.offset,
+            distinct: false,
         }
     }
 
@@ -707,6 +797,13 @@ where
 
 impl<F: QuerySource, W, O> Query for SelectStatement<F, DefaultSelect, W, O> {
     type Row = F::DefaultSelection;
+}
+
+impl<F: QuerySource, E, S, W, O> Query for SelectStatement<F, DistinctOn<E, S>, W, O>
+where
+    SelectStatement<F, S, W, O>: Query,
+{
+    type Row = <SelectStatement<F, S, W, O> as Query>::Row;
 }
 
 impl<F: QuerySource, S, I, W, O> Query for SelectStatement<F, SelectClause<S, I>, W, O>
