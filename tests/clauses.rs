@@ -1,0 +1,531 @@
+//! The clauses of a query: `filter`, `or_filter`, `order_by`, `then_order_by`, `limit`,
+//! `offset`, `distinct`, `count`, and the single-row forms `find`, `first`,
+//! `get_result` and `.optional()`.
+
+mod common;
+
+use common::{Post, TestDb, User, assert_same, fixture_users, memberships, posts, users};
+use quarry::conn::Connection;
+use quarry::prelude::*;
+use std::marker::PhantomData;
+
+fn filter_repeated_is_and<C: Connection>(db: &mut TestDb<C>) {
+    let typed = users::table
+        .filter(users::age.gt(30))
+        .filter(users::hair_color.is_not_null())
+        .filter(users::name.ne("Grace"))
+        .select(users::name)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed, ["Margaret"]);
+    assert_same(
+        typed,
+        db.rows(
+            "SELECT name FROM users \
+             WHERE age > 30 AND hair_color IS NOT NULL AND name <> 'Grace' ORDER BY id",
+        ),
+    );
+}
+
+fn or_filter<C: Connection>(db: &mut TestDb<C>) {
+    let typed = users::table
+        .filter(users::age.eq(85))
+        .or_filter(users::name.eq("Linus"))
+        .select(users::id)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed, [2, 3]);
+    assert_same(
+        typed,
+        db.rows("SELECT id FROM users WHERE age = 85 OR name = 'Linus' ORDER BY id"),
+    );
+
+    // Without a filter, `or_filter` is the filter.
+    let alone = users::table
+        .or_filter(users::id.eq(5))
+        .select(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(alone, [5]);
+}
+
+fn filters_group_in_call_order<C: Connection>(db: &mut TestDb<C>) {
+    // filter(a).or_filter(b).filter(c) is (a OR b) AND c.
+    let typed = users::table
+        .filter(users::age.eq(36))
+        .or_filter(users::age.eq(85))
+        .filter(users::visits.gt(45))
+        .select(users::id)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed, [2, 4]);
+    assert_same(
+        typed,
+        db.rows("SELECT id FROM users WHERE (age = 36 OR age = 85) AND visits > 45 ORDER BY id"),
+    );
+    // filter(a).filter(b).or_filter(c) is (a AND b) OR c.
+    let typed = users::table
+        .filter(users::age.eq(36))
+        .filter(users::visits.gt(45))
+        .or_filter(users::name.eq("Alan"))
+        .select(users::id)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed, [4, 5]);
+    assert_same(
+        typed,
+        db.rows(
+            "SELECT id FROM users WHERE (age = 36 AND visits > 45) OR name = 'Alan' ORDER BY id",
+        ),
+    );
+}
+
+fn order_by_asc_and_desc<C: Connection>(db: &mut TestDb<C>) {
+    let plain_asc: Vec<String> = db.rows("SELECT name FROM users ORDER BY name ASC");
+    let asc = users::table
+        .select(users::name)
+        .order_by(users::name.asc())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(asc, ["Ada", "Alan", "Grace", "Linus", "Margaret"]);
+    assert_same(asc.clone(), plain_asc);
+    let implicit = users::table
+        .select(users::name)
+        .order_by(users::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(implicit, asc);
+    let desc = users::table
+        .select(users::name)
+        .order_by(users::name.desc())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(desc, ["Margaret", "Linus", "Grace", "Alan", "Ada"]);
+    assert_same(desc, db.rows("SELECT name FROM users ORDER BY name DESC"));
+}
+
+fn order_by_tuple_and_expression<C: Connection>(db: &mut TestDb<C>) {
+    let typed = users::table
+        .select((users::age, users::name))
+        .order_by((users::age.desc(), users::name))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed[2], (36, "Ada".to_owned()));
+    assert_eq!(typed[3], (36, "Margaret".to_owned()));
+    assert_same(
+        typed,
+        db.rows("SELECT age, name FROM users ORDER BY age DESC, name"),
+    );
+
+    let by_expression = users::table
+        .select(users::id)
+        .order_by(((users::age - users::visits).desc(), users::id))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(by_expression, [3, 2, 5, 1, 4]);
+    assert_same(
+        by_expression,
+        db.rows("SELECT id FROM users ORDER BY age - visits DESC, id"),
+    );
+}
+
+fn order_by_replaces_then_order_by_appends<C: Connection>(db: &mut TestDb<C>) {
+    let replaced = users::table
+        .select(users::id)
+        .order_by(users::name)
+        .order_by(users::id.desc())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(replaced, [5, 4, 3, 2, 1]);
+
+    let appended = users::table
+        .select(users::name)
+        .order_by(users::age.desc())
+        .then_order_by(users::name.desc())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(appended, ["Grace", "Alan", "Margaret", "Ada", "Linus"]);
+    assert_same(
+        appended,
+        db.rows("SELECT name FROM users ORDER BY age DESC, name DESC"),
+    );
+
+    // then_order_by without an order_by starts the ordering; it chains.
+    let chained = users::table
+        .select(users::id)
+        .then_order_by(users::hair_color.desc())
+        .then_order_by(users::age)
+        .then_order_by(users::id.desc())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_same(
+        chained,
+        db.rows("SELECT id FROM users ORDER BY hair_color DESC, age, id DESC"),
+    );
+}
+
+fn limit<C: Connection>(db: &mut TestDb<C>) {
+    let two = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .limit(2)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(two, [1, 2]);
+    let none = users::table
+        .select(users::id)
+        .limit(0)
+        .load(&mut db.conn)
+        .unwrap();
+    assert!(none.is_empty(), "{none:?}");
+    let more_than_all = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .limit(100)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(more_than_all, [1, 2, 3, 4, 5]);
+    // The last limit wins.
+    let last = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .limit(1)
+        .limit(3)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(last, [1, 2, 3]);
+}
+
+fn offset_with_and_without_limit<C: Connection>(db: &mut TestDb<C>) {
+    let page = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .limit(2)
+        .offset(1)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(page, [2, 3]);
+    assert_same(
+        page,
+        db.rows("SELECT id FROM users ORDER BY id LIMIT 2 OFFSET 1"),
+    );
+    // Offset before limit in the call chain means the same.
+    let swapped = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .offset(1)
+        .limit(2)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(swapped, [2, 3]);
+
+    let rest = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .offset(3)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(rest, [4, 5]);
+    let past_the_end = users::table
+        .select(users::id)
+        .offset(10)
+        .load(&mut db.conn)
+        .unwrap();
+    assert!(past_the_end.is_empty(), "{past_the_end:?}");
+    let zero = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .offset(0)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(zero, [1, 2, 3, 4, 5]);
+}
+
+fn distinct<C: Connection>(db: &mut TestDb<C>) {
+    let ages = users::table
+        .select(users::age)
+        .distinct()
+        .order_by(users::age)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(ages, [28, 36, 41, 85]);
+    assert_same(ages, db.rows("SELECT DISTINCT age FROM users ORDER BY age"));
+    let colors = users::table
+        .select(users::hair_color)
+        .distinct()
+        .order_by(users::hair_color.desc())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(colors.len(), 3);
+    assert!(colors.contains(&None));
+    assert_same(
+        colors,
+        db.rows("SELECT DISTINCT hair_color FROM users ORDER BY hair_color DESC"),
+    );
+    let pairs = posts::table
+        .select((posts::user_id, posts::kind))
+        .distinct()
+        .order_by((posts::user_id, posts::kind))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_same(
+        pairs,
+        db.rows("SELECT DISTINCT user_id, \"type\" FROM posts ORDER BY user_id, \"type\""),
+    );
+}
+
+fn count<C: Connection>(db: &mut TestDb<C>) {
+    let all: i64 = users::table.count().get_result(&mut db.conn).unwrap();
+    assert_eq!(all, 5);
+    let filtered = users::table
+        .filter(users::age.eq(36))
+        .count()
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(filtered, 2);
+    // count() drops the ordering, which COUNT(*) has no use for.
+    let ordered = users::table
+        .filter(users::hair_color.is_null())
+        .order_by(users::name)
+        .count()
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(ordered, 2);
+    let none = users::table
+        .filter(users::age.gt(1000))
+        .count()
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(none, 0);
+    let loaded = posts::table
+        .filter(posts::kind.eq("essay"))
+        .count()
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(loaded, [2]);
+    let plain: i64 = db.count("posts");
+    assert_eq!(plain, 5);
+}
+
+fn find_by_primary_key<C: Connection>(db: &mut TestDb<C>) {
+    let linus = users::table
+        .find(3)
+        .select(User::as_select())
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(linus, fixture_users()[2]);
+    let all_columns = users::table.find(2).first(&mut db.conn).unwrap();
+    assert_eq!(all_columns.1, "Grace");
+    let loaded = users::table
+        .find(4)
+        .select(users::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(loaded, ["Margaret"]);
+    // find combines with an existing filter.
+    let filtered = users::table
+        .filter(users::age.eq(36))
+        .find(4)
+        .select(users::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(filtered, ["Margaret"]);
+    let excluded = users::table
+        .filter(users::age.eq(85))
+        .find(4)
+        .select(users::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert!(excluded.is_empty(), "{excluded:?}");
+}
+
+fn find_missing_row_is_not_found<C: Connection>(db: &mut TestDb<C>) {
+    let missing = users::table.find(99).first(&mut db.conn);
+    assert!(
+        matches!(missing, Err(quarry::Error::NotFound)),
+        "{missing:?}"
+    );
+    let optional = users::table
+        .find(99)
+        .first(&mut db.conn)
+        .optional()
+        .unwrap();
+    assert_eq!(optional, None);
+    let present = users::table
+        .find(1)
+        .select(users::name)
+        .first(&mut db.conn)
+        .optional()
+        .unwrap();
+    assert_eq!(present.as_deref(), Some("Ada"));
+}
+
+fn find_by_composite_primary_key<C: Connection>(db: &mut TestDb<C>) {
+    let role = memberships::table
+        .find((1, 20))
+        .select(memberships::role)
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(role, "member");
+    let row = memberships::table
+        .find((3, 30))
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(row, (3, 30, "lead".to_owned()));
+    let plain: Vec<(i32, i32, String)> = db
+        .rows("SELECT user_id, team_id, role FROM memberships WHERE user_id = 3 AND team_id = 30");
+    assert_same(vec![row], plain);
+    // Each half of the key alone matches rows; together they match none.
+    let none = memberships::table
+        .find((2, 20))
+        .first(&mut db.conn)
+        .optional()
+        .unwrap();
+    assert_eq!(none, None);
+}
+
+fn first<C: Connection>(db: &mut TestDb<C>) {
+    let youngest = users::table
+        .order_by(users::age)
+        .select(users::name)
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(youngest, "Linus");
+    // first() keeps the offset and overrides the limit.
+    let third = users::table
+        .order_by(users::id)
+        .limit(3)
+        .offset(2)
+        .select(users::id)
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(third, 3);
+    let post = posts::table
+        .select(Post::as_select())
+        .order_by(posts::views.desc())
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(post.views, 5_000_000_000);
+    let nothing = users::table
+        .filter(users::name.eq("Nobody"))
+        .first(&mut db.conn);
+    assert!(
+        matches!(nothing, Err(quarry::Error::NotFound)),
+        "{nothing:?}"
+    );
+}
+
+fn get_result_returns_the_first_row<C: Connection>(db: &mut TestDb<C>) {
+    let oldest = users::table
+        .order_by(users::age.desc())
+        .select((users::id, users::name))
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(oldest, (2, "Grace".to_owned()));
+    let nothing = users::table
+        .filter(users::id.gt(100))
+        .select(users::id)
+        .get_result(&mut db.conn);
+    assert!(
+        matches!(nothing, Err(quarry::Error::NotFound)),
+        "{nothing:?}"
+    );
+    let optional = users::table
+        .filter(users::id.gt(100))
+        .select(users::id)
+        .get_result(&mut db.conn)
+        .optional()
+        .unwrap();
+    assert_eq!(optional, None);
+}
+
+fn query_values_are_reusable<C: Connection>(db: &mut TestDb<C>) {
+    // A query is a value: build it once, run it several times, extend it.
+    let base = || users::table.filter(users::age.ge(36)).select(users::id);
+    let all = base().order_by(users::id).load(&mut db.conn).unwrap();
+    let first_two = base()
+        .order_by(users::id)
+        .limit(2)
+        .load(&mut db.conn)
+        .unwrap();
+    let counted = base().count().get_result(&mut db.conn).unwrap();
+    assert_eq!(all, [1, 2, 4, 5]);
+    assert_eq!(first_two, [1, 2]);
+    assert_eq!(counted, 4);
+    for _ in 0..3 {
+        let query = base().order_by(users::id.desc());
+        assert_eq!(query.load(&mut db.conn).unwrap(), [5, 4, 2, 1]);
+    }
+}
+
+/// Answers "is this value's type `Clone`?" at run time, so that a query type losing
+/// `Clone` fails one test instead of the build of every test in this file. (Method
+/// resolution tries `CloneProbe<T>: Clone`-guarded `ViaClone` before autoref'ing to
+/// the catch-all `ViaRef`.)
+struct CloneProbe<T>(PhantomData<T>);
+
+trait ViaClone {
+    fn is_clone(&self) -> bool {
+        true
+    }
+}
+impl<T: Clone> ViaClone for CloneProbe<T> {}
+
+trait ViaRef {
+    fn is_clone(&self) -> bool {
+        false
+    }
+}
+impl<T> ViaRef for &CloneProbe<T> {}
+
+fn probe<T>(_: &T) -> CloneProbe<T> {
+    CloneProbe(PhantomData)
+}
+
+/// Whether `$value`'s type is `Clone`; must be expanded where the type is concrete.
+macro_rules! is_clone {
+    ($value:expr) => {{
+        // The borrow is what lets resolution fall back to `ViaRef`.
+        #[allow(clippy::needless_borrow)]
+        let answer = (&probe(&$value)).is_clone();
+        answer
+    }};
+}
+
+fn query_values_are_clone<C: Connection>(db: &mut TestDb<C>) {
+    let filtered = users::table.filter(users::age.ge(36)).order_by(users::id);
+    assert!(is_clone!(filtered), "filter + order_by");
+    assert_eq!(filtered.clone().load(&mut db.conn).unwrap().len(), 4);
+    let counted = users::table.filter(users::age.ge(36)).count();
+    assert!(is_clone!(counted), "count()");
+    let selected = users::table.filter(users::age.ge(36)).select(users::id);
+    assert!(is_clone!(selected), "select(column)");
+    let tuple = users::table.select((users::id, users::name));
+    assert!(is_clone!(tuple), "select(tuple)");
+    let structs = users::table.select(User::as_select());
+    assert!(is_clone!(structs), "select(as_select())");
+}
+
+common::backend_tests! {
+    filter_repeated_is_and,
+    or_filter,
+    filters_group_in_call_order,
+    order_by_asc_and_desc,
+    order_by_tuple_and_expression,
+    order_by_replaces_then_order_by_appends,
+    limit,
+    offset_with_and_without_limit,
+    distinct,
+    count,
+    find_by_primary_key,
+    find_missing_row_is_not_found,
+    find_by_composite_primary_key,
+    first,
+    get_result_returns_the_first_row,
+    query_values_are_reusable,
+    query_values_are_clone,
+}

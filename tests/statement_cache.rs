@@ -1,0 +1,206 @@
+//! The per-connection statement cache: a statement prepared once and run many times
+//! gives the right rows every time, whatever ran before it (errors, early exits, schema
+//! changes), and more distinct statements than the cache holds still run.
+
+mod common;
+
+use common::{TestDb, User, fixture_users, users};
+use quarry::conn::Connection;
+use quarry::prelude::*;
+use quarry::sql_query;
+
+/// SQLite's cache holds 256 statements.
+const MORE_THAN_THE_CACHE: usize = 600;
+
+fn same_query_many_times<C: Connection>(db: &mut TestDb<C>) {
+    let fixture = fixture_users();
+    for i in 0..1000 {
+        let id = (i % 5) + 1;
+        let user = users::table
+            .find(id)
+            .select(User::as_select())
+            .first(&mut db.conn)
+            .unwrap();
+        assert_eq!(user, fixture[(id - 1) as usize]);
+        let name: String = sql_query("SELECT name FROM users WHERE id = $1")
+            .bind(id)
+            .get_result(&mut db.conn)
+            .unwrap();
+        assert_eq!(name, user.name);
+    }
+    let all: Vec<User> = users::table
+        .select(User::as_select())
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(all, fixture);
+}
+
+fn same_query_sees_changed_data<C: Connection>(db: &mut TestDb<C>) {
+    let query = users::table.filter(users::age.ge(36)).count();
+    for extra in 0..50_i64 {
+        assert_eq!(query.clone().get_result(&mut db.conn).unwrap(), 4 + extra);
+        db.exec(&format!(
+            "INSERT INTO users (name, age) VALUES ('User{extra}', 50)"
+        ));
+    }
+}
+
+fn more_distinct_typed_queries_than_the_cache_holds<C: Connection>(db: &mut TestDb<C>) {
+    // Each IN list length is a different SQL text.
+    let run = |db: &mut TestDb<C>, n: usize| -> Vec<i32> {
+        let values: Vec<i32> = (1..=n as i32).collect();
+        users::table
+            .filter(users::id.eq_any(values))
+            .select(users::id)
+            .order_by(users::id)
+            .load(&mut db.conn)
+            .unwrap()
+    };
+    let expected = |n: usize| -> Vec<i32> { (1..=n.min(5) as i32).collect() };
+    for n in 1..=MORE_THAN_THE_CACHE {
+        assert_eq!(run(db, n), expected(n), "IN list of {n}");
+    }
+    // Again: the cached ones and the ones that did not fit.
+    for n in [1, 2, 100, 255, 256, 257, 300, MORE_THAN_THE_CACHE] {
+        assert_eq!(run(db, n), expected(n), "IN list of {n}, second run");
+    }
+}
+
+fn more_distinct_sql_queries_than_the_cache_holds<C: Connection>(db: &mut TestDb<C>) {
+    for round in 0..2 {
+        for i in 0..MORE_THAN_THE_CACHE as i64 {
+            let sql = format!("SELECT $1 + {i}");
+            let sum: i64 = sql_query(&sql)
+                .bind(round)
+                .get_result(&mut db.conn)
+                .unwrap();
+            assert_eq!(sum, round + i);
+            // A query that is always cached, in between.
+            let n: i64 = users::table.count().get_result(&mut db.conn).unwrap();
+            assert_eq!(n, 5);
+        }
+    }
+}
+
+fn cached_statement_runs_again_after_it_failed<C: Connection>(db: &mut TestDb<C>) {
+    for name in ["Ada", "Grace", "Ada"] {
+        let result = sql_query("INSERT INTO users (name, age) VALUES ($1, $2)")
+            .bind(name)
+            .bind(1)
+            .execute(&mut db.conn);
+        assert!(result.is_err(), "{name} is taken");
+    }
+    for name in ["Barbara", "Edsger"] {
+        let changed = sql_query("INSERT INTO users (name, age) VALUES ($1, $2)")
+            .bind(name)
+            .bind(1)
+            .execute(&mut db.conn)
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    assert_eq!(db.count("users"), 7);
+}
+
+fn statement_left_after_the_first_row_does_not_lock_the_table<C: Connection>(db: &mut TestDb<C>) {
+    db.exec("CREATE TABLE scratch (x INTEGER NOT NULL); INSERT INTO scratch VALUES (1), (2), (3)");
+    // first() and get_result stop after one row; the statement must not stay open.
+    let first: i32 = sql_query("SELECT x FROM scratch ORDER BY x")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(first, 1);
+    let first_user = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(first_user, 1);
+    db.exec("DROP TABLE scratch");
+    db.exec("DELETE FROM memberships; DELETE FROM posts; DELETE FROM users");
+    assert_eq!(db.count("users"), 0);
+}
+
+fn cached_statement_after_the_table_was_recreated<C: Connection>(db: &mut TestDb<C>) {
+    let query = || {
+        users::table
+            .select((users::id, users::name))
+            .order_by(users::id)
+    };
+    assert_eq!(query().load(&mut db.conn).unwrap().len(), 5);
+    // Same columns, another order and other rows.
+    db.exec(
+        "DROP TABLE memberships; DROP TABLE posts; DROP TABLE users;
+         CREATE TABLE users (visits INTEGER NOT NULL, age INTEGER NOT NULL, hair_color TEXT,
+                             name TEXT NOT NULL, id INTEGER PRIMARY KEY);
+         INSERT INTO users (id, name, age, visits) VALUES (7, 'Seven', 7, 7);",
+    );
+    assert_eq!(
+        query().load(&mut db.conn).unwrap(),
+        [(7, "Seven".to_owned())]
+    );
+}
+
+fn cached_select_star_after_a_column_was_added<C: Connection>(db: &mut TestDb<C>) {
+    db.exec("CREATE TABLE scratch (a INTEGER NOT NULL, b INTEGER NOT NULL); INSERT INTO scratch VALUES (1, 2)");
+    let before: (i32, i32) = sql_query("SELECT * FROM scratch")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(before, (1, 2));
+    db.exec("ALTER TABLE scratch ADD COLUMN c INTEGER NOT NULL DEFAULT 3");
+    // The same SQL text now returns three columns.
+    let after: (i32, i32, i32) = sql_query("SELECT * FROM scratch")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(after, (1, 2, 3));
+}
+
+fn cached_select_star_after_a_column_was_dropped<C: Connection>(db: &mut TestDb<C>) {
+    db.exec(
+        "CREATE TABLE scratch (a INTEGER NOT NULL, b INTEGER, c INTEGER NOT NULL); INSERT INTO scratch VALUES (1, 2, 3)",
+    );
+    let before: (i32, Option<i32>, i32) = sql_query("SELECT * FROM scratch")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(before, (1, Some(2), 3));
+    db.exec("ALTER TABLE scratch DROP COLUMN b");
+    // Two columns now: loading three must say the third is missing, loading two works.
+    let result =
+        sql_query("SELECT * FROM scratch").get_result::<(i32, Option<i32>, i32), _>(&mut db.conn);
+    let (column, _, found) = common::expect_decode_error(result);
+    assert_eq!(
+        (column.as_str(), found.as_str()),
+        ("#3", "no such column in the row")
+    );
+    let after: (i32, i32) = sql_query("SELECT * FROM scratch")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(after, (1, 3));
+}
+
+fn cache_survives_rolled_back_transactions<C: Connection>(db: &mut TestDb<C>) {
+    let count = || users::table.filter(users::hair_color.is_null()).count();
+    for i in 0..20 {
+        let result: Result<(), quarry::Error> = db.conn.transaction(|c| {
+            c.batch_execute(&format!(
+                "INSERT INTO users (name, age) VALUES ('Tmp{i}', 1)"
+            ))?;
+            assert_eq!(count().get_result(c)?, 3);
+            Err(quarry::Error::NotFound)
+        });
+        assert!(result.is_err());
+        assert_eq!(count().get_result(&mut db.conn).unwrap(), 2);
+    }
+}
+
+common::backend_tests! {
+    same_query_many_times,
+    same_query_sees_changed_data,
+    more_distinct_typed_queries_than_the_cache_holds,
+    more_distinct_sql_queries_than_the_cache_holds,
+    cached_statement_runs_again_after_it_failed,
+    statement_left_after_the_first_row_does_not_lock_the_table,
+    cached_statement_after_the_table_was_recreated,
+    cached_select_star_after_a_column_was_added,
+    cached_select_star_after_a_column_was_dropped,
+    cache_survives_rolled_back_transactions,
+}
