@@ -298,7 +298,7 @@ fn count<C: Connection>(db: &mut TestDb<C>) {
     let none = users::table
         .filter(users::age.gt(1000))
         .count()
-        .first(&mut db.conn)
+        .get_result(&mut db.conn)
         .unwrap();
     assert_eq!(none, 0);
     let loaded = posts::table

@@ -459,24 +459,28 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
             // quarry's message rather than "cannot add `&str` to `name`". The bound is
             // phrased through `Rhs` because a false bound on a concrete type is an error
             // at the `table!` call itself.
-            let arithmetic = [("Add", "add"), ("Sub", "sub"), ("Mul", "mul"), ("Div", "div")].map(
-                |(op, method)| {
-                    let op = format_ident!("{op}");
-                    let method = format_ident!("{method}");
-                    quote! {
-                        impl<Rhs> #q::ops::#op<Rhs> for #name
-                        where
-                            Rhs: #q::AsExpression<#sql_type>,
-                            Rhs::Expression: #q::Expression<SqlType: #q::types::NumericType>,
-                        {
-                            type Output = #q::Binary<::quarry::expr::#op, #name, Rhs::Expression>;
-                            fn #method(self, rhs: Rhs) -> Self::Output {
-                                #q::Binary::new(self, #q::AsExpression::as_expression(rhs))
-                            }
+            let arithmetic = [
+                ("Add", "add"),
+                ("Sub", "sub"),
+                ("Mul", "mul"),
+                ("Div", "div"),
+            ]
+            .map(|(op, method)| {
+                let op = format_ident!("{op}");
+                let method = format_ident!("{method}");
+                quote! {
+                    impl<Rhs> #q::ops::#op<Rhs> for #name
+                    where
+                        Rhs: #q::AsExpression<#sql_type>,
+                        Rhs::Expression: #q::Expression<SqlType: #q::types::NumericType>,
+                    {
+                        type Output = #q::Binary<::quarry::expr::#op, #name, Rhs::Expression>;
+                        fn #method(self, rhs: Rhs) -> Self::Output {
+                            #q::Binary::new(self, #q::AsExpression::as_expression(rhs))
                         }
                     }
-                },
-            );
+                }
+            });
             quote! {
                 #[doc = #summary]
                 #(#docs)*
@@ -560,6 +564,7 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
             #(#columns)*
 
             /// The columns of this table, to import with `use …::columns::*`.
+            #[allow(unused_imports)]
             pub mod columns {
                 pub use super::{#(#column_names),*};
             }

@@ -100,9 +100,9 @@ pub mod prelude {
     pub use crate::OptionalExtension as _;
     pub use crate::Selectable;
     #[cfg(feature = "postgres")]
-    pub use crate::backend::pg::PgConnection;
+    pub use crate::backend::pg::{Pg, PgConnection};
     #[cfg(feature = "sqlite")]
-    pub use crate::backend::sqlite::SqliteConnection;
+    pub use crate::backend::sqlite::{Sqlite, SqliteConnection};
     pub use crate::conn::{Connection, ExecuteDsl, RunQueryDsl};
     #[cfg(feature = "postgres")]
     pub use crate::expr::PgTextExpressionMethods;

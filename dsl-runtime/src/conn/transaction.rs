@@ -42,7 +42,10 @@ where
             }
         },
         Ok(Err(e)) => {
-            rollback_or_report(conn, &rollback)?;
+            // If the rollback fails too (the database may already have ended the
+            // transaction, as SQLite does for `INSERT OR ROLLBACK`), the closure's error
+            // is still the one that explains what happened.
+            let _ = conn.batch_execute(&rollback);
             Err(e)
         }
         Err(panic) => {
@@ -50,9 +53,4 @@ where
             panic::resume_unwind(panic)
         }
     }
-}
-
-fn rollback_or_report<C: Connection>(conn: &mut C, rollback: &str) -> Result<(), Error> {
-    conn.batch_execute(rollback)
-        .map_err(|e| Error::Transaction(format!("rollback failed: {e}")))
 }

@@ -95,6 +95,8 @@ where
     S: SelectClauseFragment<F, DB>,
     DB: Backend,
 {
+    const DISTINCT_ON: bool = true;
+
     fn walk_select<'a>(&'a self, from: &'a F, out: &mut SqlWriter<'a>) {
         out.push_sql("DISTINCT ON (");
         self.on.walk(out);
@@ -348,23 +350,13 @@ pub trait QueryDsl: Sized {
         q
     }
 
-    /// `SELECT COUNT(*)` of the rows the query would return; loads as `i64`.
+    /// `SELECT COUNT(*)` of the rows the query would return; loads as `i64`. A query
+    /// with `limit`, `offset`, `distinct` or `distinct_on` is counted as a subquery, so
+    /// the count is of the rows it really returns.
     fn count(
         self,
-    ) -> SelectStatement<Self::From, SelectClause<CountStar, ()>, Self::Where, NoOrder> {
-        let q = self.into_select();
-        SelectStatement {
-            from: q.from,
-            select: SelectClause {
-                items: CountStar,
-                _row: PhantomData,
-            },
-            where_clause: q.where_clause,
-            order: NoOrder,
-            limit: q.limit,
-            offset: q.offset,
-            distinct: false,
-        }
+    ) -> CountQuery<SelectStatement<Self::From, Self::Select, Self::Where, Self::Order>> {
+        CountQuery(self.into_select())
     }
 
     /// Keeps the row whose primary key is `key` (a tuple for a composite key).
@@ -515,6 +507,45 @@ impl<QS> ValidIn<QS, ()> for CountStar {}
 impl<DB: Backend> QueryFragment<DB> for CountStar {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_sql("COUNT(*)");
+    }
+}
+
+/// `SELECT COUNT(*)` of the rows of a query, built by [`QueryDsl::count`].
+#[derive(Debug, Clone)]
+#[must_use = "a query does nothing until it is run with `get_result` or `load`"]
+pub struct CountQuery<Q>(Q);
+
+impl<Q> Query for CountQuery<Q> {
+    type Row = Int8;
+}
+
+impl<Q> crate::query::AsQuery for CountQuery<Q> {
+    type Query = Self;
+    fn as_query(self) -> Self {
+        self
+    }
+}
+
+impl<F, S, W, O, DB> QueryFragment<DB> for CountQuery<SelectStatement<F, S, W, O>>
+where
+    DB: Backend,
+    F: QuerySource,
+    S: SelectClauseFragment<F, DB>,
+    W: ClauseFragment<DB>,
+    O: ClauseFragment<DB>,
+{
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        let q = &self.0;
+        if q.limit.is_some() || q.offset.is_some() || q.distinct || S::DISTINCT_ON {
+            out.push_sql("SELECT COUNT(*) FROM (");
+            q.walk(out);
+            out.push_sql(") AS \"counted\"");
+        } else {
+            // Ordering does not change a count: leave it out.
+            out.push_sql("SELECT COUNT(*) FROM ");
+            q.from.walk_from(out);
+            q.where_clause.walk_clause(out);
+        }
     }
 }
 
@@ -710,6 +741,9 @@ tuples! {
 
 /// Renders the select list of a query.
 pub trait SelectClauseFragment<F, DB> {
+    /// Whether the list starts with `DISTINCT ON`.
+    const DISTINCT_ON: bool = false;
+
     /// Renders it.
     fn walk_select<'a>(&'a self, from: &'a F, out: &mut SqlWriter<'a>);
 }
@@ -799,11 +833,16 @@ impl<F: QuerySource, W, O> Query for SelectStatement<F, DefaultSelect, W, O> {
     type Row = F::DefaultSelection;
 }
 
-impl<F: QuerySource, E, S, W, O> Query for SelectStatement<F, DistinctOn<E, S>, W, O>
+impl<F: QuerySource, E, W, O> Query for SelectStatement<F, DistinctOn<E, DefaultSelect>, W, O> {
+    type Row = F::DefaultSelection;
+}
+
+impl<F: QuerySource, E, S, I, W, O> Query
+    for SelectStatement<F, DistinctOn<E, SelectClause<S, I>>, W, O>
 where
-    SelectStatement<F, S, W, O>: Query,
+    S: SelectList<F::List, I>,
 {
-    type Row = <SelectStatement<F, S, W, O> as Query>::Row;
+    type Row = S::Row;
 }
 
 impl<F: QuerySource, S, I, W, O> Query for SelectStatement<F, SelectClause<S, I>, W, O>

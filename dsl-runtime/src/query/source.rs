@@ -92,11 +92,11 @@ pub struct Entry<T, M>(PhantomData<(T, M)>);
 pub struct Inner;
 
 /// Position of a table in a FROM list: the head.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Here;
 
 /// Position of a table in a FROM list: somewhere in the tail, at `I`.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct There<I>(PhantomData<I>);
 
 /// Proof that the FROM list `Self` contains table `T`, at position `I`.
