@@ -6,8 +6,9 @@ mod common;
 
 use common::{Post, TestDb, User, assert_same, fixture_users, memberships, posts, users};
 use quarry::conn::Connection;
+use quarry::conn::RowOf;
 use quarry::prelude::*;
-use std::marker::PhantomData;
+use quarry::query::{AsQuery, QueryFragment};
 
 fn filter_repeated_is_and<C: Connection>(db: &mut TestDb<C>) {
     let typed = users::table
@@ -462,52 +463,42 @@ fn query_values_are_reusable<C: Connection>(db: &mut TestDb<C>) {
     }
 }
 
-/// Answers "is this value's type `Clone`?" at run time, so that a query type losing
-/// `Clone` fails one test instead of the build of every test in this file. (Method
-/// resolution tries `CloneProbe<T>: Clone`-guarded `ViaClone` before autoref'ing to
-/// the catch-all `ViaRef`.)
-struct CloneProbe<T>(PhantomData<T>);
-
-trait ViaClone {
-    fn is_clone(&self) -> bool {
-        true
-    }
-}
-impl<T: Clone> ViaClone for CloneProbe<T> {}
-
-trait ViaRef {
-    fn is_clone(&self) -> bool {
-        false
-    }
-}
-impl<T> ViaRef for &CloneProbe<T> {}
-
-fn probe<T>(_: &T) -> CloneProbe<T> {
-    CloneProbe(PhantomData)
-}
-
-/// Whether `$value`'s type is `Clone`; must be expanded where the type is concrete.
-macro_rules! is_clone {
-    ($value:expr) => {{
-        // The borrow is what lets resolution fall back to `ViaRef`.
-        #[allow(clippy::needless_borrow)]
-        let answer = (&probe(&$value)).is_clone();
-        answer
-    }};
+/// Clones `query`, running both the clone and the original: query values are plain
+/// data, reusable as often as needed. (A query type that lost `Clone` fails the build.)
+fn load_twice<Q, C>(query: Q, conn: &mut C) -> (Vec<RowOf<Q>>, Vec<RowOf<Q>>)
+where
+    Q: AsQuery + Clone,
+    Q::Query: QueryFragment<C::Backend>,
+    C: Connection,
+{
+    (query.clone().load(conn).unwrap(), query.load(conn).unwrap())
 }
 
 fn query_values_are_clone<C: Connection>(db: &mut TestDb<C>) {
     let filtered = users::table.filter(users::age.ge(36)).order_by(users::id);
-    assert!(is_clone!(filtered), "filter + order_by");
-    assert_eq!(filtered.clone().load(&mut db.conn).unwrap().len(), 4);
+    let (a, b) = load_twice(filtered, &mut db.conn);
+    assert_eq!((a.len(), b.len()), (4, 4));
     let counted = users::table.filter(users::age.ge(36)).count();
-    assert!(is_clone!(counted), "count()");
-    let selected = users::table.filter(users::age.ge(36)).select(users::id);
-    assert!(is_clone!(selected), "select(column)");
-    let tuple = users::table.select((users::id, users::name));
-    assert!(is_clone!(tuple), "select(tuple)");
-    let structs = users::table.select(User::as_select());
-    assert!(is_clone!(structs), "select(as_select())");
+    assert_eq!(load_twice(counted, &mut db.conn), (vec![4], vec![4]));
+    let selected = users::table
+        .filter(users::age.ge(36))
+        .select(users::id)
+        .order_by(users::id);
+    assert_eq!(
+        load_twice(selected, &mut db.conn),
+        (vec![1, 2, 4, 5], vec![1, 2, 4, 5])
+    );
+    let tuple = users::table
+        .select((users::id, users::name))
+        .filter(users::id.eq(2));
+    let grace = vec![(2, "Grace".to_owned())];
+    assert_eq!(load_twice(tuple, &mut db.conn), (grace.clone(), grace));
+    let structs = users::table
+        .select(User::as_select())
+        .filter(users::id.eq(1));
+    let (a, b) = load_twice(structs, &mut db.conn);
+    assert_eq!(a, b);
+    assert_eq!(a[0].name, "Ada");
 }
 
 common::backend_tests! {

@@ -24,6 +24,16 @@ fn unique_violation<C: Connection>(db: &mut TestDb<C>) {
                 "unique violation: UNIQUE constraint failed: users.name"
             );
         }
+        // PostgreSQL names the table and the constraint, and the key in its detail.
+        BackendKind::Pg => {
+            assert_eq!(e.table.as_deref(), Some("users"), "{e:?}");
+            assert_eq!(e.constraint.as_deref(), Some("users_name_key"), "{e:?}");
+            assert_eq!(e.sqlstate.as_deref(), Some("23505"), "{e:?}");
+            assert!(
+                e.detail.as_deref().unwrap_or("").contains("(name)=(Ada)"),
+                "{e:?}"
+            );
+        }
     }
     // Through sql_query and a bind parameter.
     let result = sql_query("INSERT INTO users (name, age) VALUES ($1, $2)")
@@ -50,6 +60,10 @@ fn primary_key_violation<C: Connection>(db: &mut TestDb<C>) {
             assert_eq!(e.table.as_deref(), Some("users"), "{e:?}");
             assert_eq!(e.column.as_deref(), Some("id"), "{e:?}");
         }
+        BackendKind::Pg => {
+            assert_eq!(e.table.as_deref(), Some("users"), "{e:?}");
+            assert_eq!(e.constraint.as_deref(), Some("users_pkey"), "{e:?}");
+        }
     }
     // A composite key.
     let e =
@@ -64,6 +78,10 @@ fn primary_key_violation<C: Connection>(db: &mut TestDb<C>) {
             assert_eq!(e.column.as_deref(), Some("user_id"), "{e:?}");
             assert!(e.message.contains("memberships.team_id"), "{e:?}");
         }
+        BackendKind::Pg => {
+            assert_eq!(e.table.as_deref(), Some("memberships"), "{e:?}");
+            assert_eq!(e.constraint.as_deref(), Some("memberships_pkey"), "{e:?}");
+        }
     }
 }
 
@@ -73,21 +91,16 @@ fn not_null_violation<C: Connection>(db: &mut TestDb<C>) {
             .batch_execute("INSERT INTO users (name, age) VALUES (NULL, 1)"),
     );
     assert_eq!(e.kind, DatabaseErrorKind::NotNullViolation, "{e:?}");
-    match db.kind() {
-        BackendKind::Sqlite => {
-            assert_eq!(e.table.as_deref(), Some("users"), "{e:?}");
-            assert_eq!(e.column.as_deref(), Some("name"), "{e:?}");
-        }
-    }
+    // Both backends name the table and the column.
+    assert_eq!(e.table.as_deref(), Some("users"), "{e:?}");
+    assert_eq!(e.column.as_deref(), Some("name"), "{e:?}");
     let e = expect_database_error(
         sql_query("UPDATE users SET age = $1 WHERE id = 1")
             .bind(None::<i32>)
             .execute(&mut db.conn),
     );
     assert_eq!(e.kind, DatabaseErrorKind::NotNullViolation, "{e:?}");
-    match db.kind() {
-        BackendKind::Sqlite => assert_eq!(e.column.as_deref(), Some("age"), "{e:?}"),
-    }
+    assert_eq!(e.column.as_deref(), Some("age"), "{e:?}");
     let age = users::table
         .find(1)
         .select(users::age)
@@ -246,13 +259,23 @@ fn connection_survives_a_series_of_errors<C: Connection>(db: &mut TestDb<C>) {
 }
 
 fn connect_to_a_path_that_cannot_be_opened<C: Connection>(db: &mut TestDb<C>) {
-    let url = match db.kind() {
-        BackendKind::Sqlite => "/nonexistent-directory/sub/db.sqlite",
+    let (url, names) = match db.kind() {
+        BackendKind::Sqlite => (
+            "/nonexistent-directory/sub/db.sqlite",
+            ["nonexistent-directory", "nonexistent-directory"],
+        ),
+        // Port 1 on loopback is closed: refused at once, and the message names both.
+        BackendKind::Pg => (
+            "postgres://postgres@127.0.0.1:1/postgres",
+            ["127.0.0.1", "port 1"],
+        ),
     };
     match C::establish(url) {
         Ok(_) => panic!("opening {url} should fail"),
         Err(quarry::Error::Connection(message)) => {
-            assert!(message.contains("nonexistent-directory"), "{message}");
+            for name in names {
+                assert!(message.contains(name), "{message}");
+            }
         }
         Err(other) => panic!("expected Error::Connection, got {other:?}"),
     }

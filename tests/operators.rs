@@ -483,6 +483,12 @@ fn integer_division_by_zero_is_an_error_not_a_panic<C: Connection>(db: &mut Test
             assert_eq!(found, "NULL");
             assert!(column.contains("age"), "{column}");
         }
+        // PostgreSQL refuses with SQLSTATE 22012.
+        BackendKind::Pg => {
+            let e = common::expect_database_error(result);
+            assert_eq!(e.sqlstate.as_deref(), Some("22012"), "{e:?}");
+            assert!(e.message.contains("division by zero"), "{e:?}");
+        }
     }
 }
 
@@ -498,6 +504,12 @@ fn integer_overflow_is_an_error_not_a_panic<C: Connection>(db: &mut TestDb<C>) {
             assert_eq!(expected, "Int4");
             assert!(found.contains("2147483683"), "{found}");
             assert!(found.contains("out of range"), "{found}");
+        }
+        // PostgreSQL computes in the column's 32 bits and refuses (SQLSTATE 22003).
+        BackendKind::Pg => {
+            let e = common::expect_database_error(result);
+            assert_eq!(e.sqlstate.as_deref(), Some("22003"), "{e:?}");
+            assert!(e.message.contains("out of range"), "{e:?}");
         }
     }
 }

@@ -173,7 +173,7 @@ INSERT INTO memberships (user_id, team_id, role) VALUES
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BackendKind {
     Sqlite,
-    // Pg,
+    Pg,
 }
 
 /// One backend the suite runs on.
@@ -251,21 +251,74 @@ INSERT INTO type_samples (id, flag, small, big, ratio, precise, label, data, not
     }
 }
 
-// ----- PostgreSQL (arrives with quarry's pg backend) -------------------------------
+// ----- PostgreSQL ----------------------------------------------------------------
 //
-// To enable it:
-// 1. uncomment `BackendKind::Pg` above and the `pg` line in `backend_tests!` below;
-// 2. implement `TestBackend for PgHarness` with `type Conn = quarry::backend::pg::PgConnection`,
-//    `SCHEMA = PG_SCHEMA`, `EXTRA_FIXTURES = PG_EXTRA_FIXTURES`, and a `connect` that
-//    runs `PgConnection::establish(&std::env::var("QUARRY_PG_URL")…)`, then
-//    `DROP SCHEMA IF EXISTS "t_<test_name>" CASCADE; CREATE SCHEMA "t_<test_name>";
-//    SET search_path TO "t_<test_name>"` and returns `DROP SCHEMA "t_<test_name>" CASCADE`
-//    as the cleanup SQL, so each test has its own schema;
-// 3. add the PostgreSQL arm to each `match db.kind()` (the compiler lists them).
-// Tests of SQLite-only behaviour are listed with `backend_tests! { only sqlite: … }`.
+// The server is the throwaway one `cargo xtask test` starts; its URL comes in
+// `QUARRY_PG_URL` (`export QUARRY_PG_URL=$(cargo xtask pg-start)` to run the tests by
+// hand). Each test runs in a schema of its own, dropped when the test ends, so tests
+// run in parallel.
+
+/// PostgreSQL, one schema per test on the server named by `QUARRY_PG_URL`.
+pub(crate) struct PgHarness;
+
+impl TestBackend for PgHarness {
+    type Conn = PgConnection;
+    const KIND: BackendKind = BackendKind::Pg;
+    const SCHEMA: &'static str = PG_SCHEMA;
+    const EXTRA_FIXTURES: &'static str = PG_EXTRA_FIXTURES;
+
+    fn connect(test_name: &str) -> (PgConnection, Option<String>) {
+        let url = pg_url();
+        let mut conn = PgConnection::establish(&url)
+            .unwrap_or_else(|e| panic!("cannot connect to PostgreSQL at {url}: {e}"));
+        let schema = schema_name(test_name);
+        conn.batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; \
+             SET search_path TO {schema};"
+        ))
+        .unwrap_or_else(|e| panic!("cannot create schema {schema}: {e}"));
+        (
+            conn,
+            Some(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")),
+        )
+    }
+}
+
+/// The URL of the test server.
+pub(crate) fn pg_url() -> String {
+    std::env::var("QUARRY_PG_URL").unwrap_or_else(|_| {
+        panic!(
+            "QUARRY_PG_URL is not set: the PostgreSQL half of the suite needs the server that \
+             `cargo xtask test` starts (or `export QUARRY_PG_URL=$(cargo xtask pg-start)`)"
+        )
+    })
+}
+
+/// A schema name unique to the test: its binary, module and name, as a quoted identifier.
+fn schema_name(test_name: &str) -> String {
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    // Test binaries are named `<file>-<hash>`.
+    let binary = binary.split('-').next().unwrap_or("tests");
+    let name: String = format!("t_{binary}_{test_name}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    // PostgreSQL identifiers are at most 63 bytes.
+    let name = if name.len() > 63 { &name[..63] } else { &name };
+    format!("\"{name}\"")
+}
 
 /// The schema in PostgreSQL's dialect: `SERIAL` for `INTEGER PRIMARY KEY`, `BYTEA` for
-/// `BLOB`. Not run yet.
+/// `BLOB`.
 const PG_SCHEMA: &str = "
 CREATE TABLE users (
     id SERIAL PRIMARY KEY,
@@ -302,7 +355,7 @@ CREATE TABLE type_samples (
 CREATE TABLE loose (id INTEGER PRIMARY KEY, num INTEGER, small SMALLINT, txt TEXT);
 ";
 
-/// PostgreSQL's spelling of the backend-specific fixtures. Not run yet.
+/// PostgreSQL's spelling of the backend-specific fixtures.
 const PG_EXTRA_FIXTURES: &str = "
 INSERT INTO type_samples (id, flag, small, big, ratio, precise, label, data, note, \"type\") VALUES
     (1, TRUE, 7, 5000000000, 1.5, 2.25, 'one', '\\x00ff10'::bytea, NULL, 'a'),
@@ -318,25 +371,30 @@ SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT MAX(id) FROM posts)
 /// of the invoking module with a fresh database.
 ///
 /// `backend_tests! { only sqlite: c }` makes `sqlite_only::c`, for behaviour that only
-/// SQLite has (loose column types, `CAST(x'ff' AS TEXT)`, …).
+/// SQLite has (loose column types, `CAST(x'ff' AS TEXT)`, …); `only pg:` likewise.
 macro_rules! backend_tests {
     (only sqlite: $($name:ident),+ $(,)?) => {
         $crate::common::backend_tests!(@module sqlite_only, $crate::common::SqliteHarness; $($name),+);
+    };
+    (only pg: $($name:ident),+ $(,)?) => {
+        $crate::common::backend_tests!(@module pg_only, $crate::common::PgHarness; $($name),+);
     };
     (@module $module:ident, $backend:ty; $($name:ident),+) => {
         mod $module {
             $(
                 #[test]
                 fn $name() {
-                    $crate::common::run::<$backend>(stringify!($name), super::$name);
+                    $crate::common::run::<$backend>(
+                        concat!(stringify!($module), "_", stringify!($name)),
+                        super::$name,
+                    );
                 }
             )+
         }
     };
     ($($name:ident),+ $(,)?) => {
         $crate::common::backend_tests!(@module sqlite, $crate::common::SqliteHarness; $($name),+);
-        // PostgreSQL:
-        // $crate::common::backend_tests!(@module pg, $crate::common::PgHarness; $($name),+);
+        $crate::common::backend_tests!(@module pg, $crate::common::PgHarness; $($name),+);
     };
 }
 pub(crate) use backend_tests;
