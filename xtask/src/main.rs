@@ -19,10 +19,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test       everything CI checks: the workspace's tests and doctests (the guide's code
-             blocks among them), then `mdbook build book` (installs mdbook if missing);
-             with QUARRY_TEST_PG=1, the integration tests once more against a throwaway
-             PostgreSQL server
+  test       everything CI checks: starts a throwaway PostgreSQL server (installing it
+             if missing), runs the workspace's tests and doctests (the guide's code
+             blocks among them) with QUARRY_PG_URL pointing at it, then
+             `mdbook build book` (installs mdbook if missing)
   lint       cargo fmt --check, clippy with -D warnings, rustdoc with -D warnings
   pg-start   start the throwaway PostgreSQL server (127.0.0.1:55432) and leave it
              running; prints its URL on stdout, e.g.
@@ -30,19 +30,6 @@ commands:
   pg-stop    stop the server that pg-start left running
   help       this text
 ";
-
-/// Whether `cargo xtask test` runs the integration tests against PostgreSQL when
-/// `QUARRY_TEST_PG` is not set. Flip to `true` once the PostgreSQL backend exists; then
-/// `QUARRY_TEST_PG=0` turns the step off.
-const PG_TESTS_BY_DEFAULT: bool = false;
-
-fn pg_tests_enabled(setting: Option<&str>) -> bool {
-    match setting {
-        Some("1") => true,
-        Some("0") => false,
-        _ => PG_TESTS_BY_DEFAULT,
-    }
-}
 
 /// Why a command failed: bad usage (exit 2) or a failed task (exit 1).
 enum Failure {
@@ -125,28 +112,40 @@ fn cargo_test() -> Cmd {
 fn test() -> Result<(), String> {
     with_summary("test", |steps| {
         steps.run("libpq present", pg::ensure_libpq)?;
+        // Started before the tests and stopped when `server` is dropped, whether the
+        // tests pass or not.
+        let mut server = None;
+        steps.run("start PostgreSQL", || {
+            server = Some(pg::start()?);
+            Ok(())
+        })?;
+        let url = server.as_ref().map(|s| s.url().to_owned()).unwrap_or_default();
+        let test = || cargo_test().env("QUARRY_PG_URL", &url);
         steps.run("cargo test --workspace --all-targets", || {
-            cargo_test().args(["--workspace", "--all-targets"]).run()
+            test().args(["--workspace", "--all-targets"]).run()
         })?;
         steps.run("cargo test --workspace --doc", || {
-            cargo_test().args(["--workspace", "--doc"]).run()
+            test().args(["--workspace", "--doc"]).run()
         })?;
-        steps.run("mdbook build book", mdbook::build_book)?;
-        let pg_step = "integration tests on PostgreSQL";
-        let setting = std::env::var("QUARRY_TEST_PG").ok();
-        if pg_tests_enabled(setting.as_deref()) {
-            steps.run(pg_step, || {
-                let server = pg::start()?;
-                // `server` stops PostgreSQL when dropped, whether the tests pass or not.
-                cargo_test()
-                    .env("QUARRY_PG_URL", server.url())
-                    .args(["--workspace", "--test", "*"])
-                    .run()
-            })?;
-        } else {
-            steps.skip(pg_step, "set QUARRY_TEST_PG=1 to run it");
-        }
-        Ok(())
+        steps.run("integration tests per backend", || {
+            let output = cargo_test()
+                .args(["-q", "-p", "quarry-integration-tests", "--", "--list"])
+                .run_captured()?;
+            let listing = String::from_utf8_lossy(&output.stdout);
+            let count = |prefix: &str| {
+                listing
+                    .lines()
+                    .filter(|l| l.starts_with(prefix) && l.ends_with(": test"))
+                    .count()
+            };
+            eprintln!(
+                "    SQLite: {} tests, PostgreSQL: {} tests",
+                count("sqlite"),
+                count("pg")
+            );
+            Ok(())
+        })?;
+        steps.run("mdbook build book", mdbook::build_book)
     })
 }
 
@@ -189,14 +188,6 @@ fn pg_start() -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quarry_test_pg_switches_the_postgres_step() {
-        assert!(pg_tests_enabled(Some("1")));
-        assert!(!pg_tests_enabled(Some("0")));
-        assert_eq!(pg_tests_enabled(None), PG_TESTS_BY_DEFAULT);
-        assert_eq!(pg_tests_enabled(Some("yes")), PG_TESTS_BY_DEFAULT);
-    }
 
     #[test]
     fn usage_errors_are_told_apart_from_task_failures() {

@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 enum Outcome {
     Passed(Duration),
     Failed(Duration),
-    Skipped,
 }
 
 /// The steps run so far by one task (`test`, `lint`).
@@ -47,12 +46,6 @@ impl Steps {
         }
     }
 
-    /// Records a step that did not run, and why.
-    pub(crate) fn skip(&mut self, name: &str, why: &str) {
-        eprintln!("==> {name}: skipped ({why})");
-        self.done.push((name.to_owned(), Outcome::Skipped));
-    }
-
     /// The summary line: the task's verdict, total time, and every step with its time.
     pub(crate) fn summary(&self, passed: bool) -> String {
         let verdict = if passed { "passed" } else { "FAILED" };
@@ -62,7 +55,6 @@ impl Steps {
             .map(|(name, outcome)| match outcome {
                 Outcome::Passed(took) => format!("{name} {}", human(*took)),
                 Outcome::Failed(took) => format!("{name} FAILED after {}", human(*took)),
-                Outcome::Skipped => format!("{name} skipped"),
             })
             .collect();
         format!(
@@ -105,11 +97,10 @@ mod tests {
         assert!(steps.run("one", || Ok(())).is_ok());
         let error = steps.run("two", || Err("boom".to_owned())).unwrap_err();
         assert_eq!(error, "step `two` failed: boom");
-        steps.skip("three", "not wanted");
         let summary = steps.summary(false);
         assert!(summary.starts_with("==> test FAILED in "), "{summary}");
         assert!(
-            summary.contains(": one 0.0s, two FAILED after 0.0s, three skipped"),
+            summary.ends_with(": one 0.0s, two FAILED after 0.0s"),
             "{summary}"
         );
     }
