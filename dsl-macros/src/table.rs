@@ -233,10 +233,27 @@ const SQL_TYPES: &[(&str, &str)] = &[
     ("Binary", "Binary"),
     ("Blob", "Binary"),
     ("Bytea", "Binary"),
+    ("Numeric", "Numeric"),
+    ("Decimal", "Numeric"),
+    ("Timestamp", "Timestamp"),
+    ("Timestamptz", "Timestamptz"),
+    ("TimestampTz", "Timestamptz"),
+    ("Date", "Date"),
+    ("Time", "Time"),
+    ("Uuid", "Uuid"),
+    ("Json", "Json"),
+    ("Jsonb", "Jsonb"),
 ];
 
-const KNOWN: &str =
-    "Bool, Int2, Int4, Int8, Float4, Float8, Text, Binary, or Nullable<…> of one of them";
+const KNOWN: &str = "Bool, Int2, Int4, Int8, Float4, Float8, Numeric, Text, Binary, Timestamp, \
+     Timestamptz, Date, Time, Uuid, Json, Jsonb, or Nullable<…> or Array<…> of one of them";
+
+/// Where a type being resolved sits: inside `Nullable<…>`, inside `Array<…>`.
+#[derive(Clone, Copy, Default)]
+struct TypeContext {
+    in_nullable: bool,
+    in_array: bool,
+}
 
 /// Names a column cannot take because the table's module already uses them.
 const RESERVED: &[&str] = &["table", "all_columns", "columns"];
@@ -285,13 +302,15 @@ fn validate(table: &TableDef, errors: &mut Errors) -> Validated {
     let types = table
         .columns
         .iter()
-        .map(|c| match resolve_type(&c.sql_type, false) {
-            Ok(resolved) => resolved,
-            Err(e) => {
-                errors.push(e);
-                (quote!(()), false)
-            }
-        })
+        .map(
+            |c| match resolve_type(&c.sql_type, TypeContext::default()) {
+                Ok(resolved) => resolved,
+                Err(e) => {
+                    errors.push(e);
+                    (quote!(()), false)
+                }
+            },
+        )
         .collect();
 
     let primary_key = match &table.primary_key {
@@ -334,9 +353,9 @@ fn validate(table: &TableDef, errors: &mut Errors) -> Validated {
     Validated { types, primary_key }
 }
 
-/// Resolves a column's SQL type: a known name (possibly inside `Nullable<…>`), or a
-/// path with `::`, taken as a user-defined SQL type.
-fn resolve_type(ty: &Type, in_nullable: bool) -> syn::Result<(TokenStream, bool)> {
+/// Resolves a column's SQL type: a known name (possibly inside `Nullable<…>` or
+/// `Array<…>`), or a path with `::`, taken as a user-defined SQL type.
+fn resolve_type(ty: &Type, context: TypeContext) -> syn::Result<(TokenStream, bool)> {
     let Type::Path(path) = ty else {
         return Err(syn::Error::new_spanned(
             ty,
@@ -349,11 +368,17 @@ fn resolve_type(ty: &Type, in_nullable: bool) -> syn::Result<(TokenStream, bool)
     }
     let segment = &path.path.segments[0];
     let name = segment.ident.to_string();
-    if name == "Nullable" {
-        if in_nullable {
+    if name == "Nullable" || name == "Array" {
+        if name == "Nullable" && context.in_nullable {
             return Err(syn::Error::new_spanned(
                 ty,
                 "`Nullable<Nullable<…>>` is the same as `Nullable<…>`: write it once",
+            ));
+        }
+        if name == "Array" && context.in_array {
+            return Err(syn::Error::new_spanned(
+                ty,
+                "arrays do not nest: PostgreSQL arrays have one element type (`Array<Int4>`), and quarry loads one-dimensional ones",
             ));
         }
         let inner = match &segment.arguments {
@@ -363,22 +388,39 @@ fn resolve_type(ty: &Type, in_nullable: bool) -> syn::Result<(TokenStream, bool)
                 other => {
                     return Err(syn::Error::new_spanned(
                         other,
-                        "expected a SQL type inside `Nullable<…>`",
+                        format!("expected a SQL type inside `{name}<…>`"),
                     ));
                 }
             },
             _ => {
                 return Err(syn::Error::new_spanned(
                     ty,
-                    "`Nullable` takes one SQL type: `Nullable<Text>`",
+                    format!("`{name}` takes one SQL type: `{name}<Text>`"),
                 ));
             }
         };
-        let (inner, numeric) = resolve_type(inner, true)?;
-        return Ok((
-            quote_spanned!(ty.span()=> ::quarry::__private::types::Nullable<#inner>),
-            numeric,
-        ));
+        return if name == "Nullable" {
+            let inner_context = TypeContext {
+                in_nullable: true,
+                ..context
+            };
+            let (inner, numeric) = resolve_type(inner, inner_context)?;
+            Ok((
+                quote_spanned!(ty.span()=> ::quarry::__private::types::Nullable<#inner>),
+                numeric,
+            ))
+        } else {
+            // Elements may be nullable again: `Nullable<Array<Nullable<Int4>>>`.
+            let inner_context = TypeContext {
+                in_nullable: false,
+                in_array: true,
+            };
+            let (inner, _) = resolve_type(inner, inner_context)?;
+            Ok((
+                quote_spanned!(ty.span()=> ::quarry::__private::types::Array<#inner>),
+                false,
+            ))
+        };
     }
     let Some((_, canonical)) = SQL_TYPES.iter().find(|(alias, _)| *alias == name) else {
         return Err(syn::Error::new_spanned(
@@ -394,7 +436,10 @@ fn resolve_type(ty: &Type, in_nullable: bool) -> syn::Result<(TokenStream, bool)
             format!("`{name}` takes no type arguments"),
         ));
     }
-    let numeric = matches!(*canonical, "Int2" | "Int4" | "Int8" | "Float4" | "Float8");
+    let numeric = matches!(
+        *canonical,
+        "Int2" | "Int4" | "Int8" | "Float4" | "Float8" | "Numeric"
+    );
     let ident = Ident::new(canonical, segment.ident.span());
     Ok((quote!(::quarry::__private::types::#ident), numeric))
 }
@@ -627,6 +672,41 @@ mod tests {
         assert!(out.contains("duplicate column `id`"), "{out}");
         assert!(out.contains("unknown SQL type `Strng`"), "{out}");
         assert!(out.contains("primary key column `nope`"), "{out}");
+    }
+
+    #[test]
+    fn new_types_aliases_and_arrays_resolve() {
+        let out = expand(quote! {
+            events (id) {
+                id -> Uuid,
+                at -> TimestampTz,
+                day -> Nullable<Date>,
+                price -> Decimal,
+                doc -> Jsonb,
+                tags -> Array<Nullable<Text>>,
+                scores -> Nullable<Array<Int4>>,
+            }
+        })
+        .to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains("types :: Timestamptz"), "{out}");
+        assert!(out.contains("types :: Numeric"), "{out}");
+        assert!(
+            out.contains("types :: Array < :: quarry :: __private :: types :: Nullable < :: quarry :: __private :: types :: Text > >"),
+            "{out}"
+        );
+        assert!(
+            out.contains("types :: Nullable < :: quarry :: __private :: types :: Array <"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn nested_arrays_are_rejected() {
+        let out = errors_of(quote! { t (id) { id -> Int4, grid -> Array<Nullable<Array<Int4>>> } });
+        assert!(out.contains("arrays do not nest"), "{out}");
+        let out = errors_of(quote! { t (id) { id -> Int4, xs -> Array } });
+        assert!(out.contains("`Array` takes one SQL type"), "{out}");
     }
 
     #[test]

@@ -119,7 +119,10 @@ fn test() -> Result<(), String> {
             server = Some(pg::start()?);
             Ok(())
         })?;
-        let url = server.as_ref().map(|s| s.url().to_owned()).unwrap_or_default();
+        let url = server
+            .as_ref()
+            .map(|s| s.url().to_owned())
+            .unwrap_or_default();
         let test = || cargo_test().env("QUARRY_PG_URL", &url);
         steps.run("cargo test --workspace --all-targets", || {
             test().args(["--workspace", "--all-targets"]).run()

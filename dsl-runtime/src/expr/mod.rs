@@ -22,7 +22,7 @@ pub use pg::{ILike, IsPostgres, NotILike, PgTextExpressionMethods};
 
 use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
-use crate::types::{SqlType, ToSql};
+use crate::types::{Array, ArrayElement, Nullable, SqlType, ToSql};
 use std::marker::PhantomData;
 
 /// A typed SQL expression.
@@ -112,14 +112,15 @@ impl<ST: SqlType, T> Expression for Bound<ST, T> {
 #[diagnostic::do_not_recommend]
 impl<ST, T, QS> ValidIn<QS, ()> for Bound<ST, T> {}
 
-impl<ST, T: ToSql<ST>, DB: Backend> QueryFragment<DB> for Bound<ST, T> {
+impl<ST: SupportedBy<DB>, T: ToSql<ST>, DB: Backend> QueryFragment<DB> for Bound<ST, T> {
     #[inline]
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_bind(self.value.to_bind());
     }
 }
 
-/// Rust values that become bind parameters of the SQL types they match.
+/// Rust values that become bind parameters of the SQL types they match. The invoking
+/// module has `AsExpression` and `Bound` in scope.
 macro_rules! value_as_expression {
     ($($st:ty: $($rust:ty),+;)*) => {$($(
         impl<'a> AsExpression<$st> for $rust {
@@ -157,6 +158,43 @@ value_as_expression! {
     crate::types::Float8: f64, &'a f64;
     crate::types::Text: String, &'a String, &'a str;
     crate::types::Binary: Vec<u8>, &'a Vec<u8>, &'a [u8];
+}
+
+#[allow(unused_imports)] // used by the optional type integrations
+pub(crate) use value_as_expression;
+
+/// A `Vec` or slice of values becomes an `Array` bind parameter (PostgreSQL only).
+///
+/// `Option<_>` of the owned `Vec` only: more impls for `Option<&…>` would crowd the
+/// list of candidates rustc shows when a value of the wrong type is compared.
+macro_rules! array_as_expression {
+    ($($rust:ty),*) => {$(
+        impl<'a, ST: ArrayElement, T: ToSql<ST>> AsExpression<Array<ST>> for $rust {
+            type Expression = Bound<Array<ST>, $rust>;
+            #[inline]
+            fn as_expression(self) -> Self::Expression {
+                Bound::new(self)
+            }
+        }
+
+        impl<'a, ST: ArrayElement, T: ToSql<ST>> AsExpression<Nullable<Array<ST>>> for $rust {
+            type Expression = Bound<Nullable<Array<ST>>, $rust>;
+            #[inline]
+            fn as_expression(self) -> Self::Expression {
+                Bound::new(self)
+            }
+        }
+    )*};
+}
+
+array_as_expression!(Vec<T>, &'a Vec<T>, &'a [T]);
+
+impl<ST: ArrayElement, T: ToSql<ST>> AsExpression<Nullable<Array<ST>>> for Option<Vec<T>> {
+    type Expression = Bound<Nullable<Array<ST>>, Option<Vec<T>>>;
+    #[inline]
+    fn as_expression(self) -> Self::Expression {
+        Bound::new(self)
+    }
 }
 
 /// A parenthesized expression list such as the right side of `IN (…)`.

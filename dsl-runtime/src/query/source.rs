@@ -48,7 +48,11 @@ impl<C: Column> Expression for C {
 }
 impl<C: Column, QS, I> ValidIn<QS, I> for C where QS: Contains<C::Table, I> {}
 
-impl<C: Column, DB: Backend> QueryFragment<DB> for C {
+/// A column renders on the backends that store its SQL type (not an `Array` on SQLite).
+impl<C: Column, DB: Backend> QueryFragment<DB> for C
+where
+    C::SqlType: crate::expr::SupportedBy<DB>,
+{
     #[inline]
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_sql(C::QUALIFIED);

@@ -6,9 +6,10 @@ use crate::conn::{Connection, ExecuteDsl, Row};
 use crate::error::{Error, QueryResult};
 use crate::query::select::{Selectable, decode_value};
 use crate::types::{
-    Binary, BindValue, Bool, Float4, Float8, FromSql, Int2, Int4, Int8, NotNullType, Nullable,
-    SqlType, Text, ToSql,
+    Array, ArrayElement, Binary, BindValue, Bool, Float4, Float8, FromSql, Int2, Int4, Int8,
+    NotNullType, Nullable, SqlType, Text, ToSql, ValueKind,
 };
+use std::borrow::Cow;
 use std::ops::ControlFlow;
 
 /// A statement written as SQL text, with values bound to its placeholders.
@@ -41,6 +42,7 @@ pub fn sql_query(sql: impl Into<String>) -> SqlQuery {
     }
 }
 
+/// A bind value that the query owns, so that it can outlive what it was made from.
 #[derive(Debug, Clone)]
 enum OwnedValue {
     Null,
@@ -52,6 +54,15 @@ enum OwnedValue {
     F64(f64),
     Str(String),
     Bytes(Vec<u8>),
+    Timestamp(i64),
+    Timestamptz(i64),
+    Date(i32),
+    Time(i64),
+    Uuid([u8; 16]),
+    Numeric(String),
+    Json(String),
+    Jsonb(String),
+    Array(ValueKind, Vec<OwnedValue>),
 }
 
 impl OwnedValue {
@@ -66,6 +77,18 @@ impl OwnedValue {
             BindValue::F64(v) => OwnedValue::F64(v),
             BindValue::Str(v) => OwnedValue::Str(v.to_owned()),
             BindValue::Bytes(v) => OwnedValue::Bytes(v.to_owned()),
+            BindValue::Timestamp(v) => OwnedValue::Timestamp(v),
+            BindValue::Timestamptz(v) => OwnedValue::Timestamptz(v),
+            BindValue::Date(v) => OwnedValue::Date(v),
+            BindValue::Time(v) => OwnedValue::Time(v),
+            BindValue::Uuid(v) => OwnedValue::Uuid(v),
+            BindValue::Numeric(v) => OwnedValue::Numeric(v.into_owned()),
+            BindValue::Json(v) => OwnedValue::Json(v.into_owned()),
+            BindValue::Jsonb(v) => OwnedValue::Jsonb(v.into_owned()),
+            BindValue::Array { element, elements } => OwnedValue::Array(
+                element,
+                elements.into_iter().map(OwnedValue::from_bind).collect(),
+            ),
         }
     }
 
@@ -80,6 +103,18 @@ impl OwnedValue {
             OwnedValue::F64(v) => BindValue::F64(*v),
             OwnedValue::Str(v) => BindValue::Str(v),
             OwnedValue::Bytes(v) => BindValue::Bytes(v),
+            OwnedValue::Timestamp(v) => BindValue::Timestamp(*v),
+            OwnedValue::Timestamptz(v) => BindValue::Timestamptz(*v),
+            OwnedValue::Date(v) => BindValue::Date(*v),
+            OwnedValue::Time(v) => BindValue::Time(*v),
+            OwnedValue::Uuid(v) => BindValue::Uuid(*v),
+            OwnedValue::Numeric(v) => BindValue::Numeric(Cow::Borrowed(v)),
+            OwnedValue::Json(v) => BindValue::Json(Cow::Borrowed(v)),
+            OwnedValue::Jsonb(v) => BindValue::Jsonb(Cow::Borrowed(v)),
+            OwnedValue::Array(element, elements) => BindValue::Array {
+                element: *element,
+                elements: elements.iter().map(OwnedValue::as_bind).collect(),
+            },
         }
     }
 }
@@ -173,6 +208,24 @@ where
     T::SqlType: NotNullType,
 {
     type SqlType = Nullable<T::SqlType>;
+}
+
+/// A `Vec` of values is an array of their SQL type (PostgreSQL only); `Vec<u8>` stays
+/// `Binary`.
+impl<T: HasSqlType> HasSqlType for Vec<T>
+where
+    T::SqlType: ArrayElement,
+{
+    type SqlType = Array<T::SqlType>;
+}
+
+/// A slice of values is an array of their SQL type (PostgreSQL only); `&[u8]` stays
+/// `Binary`.
+impl<T: HasSqlType> HasSqlType for &[T]
+where
+    T::SqlType: ArrayElement,
+{
+    type SqlType = Array<T::SqlType>;
 }
 
 /// A Rust value that a whole result row loads into, for [`sql_query`].

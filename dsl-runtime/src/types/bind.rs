@@ -1,10 +1,17 @@
 //! Encoding Rust values as bind parameters.
 
-use super::{Binary, Bool, Float4, Float8, Int2, Int4, Int8, Nullable, Text};
+use super::{Binary, Bool, Float4, Float8, Int2, Int4, Int8, Nullable, Text, Uuid, calendar};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A bind parameter on its way to the database, borrowed from the query that holds it.
-#[derive(Clone, Copy, PartialEq)]
+///
+/// Each variant is a logical value, not a wire format: every backend encodes it its own
+/// way (PostgreSQL's binary format, SQLite's storage classes). Integers, floats, text and
+/// bytes never allocate; the variants that may own their data (`Numeric`, `Json`,
+/// `Jsonb`, `Array`) are those whose Rust values must be converted to be sent.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BindValue<'a> {
     /// SQL NULL.
     Null,
@@ -24,6 +31,92 @@ pub enum BindValue<'a> {
     Str(&'a str),
     /// Bytes.
     Bytes(&'a [u8]),
+    /// A `Timestamp`: microseconds since 1970-01-01 00:00:00, without time zone.
+    Timestamp(i64),
+    /// A `Timestamptz`: microseconds since 1970-01-01 00:00:00 UTC.
+    Timestamptz(i64),
+    /// A `Date`: days since 1970-01-01.
+    Date(i32),
+    /// A `Time`: microseconds since midnight.
+    Time(i64),
+    /// A `Uuid`, as its 16 bytes in network order.
+    Uuid([u8; 16]),
+    /// A `Numeric`: an exact decimal as text, `[+-]digits[.digits]` (no exponent).
+    Numeric(Cow<'a, str>),
+    /// A `Json` value, as JSON text.
+    Json(Cow<'a, str>),
+    /// A `Jsonb` value, as JSON text.
+    Jsonb(Cow<'a, str>),
+    /// An `Array` (PostgreSQL only): its elements, each NULL or of kind `element`.
+    Array {
+        /// The SQL type of the elements.
+        element: ValueKind,
+        /// The elements, in order.
+        elements: Vec<BindValue<'a>>,
+    },
+}
+
+/// The kind of a non-NULL scalar [`BindValue`]; names an array's element type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValueKind {
+    /// [`BindValue::Boolean`]
+    Boolean,
+    /// [`BindValue::I16`]
+    I16,
+    /// [`BindValue::I32`]
+    I32,
+    /// [`BindValue::I64`]
+    I64,
+    /// [`BindValue::F32`]
+    F32,
+    /// [`BindValue::F64`]
+    F64,
+    /// [`BindValue::Str`]
+    Str,
+    /// [`BindValue::Bytes`]
+    Bytes,
+    /// [`BindValue::Timestamp`]
+    Timestamp,
+    /// [`BindValue::Timestamptz`]
+    Timestamptz,
+    /// [`BindValue::Date`]
+    Date,
+    /// [`BindValue::Time`]
+    Time,
+    /// [`BindValue::Uuid`]
+    Uuid,
+    /// [`BindValue::Numeric`]
+    Numeric,
+    /// [`BindValue::Json`]
+    Json,
+    /// [`BindValue::Jsonb`]
+    Jsonb,
+}
+
+impl BindValue<'_> {
+    /// The kind of a non-NULL scalar value; `None` for NULL and arrays.
+    pub fn kind(&self) -> Option<ValueKind> {
+        Some(match self {
+            BindValue::Null | BindValue::Array { .. } => return None,
+            BindValue::Boolean(_) => ValueKind::Boolean,
+            BindValue::I16(_) => ValueKind::I16,
+            BindValue::I32(_) => ValueKind::I32,
+            BindValue::I64(_) => ValueKind::I64,
+            BindValue::F32(_) => ValueKind::F32,
+            BindValue::F64(_) => ValueKind::F64,
+            BindValue::Str(_) => ValueKind::Str,
+            BindValue::Bytes(_) => ValueKind::Bytes,
+            BindValue::Timestamp(_) => ValueKind::Timestamp,
+            BindValue::Timestamptz(_) => ValueKind::Timestamptz,
+            BindValue::Date(_) => ValueKind::Date,
+            BindValue::Time(_) => ValueKind::Time,
+            BindValue::Uuid(_) => ValueKind::Uuid,
+            BindValue::Numeric(_) => ValueKind::Numeric,
+            BindValue::Json(_) => ValueKind::Json,
+            BindValue::Jsonb(_) => ValueKind::Jsonb,
+        })
+    }
 }
 
 impl fmt::Debug for BindValue<'_> {
@@ -38,8 +131,47 @@ impl fmt::Debug for BindValue<'_> {
             BindValue::F64(v) => write!(f, "{v:?}"),
             BindValue::Str(v) => write!(f, "{v:?}"),
             BindValue::Bytes(v) => write!(f, "<{} bytes>", v.len()),
+            BindValue::Timestamp(v) => {
+                f.write_str("TIMESTAMP '")?;
+                calendar::write_timestamp(f, *v, false)?;
+                f.write_str("'")
+            }
+            BindValue::Timestamptz(v) => {
+                f.write_str("TIMESTAMPTZ '")?;
+                calendar::write_timestamp(f, *v, true)?;
+                f.write_str("'")
+            }
+            BindValue::Date(v) => {
+                f.write_str("DATE '")?;
+                calendar::write_date(f, i64::from(*v))?;
+                f.write_str("'")
+            }
+            BindValue::Time(v) => {
+                f.write_str("TIME '")?;
+                calendar::write_time(f, *v)?;
+                f.write_str("'")
+            }
+            BindValue::Uuid(v) => {
+                f.write_str("UUID '")?;
+                write_uuid(f, v)?;
+                f.write_str("'")
+            }
+            BindValue::Numeric(v) => f.write_str(v),
+            BindValue::Json(v) | BindValue::Jsonb(v) => write!(f, "{v:?}"),
+            BindValue::Array { elements, .. } => f.debug_list().entries(elements).finish(),
         }
     }
+}
+
+/// Writes a UUID in its hyphenated form, `67e55044-10b1-426f-9247-bb680e5fe0c8`.
+pub(crate) fn write_uuid(out: &mut impl fmt::Write, bytes: &[u8; 16]) -> fmt::Result {
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.write_char('-')?;
+        }
+        write!(out, "{b:02x}")?;
+    }
+    Ok(())
 }
 
 /// A Rust value that can be sent as a bind parameter of SQL type `ST`.
@@ -69,24 +201,28 @@ impl<T: ToSql<ST>, ST> ToSql<Nullable<ST>> for Option<T> {
     }
 }
 
+/// `ToSql<ST>` and `ToSql<Nullable<ST>>` for Rust types whose value converts in one
+/// expression. Used by the optional type integrations too.
 macro_rules! to_sql {
     ($($st:ty: $($rust:ty)|+ => |$v:ident| $bind:expr;)*) => {$($(
-        impl ToSql<$st> for $rust {
+        impl $crate::types::ToSql<$st> for $rust {
             #[inline]
-            fn to_bind(&self) -> BindValue<'_> {
+            fn to_bind(&self) -> $crate::types::BindValue<'_> {
                 let $v = self;
                 $bind
             }
         }
 
-        impl ToSql<Nullable<$st>> for $rust {
+        impl $crate::types::ToSql<$crate::types::Nullable<$st>> for $rust {
             #[inline]
-            fn to_bind(&self) -> BindValue<'_> {
-                <$rust as ToSql<$st>>::to_bind(self)
+            fn to_bind(&self) -> $crate::types::BindValue<'_> {
+                <$rust as $crate::types::ToSql<$st>>::to_bind(self)
             }
         }
     )+)*};
 }
+#[allow(unused_imports)] // used by the optional type integrations
+pub(crate) use to_sql;
 
 to_sql! {
     Bool: bool => |v| BindValue::Boolean(*v);
@@ -97,4 +233,40 @@ to_sql! {
     Float8: f64 => |v| BindValue::F64(*v);
     Text: str | String => |v| BindValue::Str(v);
     Binary: [u8] | Vec<u8> => |v| BindValue::Bytes(v);
+}
+
+// The raw form of a UUID, usable without the `uuid` feature.
+to_sql! {
+    Uuid: [u8; 16] => |v| BindValue::Uuid(*v);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_logical_values() {
+        let shown = format!(
+            "{:?}",
+            [
+                BindValue::Timestamp(-1),
+                BindValue::Timestamptz(951_782_400_000_000),
+                BindValue::Date(11_016),
+                BindValue::Time(45_015_250_000),
+                BindValue::Numeric(Cow::Borrowed("-1.50")),
+                BindValue::Jsonb(Cow::Borrowed("{}")),
+            ]
+        );
+        assert_eq!(
+            shown,
+            r#"[TIMESTAMP '1969-12-31 23:59:59.999999', TIMESTAMPTZ '2000-02-29 00:00:00+00:00', DATE '2000-02-29', TIME '12:30:15.250000', -1.50, "{}"]"#
+        );
+        let array = BindValue::Array {
+            element: ValueKind::I32,
+            elements: vec![BindValue::I32(1), BindValue::Null],
+        };
+        assert_eq!(format!("{array:?}"), "[1, NULL]");
+        assert_eq!(array.kind(), None);
+        assert_eq!(BindValue::Date(0).kind(), Some(ValueKind::Date));
+    }
 }

@@ -1,6 +1,7 @@
 //! Decoding database values into Rust values.
 
-use super::{Binary, Bool, Float4, Float8, Int2, Int4, Int8, Nullable, SqlType, Text};
+use super::{Binary, Bool, Float4, Float8, Int2, Int4, Int8, Nullable, SqlType, Text, Uuid};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Why one value could not be decoded. The caller adds which column it came from.
@@ -43,8 +44,13 @@ impl fmt::Display for DecodeError {
 ///
 /// Each backend implements these accessors for its own wire or storage format; each
 /// returns [`DecodeError::UnexpectedNull`] on NULL and [`DecodeError::WrongType`] when
-/// the value is of another kind.
-pub trait SqlValue<'a> {
+/// the value is of another kind. The accessors of the date/time, UUID, decimal and JSON
+/// types return backend-neutral logical values, which the optional type integrations
+/// (`chrono`, `time`, …) turn into their Rust types.
+pub trait SqlValue<'a>: Sized {
+    /// The elements of an array value, as values of the same backend.
+    type Elements: Iterator<Item = Result<Self, DecodeError>>;
+
     /// Whether the value is NULL.
     fn is_null(&self) -> bool;
     /// Reads a boolean.
@@ -63,6 +69,24 @@ pub trait SqlValue<'a> {
     fn read_text(&self) -> Result<&'a str, DecodeError>;
     /// Reads bytes.
     fn read_blob(&self) -> Result<&'a [u8], DecodeError>;
+    /// Reads a `Timestamp` (without time zone): microseconds since 1970-01-01 00:00:00.
+    fn read_timestamp_micros(&self) -> Result<i64, DecodeError>;
+    /// Reads a `Timestamptz`: microseconds since 1970-01-01 00:00:00 UTC.
+    fn read_timestamptz_micros(&self) -> Result<i64, DecodeError>;
+    /// Reads a `Date`: days since 1970-01-01.
+    fn read_date_days(&self) -> Result<i32, DecodeError>;
+    /// Reads a `Time`: microseconds since midnight, below 24 hours.
+    fn read_time_micros(&self) -> Result<i64, DecodeError>;
+    /// Reads a `Uuid`: its 16 bytes in network order.
+    fn read_uuid(&self) -> Result<[u8; 16], DecodeError>;
+    /// Reads a `Numeric` as exact decimal text in canonical form: `-?digits(.digits)?`,
+    /// no leading zeros but one before the point, as many fraction digits as the value's
+    /// scale, no exponent, no `-` before a zero.
+    fn read_numeric(&self) -> Result<Cow<'a, str>, DecodeError>;
+    /// Reads a `Json` or `Jsonb` value as JSON text.
+    fn read_json(&self) -> Result<Cow<'a, str>, DecodeError>;
+    /// Reads a one-dimensional array: its elements in order (PostgreSQL only).
+    fn read_array(&self) -> Result<Self::Elements, DecodeError>;
 }
 
 /// A Rust type that can be loaded from a value of SQL type `ST`.
@@ -103,6 +127,11 @@ from_sql! {
     Float4 => f64, read_f32;
 }
 
+// The raw form of a UUID, usable without the `uuid` feature.
+from_sql! {
+    Uuid => [u8; 16], read_uuid;
+}
+
 impl<T, ST> FromSql<Nullable<ST>> for Option<T>
 where
     T: FromSql<ST>,
@@ -115,5 +144,15 @@ where
         } else {
             T::from_sql(value).map(Some)
         }
+    }
+}
+
+/// `text "…"`, cut to 40 characters: how decoders show text they reject.
+pub(crate) fn text_preview(text: &str) -> String {
+    let shown: String = text.chars().take(40).collect();
+    if shown.len() < text.len() {
+        format!("text {shown:?}…")
+    } else {
+        format!("text {shown:?}")
     }
 }

@@ -5,16 +5,23 @@
 //! prepared statement (`PQexecPrepared`); other statements, once the cache is full, run
 //! as unnamed ones.
 
+#[cfg(test)]
+mod live_tests;
 mod raw;
+mod types;
+
+pub use types::PgArrayElements;
 
 use super::{Backend, Dialect, private};
 use crate::conn::{Connection, Row};
 use crate::error::{Error, QueryResult};
 use crate::types::{BindValue, DecodeError, SqlValue};
 use raw::{Oid, Params, RawConnection, RawResult};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ffi::CString;
 use std::ops::ControlFlow;
+use types::{oid, type_name};
 
 /// The PostgreSQL backend.
 #[derive(Debug, Clone, Copy, Default)]
@@ -29,24 +36,6 @@ impl Backend for Pg {
 
 /// How many prepared statements a connection keeps (see the SQLite backend's note).
 const STATEMENT_CACHE_CAPACITY: usize = 256;
-
-/// Type OIDs of the built-in types quarry binds and decodes.
-mod oid {
-    use super::Oid;
-    pub(super) const BOOL: Oid = 16;
-    pub(super) const BYTEA: Oid = 17;
-    pub(super) const CHAR: Oid = 18;
-    pub(super) const NAME: Oid = 19;
-    pub(super) const INT8: Oid = 20;
-    pub(super) const INT2: Oid = 21;
-    pub(super) const INT4: Oid = 23;
-    pub(super) const TEXT: Oid = 25;
-    pub(super) const FLOAT4: Oid = 700;
-    pub(super) const FLOAT8: Oid = 701;
-    pub(super) const UNKNOWN: Oid = 705;
-    pub(super) const BPCHAR: Oid = 1042;
-    pub(super) const VARCHAR: Oid = 1043;
-}
 
 /// A connection to a PostgreSQL server.
 ///
@@ -74,7 +63,7 @@ impl std::fmt::Debug for PgConnection {
 impl PgConnection {
     /// Whether the connection to the server is lost (a terminated backend, a network
     /// failure). A broken connection answers every query with
-    /// [`Error::Connection`](crate::Error::Connection); open a new one.
+    /// [`Error::Connection`]; open a new one.
     pub fn is_broken(&self) -> bool {
         !self.raw.is_ok()
     }
@@ -86,9 +75,11 @@ impl PgConnection {
                 "the connection to PostgreSQL is lost; establish a new one".into(),
             ));
         }
-        let scratch = numbers(binds);
-        let encoded = encode(binds, &scratch);
-        let params = Params::new(&encoded)?;
+        let encoded = binds
+            .iter()
+            .map(types::encode)
+            .collect::<QueryResult<Vec<_>>>()?;
+        let params = Params::new(encoded.iter().map(|(oid, value)| (*oid, value.bytes())))?;
         match self.prepared_name(sql, &params.types)? {
             Some(name) => self.raw.send_query_prepared(&name, &params)?,
             None => {
@@ -125,46 +116,6 @@ impl PgConnection {
 
 fn c_sql(sql: &str) -> QueryResult<CString> {
     CString::new(sql).map_err(|_| Error::InvalidQuery("the SQL text contains a NUL byte".into()))
-}
-
-/// The big-endian bytes of each numeric bind value (zeros for the others).
-fn numbers(binds: &[BindValue<'_>]) -> Vec<[u8; 8]> {
-    binds
-        .iter()
-        .map(|b| {
-            let mut buf = [0u8; 8];
-            match *b {
-                BindValue::Boolean(v) => buf[0] = u8::from(v),
-                BindValue::I16(v) => buf[..2].copy_from_slice(&v.to_be_bytes()),
-                BindValue::I32(v) => buf[..4].copy_from_slice(&v.to_be_bytes()),
-                BindValue::I64(v) => buf.copy_from_slice(&v.to_be_bytes()),
-                BindValue::F32(v) => buf[..4].copy_from_slice(&v.to_be_bytes()),
-                BindValue::F64(v) => buf.copy_from_slice(&v.to_be_bytes()),
-                BindValue::Null | BindValue::Str(_) | BindValue::Bytes(_) => {}
-            }
-            buf
-        })
-        .collect()
-}
-
-/// Each bind value as `(type OID, binary bytes or None for NULL)`.
-fn encode<'a>(binds: &'a [BindValue<'a>], numbers: &'a [[u8; 8]]) -> Vec<(Oid, Option<&'a [u8]>)> {
-    binds
-        .iter()
-        .zip(numbers)
-        .map(|(b, n)| match *b {
-            // Type 0 lets the server infer the parameter's type from its use.
-            BindValue::Null => (0, None),
-            BindValue::Boolean(_) => (oid::BOOL, Some(&n[..1])),
-            BindValue::I16(_) => (oid::INT2, Some(&n[..2])),
-            BindValue::I32(_) => (oid::INT4, Some(&n[..4])),
-            BindValue::I64(_) => (oid::INT8, Some(&n[..])),
-            BindValue::F32(_) => (oid::FLOAT4, Some(&n[..4])),
-            BindValue::F64(_) => (oid::FLOAT8, Some(&n[..])),
-            BindValue::Str(s) => (oid::TEXT, Some(s.as_bytes())),
-            BindValue::Bytes(bytes) => (oid::BYTEA, Some(bytes)),
-        })
-        .collect()
 }
 
 impl Connection for PgConnection {
@@ -270,23 +221,6 @@ pub struct PgValue<'a> {
     oid: Oid,
 }
 
-fn type_name(oid: Oid) -> String {
-    match oid {
-        oid::BOOL => "boolean".into(),
-        oid::BYTEA => "bytea".into(),
-        oid::INT8 => "int8".into(),
-        oid::INT2 => "int2".into(),
-        oid::INT4 => "int4".into(),
-        oid::TEXT | oid::VARCHAR | oid::BPCHAR | oid::NAME | oid::CHAR | oid::UNKNOWN => {
-            "text".into()
-        }
-        oid::FLOAT4 => "float4".into(),
-        oid::FLOAT8 => "float8".into(),
-        1700 => "numeric".into(),
-        other => format!("a value of type OID {other}"),
-    }
-}
-
 impl<'a> PgValue<'a> {
     fn bytes(&self) -> Result<&'a [u8], DecodeError> {
         self.bytes.ok_or(DecodeError::UnexpectedNull)
@@ -304,16 +238,32 @@ impl<'a> PgValue<'a> {
             .map_err(|_| DecodeError::Invalid(format!("malformed {} value", type_name(self.oid))))
     }
 
-    /// Any integer column, widened to i64.
+    /// Any integer column, widened to i64; also a `numeric` that holds an integer (what
+    /// `SUM` of an `int8` column returns).
     fn integer(&self) -> Result<i64, DecodeError> {
         match self.oid {
             oid::INT8 => Ok(i64::from_be_bytes(self.fixed()?)),
             oid::INT4 => Ok(i64::from(i32::from_be_bytes(self.fixed()?))),
             oid::INT2 => Ok(i64::from(i16::from_be_bytes(self.fixed()?))),
-            _ => {
-                self.bytes()?;
-                Err(self.wrong_type())
-            }
+            oid::NUMERIC => types::numeric_i64(self.bytes()?),
+            _ => Err(self.wrong_type_or_null()),
+        }
+    }
+
+    /// [`DecodeError::UnexpectedNull`] for NULL, [`DecodeError::WrongType`] otherwise.
+    fn wrong_type_or_null(&self) -> DecodeError {
+        match self.bytes {
+            None => DecodeError::UnexpectedNull,
+            Some(_) => self.wrong_type(),
+        }
+    }
+
+    /// The bytes of a value of type `expected`, or the error for another type.
+    fn bytes_of(&self, expected: Oid) -> Result<&'a [u8], DecodeError> {
+        if self.oid == expected {
+            self.bytes()
+        } else {
+            Err(self.wrong_type_or_null())
         }
     }
 
@@ -326,6 +276,8 @@ impl<'a> PgValue<'a> {
 }
 
 impl<'a> SqlValue<'a> for PgValue<'a> {
+    type Elements = PgArrayElements<'a>;
+
     #[inline]
     fn is_null(&self) -> bool {
         self.bytes.is_none()
@@ -374,6 +326,14 @@ impl<'a> SqlValue<'a> for PgValue<'a> {
         match self.oid {
             oid::FLOAT8 => Ok(f64::from_be_bytes(self.fixed()?)),
             oid::FLOAT4 => Ok(f64::from(f32::from_be_bytes(self.fixed()?))),
+            // What `AVG` and `SUM` return: the nearest float, as `numeric::float8` gives.
+            oid::NUMERIC => {
+                let text = types::numeric_text(self.bytes()?)?;
+                match text.parse::<f64>() {
+                    Ok(v) if v.is_finite() => Ok(v),
+                    _ => Err(DecodeError::OutOfRange { value: text }),
+                }
+            }
             _ => {
                 self.bytes()?;
                 Err(self.wrong_type())
@@ -384,7 +344,7 @@ impl<'a> SqlValue<'a> for PgValue<'a> {
     #[inline]
     fn read_text(&self) -> Result<&'a str, DecodeError> {
         match self.oid {
-            oid::TEXT | oid::VARCHAR | oid::BPCHAR | oid::NAME | oid::CHAR | oid::UNKNOWN => {
+            oid if types::is_text(oid) => {
                 std::str::from_utf8(self.bytes()?).map_err(|_| DecodeError::InvalidUtf8)
             }
             _ => {
@@ -401,6 +361,55 @@ impl<'a> SqlValue<'a> for PgValue<'a> {
                 self.bytes()?;
                 Err(self.wrong_type())
             }
+        }
+    }
+
+    fn read_timestamp_micros(&self) -> Result<i64, DecodeError> {
+        types::timestamp(self.bytes_of(oid::TIMESTAMP)?, "timestamp")
+    }
+
+    fn read_timestamptz_micros(&self) -> Result<i64, DecodeError> {
+        types::timestamp(self.bytes_of(oid::TIMESTAMPTZ)?, "timestamptz")
+    }
+
+    fn read_date_days(&self) -> Result<i32, DecodeError> {
+        types::date(self.bytes_of(oid::DATE)?)
+    }
+
+    fn read_time_micros(&self) -> Result<i64, DecodeError> {
+        types::time(self.bytes_of(oid::TIME)?)
+    }
+
+    fn read_uuid(&self) -> Result<[u8; 16], DecodeError> {
+        self.bytes_of(oid::UUID)?;
+        self.fixed()
+    }
+
+    fn read_numeric(&self) -> Result<Cow<'a, str>, DecodeError> {
+        match self.oid {
+            oid::NUMERIC => types::numeric_text(self.bytes()?).map(Cow::Owned),
+            // Integers are exact decimals too (`SUM` of an int4 column is an int8).
+            oid::INT2 | oid::INT4 | oid::INT8 => Ok(Cow::Owned(self.integer()?.to_string())),
+            _ => Err(self.wrong_type_or_null()),
+        }
+    }
+
+    fn read_json(&self) -> Result<Cow<'a, str>, DecodeError> {
+        let text = match self.oid {
+            oid::JSON => self.bytes()?,
+            oid::JSONB => types::jsonb(self.bytes()?)?,
+            _ => return Err(self.wrong_type_or_null()),
+        };
+        std::str::from_utf8(text)
+            .map(Cow::Borrowed)
+            .map_err(|_| DecodeError::InvalidUtf8)
+    }
+
+    fn read_array(&self) -> Result<PgArrayElements<'a>, DecodeError> {
+        if types::may_be_array(self.oid) {
+            types::array(self.bytes()?)
+        } else {
+            Err(self.wrong_type_or_null())
         }
     }
 }

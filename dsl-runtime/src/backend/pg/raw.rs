@@ -211,15 +211,18 @@ pub(super) struct Params<'a> {
 
 impl<'a> Params<'a> {
     /// Builds the arrays from encoded values: `(oid, bytes or None for NULL)`.
-    pub(super) fn new(encoded: &'a [(Oid, Option<&'a [u8]>)]) -> QueryResult<Self> {
+    pub(super) fn new(
+        encoded: impl ExactSizeIterator<Item = (Oid, Option<&'a [u8]>)>,
+    ) -> QueryResult<Self> {
+        let n = encoded.len();
         let mut params = Params {
-            types: Vec::with_capacity(encoded.len()),
-            values: Vec::with_capacity(encoded.len()),
-            lengths: Vec::with_capacity(encoded.len()),
-            formats: Vec::with_capacity(encoded.len()),
+            types: Vec::with_capacity(n),
+            values: Vec::with_capacity(n),
+            lengths: Vec::with_capacity(n),
+            formats: Vec::with_capacity(n),
             _borrow: std::marker::PhantomData,
         };
-        for &(oid, bytes) in encoded {
+        for (oid, bytes) in encoded {
             params.types.push(oid);
             params.formats.push(1);
             match bytes {

@@ -4,14 +4,30 @@
 //! INTEGER, `Float4`/`Float8` as REAL, `Text` as TEXT and `Binary` as BLOB. Loading
 //! checks the storage class, so a TEXT value in an INTEGER column is an
 //! [`Error::Decode`](crate::Error::Decode), never a silent conversion.
+//!
+//! The other SQL types are stored as SQLite users and SQLite's own functions expect:
+//!
+//! | SQL type | stored as | also read from |
+//! |---|---|---|
+//! | `Timestamp` | TEXT `YYYY-MM-DD HH:MM:SS[.ffffff]` | `T` for the space, fewer fraction digits, a `Z`/`±HH:MM` zone (converted to UTC), INTEGER Unix seconds |
+//! | `Timestamptz` | TEXT in UTC, `YYYY-MM-DD HH:MM:SS[.ffffff]+00:00` | as `Timestamp`; no zone means UTC |
+//! | `Date` | TEXT `YYYY-MM-DD` | |
+//! | `Time` | TEXT `HH:MM:SS[.ffffff]` | `HH:MM`, fewer fraction digits |
+//! | `Uuid` | 16-byte BLOB | TEXT, hyphenated or 32 hex digits |
+//! | `Numeric` | TEXT, the exact decimal (declare the column `TEXT`) | INTEGER, REAL |
+//! | `Json`, `Jsonb` | TEXT | INTEGER, REAL |
+//!
+//! `Array` does not exist on SQLite: a query using one does not compile.
 
 mod raw;
+mod types;
 
 use super::{Backend, Dialect, private};
 use crate::conn::{Connection, Row};
 use crate::error::QueryResult;
 use crate::types::{BindValue, DecodeError, SqlValue};
 use raw::{RawConnection, RawStatement, RawValue, Step, Storage};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
@@ -184,7 +200,7 @@ impl Row for SqliteRow<'_> {
 #[derive(Clone, Copy)]
 pub struct SqliteValue<'s>(RawValue<'s>);
 
-impl SqliteValue<'_> {
+impl<'s> SqliteValue<'s> {
     fn integer(&self) -> Result<i64, DecodeError> {
         match self.0.storage() {
             Storage::Integer => Ok(self.0.int64()),
@@ -199,6 +215,16 @@ impl SqliteValue<'_> {
         })
     }
 
+    #[inline]
+    fn text(&self) -> Result<&'s str, DecodeError> {
+        match self.0.storage() {
+            Storage::Text => {
+                std::str::from_utf8(self.0.bytes(true)).map_err(|_| DecodeError::InvalidUtf8)
+            }
+            _ => Err(raw::wrong_type(&self.0)),
+        }
+    }
+
     fn real(&self) -> Result<f64, DecodeError> {
         match self.0.storage() {
             Storage::Real => Ok(self.0.double()),
@@ -211,6 +237,8 @@ impl SqliteValue<'_> {
 }
 
 impl<'s> SqlValue<'s> for SqliteValue<'s> {
+    type Elements = std::iter::Empty<Result<SqliteValue<'s>, DecodeError>>;
+
     #[inline]
     fn is_null(&self) -> bool {
         self.0.storage() == Storage::Null
@@ -251,12 +279,7 @@ impl<'s> SqlValue<'s> for SqliteValue<'s> {
 
     #[inline]
     fn read_text(&self) -> Result<&'s str, DecodeError> {
-        match self.0.storage() {
-            Storage::Text => {
-                std::str::from_utf8(self.0.bytes(true)).map_err(|_| DecodeError::InvalidUtf8)
-            }
-            _ => Err(raw::wrong_type(&self.0)),
-        }
+        self.text()
     }
 
     fn read_blob(&self) -> Result<&'s [u8], DecodeError> {
@@ -264,5 +287,39 @@ impl<'s> SqlValue<'s> for SqliteValue<'s> {
             Storage::Blob => Ok(self.0.bytes(false)),
             _ => Err(raw::wrong_type(&self.0)),
         }
+    }
+
+    fn read_timestamp_micros(&self) -> Result<i64, DecodeError> {
+        self.timestamp()
+    }
+
+    fn read_timestamptz_micros(&self) -> Result<i64, DecodeError> {
+        self.timestamp()
+    }
+
+    fn read_date_days(&self) -> Result<i32, DecodeError> {
+        self.date()
+    }
+
+    fn read_time_micros(&self) -> Result<i64, DecodeError> {
+        self.time()
+    }
+
+    fn read_uuid(&self) -> Result<[u8; 16], DecodeError> {
+        self.uuid()
+    }
+
+    fn read_numeric(&self) -> Result<Cow<'s, str>, DecodeError> {
+        self.numeric()
+    }
+
+    fn read_json(&self) -> Result<Cow<'s, str>, DecodeError> {
+        self.json()
+    }
+
+    fn read_array(&self) -> Result<Self::Elements, DecodeError> {
+        // Unreachable through the query builder (arrays do not compile on SQLite);
+        // `sql_query` can still ask.
+        Err(raw::wrong_type(&self.0))
     }
 }

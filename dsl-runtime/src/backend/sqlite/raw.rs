@@ -1,9 +1,11 @@
 //! The SQLite C API, behind owned handles. All of quarry's unsafe SQLite code is here.
 #![allow(unsafe_code)] // FFI
 
+use super::types::{Stored, store};
 use crate::error::{DatabaseError, DatabaseErrorKind, Error, QueryResult};
 use crate::types::{BindValue, DecodeError};
 use libsqlite3_sys as ffi;
+use std::borrow::Cow;
 use std::ffi::{CStr, CString, c_char, c_int};
 use std::ptr::NonNull;
 
@@ -194,27 +196,30 @@ impl RawStatement {
             let value = &values[self.value_index(idx, values.len())?];
             let p = self.stmt.as_ptr();
             // SAFETY: `p` is a valid statement and `idx` is within 1..=parameter count.
-            // Text and blob pointers are valid for the given lengths; SQLITE_STATIC is
-            // sound because `run` resets and clears the bindings before returning, while
-            // the borrowed values are still alive.
+            // Text and blob pointers are valid for the given lengths. SQLITE_STATIC is
+            // only given for data borrowed from `values`, and is sound because `run`
+            // resets and clears the bindings before returning, while the borrowed values
+            // are still alive; SQLite copies SQLITE_TRANSIENT data at once.
+            let stored = store(value)?;
             let rc = unsafe {
-                match *value {
-                    BindValue::Null => ffi::sqlite3_bind_null(p, idx),
-                    BindValue::Boolean(v) => ffi::sqlite3_bind_int(p, idx, c_int::from(v)),
-                    BindValue::I16(v) => ffi::sqlite3_bind_int(p, idx, c_int::from(v)),
-                    BindValue::I32(v) => ffi::sqlite3_bind_int(p, idx, v),
-                    BindValue::I64(v) => ffi::sqlite3_bind_int64(p, idx, v),
-                    BindValue::F32(v) => ffi::sqlite3_bind_double(p, idx, f64::from(v)),
-                    BindValue::F64(v) => ffi::sqlite3_bind_double(p, idx, v),
-                    BindValue::Str(s) => ffi::sqlite3_bind_text64(
+                match &stored {
+                    Stored::Null => ffi::sqlite3_bind_null(p, idx),
+                    Stored::Integer(v) => ffi::sqlite3_bind_int64(p, idx, *v),
+                    Stored::Real(v) => ffi::sqlite3_bind_double(p, idx, *v),
+                    Stored::Text(s) => ffi::sqlite3_bind_text64(
                         p,
                         idx,
                         s.as_ptr().cast(),
                         s.len() as u64,
-                        ffi::SQLITE_STATIC(),
+                        // Borrowed text lives in `values`, owned text only until the
+                        // end of this iteration: SQLite copies the latter.
+                        match s {
+                            Cow::Borrowed(_) => ffi::SQLITE_STATIC(),
+                            Cow::Owned(_) => ffi::SQLITE_TRANSIENT(),
+                        },
                         ffi::SQLITE_UTF8 as u8,
                     ),
-                    BindValue::Bytes(b) => ffi::sqlite3_bind_blob64(
+                    Stored::Blob(b) => ffi::sqlite3_bind_blob64(
                         p,
                         idx,
                         b.as_ptr().cast(),
