@@ -4,6 +4,25 @@ use crate::conn::Row;
 use crate::types::DecodeError;
 use std::fmt;
 
+/// Why a statement with several SQL statements in it is refused, on every backend.
+pub(crate) const ONE_STATEMENT: &str =
+    "only one statement may be run at a time by a query; use `batch_execute` for scripts";
+
+/// A statement run with another number of values than it has parameters.
+pub(crate) fn wrong_bind_count(expected: usize, given: usize) -> Error {
+    Error::InvalidQuery(bind_count_message(expected, given))
+}
+
+/// Says that a statement has `expected` parameters but was given `given` values.
+pub(crate) fn bind_count_message(expected: usize, given: usize) -> String {
+    let values = if given == 1 {
+        "value was"
+    } else {
+        "values were"
+    };
+    format!("the statement has {expected} bind parameters but {given} {values} given")
+}
+
 /// The result of running a query.
 pub type QueryResult<T> = Result<T, Error>;
 

@@ -7,6 +7,7 @@
 
 #[cfg(test)]
 mod live_tests;
+mod placeholders;
 mod raw;
 mod types;
 
@@ -45,8 +46,11 @@ const STATEMENT_CACHE_CAPACITY: usize = 256;
 pub struct PgConnection {
     raw: RawConnection,
     /// Prepared statements by SQL text, then by parameter types.
-    statements: HashMap<String, Vec<(Vec<Oid>, CString)>>,
+    statements: HashMap<String, Vec<Prepared>>,
+    /// How many statements are prepared.
     prepared: usize,
+    /// The number in the next statement's name.
+    next_name: usize,
     transaction_depth: u32,
 }
 
@@ -80,38 +84,115 @@ impl PgConnection {
             .map(types::encode)
             .collect::<QueryResult<Vec<_>>>()?;
         let params = Params::new(encoded.iter().map(|(oid, value)| (*oid, value.bytes())))?;
-        match self.prepared_name(sql, &params.types)? {
-            Some(name) => self.raw.send_query_prepared(&name, &params)?,
-            None => {
-                let c_sql = c_sql(sql)?;
-                self.raw.send_query_params(&c_sql, &params)?;
+        let result = match self.prepare_cached(sql, &params.types)? {
+            Some(index) => {
+                let result = self.run_prepared(sql, index, &params);
+                match result {
+                    // The table changed shape since the statement was prepared. Outside a
+                    // transaction, prepare it again and retry once; inside one, the
+                    // transaction is aborted and only the caller can start over.
+                    Err(Error::Database(e)) if e.sqlstate.as_deref() == Some("0A000") => {
+                        self.forget(sql, index)?;
+                        if !self.raw.is_idle() {
+                            return Err(Error::Database(e));
+                        }
+                        let index = self.prepare_cached(sql, &params.types)?;
+                        match index {
+                            Some(index) => self.run_prepared(sql, index, &params),
+                            None => self.run_unnamed(sql, &params),
+                        }
+                    }
+                    other => other,
+                }
             }
+            None => self.run_unnamed(sql, &params),
+        }?;
+        if result.is_empty_query() {
+            return Err(Error::InvalidQuery(
+                "the SQL text holds no statement".into(),
+            ));
         }
+        Ok(result)
+    }
+
+    fn run_prepared(&self, sql: &str, index: usize, params: &Params<'_>) -> QueryResult<RawResult> {
+        let Some(statement) = self.statements.get(sql).and_then(|s| s.get(index)) else {
+            return Err(Error::InvalidQuery("prepared statement not found".into()));
+        };
+        self.raw.send_query_prepared(&statement.name, params)?;
         self.raw.finish()
     }
 
-    /// The name of the prepared statement for `sql` with parameter `types`, preparing it
-    /// if needed; `None` when the cache is full.
-    fn prepared_name(&mut self, sql: &str, types: &[Oid]) -> QueryResult<Option<CString>> {
+    fn run_unnamed(&self, sql: &str, params: &Params<'_>) -> QueryResult<RawResult> {
+        self.raw.send_query_params(&c_sql(sql)?, params)?;
+        self.raw.finish()
+    }
+
+    /// The position, among the statements prepared for `sql`, of the one with parameter
+    /// `types`, preparing it if needed; `None` when the cache is full.
+    fn prepare_cached(&mut self, sql: &str, types: &[Oid]) -> QueryResult<Option<usize>> {
         if let Some(known) = self.statements.get(sql) {
-            if let Some((_, name)) = known.iter().find(|(t, _)| t == types) {
-                return Ok(Some(name.clone()));
+            if let Some(index) = known.iter().position(|s| s.types == types) {
+                return Ok(Some(index));
             }
+        }
+        // PostgreSQL would run a statement given more values than it uses, and refuse
+        // one given fewer with a protocol error: check here, once per statement.
+        let used = placeholders::highest_placeholder(sql);
+        if used > types.len() {
+            return Err(Error::InvalidQuery(format!(
+                "parameter ${used} has no value: {}",
+                crate::error::bind_count_message(used, types.len())
+            )));
+        }
+        if used < types.len() {
+            return Err(crate::error::wrong_bind_count(used, types.len()));
         }
         if self.prepared >= STATEMENT_CACHE_CAPACITY {
             return Ok(None);
         }
-        let name = CString::new(format!("quarry_{}", self.prepared))
+        let name = CString::new(format!("quarry_{}", self.next_name))
             .map_err(|_| Error::InvalidQuery("statement name".into()))?;
         self.raw.send_prepare(&name, &c_sql(sql)?, types)?;
         self.raw.finish()?;
+        self.next_name += 1;
         self.prepared += 1;
-        self.statements
-            .entry(sql.to_owned())
-            .or_default()
-            .push((types.to_vec(), name.clone()));
-        Ok(Some(name))
+        let known = self.statements.entry(sql.to_owned()).or_default();
+        known.push(Prepared {
+            types: types.to_vec(),
+            name,
+        });
+        Ok(Some(known.len() - 1))
     }
+
+    /// Drops a prepared statement from the cache and from the server.
+    fn forget(&mut self, sql: &str, index: usize) -> QueryResult<()> {
+        let Some(known) = self.statements.get_mut(sql) else {
+            return Ok(());
+        };
+        if index >= known.len() {
+            return Ok(());
+        }
+        let statement = known.remove(index);
+        if known.is_empty() {
+            self.statements.remove(sql);
+        }
+        self.prepared -= 1;
+        if self.raw.is_idle() {
+            let name = statement.name.to_string_lossy();
+            self.raw
+                .send_query(&c_sql(&format!("DEALLOCATE \"{name}\""))?)?;
+            self.raw.finish()?;
+        }
+        Ok(())
+    }
+}
+
+/// A statement prepared on the server.
+struct Prepared {
+    /// The parameter types it was prepared with.
+    types: Vec<Oid>,
+    name: CString,
 }
 
 fn c_sql(sql: &str) -> QueryResult<CString> {
@@ -138,6 +219,7 @@ impl Connection for PgConnection {
             raw,
             statements: HashMap::new(),
             prepared: 0,
+            next_name: 0,
             transaction_depth: 0,
         };
         // Text travels as UTF-8 whatever the server's default is.

@@ -157,6 +157,15 @@ impl RawConnection {
         }
     }
 
+    /// Whether no transaction is open (`PQTRANS_IDLE`).
+    pub(super) fn is_idle(&self) -> bool {
+        // SAFETY: the handle is valid.
+        unsafe {
+            ffi::PQtransactionStatus(self.conn.as_ptr())
+                == ffi::PGTransactionStatusType::PQTRANS_IDLE
+        }
+    }
+
     /// The next result of the request in flight, or `None` when it is complete.
     /// Blocks until the result has arrived (the connection is in blocking mode).
     pub(super) fn next_result(&self) -> Option<RawResult> {
@@ -294,6 +303,10 @@ impl RawResult {
                 Error::Connection(format!("connection lost: {message}"))
             };
         };
+        let message = self.field(ffi::PG_DIAG_MESSAGE_PRIMARY).unwrap_or_default();
+        if sqlstate == "42601" && message.contains("multiple commands") {
+            return Error::InvalidQuery(crate::error::ONE_STATEMENT.into());
+        }
         let kind = match sqlstate.as_str() {
             "23505" => DatabaseErrorKind::UniqueViolation,
             "23503" => DatabaseErrorKind::ForeignKeyViolation,
@@ -302,18 +315,15 @@ impl RawResult {
             "40001" => DatabaseErrorKind::SerializationFailure,
             "40P01" => DatabaseErrorKind::Deadlock,
             s if s.starts_with("42") => DatabaseErrorKind::InvalidStatement,
-            s if s.starts_with("57P") || s.starts_with("08") => {
-                return Error::Connection(format!(
-                    "connection lost: {}",
-                    self.field(ffi::PG_DIAG_MESSAGE_PRIMARY).unwrap_or_default()
-                ));
+            // A protocol violation such as a wrong number of parameters leaves the
+            // connection usable; a terminated backend does not.
+            s if (s.starts_with("57P") || s.starts_with("08")) && !conn.is_ok() => {
+                return Error::Connection(format!("connection lost: {message}"));
             }
+            s if s.starts_with("08") => return Error::InvalidQuery(message),
             _ => DatabaseErrorKind::Other,
         };
-        let mut err = DatabaseError::new(
-            kind,
-            self.field(ffi::PG_DIAG_MESSAGE_PRIMARY).unwrap_or_default(),
-        );
+        let mut err = DatabaseError::new(kind, message);
         err.sqlstate = Some(sqlstate);
         err.table = self.field(ffi::PG_DIAG_TABLE_NAME);
         err.column = self.field(ffi::PG_DIAG_COLUMN_NAME);
@@ -332,12 +342,30 @@ impl RawResult {
         usize::try_from(unsafe { ffi::PQnfields(self.res.as_ptr()) }).unwrap_or(0)
     }
 
-    /// The number of rows a command changed (`PQcmdTuples`), 0 when it does not say.
+    /// The number of rows a command changed (`PQcmdTuples`): 0 for a `SELECT`, whose
+    /// count is of rows returned, and when the command reports no count.
     pub(super) fn affected_rows(&self) -> usize {
-        // SAFETY: the result is valid; PQcmdTuples returns a NUL-terminated string owned
-        // by the result (empty when the command reports no count).
-        let s = unsafe { CStr::from_ptr(ffi::PQcmdTuples(self.res.as_ptr())) };
-        s.to_str().ok().and_then(|s| s.parse().ok()).unwrap_or(0)
+        // SAFETY: the result is valid; PQcmdStatus and PQcmdTuples return NUL-terminated
+        // strings owned by the result (empty when there is nothing to report).
+        let (status, count) = unsafe {
+            (
+                CStr::from_ptr(ffi::PQcmdStatus(self.res.as_ptr())),
+                CStr::from_ptr(ffi::PQcmdTuples(self.res.as_ptr())),
+            )
+        };
+        if status.to_bytes().starts_with(b"SELECT") {
+            return 0;
+        }
+        count
+            .to_str()
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Whether the statement was empty (only white space, `;` or comments).
+    pub(super) fn is_empty_query(&self) -> bool {
+        self.status() == ffi::ExecStatusType::PGRES_EMPTY_QUERY
     }
 
     pub(super) fn column_name(&self, col: usize) -> Option<&str> {

@@ -142,8 +142,15 @@ impl Connection for SqliteConnection {
 
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
         self.with_statement(sql, binds, |stmt, raw| {
+            let before = raw.total_changes();
             while let Step::Row = stmt.step(raw)? {}
-            Ok(raw.changes())
+            // `changes` keeps the count of the last statement that changed rows; report
+            // it only if this one did.
+            Ok(if raw.total_changes() == before {
+                0
+            } else {
+                raw.changes()
+            })
         })
     }
 
@@ -152,11 +159,13 @@ impl Connection for SqliteConnection {
         F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
         self.with_statement(sql, binds, |stmt, raw| {
-            let row = SqliteRow {
-                stmt,
-                len: stmt.column_count(),
-            };
             while let Step::Row = stmt.step(raw)? {
+                // Counted after the step: SQLite re-prepares a statement whose table
+                // changed shape during the first step, and the count may change with it.
+                let row = SqliteRow {
+                    stmt,
+                    len: stmt.column_count(),
+                };
                 if f(&row)?.is_break() {
                     break;
                 }

@@ -103,8 +103,41 @@ impl RawConnection {
         usize::try_from(n).unwrap_or(0)
     }
 
+    /// Rows changed since the connection opened, triggers included: it moves only when
+    /// a statement changes something, unlike `changes`, which keeps the last count.
+    pub(super) fn total_changes(&self) -> i64 {
+        // SAFETY: the handle is open.
+        unsafe { ffi::sqlite3_total_changes64(self.db.as_ptr()) }
+    }
+
     /// Compiles the first statement of `sql`. `persistent` hints that it will be cached.
     pub(super) fn prepare(&self, sql: &str, persistent: bool) -> QueryResult<RawStatement> {
+        if sql.contains('\0') {
+            return Err(Error::InvalidQuery(
+                "the SQL text contains a NUL byte".into(),
+            ));
+        }
+        let (stmt, rest) = self.prepare_first(sql, persistent)?;
+        let Some(stmt) = stmt else {
+            return Err(Error::InvalidQuery(
+                "the SQL text holds no statement".into(),
+            ));
+        };
+        // A second statement would be silently ignored: refuse it. What is left may
+        // still be white space, `;` or comments, which compile to no statement.
+        if !rest.trim().is_empty() && self.prepare_first(rest, false)?.0.is_some() {
+            return Err(Error::InvalidQuery(crate::error::ONE_STATEMENT.into()));
+        }
+        Ok(stmt)
+    }
+
+    /// Compiles the first statement of `sql`, if it holds one, and returns the text
+    /// after it.
+    fn prepare_first<'s>(
+        &self,
+        sql: &'s str,
+        persistent: bool,
+    ) -> QueryResult<(Option<RawStatement>, &'s str)> {
         let len = c_int::try_from(sql.len())
             .map_err(|_| Error::InvalidQuery("the SQL text is longer than 2 GiB".into()))?;
         let flags = if persistent {
@@ -129,29 +162,15 @@ impl RawConnection {
         if rc != ffi::SQLITE_OK {
             return Err(self.last_error());
         }
-        let Some(stmt) = NonNull::new(stmt) else {
-            return Err(Error::InvalidQuery(
-                "the SQL text holds no statement".into(),
-            ));
-        };
-        let stmt = RawStatement { stmt };
-        // `tail` points into `sql`; anything left after the statement but white space or
-        // `;` is a second statement, which would be silently ignored: refuse it.
+        // Owned at once, so it is finalized on every path.
+        let stmt = NonNull::new(stmt).map(|stmt| RawStatement { stmt });
         // SAFETY: `tail` is within `sql` or one past its end, per SQLite's contract.
         let consumed = unsafe { tail.cast::<u8>().offset_from(sql.as_ptr()) };
         let rest = usize::try_from(consumed)
             .ok()
             .and_then(|n| sql.get(n..))
             .unwrap_or("");
-        if !rest
-            .trim_matches(|c: char| c.is_whitespace() || c == ';')
-            .is_empty()
-        {
-            return Err(Error::InvalidQuery(
-                "only one statement may be run at a time with bind parameters; use `batch_execute` for scripts".into(),
-            ));
-        }
-        Ok(stmt)
+        Ok((stmt, rest))
     }
 }
 
@@ -184,11 +203,9 @@ impl RawStatement {
     pub(super) fn bind_all(&self, values: &[BindValue<'_>]) -> QueryResult<()> {
         // SAFETY: the statement is valid.
         let expected = unsafe { ffi::sqlite3_bind_parameter_count(self.stmt.as_ptr()) };
-        if usize::try_from(expected).ok() != Some(values.len()) {
-            return Err(Error::InvalidQuery(format!(
-                "the statement has {expected} bind parameters but {} values were given",
-                values.len()
-            )));
+        let expected = usize::try_from(expected).unwrap_or(0);
+        if expected != values.len() {
+            return Err(crate::error::wrong_bind_count(expected, values.len()));
         }
         for i in 0..values.len() {
             let idx = c_int::try_from(i + 1)
