@@ -173,6 +173,21 @@ fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
         quote!(#member: #decode)
     });
 
+    // `SupportedColumns<DB>` for each backend that stores every column's SQL type.
+    let mut support = input.generics.clone();
+    support.params.push(syn::parse_quote!(__DB: #q::Backend));
+    let (support_generics, _, _) = support.split_for_impl();
+    let mut support_where = input
+        .generics
+        .where_clause
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(where));
+    for column in &columns {
+        support_where
+            .predicates
+            .push(syn::parse_quote!(<#column as #q::Column>::SqlType: #q::SupportedBy<__DB>));
+    }
+
     quote! {
         const _: () = {
             impl #impl_generics #q::Selectable for #name #ty_generics #where_clause {
@@ -190,6 +205,11 @@ fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
                 ) -> #q::QueryResult<Self> {
                     ::core::result::Result::Ok(Self { #(#positional,)* })
                 }
+            }
+
+            impl #support_generics #q::SupportedColumns<__DB> for #name #ty_generics
+            #support_where
+            {
             }
 
             impl #impl_generics #q::FromRow for #name #ty_generics #where_clause {

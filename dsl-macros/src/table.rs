@@ -563,6 +563,7 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
 
     let decode_types = validated.types.iter().map(|(ty, _)| ty);
     let decode_types2 = decode_types.clone();
+    let support_types = decode_types.clone();
     let table_doc = format!("The `{table_sql}` table.");
     let all_doc = format!("Every column of `{table_sql}`, in declaration order.");
 
@@ -600,7 +601,12 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 }
             }
 
-            impl<DB: #q::Backend> #q::QueryFragment<DB> for all_columns {
+            // Renders only on backends that store every column's type: a table with an
+            // `Array` column cannot be loaded whole from SQLite.
+            impl<DB: #q::Backend> #q::QueryFragment<DB> for all_columns
+            where
+                #(#support_types: #q::SupportedBy<DB>,)*
+            {
                 fn walk<'a>(&'a self, out: &mut #q::SqlWriter<'a>) {
                     out.push_sql(#all_columns_sql);
                 }

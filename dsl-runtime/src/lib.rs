@@ -117,12 +117,12 @@ pub mod __private {
     pub use crate::backend::Backend;
     pub use crate::conn::Row;
     pub use crate::error::QueryResult;
-    pub use crate::expr::{AsExpression, Binary, Expression, ValidIn};
+    pub use crate::expr::{AsExpression, Binary, Expression, SupportedBy, ValidIn};
     pub use crate::query::SelectList;
     pub use crate::query::sql_query::from_row_by_name;
     pub use crate::query::{
         Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,
-        Table, decode_value,
+        SupportedColumns, Table, decode_value,
     };
     pub use crate::types;
     pub use crate::types::{FromSql, SqlType};

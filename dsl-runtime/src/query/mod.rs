@@ -14,7 +14,7 @@ pub use debug::{DebugQuery, debug_query};
 pub use select::{
     AddOrder, AddPredicate, AsSelect, CountQuery, CountStar, DecodeRow, DefaultSelect, DistinctOn,
     EqAll, NoOrder, NoWhere, OrderClause, OrderTerm, QueryDsl, SelectClause, SelectList,
-    SelectStatement, Selectable, WhereClause, decode_value,
+    SelectStatement, Selectable, SetSelection, SupportedColumns, WhereClause, decode_value,
 };
 pub use source::{Column, Contains, Entry, Here, Inner, QuerySource, Table, There};
 pub use sql_query::{FromRow, HasSqlType, SqlQuery, sql_query};

@@ -646,6 +646,11 @@ pub trait Selectable: Sized {
     }
 }
 
+/// Implemented by `#[derive(Selectable)]` for each backend that stores the SQL types of
+/// all of the struct's columns (a struct with an `Array` column is PostgreSQL-only).
+#[doc(hidden)]
+pub trait SupportedColumns<DB> {}
+
 /// The select list of a [`Selectable`] struct.
 #[derive(Debug)]
 pub struct AsSelect<U>(PhantomData<U>);
@@ -672,7 +677,7 @@ impl<U: Selectable> DecodeRow for AsSelect<U> {
     }
 }
 
-impl<U: Selectable, DB: Backend> QueryFragment<DB> for AsSelect<U> {
+impl<U: Selectable + SupportedColumns<DB>, DB: Backend> QueryFragment<DB> for AsSelect<U> {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         U::walk_columns(out);
     }
@@ -748,7 +753,11 @@ pub trait SelectClauseFragment<F, DB> {
     fn walk_select<'a>(&'a self, from: &'a F, out: &mut SqlWriter<'a>);
 }
 
-impl<F: QuerySource, DB: Backend> SelectClauseFragment<F, DB> for DefaultSelect {
+impl<F: QuerySource, DB: Backend> SelectClauseFragment<F, DB> for DefaultSelect
+where
+    // Checks that the backend stores every column's type; the SQL itself is static.
+    F::DefaultSelection: QueryFragment<DB>,
+{
     fn walk_select<'a>(&'a self, from: &'a F, out: &mut SqlWriter<'a>) {
         from.walk_default_selection(out);
     }
