@@ -317,7 +317,11 @@ impl RawResult {
             s if s.starts_with("42") => DatabaseErrorKind::InvalidStatement,
             // A protocol violation such as a wrong number of parameters leaves the
             // connection usable; a terminated backend does not.
-            s if (s.starts_with("57P") || s.starts_with("08")) && !conn.is_ok() => {
+            // The server is ending this session (terminated backend, shutdown).
+            s if s.starts_with("57P") => {
+                return Error::Connection(format!("connection lost: {message}"));
+            }
+            s if s.starts_with("08") && !conn.is_ok() => {
                 return Error::Connection(format!("connection lost: {message}"));
             }
             s if s.starts_with("08") => return Error::InvalidQuery(message),
