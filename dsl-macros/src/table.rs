@@ -521,7 +521,7 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                     {
                         type Output = #q::Binary<::quarry::expr::#op, #name, Rhs::Expression>;
                         fn #method(self, rhs: Rhs) -> Self::Output {
-                            #q::Binary::new(self, #q::AsExpression::as_expression(rhs))
+                            #q::Binary::new(self, #q::AsExpression::into_expression(rhs))
                         }
                     }
                 }
@@ -537,7 +537,7 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 impl #q::AsExpression<#sql_type> for #name {
                     type Expression = #name;
                     #[inline]
-                    fn as_expression(self) -> #name {
+                    fn into_expression(self) -> #name {
                         self
                     }
                 }

@@ -52,6 +52,7 @@
 
 // Generated code names `::quarry`; this lets the crate's own tests use the macros.
 #[cfg(test)]
+#[allow(unused_extern_crates)] // used by the tests of optional features
 extern crate self as quarry;
 
 pub mod backend;

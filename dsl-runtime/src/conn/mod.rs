@@ -102,7 +102,7 @@ pub trait RunQueryDsl: AsQuery + Sized {
     where
         Self::Query: QueryFragment<C::Backend>,
     {
-        load(&self.as_query(), conn)
+        load(&self.into_query(), conn)
     }
 
     /// Same as [`load`](Self::load).
@@ -118,7 +118,7 @@ pub trait RunQueryDsl: AsQuery + Sized {
     where
         Self::Query: QueryFragment<C::Backend>,
     {
-        get_result(&self.as_query(), conn)
+        get_result(&self.into_query(), conn)
     }
 
     /// Runs the query with `LIMIT 1` and returns the row, or [`Error::NotFound`].
@@ -129,7 +129,7 @@ pub trait RunQueryDsl: AsQuery + Sized {
         SelectStatement<Self::From, Self::Select, Self::Where, Self::Order>:
             AsQuery<Query = Self::Query>,
     {
-        get_result(&self.limit(1).as_query(), conn)
+        get_result(&self.limit(1).into_query(), conn)
     }
 }
 

@@ -14,32 +14,32 @@ use crate::types::{BoolType, NullableType, Text, TextType};
 pub trait ExpressionMethods: Expression + Sized {
     /// `self = other`
     fn eq<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Eq, Self, T::Expression> {
-        Binary::new(self, other.as_expression())
+        Binary::new(self, other.into_expression())
     }
 
     /// `self <> other`
     fn ne<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Ne, Self, T::Expression> {
-        Binary::new(self, other.as_expression())
+        Binary::new(self, other.into_expression())
     }
 
     /// `self < other`
     fn lt<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Lt, Self, T::Expression> {
-        Binary::new(self, other.as_expression())
+        Binary::new(self, other.into_expression())
     }
 
     /// `self <= other`
     fn le<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Le, Self, T::Expression> {
-        Binary::new(self, other.as_expression())
+        Binary::new(self, other.into_expression())
     }
 
     /// `self > other`
     fn gt<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Gt, Self, T::Expression> {
-        Binary::new(self, other.as_expression())
+        Binary::new(self, other.into_expression())
     }
 
     /// `self >= other`
     fn ge<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Ge, Self, T::Expression> {
-        Binary::new(self, other.as_expression())
+        Binary::new(self, other.into_expression())
     }
 
     /// `self BETWEEN low AND high`
@@ -50,8 +50,8 @@ pub trait ExpressionMethods: Expression + Sized {
     {
         Between {
             expr: self,
-            low: low.as_expression(),
-            high: high.as_expression(),
+            low: low.into_expression(),
+            high: high.into_expression(),
         }
     }
 
@@ -65,7 +65,7 @@ pub trait ExpressionMethods: Expression + Sized {
             expr: self,
             values: values
                 .into_iter()
-                .map(AsExpression::as_expression)
+                .map(AsExpression::into_expression)
                 .collect(),
         }
     }
@@ -81,7 +81,7 @@ pub trait ExpressionMethods: Expression + Sized {
             expr: self,
             values: values
                 .into_iter()
-                .map(AsExpression::as_expression)
+                .map(AsExpression::into_expression)
                 .collect(),
         }
     }
@@ -125,7 +125,7 @@ pub trait TextExpressionMethods: Expression + Sized {
         Self::SqlType: TextType,
         T: AsExpression<Text>,
     {
-        Binary::new(self, pattern.as_expression())
+        Binary::new(self, pattern.into_expression())
     }
 
     /// `self NOT LIKE pattern`; only for text expressions.
@@ -134,7 +134,7 @@ pub trait TextExpressionMethods: Expression + Sized {
         Self::SqlType: TextType,
         T: AsExpression<Text>,
     {
-        Binary::new(self, pattern.as_expression())
+        Binary::new(self, pattern.into_expression())
     }
 }
 

@@ -62,7 +62,7 @@ pub trait AsExpression<ST: SqlType> {
     /// The expression `Self` becomes.
     type Expression: Expression<SqlType = ST>;
     /// Converts `self`.
-    fn as_expression(self) -> Self::Expression;
+    fn into_expression(self) -> Self::Expression;
 }
 
 /// Expressions convert to themselves. One impl per expression type rather than a
@@ -76,7 +76,7 @@ macro_rules! expression_as_itself {
         {
             type Expression = Self;
             #[inline]
-            fn as_expression(self) -> Self {
+            fn into_expression(self) -> Self {
                 self
             }
         }
@@ -126,7 +126,7 @@ macro_rules! value_as_expression {
         impl<'a> AsExpression<$st> for $rust {
             type Expression = Bound<$st, $rust>;
             #[inline]
-            fn as_expression(self) -> Self::Expression {
+            fn into_expression(self) -> Self::Expression {
                 Bound::new(self)
             }
         }
@@ -134,7 +134,7 @@ macro_rules! value_as_expression {
         impl<'a> AsExpression<$crate::types::Nullable<$st>> for $rust {
             type Expression = Bound<$crate::types::Nullable<$st>, $rust>;
             #[inline]
-            fn as_expression(self) -> Self::Expression {
+            fn into_expression(self) -> Self::Expression {
                 Bound::new(self)
             }
         }
@@ -142,7 +142,7 @@ macro_rules! value_as_expression {
         impl<'a> AsExpression<$crate::types::Nullable<$st>> for Option<$rust> {
             type Expression = Bound<$crate::types::Nullable<$st>, Option<$rust>>;
             #[inline]
-            fn as_expression(self) -> Self::Expression {
+            fn into_expression(self) -> Self::Expression {
                 Bound::new(self)
             }
         }
@@ -172,7 +172,7 @@ macro_rules! array_as_expression {
         impl<'a, ST: ArrayElement, T: ToSql<ST>> AsExpression<Array<ST>> for $rust {
             type Expression = Bound<Array<ST>, $rust>;
             #[inline]
-            fn as_expression(self) -> Self::Expression {
+            fn into_expression(self) -> Self::Expression {
                 Bound::new(self)
             }
         }
@@ -180,7 +180,7 @@ macro_rules! array_as_expression {
         impl<'a, ST: ArrayElement, T: ToSql<ST>> AsExpression<Nullable<Array<ST>>> for $rust {
             type Expression = Bound<Nullable<Array<ST>>, $rust>;
             #[inline]
-            fn as_expression(self) -> Self::Expression {
+            fn into_expression(self) -> Self::Expression {
                 Bound::new(self)
             }
         }
@@ -192,7 +192,7 @@ array_as_expression!(Vec<T>, &'a Vec<T>, &'a [T]);
 impl<ST: ArrayElement, T: ToSql<ST>> AsExpression<Nullable<Array<ST>>> for Option<Vec<T>> {
     type Expression = Bound<Nullable<Array<ST>>, Option<Vec<T>>>;
     #[inline]
-    fn as_expression(self) -> Self::Expression {
+    fn into_expression(self) -> Self::Expression {
         Bound::new(self)
     }
 }

@@ -279,7 +279,7 @@ macro_rules! arithmetic_on {
         {
             type Output = Binary<$op, Self, Rhs::Expression>;
             fn $method(self, rhs: Rhs) -> Self::Output {
-                Binary::new(self, rhs.as_expression())
+                Binary::new(self, rhs.into_expression())
             }
         }
     };

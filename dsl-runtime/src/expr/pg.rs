@@ -50,7 +50,7 @@ pub trait PgTextExpressionMethods: Expression + Sized {
         Self::SqlType: TextType,
         T: AsExpression<Text>,
     {
-        Binary::new(self, pattern.as_expression())
+        Binary::new(self, pattern.into_expression())
     }
 
     /// `self NOT ILIKE pattern`.
@@ -59,7 +59,7 @@ pub trait PgTextExpressionMethods: Expression + Sized {
         Self::SqlType: TextType,
         T: AsExpression<Text>,
     {
-        Binary::new(self, pattern.as_expression())
+        Binary::new(self, pattern.into_expression())
     }
 }
 

@@ -43,7 +43,7 @@ pub trait AsQuery {
     /// The query it becomes.
     type Query: Query;
     /// Converts `self`.
-    fn as_query(self) -> Self::Query;
+    fn into_query(self) -> Self::Query;
 }
 
 impl<T: QueryDsl> AsQuery for T
@@ -52,7 +52,7 @@ where
 {
     type Query = SelectStatement<T::From, T::Select, T::Where, T::Order>;
     #[inline]
-    fn as_query(self) -> Self::Query {
+    fn into_query(self) -> Self::Query {
         self.into_select()
     }
 }

@@ -452,7 +452,7 @@ where
 {
     type Output = Binary<Eq, C, K::Expression>;
     fn eq_all(self, key: K) -> Self::Output {
-        Binary::new(self, key.as_expression())
+        Binary::new(self, key.into_expression())
     }
 }
 
@@ -496,7 +496,7 @@ impl Expression for CountStar {
 
 impl AsExpression<Int8> for CountStar {
     type Expression = Self;
-    fn as_expression(self) -> Self {
+    fn into_expression(self) -> Self {
         self
     }
 }
@@ -521,7 +521,7 @@ impl<Q> Query for CountQuery<Q> {
 
 impl<Q> crate::query::AsQuery for CountQuery<Q> {
     type Query = Self;
-    fn as_query(self) -> Self {
+    fn into_query(self) -> Self {
         self
     }
 }

@@ -107,42 +107,42 @@ crate::expr::value_as_expression! {
 
 impl<Tz: TimeZone> AsExpression<Timestamptz> for DateTime<Tz> {
     type Expression = Bound<Timestamptz, Self>;
-    fn as_expression(self) -> Self::Expression {
+    fn into_expression(self) -> Self::Expression {
         Bound::new(self)
     }
 }
 
 impl<Tz: TimeZone> AsExpression<Nullable<Timestamptz>> for DateTime<Tz> {
     type Expression = Bound<Nullable<Timestamptz>, Self>;
-    fn as_expression(self) -> Self::Expression {
+    fn into_expression(self) -> Self::Expression {
         Bound::new(self)
     }
 }
 
 impl<Tz: TimeZone> AsExpression<Nullable<Timestamptz>> for Option<DateTime<Tz>> {
     type Expression = Bound<Nullable<Timestamptz>, Self>;
-    fn as_expression(self) -> Self::Expression {
+    fn into_expression(self) -> Self::Expression {
         Bound::new(self)
     }
 }
 
 impl<Tz: TimeZone> AsExpression<Timestamptz> for &DateTime<Tz> {
     type Expression = Bound<Timestamptz, Self>;
-    fn as_expression(self) -> Self::Expression {
+    fn into_expression(self) -> Self::Expression {
         Bound::new(self)
     }
 }
 
 impl<Tz: TimeZone> AsExpression<Nullable<Timestamptz>> for &DateTime<Tz> {
     type Expression = Bound<Nullable<Timestamptz>, Self>;
-    fn as_expression(self) -> Self::Expression {
+    fn into_expression(self) -> Self::Expression {
         Bound::new(self)
     }
 }
 
 impl<Tz: TimeZone> AsExpression<Nullable<Timestamptz>> for Option<&DateTime<Tz>> {
     type Expression = Bound<Nullable<Timestamptz>, Self>;
-    fn as_expression(self) -> Self::Expression {
+    fn into_expression(self) -> Self::Expression {
         Bound::new(self)
     }
 }
