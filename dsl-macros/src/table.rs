@@ -20,7 +20,7 @@ use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Attribute, Ident, LitStr, Token, Type, braced, parenthesized};
+use syn::{Ident, LitStr, Token, Type, braced, parenthesized};
 
 /// Entry point: every error is reported, each at the offending token.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
@@ -45,7 +45,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
 struct Tables(Vec<TableDef>);
 
 struct TableDef {
-    docs: Vec<Attribute>,
+    docs: Vec<TokenStream>,
     sql_name: Option<LitStr>,
     name: Ident,
     primary_key: Option<Punctuated<Ident, Token![,]>>,
@@ -53,7 +53,7 @@ struct TableDef {
 }
 
 struct ColumnDef {
-    docs: Vec<Attribute>,
+    docs: Vec<TokenStream>,
     sql_name: Option<LitStr>,
     name: Ident,
     sql_type: Type,
@@ -77,30 +77,35 @@ impl Parse for Tables {
     }
 }
 
-/// Splits doc comments from `#[sql_name = "…"]`; anything else is an error.
-fn parse_attributes(input: ParseStream<'_>) -> syn::Result<(Vec<Attribute>, Option<LitStr>)> {
+/// Splits doc comments from `#[sql_name = "…"]`; anything else is an error. Parsed by
+/// hand so that `#[sql_name = type]` (a keyword, not a string) gets a clear message.
+fn parse_attributes(input: ParseStream<'_>) -> syn::Result<(Vec<TokenStream>, Option<LitStr>)> {
     let mut docs = Vec::new();
     let mut sql_name = None;
-    for attr in input.call(Attribute::parse_outer)? {
-        if attr.path().is_ident("doc") {
-            docs.push(attr);
-        } else if attr.path().is_ident("sql_name") {
-            let value = &attr.meta.require_name_value()?.value;
-            match value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) if !s.value().is_empty() => sql_name = Some(s.clone()),
-                _ => {
-                    return Err(syn::Error::new_spanned(
-                        value,
-                        "`sql_name` takes the name as a non-empty string: #[sql_name = \"type\"]",
-                    ));
-                }
+    while input.peek(Token![#]) {
+        input.parse::<Token![#]>()?;
+        let content;
+        syn::bracketed!(content in input);
+        let name: Ident = content.call(Ident::parse_any)?;
+        if name == "doc" {
+            let rest: TokenStream = content.parse()?;
+            docs.push(quote!(#[doc #rest]));
+        } else if name == "sql_name" {
+            let message = "`sql_name` takes the name as a non-empty string: #[sql_name = \"type\"]";
+            if !content.peek(Token![=]) {
+                return Err(syn::Error::new_spanned(name, message));
+            }
+            content.parse::<Token![=]>()?;
+            let value: proc_macro2::TokenTree = content
+                .parse()
+                .map_err(|e| syn::Error::new(e.span(), message))?;
+            match syn::parse2::<LitStr>(value.clone().into()) {
+                Ok(s) if !s.value().is_empty() && content.is_empty() => sql_name = Some(s),
+                _ => return Err(syn::Error::new_spanned(value, message)),
             }
         } else {
             return Err(syn::Error::new_spanned(
-                attr.path(),
+                name,
                 "unknown attribute: `table!` accepts doc comments and #[sql_name = \"…\"]",
             ));
         }
@@ -166,11 +171,11 @@ impl Parse for ColumnDef {
         let mut has_default = false;
         if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
-            let word: Ident = input.call(Ident::parse_any)?;
-            if word != "default" {
+            let word: proc_macro2::TokenTree = input.parse()?;
+            if !matches!(&word, proc_macro2::TokenTree::Ident(i) if i == "default") {
                 return Err(syn::Error::new_spanned(
                     word,
-                    "expected `default` after `=`: `id -> Int4 = default` marks a column the database fills",
+                    "expected `default` after `=`: `id -> Int4 = default` marks a column the database fills (its value is the database's business, not the schema's)",
                 ));
             }
             has_default = true;
@@ -255,6 +260,54 @@ struct TypeContext {
     in_array: bool,
 }
 
+/// The SQL type meant by an unknown name: a Rust type's SQL counterpart (`String` →
+/// `Text`), a known name in another case, or one a typo or two away.
+fn suggest_type(name: &str) -> Option<&'static str> {
+    const RUST_TYPES: &[(&str, &str)] = &[
+        ("String", "Text"),
+        ("str", "Text"),
+        ("i16", "Int2"),
+        ("i32", "Int4"),
+        ("i64", "Int8"),
+        ("f32", "Float4"),
+        ("f64", "Float8"),
+        ("bool", "Bool"),
+        ("Vec", "Binary"),
+        ("Option", "Nullable"),
+    ];
+    let sql_names = SQL_TYPES
+        .iter()
+        .map(|(alias, _)| (*alias, *alias))
+        .chain([("Nullable", "Nullable"), ("Array", "Array")]);
+    let name = name.to_lowercase();
+    RUST_TYPES
+        .iter()
+        .copied()
+        .chain(sql_names)
+        .map(|(spelling, meant)| (edit_distance(&name, &spelling.to_lowercase()), meant))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, meant)| meant)
+}
+
+/// Levenshtein distance, for short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// Names a column cannot take because the table's module already uses them.
 const RESERVED: &[&str] = &["table", "all_columns", "columns"];
 
@@ -314,6 +367,8 @@ fn validate(table: &TableDef, errors: &mut Errors) -> Validated {
         .collect();
 
     let primary_key = match &table.primary_key {
+        // A table without columns is already reported; no second error about its key.
+        _ if table.columns.is_empty() => Vec::new(),
         Some(keys) => {
             let mut pk = Vec::new();
             for key in keys {
@@ -423,10 +478,12 @@ fn resolve_type(ty: &Type, context: TypeContext) -> syn::Result<(TokenStream, bo
         };
     }
     let Some((_, canonical)) = SQL_TYPES.iter().find(|(alias, _)| *alias == name) else {
+        let hint =
+            suggest_type(&name).map_or_else(String::new, |s| format!("did you mean `{s}`? "));
         return Err(syn::Error::new_spanned(
             ty,
             format!(
-                "unknown SQL type `{name}`; expected {KNOWN}, or the path of a SQL type of your own (`crate::sql::MyType`)"
+                "unknown SQL type `{name}`; {hint}expected {KNOWN}, or the path of a SQL type of your own (`crate::sql::MyType`)"
             ),
         ));
     };
@@ -676,7 +733,10 @@ mod tests {
             }
         });
         assert!(out.contains("duplicate column `id`"), "{out}");
-        assert!(out.contains("unknown SQL type `Strng`"), "{out}");
+        assert!(
+            out.contains("unknown SQL type `Strng`; did you mean `Text`?"),
+            "{out}"
+        );
         assert!(out.contains("primary key column `nope`"), "{out}");
     }
 
@@ -713,6 +773,15 @@ mod tests {
         assert!(out.contains("arrays do not nest"), "{out}");
         let out = errors_of(quote! { t (id) { id -> Int4, xs -> Array } });
         assert!(out.contains("`Array` takes one SQL type"), "{out}");
+    }
+
+    #[test]
+    fn suggestions_for_unknown_types() {
+        assert_eq!(suggest_type("String"), Some("Text"));
+        assert_eq!(suggest_type("i32"), Some("Int4"));
+        assert_eq!(suggest_type("int4"), Some("Int4"));
+        assert_eq!(suggest_type("Timestmp"), Some("Timestamp"));
+        assert_eq!(suggest_type("Geometry"), None);
     }
 
     #[test]

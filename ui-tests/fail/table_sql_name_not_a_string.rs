@@ -1,0 +1,9 @@
+quarry::table! {
+    posts (id) {
+        id -> Int4,
+        #[sql_name = type]
+        kind -> Text,
+    }
+}
+
+fn main() {}
