@@ -175,7 +175,7 @@ impl Parse for ColumnDef {
             if !matches!(&word, proc_macro2::TokenTree::Ident(i) if i == "default") {
                 return Err(syn::Error::new_spanned(
                     word,
-                    "expected `default` after `=`: `id -> Int4 = default` marks a column the database fills (its value is the database's business, not the schema's)",
+                    "expected `default` after `=`: `= default` marks a column the database fills in when an insert leaves it out; the value itself belongs in the table's SQL",
                 ));
             }
             has_default = true;
@@ -479,11 +479,11 @@ fn resolve_type(ty: &Type, context: TypeContext) -> syn::Result<(TokenStream, bo
     }
     let Some((_, canonical)) = SQL_TYPES.iter().find(|(alias, _)| *alias == name) else {
         let hint =
-            suggest_type(&name).map_or_else(String::new, |s| format!("did you mean `{s}`? "));
+            suggest_type(&name).map_or_else(String::new, |s| format!(" (did you mean `{s}`?)"));
         return Err(syn::Error::new_spanned(
             ty,
             format!(
-                "unknown SQL type `{name}`; {hint}expected {KNOWN}, or the path of a SQL type of your own (`crate::sql::MyType`)"
+                "unknown SQL type `{name}`{hint}; expected {KNOWN}, or the path of a SQL type of your own (`crate::sql::MyType`)"
             ),
         ));
     };
