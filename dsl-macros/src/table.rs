@@ -734,7 +734,7 @@ mod tests {
         });
         assert!(out.contains("duplicate column `id`"), "{out}");
         assert!(
-            out.contains("unknown SQL type `Strng`; did you mean `Text`?"),
+            out.contains("unknown SQL type `Strng` (did you mean `Text`?)"),
             "{out}"
         );
         assert!(out.contains("primary key column `nope`"), "{out}");
