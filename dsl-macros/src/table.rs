@@ -557,6 +557,25 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 quote!(#[doc = ""] #[doc = #text])
             });
             let summary = format!("Column `{sql_name}` of `{table_sql}`.");
+            // A NOT NULL column of a built-in type also stands where its nullable type
+            // is expected: `users::hair_color.eq(users::name)`.
+            let builtin_not_null = matches!(
+                &column.sql_type,
+                Type::Path(p) if p.qself.is_none()
+                    && p.path.segments.len() == 1
+                    && p.path.segments[0].ident != "Nullable"
+            );
+            let as_nullable = builtin_not_null.then(|| {
+                quote! {
+                    impl #q::AsExpression<#q::types::Nullable<#sql_type>> for #name {
+                        type Expression = #q::AsNullable<#name>;
+                        #[inline]
+                        fn into_expression(self) -> Self::Expression {
+                            #q::ExpressionMethods::nullable(self)
+                        }
+                    }
+                }
+            });
             // Every column gets the operators; a non-numeric one is then rejected with
             // quarry's message rather than "cannot add `&str` to `name`". The bound is
             // phrased through `Rhs` because a false bound on a concrete type is an error
@@ -598,6 +617,8 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                         self
                     }
                 }
+
+                #as_nullable
 
                 impl #q::Column for #name {
                     type Table = table;

@@ -118,7 +118,9 @@ pub mod __private {
     pub use crate::backend::Backend;
     pub use crate::conn::Row;
     pub use crate::error::QueryResult;
-    pub use crate::expr::{AsExpression, Binary, Expression, SupportedBy, ValidIn};
+    pub use crate::expr::{
+        AsExpression, AsNullable, Binary, Expression, ExpressionMethods, SupportedBy, ValidIn,
+    };
     pub use crate::query::SelectList;
     pub use crate::query::sql_query::from_row_by_name;
     pub use crate::query::{

@@ -1,6 +1,6 @@
 //! [`AsCondition`]: what `filter`, `or_filter`, `and` and `or` accept.
 
-use super::ops::{Between, Binary, In, IsNotNull, IsNull, Not, NotIn};
+use super::ops::{AsNullable, Between, Binary, In, IsNotNull, IsNull, Not, NotIn};
 use super::{Bound, Expression};
 use crate::query::Column;
 use crate::types::{Bool, BoolType};
@@ -57,6 +57,7 @@ macro_rules! condition_is_itself {
 }
 
 condition_is_itself! {
+    AsNullable<E>;
     Binary<Op, L, R>;
     Bound<ST, T>;
     Not<E>;

@@ -1,8 +1,8 @@
 //! The methods that build expressions: `eq`, `gt`, `like`, `and`, `asc`, ….
 
 use super::ops::{
-    And, Asc, Between, Binary, Desc, Eq, Ge, Gt, In, IsNotNull, IsNull, Le, Like, Lt, Ne, Not,
-    NotIn, NotLike, Or,
+    And, AsNullable, Asc, Between, Binary, Desc, Eq, Ge, Gt, In, IsNotNull, IsNull, Le, Like, Lt,
+    Ne, Not, NotIn, NotLike, Or,
 };
 use super::{AsCondition, AsExpression, Bound, Expression};
 use crate::types::{BoolType, NullableType, Text, TextType};
@@ -102,6 +102,12 @@ pub trait ExpressionMethods: Expression + Sized {
         Self::SqlType: NullableType,
     {
         IsNotNull(self)
+    }
+
+    /// The same expression typed as nullable, to compare a NOT NULL expression with a
+    /// nullable one: `users::hair_color.eq(users::name.nullable())`.
+    fn nullable(self) -> AsNullable<Self> {
+        AsNullable(self)
     }
 
     /// `self ASC`, for `order_by`.

@@ -14,8 +14,8 @@ mod pg;
 pub use condition::AsCondition;
 pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
 pub use ops::{
-    Add, And, Asc, Between, Binary, Desc, Div, Eq, Ge, Gt, In, IsNotNull, IsNull, Le, Like, Lt,
-    Mul, Ne, Not, NotIn, NotLike, Operator, Or, Sub, SupportedBy,
+    Add, And, AsNullable, Asc, Between, Binary, Desc, Div, Eq, Ge, Gt, In, IsNotNull, IsNull, Le,
+    Like, Lt, Mul, Ne, Not, NotIn, NotLike, Operator, Or, Sub, SupportedBy,
 };
 #[cfg(feature = "postgres")]
 pub use pg::{ILike, IsPostgres, NotILike, PgTextExpressionMethods};

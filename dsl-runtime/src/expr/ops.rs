@@ -157,6 +157,9 @@ unary! {
     IsNull: "", " IS NULL", Bool;
     /// `expr IS NOT NULL`
     IsNotNull: "", " IS NOT NULL", Bool;
+    /// `expr`, typed as nullable: built by `nullable()` to compare or combine a NOT NULL
+    /// expression with a nullable one.
+    AsNullable: "", "", <E::SqlType as SqlType>::IntoNullable;
 }
 
 /// `expr BETWEEN low AND high`
@@ -286,11 +289,13 @@ macro_rules! arithmetic_on {
 }
 
 arithmetic_on! {
+    AsNullable<E>;
     Binary<Op, L, R>;
     Bound<ST, T>;
 }
 
 expression_as_itself! {
+    AsNullable<E>;
     Binary<Op, L, R>;
     Not<E>;
     IsNull<E>;

@@ -6,8 +6,8 @@ use crate::backend::{Backend, Dialect};
 use crate::conn::Row;
 use crate::error::{Error, QueryResult};
 use crate::expr::{
-    And, AsCondition, AsExpression, Between, Binary, Bound, Eq, Expression, In, IsNotNull, IsNull,
-    Not, NotIn, Or, ValidIn,
+    And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound, Eq, Expression, In,
+    IsNotNull, IsNull, Not, NotIn, Or, ValidIn,
 };
 use crate::types::{BindValue, BoolType, FromSql, Int8, SqlType};
 use std::marker::PhantomData;
@@ -611,6 +611,7 @@ macro_rules! expression_select_list {
 }
 
 expression_select_list! {
+    AsNullable<E>;
     CountStar<>;
     Binary<Op, L, R>;
     Bound<ST, T>;
