@@ -27,10 +27,16 @@ fn out_of_range_integer_names_the_column<C: Connection>(db: &mut TestDb<C>) {
         expect_decode_error(narrow::table.select(narrow::num).load(&mut db.conn));
     assert_eq!(column, "num");
     assert_eq!(expected, "Int2");
-    assert!(found.contains("70000") && found.contains("out of range"), "{found}");
+    assert!(
+        found.contains("70000") && found.contains("out of range"),
+        "{found}"
+    );
     // A value that does fit still loads: the connection is fine.
     assert_eq!(
-        narrow::table.select(narrow::small).load(&mut db.conn).unwrap(),
+        narrow::table
+            .select(narrow::small)
+            .load(&mut db.conn)
+            .unwrap(),
         [1]
     );
 }
@@ -98,7 +104,10 @@ fn terminated_backend_gives_a_clear_error(db: &mut TestDb<PgConnection>) {
     }
     // A transaction on a broken connection fails to begin, cleanly.
     let result: Result<(), quarry::Error> = db.conn.transaction(|_| Ok(()));
-    assert!(matches!(result, Err(quarry::Error::Connection(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(quarry::Error::Connection(_))),
+        "{result:?}"
+    );
     // A new connection works, and the other session's data is intact.
     let mut fresh = PgConnection::establish(&common::pg_url()).unwrap();
     assert!(!fresh.is_broken());

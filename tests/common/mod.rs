@@ -18,6 +18,11 @@
 //! Everything that differs between backends (connecting, DDL spelling) lives in the
 //! "Backends" section of this file. SQL written by hand uses `$1, $2, …` placeholders,
 //! which both backends accept.
+//!
+//! A test file that needs tables of its own declares them next to its tests, with their
+//! DDL for each backend in an [`ExtraSchema`], and names it first:
+//! `backend_tests! { extra_schema: TYPES; a, b }` creates those tables (and runs their
+//! fixtures) after the shared schema, before each test body.
 
 // Each test binary uses part of this module.
 #![allow(dead_code)]
@@ -191,6 +196,22 @@ pub(crate) trait TestBackend {
     /// Opens a fresh, empty database private to `test_name`. Returns the connection and
     /// the SQL that removes what the test created (run when the test ends), if any.
     fn connect(test_name: &str) -> (Self::Conn, Option<String>);
+
+    /// This backend's spelling of a test file's own tables.
+    fn extra_ddl(schema: &ExtraSchema) -> &'static str;
+}
+
+/// Tables a test file adds to the shared schema: DDL (and fixtures) in each backend's
+/// dialect, kept side by side in the test file so the two stay in step. Tables that only
+/// one backend can hold (PostgreSQL's arrays) appear in that backend's script alone.
+pub(crate) struct ExtraSchema {
+    /// The script for SQLite.
+    pub(crate) sqlite: &'static str,
+    /// The script for PostgreSQL.
+    pub(crate) pg: &'static str,
+    /// Portable SQL run on either backend after its script: fixtures whose literals both
+    /// databases read alike.
+    pub(crate) portable: &'static str,
 }
 
 // ----- SQLite ---------------------------------------------------------------------
@@ -249,6 +270,10 @@ INSERT INTO type_samples (id, flag, small, big, ratio, precise, label, data, not
             .unwrap_or_else(|e| panic!("cannot open an in-memory SQLite database: {e}"));
         (conn, None)
     }
+
+    fn extra_ddl(schema: &ExtraSchema) -> &'static str {
+        schema.sqlite
+    }
 }
 
 // ----- PostgreSQL ----------------------------------------------------------------
@@ -281,6 +306,10 @@ impl TestBackend for PgHarness {
             conn,
             Some(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")),
         )
+    }
+
+    fn extra_ddl(schema: &ExtraSchema) -> &'static str {
+        schema.pg
     }
 }
 
@@ -372,29 +401,39 @@ SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT MAX(id) FROM posts)
 ///
 /// `backend_tests! { only sqlite: c }` makes `sqlite_only::c`, for behaviour that only
 /// SQLite has (loose column types, `CAST(x'ff' AS TEXT)`, …); `only pg:` likewise.
+///
+/// `backend_tests! { extra_schema: TABLES; … }`, with `TABLES` an [`ExtraSchema`] of the
+/// invoking module, also creates the file's own tables in each test's database.
 macro_rules! backend_tests {
-    (only sqlite: $($name:ident),+ $(,)?) => {
-        $crate::common::backend_tests!(@module sqlite_only, $crate::common::SqliteHarness; $($name),+);
+    (extra_schema: $schema:ident; $($rest:tt)+) => {
+        $crate::common::backend_tests!(@split Some(&super::$schema); $($rest)+);
     };
-    (only pg: $($name:ident),+ $(,)?) => {
-        $crate::common::backend_tests!(@module pg_only, $crate::common::PgHarness; $($name),+);
+    (@split $extra:expr; only sqlite: $($name:ident),+ $(,)?) => {
+        $crate::common::backend_tests!(@module sqlite_only, $crate::common::SqliteHarness, $extra; $($name),+);
     };
-    (@module $module:ident, $backend:ty; $($name:ident),+) => {
+    (@split $extra:expr; only pg: $($name:ident),+ $(,)?) => {
+        $crate::common::backend_tests!(@module pg_only, $crate::common::PgHarness, $extra; $($name),+);
+    };
+    (@split $extra:expr; $($name:ident),+ $(,)?) => {
+        $crate::common::backend_tests!(@module sqlite, $crate::common::SqliteHarness, $extra; $($name),+);
+        $crate::common::backend_tests!(@module pg, $crate::common::PgHarness, $extra; $($name),+);
+    };
+    (@module $module:ident, $backend:ty, $extra:expr; $($name:ident),+) => {
         mod $module {
             $(
                 #[test]
                 fn $name() {
                     $crate::common::run::<$backend>(
                         concat!(stringify!($module), "_", stringify!($name)),
+                        $extra,
                         super::$name,
                     );
                 }
             )+
         }
     };
-    ($($name:ident),+ $(,)?) => {
-        $crate::common::backend_tests!(@module sqlite, $crate::common::SqliteHarness; $($name),+);
-        $crate::common::backend_tests!(@module pg, $crate::common::PgHarness; $($name),+);
+    ($($rest:tt)+) => {
+        $crate::common::backend_tests!(@split None; $($rest)+);
     };
 }
 pub(crate) use backend_tests;
@@ -411,8 +450,13 @@ pub(crate) struct TestDb<C: Connection> {
     cleanup: Option<String>,
 }
 
-/// Runs `body` on a fresh database of backend `B` holding the schema and the fixtures.
-pub(crate) fn run<B: TestBackend>(test_name: &str, body: fn(&mut TestDb<B::Conn>)) {
+/// Runs `body` on a fresh database of backend `B` holding the schema and the fixtures,
+/// and the test file's own tables if it has any.
+pub(crate) fn run<B: TestBackend>(
+    test_name: &str,
+    extra: Option<&ExtraSchema>,
+    body: fn(&mut TestDb<B::Conn>),
+) {
     let (mut conn, cleanup) = B::connect(test_name);
     let mut db = TestDb {
         kind: B::KIND,
@@ -422,7 +466,12 @@ pub(crate) fn run<B: TestBackend>(test_name: &str, body: fn(&mut TestDb<B::Conn>
                 ("schema", B::SCHEMA),
                 ("fixtures", FIXTURES),
                 ("extra fixtures", B::EXTRA_FIXTURES),
+                ("test file's own schema", extra.map_or("", B::extra_ddl)),
+                ("test file's own fixtures", extra.map_or("", |e| e.portable)),
             ] {
+                if sql.is_empty() {
+                    continue;
+                }
                 conn.batch_execute(sql)
                     .unwrap_or_else(|e| panic!("setting up the {what} failed: {e}"));
             }

@@ -5,8 +5,6 @@
 //! prepared statement (`PQexecPrepared`); other statements, once the cache is full, run
 //! as unnamed ones.
 
-#[cfg(test)]
-mod live_tests;
 mod placeholders;
 mod raw;
 mod types;
