@@ -24,5 +24,9 @@ pub mod declaring_tables {}
 pub mod querying {}
 
 #[cfg(doctest)]
+#[doc = include_str!("src/backends.md")]
+pub mod backends {}
+
+#[cfg(doctest)]
 #[doc = include_str!("src/reading-errors.md")]
 pub mod reading_errors {}
