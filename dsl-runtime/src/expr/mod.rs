@@ -13,6 +13,7 @@ mod pg;
 
 pub use condition::AsCondition;
 pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
+pub(crate) use ops::walk_operand;
 pub use ops::{
     Add, And, AsNullable, Asc, Between, Binary, Desc, Div, Eq, Ge, Gt, In, IsNotNull, IsNull, Le,
     Like, Lt, Mul, Ne, Not, NotIn, NotLike, Operator, Or, Sub, SupportedBy,
@@ -194,18 +195,5 @@ impl<ST: ArrayElement, T: ToSql<ST>> AsExpression<Nullable<Array<ST>>> for Optio
     #[inline]
     fn into_expression(self) -> Self::Expression {
         Bound::new(self)
-    }
-}
-
-/// A parenthesized expression list such as the right side of `IN (…)`.
-pub(crate) fn walk_comma_separated<'a, DB: Backend, T: QueryFragment<DB>>(
-    items: &'a [T],
-    out: &mut SqlWriter<'a>,
-) {
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_sql(", ");
-        }
-        item.walk(out);
     }
 }

@@ -1,7 +1,7 @@
 //! Expression nodes: binary operators, `NOT`, `IS NULL`, `BETWEEN`, `IN` and ordering.
 
-use super::{AsExpression, Bound, Expression, ValidIn, expression_as_itself, walk_comma_separated};
-use crate::backend::Backend;
+use super::{AsExpression, Bound, Expression, ValidIn, expression_as_itself};
+use crate::backend::{Backend, Dialect};
 use crate::query::{QueryFragment, SqlWriter};
 use crate::types::{Bool, Nullability, SqlType};
 use std::marker::PhantomData;
@@ -12,6 +12,9 @@ pub trait Operator {
     const SQL: &'static str;
     /// Whether the rendered node is wrapped in parentheses.
     const GROUPED: bool;
+    /// Whether it compares its operands (`=`, `<`, …), so that they must compare as
+    /// their SQL type says.
+    const COMPARES: bool = false;
     /// The result type of `L op R`.
     type Output<L: SqlType, R: SqlType>: SqlType;
 }
@@ -57,17 +60,17 @@ where
 impl<Op, L, R, DB> QueryFragment<DB> for Binary<Op, L, R>
 where
     Op: Operator + SupportedBy<DB>,
-    L: QueryFragment<DB>,
-    R: QueryFragment<DB>,
+    L: QueryFragment<DB> + Expression,
+    R: QueryFragment<DB> + Expression,
     DB: Backend,
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         if Op::GROUPED {
             out.push_sql("(");
         }
-        self.left.walk(out);
+        walk_operand(&self.left, Op::COMPARES, out);
         out.push_sql(Op::SQL);
-        self.right.walk(out);
+        walk_operand(&self.right, Op::COMPARES, out);
         if Op::GROUPED {
             out.push_sql(")");
         }
@@ -90,26 +93,30 @@ macro_rules! operators {
         impl Operator for $name {
             const SQL: &'static str = $sql;
             const GROUPED: bool = $grouped;
+            const COMPARES: bool = operators!(@compares $out);
             type Output<L: SqlType, R: SqlType> = operators!(@out $out, L, R);
         }
     )*};
+    (@compares compare) => { true };
+    (@compares $other:ident) => { false };
+    (@out compare, $l:ident, $r:ident) => { BoolOf<$l, $r> };
     (@out bool, $l:ident, $r:ident) => { BoolOf<$l, $r> };
     (@out left, $l:ident, $r:ident) => { $l };
 }
 
 operators! {
     /// `=`
-    Eq = " = ", grouped: false, bool;
+    Eq = " = ", grouped: false, compare;
     /// `<>`
-    Ne = " <> ", grouped: false, bool;
+    Ne = " <> ", grouped: false, compare;
     /// `<`
-    Lt = " < ", grouped: false, bool;
+    Lt = " < ", grouped: false, compare;
     /// `<=`
-    Le = " <= ", grouped: false, bool;
+    Le = " <= ", grouped: false, compare;
     /// `>`
-    Gt = " > ", grouped: false, bool;
+    Gt = " > ", grouped: false, compare;
     /// `>=`
-    Ge = " >= ", grouped: false, bool;
+    Ge = " >= ", grouped: false, compare;
     /// `LIKE`
     Like = " LIKE ", grouped: false, bool;
     /// `NOT LIKE`
@@ -183,17 +190,36 @@ where
 
 impl<E, Lo, Hi, DB> QueryFragment<DB> for Between<E, Lo, Hi>
 where
-    E: QueryFragment<DB>,
-    Lo: QueryFragment<DB>,
-    Hi: QueryFragment<DB>,
+    E: QueryFragment<DB> + Expression,
+    Lo: QueryFragment<DB> + Expression,
+    Hi: QueryFragment<DB> + Expression,
     DB: Backend,
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        self.expr.walk(out);
+        walk_operand(&self.expr, true, out);
         out.push_sql(" BETWEEN ");
-        self.low.walk(out);
+        walk_operand(&self.low, true, out);
         out.push_sql(" AND ");
-        self.high.walk(out);
+        walk_operand(&self.high, true, out);
+    }
+}
+
+/// Renders an operand; when `compared`, cast as SQLite needs to compare values of its
+/// SQL type as that type (a `Numeric` stored as text compares as a number).
+pub(crate) fn walk_operand<'a, E, DB>(operand: &'a E, compared: bool, out: &mut SqlWriter<'a>)
+where
+    E: QueryFragment<DB> + Expression,
+    DB: Backend,
+{
+    match <E::SqlType as SqlType>::SQLITE_COMPARE_AS {
+        Some(cast) if compared && DB::DIALECT == Dialect::Sqlite => {
+            out.push_sql("CAST(");
+            operand.walk(out);
+            out.push_sql(" AS ");
+            out.push_sql(cast);
+            out.push_sql(")");
+        }
+        _ => operand.walk(out),
     }
 }
 
@@ -213,8 +239,8 @@ macro_rules! in_list {
 
         impl<E, ST, T, DB> QueryFragment<DB> for $name<E, ST, T>
         where
-            E: QueryFragment<DB>,
-            Bound<ST, T>: QueryFragment<DB>,
+            E: QueryFragment<DB> + Expression,
+            Bound<ST, T>: QueryFragment<DB> + Expression,
             DB: Backend,
         {
             fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
@@ -223,9 +249,14 @@ macro_rules! in_list {
                     out.push_sql($empty);
                     return;
                 }
-                self.expr.walk(out);
+                walk_operand(&self.expr, true, out);
                 out.push_sql($op);
-                walk_comma_separated(&self.values, out);
+                for (i, value) in self.values.iter().enumerate() {
+                    if i > 0 {
+                        out.push_sql(", ");
+                    }
+                    walk_operand(value, true, out);
+                }
                 out.push_sql(")");
             }
         }
@@ -247,9 +278,10 @@ macro_rules! ordering {
         pub struct $name<E>(pub(crate) E);
         impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {}
 
-        impl<E: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for $name<E> {
+        impl<E: QueryFragment<DB> + Expression, DB: Backend> QueryFragment<DB> for $name<E> {
             fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
-                self.0.walk(out);
+                // Ordering compares values: the same casts as comparisons.
+                walk_operand(&self.0, true, out);
                 out.push_sql($sql);
             }
         }

@@ -13,8 +13,9 @@ mod writer;
 pub use debug::{DebugQuery, debug_query};
 pub use select::{
     AddOrder, AddPredicate, AsSelect, CountQuery, CountStar, DecodeRow, DefaultSelect, DistinctOn,
-    EqAll, NoOrder, NoWhere, OrderClause, OrderTerm, QueryDsl, SelectClause, SelectList,
-    SelectStatement, Selectable, SetSelection, SupportedColumns, WhereClause, decode_value,
+    EqAll, NoOrder, NoWhere, OrderClause, OrderFragment, OrderTerm, QueryDsl, SelectClause,
+    SelectList, SelectStatement, Selectable, SetSelection, SupportedColumns, WhereClause,
+    decode_value,
 };
 pub use source::{Column, Contains, Entry, Here, Inner, QuerySource, Table, There};
 pub use sql_query::{FromRow, HasSqlType, SqlQuery, sql_query};

@@ -709,6 +709,21 @@ macro_rules! tuples {
 
         impl<$($t: OrderTerm),+> OrderTerm for ($($t,)+) {}
 
+        impl<DB: Backend, $($t: OrderFragment<DB>),+> OrderFragment<DB> for ($($t,)+) {
+            #[allow(non_snake_case)]
+            fn walk_order<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                let ($($t,)+) = self;
+                let mut _first = true;
+                $(
+                    if !_first {
+                        out.push_sql(", ");
+                    }
+                    _first = false;
+                    $t.walk_order(out);
+                )+
+            }
+        }
+
         impl<DB: Backend, $($t: QueryFragment<DB>),+> QueryFragment<DB> for ($($t,)+) {
             #[allow(non_snake_case)]
             fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
@@ -791,10 +806,35 @@ impl<DB> ClauseFragment<DB> for NoOrder {
     fn walk_clause<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
 }
 
-impl<O: QueryFragment<DB>, DB: Backend> ClauseFragment<DB> for OrderClause<O> {
+impl<O: OrderFragment<DB>, DB: Backend> ClauseFragment<DB> for OrderClause<O> {
     fn walk_clause<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_sql(" ORDER BY ");
-        self.0.walk(out);
+        self.0.walk_order(out);
+    }
+}
+
+/// Renders an ordering term. Values are compared, so an expression renders as it would
+/// in a comparison (on SQLite, a `Numeric` orders as a number, not as its text).
+pub trait OrderFragment<DB> {
+    /// Renders the term.
+    fn walk_order<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+
+impl<E: Expression + QueryFragment<DB>, DB: Backend> OrderFragment<DB> for E {
+    fn walk_order<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        crate::expr::walk_operand(self, true, out);
+    }
+}
+
+impl<E: Expression + QueryFragment<DB>, DB: Backend> OrderFragment<DB> for crate::expr::Asc<E> {
+    fn walk_order<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.walk(out);
+    }
+}
+
+impl<E: Expression + QueryFragment<DB>, DB: Backend> OrderFragment<DB> for crate::expr::Desc<E> {
+    fn walk_order<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.walk(out);
     }
 }
 

@@ -77,6 +77,11 @@ pub trait SqlType: 'static {
     type Rust;
     /// The type made nullable: `Nullable<Self>`, or `Self` if it already is.
     type IntoNullable: SqlType<Nullability = IsNullable>;
+    /// How SQLite must cast stored values of this type to compare or order them as the
+    /// type says (`Numeric` is stored as exact text, compared as a number); `None` when
+    /// they compare as stored.
+    #[doc(hidden)]
+    const SQLITE_COMPARE_AS: Option<&'static str> = None;
 }
 
 /// Type-level answer to "can this SQL type be NULL?".
@@ -140,7 +145,7 @@ pub trait NumericType: SqlType {}
 pub trait BoolType: SqlType {}
 
 macro_rules! sql_types {
-    ($($(#[$doc:meta])* $name:ident = $sql:literal => $rust:ty $(, $marker:ident)*;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident = $sql:literal $(compared as $cmp:literal)? => $rust:ty $(, $marker:ident)*;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
         pub struct $name;
@@ -150,6 +155,7 @@ macro_rules! sql_types {
             type Nullability = NotNull;
             type Rust = $rust;
             type IntoNullable = Nullable<$name>;
+            $(const SQLITE_COMPARE_AS: Option<&'static str> = Some($cmp);)?
         }
 
         impl NotNullType for $name {}
@@ -204,7 +210,7 @@ sql_types! {
     ///
     /// SQLite stores it as TEXT holding the exact decimal: declare such columns `TEXT`,
     /// since a `NUMERIC` column's affinity would turn the text into a lossy REAL.
-    Numeric = "Numeric" => default_rust::Numeric, NumericType;
+    Numeric = "Numeric" compared as "NUMERIC" => default_rust::Numeric, NumericType;
     /// `JSON`; loads as `serde_json::Value` (feature `serde_json`). SQLite: TEXT.
     Json = "Json" => default_rust::Json;
     /// `JSONB`, PostgreSQL's binary JSON; loads as `serde_json::Value` (feature
@@ -300,6 +306,7 @@ impl<ST: NotNullType> SqlType for Nullable<ST> {
     type Nullability = IsNullable;
     type Rust = Option<ST::Rust>;
     type IntoNullable = Self;
+    const SQLITE_COMPARE_AS: Option<&'static str> = ST::SQLITE_COMPARE_AS;
 }
 
 impl<ST: NotNullType> NullableType for Nullable<ST> {}
