@@ -1767,7 +1767,76 @@ fn pg_jsonb_filter_with_eq(db: &mut TestDb<PgConnection>) {
     assert_eq!(found, [1]);
 }
 
+fn pg_jsonb_operators(db: &mut TestDb<PgConnection>) {
+    // `->>` and `->` read fields; missing ones are NULL.
+    let names: Vec<Option<String>> = documents::table
+        .select(documents::docb.get_text("name"))
+        .order_by(documents::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(names, [Some("Ada".to_owned()), None, None]);
+    let nested: Vec<Option<Value>> = documents::table
+        .filter(documents::id.eq(3))
+        .select(documents::docb.get("a").get("b"))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(nested, [Some(json!({"c": {"d": [[], [{}]]}}))]);
+    // `?` and `@>` in filters, compared with the same SQL written by hand.
+    let with_key = documents::table
+        .filter(documents::docb.has_key("tags"))
+        .select(documents::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        with_key,
+        db.rows::<i32>("SELECT id FROM documents WHERE docb ? 'tags'")
+    );
+    assert_eq!(with_key, [1]);
+    let containing = documents::table
+        .filter(documents::docb.contains_json(json!({"name": "Ada", "n": 1.5})))
+        .select(documents::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(containing, [1]);
+    let none = documents::table
+        .filter(documents::docb.contains_json(json!({"name": "Grace"})))
+        .select(documents::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert!(none.is_empty());
+}
+
 // ----- Arrays ----------------------------------------------------------------------
+
+fn array_operators(db: &mut TestDb<PgConnection>) {
+    let check = |db: &mut TestDb<PgConnection>, typed: Vec<i32>, sql: &str| {
+        let expected: Vec<i32> = db.rows(&format!("SELECT id FROM arrays WHERE {sql} ORDER BY id"));
+        assert_eq!(typed, expected, "{sql}");
+        typed
+    };
+    let typed = arrays::table
+        .filter(arrays::ints.contains(vec![-2, 1]))
+        .select(arrays::id)
+        .order_by(arrays::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(check(db, typed, "ints @> ARRAY[-2, 1]"), [1]);
+    let typed = arrays::table
+        .filter(arrays::ints.is_contained_by(vec![42, 7]))
+        .select(arrays::id)
+        .order_by(arrays::id)
+        .load(&mut db.conn)
+        .unwrap();
+    // The empty array is contained by every array.
+    assert_eq!(check(db, typed, "ints <@ ARRAY[42, 7]"), [2, 3]);
+    let typed = arrays::table
+        .filter(arrays::texts.overlaps_with(vec!["ünï", "a b"]))
+        .select(arrays::id)
+        .order_by(arrays::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(check(db, typed, "texts && ARRAY['ünï', 'a b']"), [1, 3]);
+}
 
 fn arrays_written_as_literals_load(db: &mut TestDb<PgConnection>) {
     let typed = arrays::table
@@ -2106,6 +2175,8 @@ common::backend_tests! {
     pg_numerics_match_the_servers_text,
     pg_uuid_and_json_text,
     pg_jsonb_filter_with_eq,
+    pg_jsonb_operators,
+    array_operators,
     arrays_written_as_literals_load,
     arrays_filter_with_eq,
     arrays_round_trip_through_binds,

@@ -105,9 +105,11 @@ pub mod prelude {
     #[cfg(feature = "sqlite")]
     pub use crate::backend::sqlite::{Sqlite, SqliteConnection};
     pub use crate::conn::{Connection, ExecuteDsl, RunQueryDsl};
-    #[cfg(feature = "postgres")]
-    pub use crate::expr::PgTextExpressionMethods;
     pub use crate::expr::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
+    #[cfg(feature = "postgres")]
+    pub use crate::expr::{
+        PgArrayExpressionMethods, PgJsonbExpressionMethods, PgTextExpressionMethods,
+    };
     pub use crate::query::QueryDsl;
     pub use crate::query::Selectable;
 }

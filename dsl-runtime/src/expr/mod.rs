@@ -19,7 +19,11 @@ pub use ops::{
     Like, Lt, Mul, Ne, Not, NotIn, NotLike, Operator, Or, Sub, SupportedBy,
 };
 #[cfg(feature = "postgres")]
-pub use pg::{ILike, IsPostgres, NotILike, PgTextExpressionMethods};
+pub use pg::{
+    ArrayType, ContainsOp, GetField, GetFieldText, HasKey, ILike, IsContainedBy, IsPostgres,
+    JsonbType, NotILike, Overlaps, PgArrayExpressionMethods, PgJsonbExpressionMethods,
+    PgTextExpressionMethods,
+};
 
 use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
