@@ -57,10 +57,6 @@ pub enum Error {
     /// The query could not be sent as built (for example SQL text containing a NUL byte).
     #[error("invalid query: {0}")]
     InvalidQuery(String),
-
-    /// A transaction could not be committed or rolled back.
-    #[error("transaction error: {0}")]
-    Transaction(String),
 }
 
 impl Error {

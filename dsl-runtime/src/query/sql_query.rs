@@ -14,8 +14,8 @@ use std::ops::ControlFlow;
 
 /// A statement written as SQL text, with values bound to its placeholders.
 ///
-/// Placeholders are spelled the backend's way: `?` on SQLite, `$1, $2, …` on
-/// PostgreSQL. Values are always sent as bind parameters, never spliced into the text.
+/// Placeholders are `$1, $2, …` (the N-th bound value, on both backends; SQLite also
+/// takes `?`). Values are always sent as bind parameters, never spliced into the text.
 #[derive(Debug, Clone)]
 #[must_use = "a query does nothing until it is run with `load`, `get_result` or `execute`"]
 pub struct SqlQuery {
