@@ -631,8 +631,10 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 impl<QS, I> #q::SelectList<QS, I> for #name
                 where
                     QS: #q::Contains<table, I>,
+                    <QS::Nullability as #q::Nullability>::Apply<#sql_type>: #q::DecodeRow,
                 {
-                    type Row = #sql_type;
+                    // Nullable when the table is left-joined.
+                    type Row = <QS::Nullability as #q::Nullability>::Apply<#sql_type>;
                 }
 
                 #(#arithmetic)*
@@ -642,6 +644,8 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
     let decode_types = validated.types.iter().map(|(ty, _)| ty);
     let decode_types2 = decode_types.clone();
     let support_types = decode_types.clone();
+    let column_count = table.columns.len();
+    let joins = join_impls(table);
     let table_doc = format!("The `{table_sql}` table.");
     let all_doc = format!("Every column of `{table_sql}`, in declaration order.");
 
@@ -668,11 +672,12 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
             where
                 QS: #q::Contains<table, I>,
             {
-                type Row = all_columns;
+                type Row = <QS::Nullability as #q::Nullability>::WrapRow<all_columns>;
             }
 
             impl #q::DecodeRow for all_columns {
                 type Output = (#(<#decode_types as #q::SqlType>::Rust,)*);
+                const WIDTH: usize = #column_count;
                 #[inline]
                 fn decode<R: #q::Row>(row: &R, idx: &mut usize) -> #q::QueryResult<Self::Output> {
                     Ok((#(#q::decode_value::<#decode_types2, _, R>(row, idx)?,)*))
@@ -698,7 +703,42 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 pub use super::{#(#column_names),*};
             }
         }
+
+        #joins
     }
+}
+
+/// `JoinTo` impls for each foreign key, in both directions, so that `inner_join` and
+/// `left_join` find the ON clause. They are emitted beside the table's module, where the
+/// referenced table's path means what the user wrote. Each impl names the key column,
+/// so several keys to the same table coexist (and a join between them must say which
+/// with `.on(…)`).
+fn join_impls(table: &TableDef) -> TokenStream {
+    let q = quote!(::quarry::__private);
+    let module = &table.name;
+    let impls = table.columns.iter().filter_map(|column| {
+        let target = column.references.as_ref()?;
+        let key = &column.name;
+        let on = quote! {
+            #q::Binary<#q::Eq, #module::#key, <#target::table as #q::Table>::PrimaryKey>
+        };
+        let forward = quote! {
+            impl #q::JoinTo<#target::table, #module::#key> for #module::table {
+                type On = #on;
+            }
+        };
+        // A key to the table itself (a tree) joins through an alias, not this way.
+        let is_self = target.get_ident().is_some_and(|t| t == module);
+        let backward = (!is_self).then(|| {
+            quote! {
+                impl #q::JoinTo<#module::table, #module::#key> for #target::table {
+                    type On = #on;
+                }
+            }
+        });
+        Some(quote!(#forward #backward))
+    });
+    quote!(#(#impls)*)
 }
 
 #[cfg(test)]

@@ -110,8 +110,8 @@ pub mod prelude {
     pub use crate::expr::{
         PgArrayExpressionMethods, PgJsonbExpressionMethods, PgTextExpressionMethods,
     };
-    pub use crate::query::QueryDsl;
     pub use crate::query::Selectable;
+    pub use crate::query::{JoinOnDsl, QueryDsl};
 }
 
 /// What generated code refers to. Not a public API: it may change in any release.
@@ -121,8 +121,9 @@ pub mod __private {
     pub use crate::conn::Row;
     pub use crate::error::QueryResult;
     pub use crate::expr::{
-        AsExpression, AsNullable, Binary, Expression, ExpressionMethods, SupportedBy, ValidIn,
+        AsExpression, AsNullable, Binary, Eq, Expression, ExpressionMethods, SupportedBy, ValidIn,
     };
+    pub use crate::query::JoinTo;
     pub use crate::query::SelectList;
     pub use crate::query::sql_query::from_row_by_name;
     pub use crate::query::{
@@ -130,6 +131,7 @@ pub mod __private {
         SupportedColumns, Table, decode_value,
     };
     pub use crate::types;
+    pub use crate::types::Nullability;
     pub use crate::types::{FromSql, SqlType};
     pub use core::default::Default;
     pub use core::ops;

@@ -27,7 +27,7 @@ pub use pg::{
 
 use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
-use crate::types::{Array, ArrayElement, Nullable, SqlType, ToSql};
+use crate::types::{Array, ArrayElement, NotNull, Nullability, Nullable, SqlType, ToSql};
 use std::marker::PhantomData;
 
 /// A typed SQL expression.
@@ -52,7 +52,11 @@ pub trait Expression {
     note = "the expression is `{Self}`",
     note = "the FROM clause is the first parameter of `ValidIn<…>` above: `Entry<users::table, …>` means `users`"
 )]
-pub trait ValidIn<QS, I> {}
+pub trait ValidIn<QS, I> {
+    /// Whether the expression can be NULL because of the query: it names a column of a
+    /// table joined with `left_join`, whose rows may be missing.
+    type Nullability: Nullability;
+}
 
 /// Conversion of a Rust value, or an expression, into an expression of SQL type `ST`.
 ///
@@ -115,7 +119,9 @@ impl<ST: SqlType, T> Expression for Bound<ST, T> {
 }
 
 #[diagnostic::do_not_recommend]
-impl<ST, T, QS> ValidIn<QS, ()> for Bound<ST, T> {}
+impl<ST, T, QS> ValidIn<QS, ()> for Bound<ST, T> {
+    type Nullability = NotNull;
+}
 
 impl<ST: SupportedBy<DB>, T: ToSql<ST>, DB: Backend> QueryFragment<DB> for Bound<ST, T> {
     #[inline]

@@ -3,7 +3,7 @@
 use super::{AsExpression, Bound, Expression, ValidIn, expression_as_itself};
 use crate::backend::{Backend, Dialect};
 use crate::query::{QueryFragment, SqlWriter};
-use crate::types::{Bool, Nullability, SqlType};
+use crate::types::{Bool, NotNull, Nullability, SqlType};
 use std::marker::PhantomData;
 
 /// A binary SQL operator: its text and the SQL type of its result.
@@ -36,6 +36,12 @@ pub struct Binary<Op, L, R> {
     _op: PhantomData<Op>,
 }
 
+impl<Op, L: Default, R: Default> Default for Binary<Op, L, R> {
+    fn default() -> Self {
+        Binary::new(L::default(), R::default())
+    }
+}
+
 impl<Op, L, R> Binary<Op, L, R> {
     /// Builds `left op right`.
     pub fn new(left: L, right: R) -> Self {
@@ -55,6 +61,7 @@ where
     L: ValidIn<QS, IL>,
     R: ValidIn<QS, IR>,
 {
+    type Nullability = <L::Nullability as Nullability>::Or<R::Nullability>;
 }
 
 impl<Op, L, R, DB> QueryFragment<DB> for Binary<Op, L, R>
@@ -137,7 +144,7 @@ operators! {
 
 /// A node with one operand, rendered as `prefix operand suffix`.
 macro_rules! unary {
-    ($($(#[$doc:meta])* $name:ident: $prefix:literal, $suffix:literal, $sql_type:ty;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident: $prefix:literal, $suffix:literal, $sql_type:ty, $null:ty;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub struct $name<E>(pub(crate) E);
@@ -145,7 +152,9 @@ macro_rules! unary {
         impl<E: Expression> Expression for $name<E> {
             type SqlType = $sql_type;
         }
-        impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {}
+        impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {
+            type Nullability = $null;
+        }
 
         impl<E: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for $name<E> {
             fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
@@ -159,14 +168,14 @@ macro_rules! unary {
 
 unary! {
     /// `NOT (expr)`
-    Not: "NOT (", ")", E::SqlType;
+    Not: "NOT (", ")", E::SqlType, E::Nullability;
     /// `expr IS NULL`
-    IsNull: "", " IS NULL", Bool;
+    IsNull: "", " IS NULL", Bool, NotNull;
     /// `expr IS NOT NULL`
-    IsNotNull: "", " IS NOT NULL", Bool;
+    IsNotNull: "", " IS NOT NULL", Bool, NotNull;
     /// `expr`, typed as nullable: built by `nullable()` to compare or combine a NOT NULL
     /// expression with a nullable one.
-    AsNullable: "", "", <E::SqlType as SqlType>::IntoNullable;
+    AsNullable: "", "", <E::SqlType as SqlType>::IntoNullable, E::Nullability;
 }
 
 /// `expr BETWEEN low AND high`
@@ -186,6 +195,7 @@ where
     Lo: ValidIn<QS, IL>,
     Hi: ValidIn<QS, IH>,
 {
+    type Nullability = E::Nullability;
 }
 
 impl<E, Lo, Hi, DB> QueryFragment<DB> for Between<E, Lo, Hi>
@@ -235,7 +245,9 @@ macro_rules! in_list {
         impl<E: Expression, ST, T> Expression for $name<E, ST, T> {
             type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<Bool>;
         }
-        impl<E: ValidIn<QS, I>, ST, T, QS, I> ValidIn<QS, I> for $name<E, ST, T> {}
+        impl<E: ValidIn<QS, I>, ST, T, QS, I> ValidIn<QS, I> for $name<E, ST, T> {
+            type Nullability = E::Nullability;
+        }
 
         impl<E, ST, T, DB> QueryFragment<DB> for $name<E, ST, T>
         where
@@ -276,7 +288,9 @@ macro_rules! ordering {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub struct $name<E>(pub(crate) E);
-        impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {}
+        impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {
+            type Nullability = E::Nullability;
+        }
 
         impl<E: QueryFragment<DB> + Expression, DB: Backend> QueryFragment<DB> for $name<E> {
             fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {

@@ -118,6 +118,7 @@ pub trait PgArrayExpressionMethods: Expression + Sized {
     }
 
     /// `self <@ other`: every element of `self` is in `other`.
+    #[allow(clippy::wrong_self_convention)] // SQL's name; builds an expression from `self`
     fn is_contained_by<T: AsExpression<Self::SqlType>>(
         self,
         other: T,

@@ -5,19 +5,26 @@
 //! [`SelectStatement`]s through [`QueryDsl`]; [`sql_query`] runs SQL written by hand.
 
 mod debug;
+mod join;
 pub(crate) mod select;
 pub(crate) mod source;
 pub(crate) mod sql_query;
 mod writer;
 
 pub use debug::{DebugQuery, debug_query};
+pub use join::{
+    Append, Explicit, FindJoin, FromFragment, Join, JoinOnDsl, JoinTarget, JoinTo, OnClause,
+    RowList,
+};
 pub use select::{
     AddOrder, AddPredicate, AsSelect, CountQuery, CountStar, DecodeRow, DefaultSelect, DistinctOn,
-    EqAll, NoOrder, NoWhere, OrderClause, OrderFragment, OrderTerm, QueryDsl, SelectClause,
-    SelectList, SelectStatement, Selectable, SetSelection, SupportedColumns, WhereClause,
-    decode_value,
+    EqAll, NoOrder, NoWhere, OptionalRow, OrderClause, OrderFragment, OrderTerm, QueryDsl,
+    SelectClause, SelectList, SelectStatement, Selectable, SetSelection, SupportedColumns,
+    WhereClause, decode_value,
 };
-pub use source::{Column, Contains, Entry, Here, Inner, QuerySource, Table, There};
+pub use source::{
+    Column, Contains, Entry, Here, Inner, JoinMode, Outer, QuerySource, Table, There,
+};
 pub use sql_query::{FromRow, HasSqlType, SqlQuery, sql_query};
 pub use writer::SqlWriter;
 

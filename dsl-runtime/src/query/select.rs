@@ -1,6 +1,7 @@
 //! `SELECT` statements: the builder, what a select list is, and how rows decode.
 
-use super::source::{Contains, QuerySource, Table};
+use super::join::{FromFragment, Join, JoinTarget};
+use super::source::{Contains, Inner, Outer, QuerySource, Table};
 use super::{Query, QueryFragment, SqlWriter};
 use crate::backend::{Backend, Dialect};
 use crate::conn::Row;
@@ -9,7 +10,7 @@ use crate::expr::{
     And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound, Eq, Expression, In,
     IsNotNull, IsNull, Not, NotIn, Or, ValidIn,
 };
-use crate::types::{BindValue, BoolType, FromSql, Int8, SqlType};
+use crate::types::{BindValue, BoolType, FromSql, Int8, Nullability, SqlType, SqlValue};
 use std::marker::PhantomData;
 
 /// A `SELECT` statement under construction.
@@ -236,6 +237,44 @@ pub trait QueryDsl: Sized {
         }
     }
 
+    /// Joins `target`: a table linked to a table of the query by a foreign key declared in
+    /// `table!` (the ON clause follows from it), or `table.on(condition)`. Only rows with
+    /// a match on both sides remain.
+    #[allow(clippy::type_complexity)]
+    fn inner_join<J, X>(
+        self,
+        target: J,
+    ) -> SelectStatement<
+        Join<Self::From, J::Table, Inner, J::On>,
+        Self::Select,
+        Self::Where,
+        Self::Order,
+    >
+    where
+        J: JoinTarget<<Self::From as QuerySource>::List, X>,
+    {
+        self.into_select().join(target)
+    }
+
+    /// Joins `target` as [`inner_join`](Self::inner_join) does, but keeps every row of
+    /// the query: where `target` has no match, its columns are NULL. They select as
+    /// nullable (`Option<_>`), and a struct of that table loads as an `Option`.
+    #[allow(clippy::type_complexity)]
+    fn left_join<J, X>(
+        self,
+        target: J,
+    ) -> SelectStatement<
+        Join<Self::From, J::Table, Outer, J::On>,
+        Self::Select,
+        Self::Where,
+        Self::Order,
+    >
+    where
+        J: JoinTarget<<Self::From as QuerySource>::List, X>,
+    {
+        self.into_select().join(target)
+    }
+
     /// `SELECT DISTINCT ON (on) …`: keeps the first row of each group of rows equal on
     /// `on` (PostgreSQL only; order by `on` first to choose which row is kept).
     fn distinct_on<E, I>(
@@ -407,6 +446,24 @@ impl<F: QuerySource, S, W, O> QueryDsl for SelectStatement<F, S, W, O> {
 }
 
 impl<F, S, W, O> SelectStatement<F, S, W, O> {
+    #[allow(clippy::type_complexity)]
+    fn join<J, X, M>(self, target: J) -> SelectStatement<Join<F, J::Table, M, J::On>, S, W, O>
+    where
+        F: QuerySource,
+        J: JoinTarget<F::List, X>,
+    {
+        let (table, on) = target.into_parts();
+        SelectStatement {
+            from: Join::new(self.from, table, on),
+            select: self.select,
+            where_clause: self.where_clause,
+            order: self.order,
+            limit: self.limit,
+            offset: self.offset,
+            distinct: self.distinct,
+        }
+    }
+
     fn map_where<W2>(self, f: impl FnOnce(W) -> W2) -> SelectStatement<F, S, W2, O> {
         SelectStatement {
             from: self.from,
@@ -502,7 +559,9 @@ impl AsExpression<Int8> for CountStar {
 }
 
 #[diagnostic::do_not_recommend]
-impl<QS> ValidIn<QS, ()> for CountStar {}
+impl<QS> ValidIn<QS, ()> for CountStar {
+    type Nullability = crate::types::NotNull;
+}
 
 impl<DB: Backend> QueryFragment<DB> for CountStar {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
@@ -529,7 +588,7 @@ impl<Q> crate::query::AsQuery for CountQuery<Q> {
 impl<F, S, W, O, DB> QueryFragment<DB> for CountQuery<SelectStatement<F, S, W, O>>
 where
     DB: Backend,
-    F: QuerySource,
+    F: QuerySource + FromFragment<DB>,
     S: SelectClauseFragment<F, DB>,
     W: ClauseFragment<DB>,
     O: ClauseFragment<DB>,
@@ -543,7 +602,7 @@ where
         } else {
             // Ordering does not change a count: leave it out.
             out.push_sql("SELECT COUNT(*) FROM ");
-            q.from.walk_from(out);
+            FromFragment::<DB>::walk_from(&q.from, out);
             q.where_clause.walk_clause(out);
         }
     }
@@ -553,6 +612,8 @@ where
 pub trait DecodeRow {
     /// The Rust value a row decodes into.
     type Output;
+    /// How many columns it reads.
+    const WIDTH: usize;
     /// Decodes from `row`, advancing `idx` past the columns read.
     fn decode<R: Row>(row: &R, idx: &mut usize) -> QueryResult<Self::Output>;
 }
@@ -563,6 +624,7 @@ where
     ST::Rust: FromSql<ST>,
 {
     type Output = ST::Rust;
+    const WIDTH: usize = 1;
     #[inline]
     fn decode<R: Row>(row: &R, idx: &mut usize) -> QueryResult<ST::Rust> {
         decode_value::<ST, ST::Rust, R>(row, idx)
@@ -603,9 +665,13 @@ macro_rules! expression_select_list {
         impl<QS, I, $($param),*> SelectList<QS, I> for $ty<$($param),*>
         where
             Self: Expression + ValidIn<QS, I>,
-            <Self as Expression>::SqlType: DecodeRow,
+            <<Self as ValidIn<QS, I>>::Nullability as Nullability>::Apply<
+                <Self as Expression>::SqlType,
+            >: DecodeRow,
         {
-            type Row = <Self as Expression>::SqlType;
+            type Row = <<Self as ValidIn<QS, I>>::Nullability as Nullability>::Apply<
+                <Self as Expression>::SqlType,
+            >;
         }
     )*};
 }
@@ -667,11 +733,40 @@ impl<U: Selectable, QS, I> SelectList<QS, I> for AsSelect<U>
 where
     QS: Contains<U::Table, I>,
 {
-    type Row = AsSelect<U>;
+    /// `Option<U>` when the table is left-joined.
+    type Row = <QS::Nullability as Nullability>::WrapRow<AsSelect<U>>;
+}
+
+/// Decodes `R`, or `None` when all its columns are NULL: the row part of a table joined
+/// with `left_join` that had no matching row.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OptionalRow<R>(R);
+
+impl<R: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for OptionalRow<R> {
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.0.walk(out);
+    }
+}
+
+impl<R: DecodeRow> DecodeRow for OptionalRow<R> {
+    type Output = Option<R::Output>;
+    const WIDTH: usize = R::WIDTH;
+    #[inline]
+    fn decode<W: Row>(row: &W, idx: &mut usize) -> QueryResult<Self::Output> {
+        let start = *idx;
+        let missing = (start..start + R::WIDTH).all(|i| row.value(i).is_none_or(|v| v.is_null()));
+        if missing {
+            *idx += R::WIDTH;
+            Ok(None)
+        } else {
+            R::decode(row, idx).map(Some)
+        }
+    }
 }
 
 impl<U: Selectable> DecodeRow for AsSelect<U> {
     type Output = U;
+    const WIDTH: usize = U::COLUMN_NAMES.len();
     #[inline]
     fn decode<R: Row>(row: &R, idx: &mut usize) -> QueryResult<U> {
         U::decode_row(row, idx)
@@ -696,6 +791,7 @@ macro_rules! tuples {
 
         impl<$($t: DecodeRow),+> DecodeRow for ($($t,)+) {
             type Output = ($($t::Output,)+);
+            const WIDTH: usize = 0 $(+ $t::WIDTH)+;
             #[inline]
             fn decode<R: Row>(row: &R, idx: &mut usize) -> QueryResult<Self::Output> {
                 Ok(($($t::decode(row, idx)?,)+))
@@ -705,6 +801,8 @@ macro_rules! tuples {
         where
             $($t: ValidIn<QS, $i>),+
         {
+            // A tuple is not one value; each element's own nullability counts.
+            type Nullability = crate::types::NotNull;
         }
 
         impl<$($t: OrderTerm),+> OrderTerm for ($($t,)+) {}
@@ -841,7 +939,7 @@ impl<E: Expression + QueryFragment<DB>, DB: Backend> OrderFragment<DB> for crate
 impl<F, S, W, O, DB> QueryFragment<DB> for SelectStatement<F, S, W, O>
 where
     DB: Backend,
-    F: QuerySource,
+    F: QuerySource + FromFragment<DB>,
     S: SelectClauseFragment<F, DB>,
     W: ClauseFragment<DB>,
     O: ClauseFragment<DB>,
@@ -854,7 +952,7 @@ where
         });
         self.select.walk_select(&self.from, out);
         out.push_sql(" FROM ");
-        self.from.walk_from(out);
+        FromFragment::<DB>::walk_from(&self.from, out);
         self.where_clause.walk_clause(out);
         self.order.walk_clause(out);
         match (self.limit, self.offset) {

@@ -11,7 +11,7 @@ use super::{QueryFragment, SqlWriter};
 use crate::backend::Backend;
 use crate::expr::{Expression, ValidIn};
 use crate::query::select::DecodeRow;
-use crate::types::SqlType;
+use crate::types::{IsNullable, NotNull, Nullability, SqlType};
 use std::marker::PhantomData;
 
 /// A table declared with [`table!`](crate::table).
@@ -46,7 +46,12 @@ pub trait Column: Copy + Default + 'static {
 impl<C: Column> Expression for C {
     type SqlType = <C as Column>::SqlType;
 }
-impl<C: Column, QS, I> ValidIn<QS, I> for C where QS: Contains<C::Table, I> {}
+impl<C: Column, QS, I> ValidIn<QS, I> for C
+where
+    QS: Contains<C::Table, I>,
+{
+    type Nullability = QS::Nullability;
+}
 
 /// A column renders on the backends that store its SQL type (not an `Array` on SQLite).
 impl<C: Column, DB: Backend> QueryFragment<DB> for C
@@ -59,16 +64,16 @@ where
     }
 }
 
-/// Something a query can read from: a table, or (later) a join of tables.
+/// Something a query can read from: a table, or a join of tables.
 pub trait QuerySource: Copy {
     /// The FROM clause as a type-level list of [`Entry`]s.
     type List;
+    /// What each table contributes to the default selection, as a type-level list.
+    type DefaultRows;
     /// Decodes what the query selects when it has no `select`.
     type DefaultSelection: DecodeRow;
     /// Renders the default select list.
     fn walk_default_selection(&self, out: &mut SqlWriter<'_>);
-    /// Renders the FROM clause (without the `FROM` keyword).
-    fn walk_from(&self, out: &mut SqlWriter<'_>);
 }
 
 impl<T: Table> QuerySource for T
@@ -76,14 +81,11 @@ where
     T::AllColumns: DecodeRow,
 {
     type List = (Entry<T, Inner>, ());
+    type DefaultRows = (T::AllColumns, ());
     type DefaultSelection = T::AllColumns;
 
     fn walk_default_selection(&self, out: &mut SqlWriter<'_>) {
         out.push_sql(T::ALL_COLUMNS_SQL);
-    }
-
-    fn walk_from(&self, out: &mut SqlWriter<'_>) {
-        out.push_sql(T::QUOTED);
     }
 }
 
@@ -92,8 +94,30 @@ where
 pub struct Entry<T, M>(PhantomData<(T, M)>);
 
 /// An entry whose rows are always present: the first table, or an inner join.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Inner;
+
+/// An entry whose rows may be missing: a table joined with `left_join`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Outer;
+
+/// How a table is joined: [`Inner`] or [`Outer`].
+pub trait JoinMode: Copy + Default + 'static {
+    /// `NotNull` for an inner join, `IsNullable` for an outer one.
+    type Nullability: Nullability;
+    /// The join keyword.
+    const SQL: &'static str;
+}
+
+impl JoinMode for Inner {
+    type Nullability = NotNull;
+    const SQL: &'static str = " INNER JOIN ";
+}
+
+impl JoinMode for Outer {
+    type Nullability = IsNullable;
+    const SQL: &'static str = " LEFT JOIN ";
+}
 
 /// Position of a table in a FROM list: the head.
 #[derive(Debug, Clone, Copy)]
@@ -109,9 +133,20 @@ pub struct There<I>(PhantomData<I>);
     label = "this uses a column of `{T}`",
     note = "a query may only use columns of the tables it reads from: remove the column, or query `{T}` instead"
 )]
-pub trait Contains<T, I> {}
+pub trait Contains<T, I> {
+    /// Whether the table's columns can be NULL in this query: `IsNullable` for a table
+    /// joined with `left_join`.
+    type Nullability: Nullability;
+}
 
-impl<T, M, Rest> Contains<T, Here> for (Entry<T, M>, Rest) {}
+impl<T, M: JoinMode, Rest> Contains<T, Here> for (Entry<T, M>, Rest) {
+    type Nullability = M::Nullability;
+}
 
 #[diagnostic::do_not_recommend]
-impl<T, H, M, Rest, I> Contains<T, There<I>> for (Entry<H, M>, Rest) where Rest: Contains<T, I> {}
+impl<T, H, M, Rest, I> Contains<T, There<I>> for (Entry<H, M>, Rest)
+where
+    Rest: Contains<T, I>,
+{
+    type Nullability = Rest::Nullability;
+}

@@ -61,6 +61,7 @@ pub use decode::{DecodeError, FromSql, SqlValue};
 
 use crate::backend::Backend;
 use crate::expr::SupportedBy;
+use crate::query::{DecodeRow, OptionalRow};
 use std::marker::PhantomData;
 
 /// A SQL type marker.
@@ -90,6 +91,9 @@ pub trait Nullability: 'static {
     type Apply<ST: SqlType>: SqlType;
     /// The nullability of an expression combining one of `Self` with one of `Other`.
     type Or<Other: Nullability>: Nullability;
+    /// Decodes a whole row part (a struct, a table's columns) that may be missing:
+    /// `R` itself, or `Option<R::Output>` for a left-joined table.
+    type WrapRow<R: DecodeRow>: DecodeRow;
 }
 
 /// The nullability of a NOT NULL type.
@@ -103,11 +107,13 @@ pub struct IsNullable;
 impl Nullability for NotNull {
     type Apply<ST: SqlType> = ST;
     type Or<Other: Nullability> = Other;
+    type WrapRow<R: DecodeRow> = R;
 }
 
 impl Nullability for IsNullable {
     type Apply<ST: SqlType> = ST::IntoNullable;
     type Or<Other: Nullability> = IsNullable;
+    type WrapRow<R: DecodeRow> = OptionalRow<R>;
 }
 
 /// Implemented by SQL types that admit NULL; `is_null` and `is_not_null` require it.
