@@ -668,6 +668,10 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
             #[doc = #all_doc]
             #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
             pub struct all_columns;
+            impl #q::ValidGrouping<#q::NoGroupBy, ()> for all_columns {
+                type Kind = #q::Plain;
+            }
+
             impl<QS, I> #q::SelectList<QS, I> for all_columns
             where
                 QS: #q::Contains<table, I>,

@@ -123,6 +123,7 @@ pub mod __private {
     pub use crate::expr::{
         AsExpression, AsNullable, Binary, Eq, Expression, ExpressionMethods, SupportedBy, ValidIn,
     };
+    pub use crate::expr::{NoGroupBy, Plain, ValidGrouping};
     pub use crate::query::JoinTo;
     pub use crate::query::SelectList;
     pub use crate::query::sql_query::from_row_by_name;

@@ -6,12 +6,18 @@
 //! in. Rust values become [`Bound`] expressions and always travel as bind parameters.
 
 mod condition;
+mod grouping;
 mod methods;
 mod ops;
 #[cfg(feature = "postgres")]
 mod pg;
 
 pub use condition::AsCondition;
+pub use grouping::{
+    Aggregate, AggregateFunction, Aggregated, Averageable, Avg, Combine, Constant, Count,
+    CountDistinct, GroupBy, GroupContains, IntoGroupList, Max, Min, NoGroupBy, Ordered, Plain, Sum,
+    Summable, ValidGrouping, avg, count, count_distinct, count_star, max, min, sum,
+};
 pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
 pub(crate) use ops::walk_operand;
 pub use ops::{
@@ -28,6 +34,7 @@ pub use pg::{
 use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
 use crate::types::{Array, ArrayElement, NotNull, Nullability, Nullable, SqlType, ToSql};
+use grouping::Constant as ConstantKind;
 use std::marker::PhantomData;
 
 /// A typed SQL expression.
@@ -121,6 +128,10 @@ impl<ST: SqlType, T> Expression for Bound<ST, T> {
 #[diagnostic::do_not_recommend]
 impl<ST, T, QS> ValidIn<QS, ()> for Bound<ST, T> {
     type Nullability = NotNull;
+}
+
+impl<ST, T, GB> ValidGrouping<GB, ()> for Bound<ST, T> {
+    type Kind = ConstantKind;
 }
 
 impl<ST: SupportedBy<DB>, T: ToSql<ST>, DB: Backend> QueryFragment<DB> for Bound<ST, T> {

@@ -1,6 +1,8 @@
 //! Expression nodes: binary operators, `NOT`, `IS NULL`, `BETWEEN`, `IN` and ordering.
 
-use super::{AsExpression, Bound, Expression, ValidIn, expression_as_itself};
+use super::{
+    AsExpression, Bound, Combine, Expression, ValidGrouping, ValidIn, expression_as_itself,
+};
 use crate::backend::{Backend, Dialect};
 use crate::query::{QueryFragment, SqlWriter};
 use crate::types::{Bool, NotNull, Nullability, SqlType};
@@ -56,6 +58,15 @@ impl<Op, L, R> Binary<Op, L, R> {
 impl<Op: Operator, L: Expression, R: Expression> Expression for Binary<Op, L, R> {
     type SqlType = Op::Output<L::SqlType, R::SqlType>;
 }
+impl<Op, L, R, GB, IL, IR> ValidGrouping<GB, (IL, IR)> for Binary<Op, L, R>
+where
+    L: ValidGrouping<GB, IL>,
+    R: ValidGrouping<GB, IR>,
+    L::Kind: Combine<R::Kind>,
+{
+    type Kind = <L::Kind as Combine<R::Kind>>::Out;
+}
+
 impl<Op, L, R, QS, IL, IR> ValidIn<QS, (IL, IR)> for Binary<Op, L, R>
 where
     L: ValidIn<QS, IL>,
@@ -156,6 +167,10 @@ macro_rules! unary {
             type Nullability = $null;
         }
 
+        impl<E: ValidGrouping<GB, I>, GB, I> ValidGrouping<GB, I> for $name<E> {
+            type Kind = E::Kind;
+        }
+
         impl<E: QueryFragment<DB>, DB: Backend> QueryFragment<DB> for $name<E> {
             fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
                 out.push_sql($prefix);
@@ -189,6 +204,17 @@ pub struct Between<E, Lo, Hi> {
 impl<E: Expression, Lo, Hi> Expression for Between<E, Lo, Hi> {
     type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<Bool>;
 }
+impl<E, Lo, Hi, GB, IE, IL, IH> ValidGrouping<GB, (IE, IL, IH)> for Between<E, Lo, Hi>
+where
+    E: ValidGrouping<GB, IE>,
+    Lo: ValidGrouping<GB, IL>,
+    Hi: ValidGrouping<GB, IH>,
+    E::Kind: Combine<Lo::Kind>,
+    <E::Kind as Combine<Lo::Kind>>::Out: Combine<Hi::Kind>,
+{
+    type Kind = <<E::Kind as Combine<Lo::Kind>>::Out as Combine<Hi::Kind>>::Out;
+}
+
 impl<E, Lo, Hi, QS, IE, IL, IH> ValidIn<QS, (IE, IL, IH)> for Between<E, Lo, Hi>
 where
     E: ValidIn<QS, IE>,
@@ -249,6 +275,10 @@ macro_rules! in_list {
             type Nullability = E::Nullability;
         }
 
+        impl<E: ValidGrouping<GB, I>, ST, T, GB, I> ValidGrouping<GB, I> for $name<E, ST, T> {
+            type Kind = E::Kind;
+        }
+
         impl<E, ST, T, DB> QueryFragment<DB> for $name<E, ST, T>
         where
             E: QueryFragment<DB> + Expression,
@@ -290,6 +320,10 @@ macro_rules! ordering {
         pub struct $name<E>(pub(crate) E);
         impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {
             type Nullability = E::Nullability;
+        }
+
+        impl<E: ValidGrouping<GB, I>, GB, I> ValidGrouping<GB, I> for $name<E> {
+            type Kind = E::Kind;
         }
 
         impl<E: QueryFragment<DB> + Expression, DB: Backend> QueryFragment<DB> for $name<E> {

@@ -76,6 +76,7 @@ where
     >: DecodeRow,
 {
     type List = <L::List as Append<Entry<R, M>>>::Output;
+    type GroupBy = L::GroupBy;
     type DefaultRows =
         <L::DefaultRows as Append<<M::Nullability as Nullability>::WrapRow<R::AllColumns>>>::Output;
     type DefaultSelection = RowList<Self::DefaultRows>;
@@ -91,6 +92,8 @@ where
 pub trait FromFragment<DB> {
     /// Renders it.
     fn walk_from<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// Renders ` GROUP BY … HAVING …` of a grouped query; nothing otherwise.
+    fn walk_grouping<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
 }
 
 impl<T: Table, DB: Backend> FromFragment<DB> for T {

@@ -5,6 +5,7 @@
 //! [`SelectStatement`]s through [`QueryDsl`]; [`sql_query`] runs SQL written by hand.
 
 mod debug;
+mod group;
 mod join;
 pub(crate) mod select;
 pub(crate) mod source;
@@ -12,15 +13,16 @@ pub(crate) mod sql_query;
 mod writer;
 
 pub use debug::{DebugQuery, debug_query};
+pub use group::{AddHaving, Grouped, Having, NoHaving};
 pub use join::{
     Append, Explicit, FindJoin, FromFragment, Join, JoinOnDsl, JoinTarget, JoinTo, OnClause,
     RowList,
 };
 pub use select::{
-    AddOrder, AddPredicate, AsSelect, CountQuery, CountStar, DecodeRow, DefaultSelect, DistinctOn,
-    EqAll, NoOrder, NoWhere, OptionalRow, OrderClause, OrderFragment, OrderTerm, QueryDsl,
-    SelectClause, SelectList, SelectStatement, Selectable, SetSelection, SupportedColumns,
-    WhereClause, decode_value,
+    AddHavingTo, AddOrder, AddPredicate, AsSelect, ClauseFragment, CountQuery, CountStar,
+    DecodeRow, DefaultSelect, DistinctOn, EqAll, FoldKind, NoOrder, NoWhere, OptionalRow,
+    OrderClause, OrderFragment, OrderTerm, QueryDsl, SelectClause, SelectList, SelectStatement,
+    Selectable, SelectionGrouping, SetSelection, SupportedColumns, WhereClause, decode_value,
 };
 pub use source::{
     Column, Contains, Entry, Here, Inner, JoinMode, Outer, QuerySource, Table, There,

@@ -1,5 +1,6 @@
 //! `SELECT` statements: the builder, what a select list is, and how rows decode.
 
+use super::group::{AddHaving, Grouped, NoHaving};
 use super::join::{FromFragment, Join, JoinTarget};
 use super::source::{Contains, Inner, Outer, QuerySource, Table};
 use super::{Query, QueryFragment, SqlWriter};
@@ -7,8 +8,9 @@ use crate::backend::{Backend, Dialect};
 use crate::conn::Row;
 use crate::error::{Error, QueryResult};
 use crate::expr::{
-    And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound, Eq, Expression, In,
-    IsNotNull, IsNull, Not, NotIn, Or, ValidIn,
+    Aggregate, Aggregated, And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound,
+    Combine, Constant, Eq, Expression, GroupBy, In, IntoGroupList, IsNotNull, IsNull, NoGroupBy,
+    Not, NotIn, Or, Plain, ValidGrouping, ValidIn,
 };
 use crate::types::{BindValue, BoolType, FromSql, Int8, Nullability, SqlType, SqlValue};
 use std::marker::PhantomData;
@@ -181,6 +183,39 @@ impl<Prev, O> AddOrder<O> for OrderClause<Prev> {
     }
 }
 
+/// A select list checked against a new GROUP BY list `GB`, when `group_by` comes after
+/// `select`.
+pub trait SelectionGrouping<GB, IG> {}
+
+impl<GB> SelectionGrouping<GB, ()> for DefaultSelect {}
+
+impl<S: ValidGrouping<GB, IG>, I, GB, IG> SelectionGrouping<GB, IG> for SelectClause<S, I> {}
+
+impl<E, X: SelectionGrouping<GB, IG>, GB, IG> SelectionGrouping<GB, IG> for DistinctOn<E, X> {}
+
+/// Adds a HAVING condition to a grouped FROM clause.
+#[diagnostic::on_unimplemented(
+    message = "`having` needs a grouped query",
+    label = "call `.group_by(…)` before `.having(…)`"
+)]
+pub trait AddHavingTo<P> {
+    /// The FROM clause with the condition added.
+    type Output;
+    /// Adds it.
+    fn add_having(self, condition: P) -> Self::Output;
+}
+
+impl<F, G, H: AddHaving<P>, P> AddHavingTo<P> for Grouped<F, G, H> {
+    type Output = Grouped<F, G, H::Output>;
+    fn add_having(self, condition: P) -> Self::Output {
+        Grouped {
+            from: self.from,
+            group_by: self.group_by,
+            having: self.having.add(condition),
+        }
+    }
+}
+
 /// Terms `order_by` accepts: expressions, `expr.asc()`, `expr.desc()`, and tuples of them.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used to order rows",
@@ -212,7 +247,7 @@ pub trait QueryDsl: Sized {
     /// Chooses what the query returns: a column, an expression, a tuple of them, or a
     /// struct's columns (`User::as_select()`). Every column must belong to a table of
     /// the query.
-    fn select<S, I>(
+    fn select<S, I, IG>(
         self,
         selection: S,
     ) -> SelectStatement<
@@ -222,13 +257,72 @@ pub trait QueryDsl: Sized {
         Self::Order,
     >
     where
-        S: SelectList<<Self::From as QuerySource>::List, I>,
+        S: SelectList<<Self::From as QuerySource>::List, I>
+            + ValidGrouping<<Self::From as QuerySource>::GroupBy, IG>,
         Self::Select: SetSelection<S, I>,
     {
         let q = self.into_select();
         SelectStatement {
             from: q.from,
             select: q.select.set(selection),
+            where_clause: q.where_clause,
+            order: q.order,
+            limit: q.limit,
+            offset: q.offset,
+            distinct: q.distinct,
+        }
+    }
+
+    /// `GROUP BY columns` (a column or a tuple of columns). After it, `select` may name
+    /// only these columns outside aggregates (`count`, `sum`, `max`, …).
+    #[allow(clippy::type_complexity)]
+    fn group_by<G, I, IG>(
+        self,
+        columns: G,
+    ) -> SelectStatement<Grouped<Self::From, G, NoHaving>, Self::Select, Self::Where, Self::Order>
+    where
+        Self::From: QuerySource<GroupBy = NoGroupBy>,
+        G: IntoGroupList + ValidIn<<Self::From as QuerySource>::List, I> + Copy,
+        Self::Select: SelectionGrouping<GroupBy<G>, IG>,
+    {
+        let q = self.into_select();
+        SelectStatement {
+            from: Grouped {
+                from: q.from,
+                group_by: columns,
+                having: NoHaving,
+            },
+            select: q.select,
+            where_clause: q.where_clause,
+            order: q.order,
+            limit: q.limit,
+            offset: q.offset,
+            distinct: q.distinct,
+        }
+    }
+
+    /// `HAVING condition`: keeps the groups for which `condition` holds. It may use the
+    /// grouped columns and aggregates. Repeated, the conditions are joined with `AND`.
+    #[allow(clippy::type_complexity)]
+    fn having<P, I, IG>(
+        self,
+        condition: P,
+    ) -> SelectStatement<
+        <Self::From as AddHavingTo<P::Expression>>::Output,
+        Self::Select,
+        Self::Where,
+        Self::Order,
+    >
+    where
+        P: AsCondition,
+        P::Expression: ValidIn<<Self::From as QuerySource>::List, I>
+            + ValidGrouping<<Self::From as QuerySource>::GroupBy, IG>,
+        Self::From: AddHavingTo<P::Expression>,
+    {
+        let q = self.into_select();
+        SelectStatement {
+            from: q.from.add_having(condition.into_condition()),
+            select: q.select,
             where_clause: q.where_clause,
             order: q.order,
             limit: q.limit,
@@ -563,6 +657,10 @@ impl<QS> ValidIn<QS, ()> for CountStar {
     type Nullability = crate::types::NotNull;
 }
 
+impl<GB> ValidGrouping<GB, ()> for CountStar {
+    type Kind = Aggregated;
+}
+
 impl<DB: Backend> QueryFragment<DB> for CountStar {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_sql("COUNT(*)");
@@ -595,9 +693,11 @@ where
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         let q = &self.0;
-        if q.limit.is_some() || q.offset.is_some() || q.distinct || S::DISTINCT_ON {
+        if q.limit.is_some() || q.offset.is_some() || q.distinct || S::DISTINCT_ON || F::GROUPED {
             out.push_sql("SELECT COUNT(*) FROM (");
-            q.walk(out);
+            // A grouped query's default select list names ungrouped columns; the count
+            // of its groups needs none of them.
+            q.walk_with(out, F::GROUPED && !q.distinct);
             out.push_sql(") AS \"counted\"");
         } else {
             // Ordering does not change a count: leave it out.
@@ -677,6 +777,7 @@ macro_rules! expression_select_list {
 }
 
 expression_select_list! {
+    Aggregate<F, E>;
     AsNullable<E>;
     CountStar<>;
     Binary<Op, L, R>;
@@ -729,6 +830,10 @@ impl<U> Clone for AsSelect<U> {
 }
 
 impl<U> Copy for AsSelect<U> {}
+impl<U: Selectable> ValidGrouping<NoGroupBy, ()> for AsSelect<U> {
+    type Kind = Plain;
+}
+
 impl<U: Selectable, QS, I> SelectList<QS, I> for AsSelect<U>
 where
     QS: Contains<U::Table, I>,
@@ -807,6 +912,14 @@ macro_rules! tuples {
 
         impl<$($t: OrderTerm),+> OrderTerm for ($($t,)+) {}
 
+        impl<GB, $($t, $i),+> ValidGrouping<GB, ($($i,)+)> for ($($t,)+)
+        where
+            $($t: ValidGrouping<GB, $i>,)+
+            tuples!(@kinds $($t),+): FoldKind<Constant>,
+        {
+            type Kind = <tuples!(@kinds $($t),+) as FoldKind<Constant>>::Out;
+        }
+
         impl<DB: Backend, $($t: OrderFragment<DB>),+> OrderFragment<DB> for ($($t,)+) {
             #[allow(non_snake_case)]
             fn walk_order<'a>(&'a self, out: &mut SqlWriter<'a>) {
@@ -837,6 +950,22 @@ macro_rules! tuples {
             }
         }
     )*};
+    (@kinds $head:ident $(, $rest:ident)*) => { ($head::Kind, tuples!(@kinds $($rest),*)) };
+    (@kinds) => { () };
+}
+
+/// The grouping kind of a list of kinds `(A, (B, …))`, combined from `Acc`.
+pub trait FoldKind<Acc> {
+    /// The combined kind.
+    type Out;
+}
+
+impl<Acc> FoldKind<Acc> for () {
+    type Out = Acc;
+}
+
+impl<Acc: Combine<H>, H, T: FoldKind<Acc::Out>> FoldKind<Acc> for (H, T) {
+    type Out = T::Out;
 }
 
 tuples! {
@@ -862,6 +991,8 @@ tuples! {
 pub trait SelectClauseFragment<F, DB> {
     /// Whether the list starts with `DISTINCT ON`.
     const DISTINCT_ON: bool = false;
+    /// Whether it is the default select list.
+    const IS_DEFAULT: bool = false;
 
     /// Renders it.
     fn walk_select<'a>(&'a self, from: &'a F, out: &mut SqlWriter<'a>);
@@ -872,6 +1003,8 @@ where
     // Checks that the backend stores every column's type; the SQL itself is static.
     F::DefaultSelection: QueryFragment<DB>,
 {
+    const IS_DEFAULT: bool = true;
+
     fn walk_select<'a>(&'a self, from: &'a F, out: &mut SqlWriter<'a>) {
         from.walk_default_selection(out);
     }
@@ -945,15 +1078,35 @@ where
     O: ClauseFragment<DB>,
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.walk_with(out, false);
+    }
+}
+
+impl<F, S, W, O> SelectStatement<F, S, W, O> {
+    /// Renders the statement; `select_one` replaces a default select list by `1`, for a
+    /// count of groups.
+    fn walk_with<'a, DB>(&'a self, out: &mut SqlWriter<'a>, select_one: bool)
+    where
+        DB: Backend,
+        F: QuerySource + FromFragment<DB>,
+        S: SelectClauseFragment<F, DB>,
+        W: ClauseFragment<DB>,
+        O: ClauseFragment<DB>,
+    {
         out.push_sql(if self.distinct {
             "SELECT DISTINCT "
         } else {
             "SELECT "
         });
-        self.select.walk_select(&self.from, out);
+        if select_one && S::IS_DEFAULT {
+            out.push_sql("1");
+        } else {
+            self.select.walk_select(&self.from, out);
+        }
         out.push_sql(" FROM ");
         FromFragment::<DB>::walk_from(&self.from, out);
         self.where_clause.walk_clause(out);
+        FromFragment::<DB>::walk_grouping(&self.from, out);
         self.order.walk_clause(out);
         match (self.limit, self.offset) {
             (None, None) => {}

@@ -9,7 +9,10 @@
 
 use super::{QueryFragment, SqlWriter};
 use crate::backend::Backend;
-use crate::expr::{Expression, ValidIn};
+use crate::expr::{
+    Constant, Expression, GroupBy, GroupContains, IntoGroupList, NoGroupBy, Plain, ValidGrouping,
+    ValidIn,
+};
 use crate::query::select::DecodeRow;
 use crate::types::{IsNullable, NotNull, Nullability, SqlType};
 use std::marker::PhantomData;
@@ -64,6 +67,17 @@ where
     }
 }
 
+impl<C: Column> ValidGrouping<NoGroupBy, ()> for C {
+    type Kind = Plain;
+}
+
+impl<C: Column, G: IntoGroupList, I> ValidGrouping<GroupBy<G>, I> for C
+where
+    G::List: GroupContains<C, I>,
+{
+    type Kind = Constant;
+}
+
 /// Something a query can read from: a table, or a join of tables.
 pub trait QuerySource: Copy {
     /// The FROM clause as a type-level list of [`Entry`]s.
@@ -74,6 +88,10 @@ pub trait QuerySource: Copy {
     type DefaultSelection: DecodeRow;
     /// Renders the default select list.
     fn walk_default_selection(&self, out: &mut SqlWriter<'_>);
+    /// The GROUP BY list: [`NoGroupBy`], or [`GroupBy`] after `group_by`.
+    type GroupBy;
+    /// Whether the query is grouped (counting it needs a subquery).
+    const GROUPED: bool = false;
 }
 
 impl<T: Table> QuerySource for T
@@ -81,6 +99,7 @@ where
     T::AllColumns: DecodeRow,
 {
     type List = (Entry<T, Inner>, ());
+    type GroupBy = NoGroupBy;
     type DefaultRows = (T::AllColumns, ());
     type DefaultSelection = T::AllColumns;
 
