@@ -57,7 +57,7 @@ pub trait Expression {
     message = "this expression uses a column of a table that is not in the query's FROM clause",
     label = "a column in here belongs to a table this query does not read from",
     note = "the expression is `{Self}`",
-    note = "the FROM clause is the first parameter of `ValidIn<…>` above: `Entry<users::table, …>` means `users`"
+    note = "the FROM clause is the first parameter of `ValidIn<…>` above: read each `Entry<T, …>` in it as table `T`"
 )]
 pub trait ValidIn<QS, I> {
     /// Whether the expression can be NULL because of the query: it names a column of a

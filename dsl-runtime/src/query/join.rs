@@ -170,7 +170,7 @@ impl<T: Table> JoinOnDsl for T {}
 /// to the query by a foreign key, or `table.on(condition)`. `X` is inferred.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be joined to this query",
-    label = "expected a table linked by a foreign key, or `table.on(condition)`"
+    label = "expected a table linked by a foreign key, or `table.on(condition)` whose condition names only that table and tables already in the query"
 )]
 pub trait JoinTarget<List, X> {
     /// The table joined.

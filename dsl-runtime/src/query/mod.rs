@@ -4,6 +4,7 @@
 //! [`SqlWriter`] and hands its values over as bind parameters. `select` builds
 //! [`SelectStatement`]s through [`QueryDsl`]; [`sql_query`] runs SQL written by hand.
 
+mod boxed;
 mod debug;
 mod group;
 mod join;
@@ -12,6 +13,7 @@ pub(crate) mod source;
 pub(crate) mod sql_query;
 mod writer;
 
+pub use boxed::{BoxOrder, BoxSelect, BoxWhere, BoxedSelect};
 pub use debug::{DebugQuery, debug_query};
 pub use group::{AddHaving, Grouped, Having, NoHaving};
 pub use join::{

@@ -1,5 +1,6 @@
 //! `SELECT` statements: the builder, what a select list is, and how rows decode.
 
+use super::boxed::{BoxOrder, BoxSelect, BoxWhere, BoxedSelect};
 use super::group::{AddHaving, Grouped, NoHaving};
 use super::join::{FromFragment, Join, JoinTarget};
 use super::source::{Contains, Inner, Outer, QuerySource, Table};
@@ -105,6 +106,24 @@ where
         self.on.walk(out);
         out.push_sql(") ");
         self.select.walk_select(from, out);
+    }
+}
+
+impl<S, I> SelectClause<S, I> {
+    pub(crate) fn into_items(self) -> S {
+        self.items
+    }
+}
+
+impl<P> WhereClause<P> {
+    pub(crate) fn into_predicate(self) -> P {
+        self.0
+    }
+}
+
+impl<O> OrderClause<O> {
+    pub(crate) fn into_terms(self) -> O {
+        self.0
     }
 }
 
@@ -271,6 +290,37 @@ pub trait QueryDsl: Sized {
             offset: q.offset,
             distinct: q.distinct,
         }
+    }
+
+    /// The query as a [`BoxedSelect`] for backend `DB`: one type whatever filters,
+    /// ordering and limits are added to it later, for queries built at run time. Every
+    /// column added is still checked against the tables of the query.
+    #[allow(clippy::type_complexity)]
+    fn into_boxed<'a, DB: Backend>(
+        self,
+    ) -> BoxedSelect<
+        'a,
+        Self::From,
+        <SelectStatement<Self::From, Self::Select, Self::Where, Self::Order> as Query>::Row,
+        DB,
+    >
+    where
+        Self::From: QuerySource<GroupBy = NoGroupBy>,
+        SelectStatement<Self::From, Self::Select, Self::Where, Self::Order>: Query,
+        Self::Select: BoxSelect<'a, Self::From, DB>,
+        Self::Where: BoxWhere<'a, DB>,
+        Self::Order: BoxOrder<'a, DB>,
+    {
+        let q = self.into_select();
+        BoxedSelect::new(
+            q.from,
+            q.select.boxed(),
+            q.distinct,
+            q.where_clause.boxed(),
+            q.order.boxed(),
+            q.limit,
+            q.offset,
+        )
     }
 
     /// `GROUP BY columns` (a column or a tuple of columns). After it, `select` may name
@@ -751,7 +801,7 @@ pub fn decode_value<ST: SqlType, T: FromSql<ST>, R: Row>(
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be selected from this query",
     label = "each item must be a column or expression of a table in the FROM clause, or `Type::as_select()`",
-    note = "the FROM clause is the first parameter of `SelectList<…>` above: `Entry<users::table, …>` means `users`"
+    note = "the FROM clause is the first parameter of `SelectList<…>` above: read each `Entry<T, …>` in it as table `T`"
 )]
 pub trait SelectList<QS, I> {
     /// Decodes the rows of the selection.

@@ -120,7 +120,8 @@ impl Nullability for IsNullable {
 #[diagnostic::on_unimplemented(
     message = "`is_null`/`is_not_null` need a nullable column, but this one is `{Self}` (NOT NULL)",
     label = "this expression can never be NULL",
-    note = "declare the column as `Nullable<{Self}>` in `table!` if the database allows NULL in it"
+    note = "declare the column as `Nullable<{Self}>` in `table!` if the database allows NULL in it",
+    note = "for a column of a left-joined table, whose row may be missing, write `column.nullable().is_null()`"
 )]
 pub trait NullableType: SqlType {}
 
