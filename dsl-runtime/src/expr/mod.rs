@@ -6,6 +6,7 @@
 //! in. Rust values become [`Bound`] expressions and always travel as bind parameters.
 
 mod condition;
+mod functions;
 mod grouping;
 mod methods;
 mod ops;
@@ -13,6 +14,10 @@ mod ops;
 mod pg;
 
 pub use condition::AsCondition;
+pub use functions::{
+    AbsFn, Coalesce, FunctionCall, FunctionOutput, LengthFn, LowerFn, Now, NullableOf, SqlFunction,
+    UpperFn, abs, coalesce, length, lower, now, upper,
+};
 pub use grouping::{
     Aggregate, AggregateFunction, Aggregated, Averageable, Avg, Combine, Constant, Count,
     CountDistinct, GroupBy, GroupContains, IntoGroupList, Max, Min, NoGroupBy, Ordered, Plain, Sum,

@@ -1,5 +1,6 @@
 //! Expression nodes: binary operators, `NOT`, `IS NULL`, `BETWEEN`, `IN` and ordering.
 
+use super::functions::{Coalesce, FunctionCall};
 use super::{
     AsExpression, Bound, Combine, Expression, ValidGrouping, ValidIn, expression_as_itself,
 };
@@ -370,6 +371,8 @@ macro_rules! arithmetic_on {
 
 arithmetic_on! {
     AsNullable<E>;
+    FunctionCall<F, Args>;
+    Coalesce<A, B>;
     Binary<Op, L, R>;
     Bound<ST, T>;
 }

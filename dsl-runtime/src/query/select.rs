@@ -10,8 +10,8 @@ use crate::conn::Row;
 use crate::error::{Error, QueryResult};
 use crate::expr::{
     Aggregate, Aggregated, And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound,
-    Combine, Constant, Eq, Expression, GroupBy, In, IntoGroupList, IsNotNull, IsNull, NoGroupBy,
-    Not, NotIn, Or, Plain, ValidGrouping, ValidIn,
+    Coalesce, Combine, Constant, Eq, Expression, FunctionCall, GroupBy, In, IntoGroupList,
+    IsNotNull, IsNull, NoGroupBy, Not, NotIn, Now, Or, Plain, ValidGrouping, ValidIn,
 };
 use crate::types::{BindValue, BoolType, FromSql, Int8, Nullability, SqlType, SqlValue};
 use std::marker::PhantomData;
@@ -828,6 +828,9 @@ macro_rules! expression_select_list {
 
 expression_select_list! {
     Aggregate<F, E>;
+    Coalesce<A, B>;
+    FunctionCall<F, Args>;
+    Now<>;
     AsNullable<E>;
     CountStar<>;
     Binary<Op, L, R>;
