@@ -24,6 +24,18 @@ pub mod declaring_tables {}
 pub mod querying {}
 
 #[cfg(doctest)]
+#[doc = include_str!("src/joins.md")]
+pub mod joins {}
+
+#[cfg(doctest)]
+#[doc = include_str!("src/aggregates.md")]
+pub mod aggregates {}
+
+#[cfg(doctest)]
+#[doc = include_str!("src/subqueries.md")]
+pub mod subqueries {}
+
+#[cfg(doctest)]
 #[doc = include_str!("src/backends.md")]
 pub mod backends {}
 

@@ -731,15 +731,16 @@ fn join_impls(table: &TableDef) -> TokenStream {
                 type On = #on;
             }
         };
-        // A key to the table itself (a tree) joins through an alias, not this way.
-        let is_self = target.get_ident().is_some_and(|t| t == module);
-        let backward = (!is_self).then(|| {
-            quote! {
-                impl #q::JoinTo<#module::table, #module::#key> for #target::table {
-                    type On = #on;
-                }
+        // A key to the table itself (a tree) joins through an alias, not this way: a
+        // table joined to itself would name its columns ambiguously.
+        if target.get_ident().is_some_and(|t| t == module) {
+            return None;
+        }
+        let backward = quote! {
+            impl #q::JoinTo<#module::table, #module::#key> for #target::table {
+                type On = #on;
             }
-        });
+        };
         Some(quote!(#forward #backward))
     });
     quote!(#(#impls)*)

@@ -111,7 +111,7 @@ pub mod prelude {
         PgArrayExpressionMethods, PgJsonbExpressionMethods, PgTextExpressionMethods,
     };
     pub use crate::query::Selectable;
-    pub use crate::query::{JoinOnDsl, QueryDsl};
+    pub use crate::query::{CombineDsl, JoinOnDsl, QueryDsl};
 }
 
 /// What generated code refers to. Not a public API: it may change in any release.

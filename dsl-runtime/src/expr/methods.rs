@@ -1,10 +1,11 @@
 //! The methods that build expressions: `eq`, `gt`, `like`, `and`, `asc`, ….
 
 use super::ops::{
-    And, AsNullable, Asc, Between, Binary, Desc, Eq, Ge, Gt, In, IsNotNull, IsNull, Le, Like, Lt,
-    Ne, Not, NotIn, NotLike, Or,
+    And, AsNullable, Asc, Between, Binary, Desc, Eq, Ge, Gt, IsNotNull, IsNull, Le, Like, Lt, Ne,
+    Not, NotLike, Or,
 };
-use super::{AsCondition, AsExpression, Bound, Expression};
+use super::{AsCondition, AsExpression, Expression};
+use crate::query::InArgument;
 use crate::types::{BoolType, NullableType, Text, TextType};
 
 /// Comparison, `IN`, `BETWEEN`, NULL tests and ordering, on every expression.
@@ -55,35 +56,17 @@ pub trait ExpressionMethods: Expression + Sized {
         }
     }
 
-    /// `self IN (v1, v2, …)`; every value is a bind parameter. An empty list matches no row.
-    fn eq_any<I, T>(self, values: I) -> In<Self, Self::SqlType, T>
-    where
-        I: IntoIterator<Item = T>,
-        T: AsExpression<Self::SqlType, Expression = Bound<Self::SqlType, T>>,
-    {
-        In {
-            expr: self,
-            values: values
-                .into_iter()
-                .map(AsExpression::into_expression)
-                .collect(),
-        }
+    /// `self IN (…)`: `values` is a list of values (a `Vec`, an array, a slice, any
+    /// iterator), each sent as a bind parameter, or a one-column subquery
+    /// (`posts::table.select(posts::user_id)`). An empty list matches no row.
+    fn eq_any<A: InArgument<Self, Self::SqlType>>(self, values: A) -> A::In {
+        values.eq_any(self)
     }
 
-    /// `self NOT IN (v1, v2, …)`; every value is a bind parameter. An empty list matches
-    /// every row.
-    fn ne_all<I, T>(self, values: I) -> NotIn<Self, Self::SqlType, T>
-    where
-        I: IntoIterator<Item = T>,
-        T: AsExpression<Self::SqlType, Expression = Bound<Self::SqlType, T>>,
-    {
-        NotIn {
-            expr: self,
-            values: values
-                .into_iter()
-                .map(AsExpression::into_expression)
-                .collect(),
-        }
+    /// `self NOT IN (…)`, with values or a subquery as for [`eq_any`](Self::eq_any). An
+    /// empty list matches every row.
+    fn ne_all<A: InArgument<Self, Self::SqlType>>(self, values: A) -> A::NotIn {
+        values.ne_all(self)
     }
 
     /// `self IS NULL`; only for nullable expressions.

@@ -124,7 +124,7 @@ where
 #[diagnostic::on_unimplemented(
     message = "no foreign key links `{R}` to a table of this query",
     label = "quarry cannot tell how to join this table",
-    note = "declare the key in `table!` (`user_id -> Int4 references users`), or give the condition: `.inner_join(posts::table.on(posts::user_id.eq(users::id)))`"
+    note = "declare the key in `table!` (`user_id -> Int4 references users`), or give the condition: `.inner_join({R}.on(…))`"
 )]
 pub trait FindJoin<R, Via, I> {
     /// The ON condition.

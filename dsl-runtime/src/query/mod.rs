@@ -11,6 +11,7 @@ mod join;
 pub(crate) mod select;
 pub(crate) mod source;
 pub(crate) mod sql_query;
+mod subquery;
 mod writer;
 
 pub use boxed::{BoxOrder, BoxSelect, BoxWhere, BoxedSelect};
@@ -30,6 +31,10 @@ pub use source::{
     Column, Contains, Entry, Here, Inner, JoinMode, Outer, QuerySource, Table, There,
 };
 pub use sql_query::{FromRow, HasSqlType, SqlQuery, sql_query};
+pub use subquery::{
+    CombineDsl, Combined, ComparableWith, Except, Exists, InArgument, InSubquery, Intersect,
+    SameRows, ScalarSubquery, SetOperator, SingleColumnQuery, Union, UnionAll, exists, not_exists,
+};
 pub use writer::SqlWriter;
 
 use crate::backend::Backend;

@@ -4,6 +4,7 @@ use super::boxed::{BoxOrder, BoxSelect, BoxWhere, BoxedSelect};
 use super::group::{AddHaving, Grouped, NoHaving};
 use super::join::{FromFragment, Join, JoinTarget};
 use super::source::{Contains, Inner, Outer, QuerySource, Table};
+use super::subquery::ScalarSubquery;
 use super::{Query, QueryFragment, SqlWriter};
 use crate::backend::{Backend, Dialect};
 use crate::conn::Row;
@@ -125,6 +126,20 @@ impl<O> OrderClause<O> {
     pub(crate) fn into_terms(self) -> O {
         self.0
     }
+}
+
+/// A select list of one expression, whose SQL type a scalar subquery takes.
+#[diagnostic::on_unimplemented(
+    message = "`single_value` needs a query that selects one expression",
+    label = "select one expression first: `.select(count_star())`"
+)]
+pub trait SelectedExpression {
+    /// The expression's SQL type.
+    type SqlType: SqlType;
+}
+
+impl<S: Expression, I> SelectedExpression for SelectClause<S, I> {
+    type SqlType = S::SqlType;
 }
 
 /// No WHERE clause.
@@ -321,6 +336,22 @@ pub trait QueryDsl: Sized {
             q.limit,
             q.offset,
         )
+    }
+
+    /// The query as one value, `(SELECT …)`, to use inside another query: the first
+    /// column of its first row, NULL when it returns none. The query selects one
+    /// expression, such as `count_star()` or `max(posts::likes)`.
+    #[allow(clippy::type_complexity)]
+    fn single_value(
+        self,
+    ) -> ScalarSubquery<
+        SelectStatement<Self::From, Self::Select, Self::Where, Self::Order>,
+        <Self::Select as SelectedExpression>::SqlType,
+    >
+    where
+        Self::Select: SelectedExpression,
+    {
+        ScalarSubquery::new(self.into_select())
     }
 
     /// `GROUP BY columns` (a column or a tuple of columns). After it, `select` may name
@@ -828,6 +859,7 @@ macro_rules! expression_select_list {
 
 expression_select_list! {
     Aggregate<F, E>;
+    ScalarSubquery<Q, ST>;
     Coalesce<A, B>;
     FunctionCall<F, Args>;
     Now<>;

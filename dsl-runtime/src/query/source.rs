@@ -150,7 +150,7 @@ pub struct There<I>(PhantomData<I>);
 #[diagnostic::on_unimplemented(
     message = "table `{T}` is not in this query's FROM clause",
     label = "this uses a column of `{T}`",
-    note = "a query may only use columns of the tables it reads from: remove the column, or query `{T}` instead"
+    note = "a query may only use columns of the tables it reads from: join `{T}` first, or remove the column"
 )]
 pub trait Contains<T, I> {
     /// Whether the table's columns can be NULL in this query: `IsNullable` for a table

@@ -1,0 +1,24 @@
+use quarry::prelude::*;
+
+quarry::table! {
+    users (id) {
+        id -> Int4,
+        name -> Text,
+    }
+
+    posts (id) {
+        id -> Int4,
+        user_id -> Int4 references users,
+        title -> Text,
+    }
+
+    tags (id) {
+        id -> Int4,
+        label -> Text,
+    }
+}
+
+fn main() {
+    // The condition names `tags`, which is neither `users` nor `posts`.
+    let _ = users::table.inner_join(posts::table.on(posts::user_id.eq(tags::id)));
+}
