@@ -105,6 +105,7 @@ pub mod prelude {
     #[cfg(feature = "sqlite")]
     pub use crate::backend::sqlite::{Sqlite, SqliteConnection};
     pub use crate::conn::{Connection, ExecuteDsl, RunQueryDsl};
+    pub use crate::expr::WindowFunction;
     pub use crate::expr::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
     #[cfg(feature = "postgres")]
     pub use crate::expr::{

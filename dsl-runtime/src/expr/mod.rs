@@ -12,6 +12,7 @@ mod methods;
 mod ops;
 #[cfg(feature = "postgres")]
 mod pg;
+mod window;
 
 pub use condition::AsCondition;
 pub use functions::{
@@ -34,6 +35,11 @@ pub use pg::{
     ArrayType, ContainsOp, GetField, GetFieldText, HasKey, ILike, IsContainedBy, IsPostgres,
     JsonbType, NotILike, Overlaps, PgArrayExpressionMethods, PgJsonbExpressionMethods,
     PgTextExpressionMethods,
+};
+pub use window::{
+    DenseRank, NoPartition, NoWindowOrder, Over, PartitionBy, Rank, Ranking, RankingFunction,
+    RowNumber, WindowFragment, WindowFunction, WindowOrder, WindowValidIn, dense_rank, rank,
+    row_number,
 };
 
 use crate::backend::Backend;

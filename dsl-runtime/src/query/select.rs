@@ -12,7 +12,7 @@ use crate::error::{Error, QueryResult};
 use crate::expr::{
     Aggregate, Aggregated, And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound,
     Coalesce, Combine, Constant, Eq, Expression, FunctionCall, GroupBy, In, IntoGroupList,
-    IsNotNull, IsNull, NoGroupBy, Not, NotIn, Now, Or, Plain, ValidGrouping, ValidIn,
+    IsNotNull, IsNull, NoGroupBy, Not, NotIn, Now, Or, Over, Plain, ValidGrouping, ValidIn,
 };
 use crate::types::{BindValue, BoolType, FromSql, Int8, Nullability, SqlType, SqlValue};
 use std::marker::PhantomData;
@@ -858,6 +858,7 @@ macro_rules! expression_select_list {
 }
 
 expression_select_list! {
+    Over<W, P, O>;
     Aggregate<F, E>;
     ScalarSubquery<Q, ST>;
     Coalesce<A, B>;
