@@ -5,7 +5,7 @@ mod common;
 
 use common::{TestDb, assert_same, users};
 use quarry::conn::Connection;
-use quarry::expr::{abs, coalesce, length, lower, now, upper};
+use quarry::expr::{abs, case_when, coalesce, length, lower, now, upper};
 use quarry::prelude::*;
 use quarry::types::{Int4, Text};
 
@@ -88,7 +88,43 @@ fn now_is_a_timestamp<C: Connection>(db: &mut TestDb<C>) {
     assert!((here - stamp.timestamp()).abs() < 60, "{stamp}");
 }
 
+fn case_when_with_and_without_else<C: Connection>(db: &mut TestDb<C>) {
+    let bracket = case_when(users::age.lt(30), "young")
+        .when(users::age.lt(50), "middle")
+        .otherwise("senior");
+    let typed = users::table
+        .select((users::name, bracket))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed[1], ("Grace".to_owned(), "senior".to_owned()));
+    assert_same(
+        typed,
+        db.rows(
+            "SELECT name, CASE WHEN age < 30 THEN 'young' WHEN age < 50 THEN 'middle'
+                               ELSE 'senior' END
+             FROM users ORDER BY id",
+        ),
+    );
+    // Without `otherwise`, unmatched rows are NULL: the value loads as an Option.
+    let brown: Vec<Option<i32>> = users::table
+        .select(case_when(users::hair_color.eq("brown"), users::age))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(brown, [None, Some(85), None, Some(36), None]);
+    // As a condition, and with column values.
+    let typed = users::table
+        .filter(case_when(users::visits.gt(users::age), true).otherwise(false))
+        .select(users::id)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed, [1, 4]);
+}
+
 common::backend_tests! {
+    case_when_with_and_without_else,
     text_functions,
     numeric_functions_and_coalesce,
     declared_functions,

@@ -1,5 +1,6 @@
 //! [`AsCondition`]: what `filter`, `or_filter`, `and` and `or` accept.
 
+use super::case::CaseWhen;
 use super::functions::FunctionCall;
 use super::ops::{AsNullable, Between, Binary, In, IsNotNull, IsNull, Not, NotIn};
 use super::{Bound, Expression};
@@ -59,6 +60,7 @@ macro_rules! condition_is_itself {
 
 condition_is_itself! {
     AsNullable<E>;
+    CaseWhen<ST, Arms, E>;
     FunctionCall<F, Args>;
     Binary<Op, L, R>;
     Bound<ST, T>;

@@ -5,6 +5,7 @@
 //! [`ValidIn`], that every column it names belongs to a table of the query it is used
 //! in. Rust values become [`Bound`] expressions and always travel as bind parameters.
 
+mod case;
 mod condition;
 mod functions;
 mod grouping;
@@ -14,6 +15,7 @@ mod ops;
 mod pg;
 mod window;
 
+pub use case::{CaseFragment, CaseWhen, Else, NoElse, When, case_when};
 pub use condition::AsCondition;
 pub use functions::{
     AbsFn, Coalesce, FunctionCall, FunctionOutput, LengthFn, LowerFn, Now, NullableOf, SqlFunction,

@@ -52,14 +52,22 @@ impl<L, R, M, On> Join<L, R, M, On> {
 pub trait Append<E> {
     /// The longer list.
     type Output;
+    /// Appends `item`.
+    fn append(self, item: E) -> Self::Output;
 }
 
 impl<E> Append<E> for () {
     type Output = (E, ());
+    fn append(self, item: E) -> (E, ()) {
+        (item, ())
+    }
 }
 
 impl<H, T: Append<E>, E> Append<E> for (H, T) {
     type Output = (H, T::Output);
+    fn append(self, item: E) -> Self::Output {
+        (self.0, self.1.append(item))
+    }
 }
 
 impl<L, R, M, On> QuerySource for Join<L, R, M, On>

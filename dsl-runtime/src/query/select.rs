@@ -11,8 +11,9 @@ use crate::conn::Row;
 use crate::error::{Error, QueryResult};
 use crate::expr::{
     Aggregate, Aggregated, And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound,
-    Coalesce, Combine, Constant, Eq, Expression, FunctionCall, GroupBy, In, IntoGroupList,
-    IsNotNull, IsNull, NoGroupBy, Not, NotIn, Now, Or, Over, Plain, ValidGrouping, ValidIn,
+    CaseWhen, Coalesce, Combine, Constant, Eq, Expression, FunctionCall, GroupBy, In,
+    IntoGroupList, IsNotNull, IsNull, NoGroupBy, Not, NotIn, Now, Or, Over, Plain, ValidGrouping,
+    ValidIn,
 };
 use crate::types::{BindValue, BoolType, FromSql, Int8, Nullability, SqlType, SqlValue};
 use std::marker::PhantomData;
@@ -858,6 +859,7 @@ macro_rules! expression_select_list {
 }
 
 expression_select_list! {
+    CaseWhen<ST, Arms, E>;
     Over<W, P, O>;
     Aggregate<F, E>;
     ScalarSubquery<Q, ST>;
