@@ -98,6 +98,7 @@ pub struct CaseWhen<ST, Arms, E> {
     _sql_type: PhantomData<ST>,
 }
 
+#[allow(clippy::type_complexity)]
 /// `CASE WHEN condition THEN value …`: add arms with `.when(…)` and a default with
 /// `.otherwise(…)`. Without `otherwise`, the result is nullable.
 pub fn case_when<C, V>(
@@ -127,6 +128,7 @@ where
 
 impl<ST: SqlType, Arms> CaseWhen<ST, Arms, NoElse> {
     /// Another arm: `WHEN condition THEN value`, the value of the first arm's type.
+    #[allow(clippy::type_complexity)]
     pub fn when<C, V>(
         self,
         condition: C,
