@@ -663,6 +663,7 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 type PrimaryKey = #primary_key;
                 type AllColumns = all_columns;
                 const ALL_COLUMNS_SQL: &'static str = #all_columns_sql;
+                const COLUMN_NAMES: &'static [&'static str] = &[#(#column_sql),*];
             }
 
             #[doc = #all_doc]

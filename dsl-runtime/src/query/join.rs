@@ -73,12 +73,11 @@ impl<H, T: Append<E>, E> Append<E> for (H, T) {
 impl<L, R, M, On> QuerySource for Join<L, R, M, On>
 where
     L: QuerySource,
-    R: Table,
+    R: JoinableTable,
     M: JoinMode,
     On: Copy,
     L::List: Append<Entry<R, M>>,
     L::DefaultRows: Append<<M::Nullability as Nullability>::WrapRow<R::AllColumns>>,
-    R::AllColumns: DecodeRow,
     RowList<
         <L::DefaultRows as Append<<M::Nullability as Nullability>::WrapRow<R::AllColumns>>>::Output,
     >: DecodeRow,
@@ -92,7 +91,25 @@ where
     fn walk_default_selection(&self, out: &mut SqlWriter<'_>) {
         self.left.walk_default_selection(out);
         out.push_sql(", ");
-        out.push_sql(R::ALL_COLUMNS_SQL);
+        self.right.walk_all_columns(out);
+    }
+}
+
+/// What can be joined: a table, or an alias of one (`quarry::alias!`).
+pub trait JoinableTable: Copy {
+    /// Decodes all its columns.
+    type AllColumns: DecodeRow + Default + Copy;
+    /// Renders all its columns, qualified by the name the query knows it by.
+    fn walk_all_columns(&self, out: &mut SqlWriter<'_>);
+}
+
+impl<T: Table> JoinableTable for T
+where
+    T::AllColumns: DecodeRow,
+{
+    type AllColumns = T::AllColumns;
+    fn walk_all_columns(&self, out: &mut SqlWriter<'_>) {
+        out.push_sql(T::ALL_COLUMNS_SQL);
     }
 }
 
@@ -113,7 +130,7 @@ impl<T: Table, DB: Backend> FromFragment<DB> for T {
 impl<L, R, M, On, DB> FromFragment<DB> for Join<L, R, M, On>
 where
     L: FromFragment<DB>,
-    R: Table + FromFragment<DB>,
+    R: JoinableTable + FromFragment<DB>,
     M: JoinMode,
     On: QueryFragment<DB>,
     DB: Backend,
@@ -162,7 +179,7 @@ pub struct OnClause<T, C> {
 }
 
 /// `.on(condition)` on tables, to join on a condition of your own.
-pub trait JoinOnDsl: Table {
+pub trait JoinOnDsl: JoinableTable {
     /// Joins this table where `condition` holds: `posts::table.on(posts::user_id.eq(users::id))`.
     fn on<C: AsCondition>(self, condition: C) -> OnClause<Self, C::Expression> {
         OnClause {
@@ -172,7 +189,7 @@ pub trait JoinOnDsl: Table {
     }
 }
 
-impl<T: Table> JoinOnDsl for T {}
+impl<T: JoinableTable> JoinOnDsl for T {}
 
 /// What `inner_join` and `left_join` accept, given the FROM list `List`: a table linked
 /// to the query by a foreign key, or `table.on(condition)`. `X` is inferred.
@@ -182,7 +199,7 @@ impl<T: Table> JoinOnDsl for T {}
 )]
 pub trait JoinTarget<List, X> {
     /// The table joined.
-    type Table: Table;
+    type Table: JoinableTable;
     /// The ON condition.
     type On;
     /// The table and the condition.
@@ -196,6 +213,7 @@ pub struct Explicit<I>(PhantomData<I>);
 impl<T: Table, List, Via, I> JoinTarget<List, (Via, I)> for T
 where
     List: FindJoin<T, Via, I>,
+    T::AllColumns: DecodeRow,
 {
     type Table = T;
     type On = List::On;
@@ -204,7 +222,7 @@ where
     }
 }
 
-impl<T: Table, C, List, I> JoinTarget<List, Explicit<I>> for OnClause<T, C>
+impl<T: JoinableTable, C, List, I> JoinTarget<List, Explicit<I>> for OnClause<T, C>
 where
     List: Append<Entry<T, super::Inner>>,
     C: ValidIn<<List as Append<Entry<T, super::Inner>>>::Output, I>,

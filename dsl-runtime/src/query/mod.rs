@@ -4,6 +4,7 @@
 //! [`SqlWriter`] and hands its values over as bind parameters. `select` builds
 //! [`SelectStatement`]s through [`QueryDsl`]; [`sql_query`] runs SQL written by hand.
 
+mod alias;
 mod boxed;
 mod debug;
 mod group;
@@ -14,12 +15,13 @@ pub(crate) mod sql_query;
 mod subquery;
 mod writer;
 
+pub use alias::{Alias, AliasName, AliasedColumn};
 pub use boxed::{BoxOrder, BoxSelect, BoxWhere, BoxedSelect};
 pub use debug::{DebugQuery, debug_query};
 pub use group::{AddHaving, Grouped, Having, NoHaving};
 pub use join::{
-    Append, Explicit, FindJoin, FromFragment, Join, JoinOnDsl, JoinTarget, JoinTo, OnClause,
-    RowList,
+    Append, Explicit, FindJoin, FromFragment, Join, JoinOnDsl, JoinTarget, JoinTo, JoinableTable,
+    OnClause, RowList,
 };
 pub use select::{
     AddHavingTo, AddOrder, AddPredicate, AsSelect, ClauseFragment, CountQuery, CountStar,

@@ -29,6 +29,8 @@ pub trait Table: QuerySource + Copy + Default + 'static {
     type AllColumns: Copy + Default;
     /// All columns as a select list: `"users"."id", "users"."name"`.
     const ALL_COLUMNS_SQL: &'static str;
+    /// The SQL names of all columns, in declaration order.
+    const COLUMN_NAMES: &'static [&'static str];
 }
 
 /// A column of a table declared with [`table!`](crate::table).
