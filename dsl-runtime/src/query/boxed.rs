@@ -153,6 +153,7 @@ where
     DB: Backend,
 {
     fn walk<'b>(&'b self, out: &mut SqlWriter<'b>) {
+        self.from.walk_prelude(out);
         out.push_sql(if self.distinct {
             "SELECT DISTINCT "
         } else {

@@ -82,6 +82,10 @@ where
         self.from.walk_from(out);
     }
 
+    fn walk_prelude<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.from.walk_prelude(out);
+    }
+
     fn walk_grouping<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_sql(" GROUP BY ");
         self.group_by.walk(out);

@@ -119,6 +119,8 @@ pub trait FromFragment<DB> {
     fn walk_from<'a>(&'a self, out: &mut SqlWriter<'a>);
     /// Renders ` GROUP BY … HAVING …` of a grouped query; nothing otherwise.
     fn walk_grouping<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
+    /// Renders what comes before `SELECT`: the `WITH` clause of a CTE; nothing otherwise.
+    fn walk_prelude<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
 }
 
 impl<T: Table, DB: Backend> FromFragment<DB> for T {
@@ -135,6 +137,10 @@ where
     On: QueryFragment<DB>,
     DB: Backend,
 {
+    fn walk_prelude<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.left.walk_prelude(out);
+    }
+
     fn walk_from<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.left.walk_from(out);
         out.push_sql(M::SQL);

@@ -6,6 +6,7 @@
 
 mod alias;
 mod boxed;
+mod cte;
 mod debug;
 mod group;
 mod join;
@@ -17,6 +18,7 @@ mod writer;
 
 pub use alias::{Alias, AliasName, AliasedColumn};
 pub use boxed::{BoxOrder, BoxSelect, BoxWhere, BoxedSelect};
+pub use cte::{FitsColumns, With, with, with_recursive};
 pub use debug::{DebugQuery, debug_query};
 pub use group::{AddHaving, Grouped, Having, NoHaving};
 pub use join::{

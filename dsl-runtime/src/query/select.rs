@@ -783,6 +783,7 @@ where
             out.push_sql(") AS \"counted\"");
         } else {
             // Ordering does not change a count: leave it out.
+            FromFragment::<DB>::walk_prelude(&q.from, out);
             out.push_sql("SELECT COUNT(*) FROM ");
             FromFragment::<DB>::walk_from(&q.from, out);
             q.where_clause.walk_clause(out);
@@ -1181,6 +1182,7 @@ impl<F, S, W, O> SelectStatement<F, S, W, O> {
         W: ClauseFragment<DB>,
         O: ClauseFragment<DB>,
     {
+        FromFragment::<DB>::walk_prelude(&self.from, out);
         out.push_sql(if self.distinct {
             "SELECT DISTINCT "
         } else {

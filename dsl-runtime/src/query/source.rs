@@ -81,7 +81,7 @@ where
 }
 
 /// Something a query can read from: a table, or a join of tables.
-pub trait QuerySource: Copy {
+pub trait QuerySource {
     /// The FROM clause as a type-level list of [`Entry`]s.
     type List;
     /// What each table contributes to the default selection, as a type-level list.
