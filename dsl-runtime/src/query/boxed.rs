@@ -10,9 +10,8 @@ use super::join::FromFragment;
 use super::select::{OrderFragment, OrderTerm};
 use super::source::QuerySource;
 use super::{DecodeRow, Query, QueryFragment, SqlWriter};
-use crate::backend::{Backend, Dialect};
+use crate::backend::Backend;
 use crate::expr::{AsCondition, ValidIn};
-use crate::types::BindValue;
 use std::marker::PhantomData;
 
 /// How a filter joins the ones before it.
@@ -185,24 +184,7 @@ where
             out.push_sql(if i == 0 { " ORDER BY " } else { ", " });
             term.walk_order(out);
         }
-        match (self.limit, self.offset) {
-            (None, None) => {}
-            (Some(limit), offset) => {
-                out.push_sql(" LIMIT ");
-                out.push_bind(BindValue::I64(limit));
-                if let Some(offset) = offset {
-                    out.push_sql(" OFFSET ");
-                    out.push_bind(BindValue::I64(offset));
-                }
-            }
-            (None, Some(offset)) => {
-                if DB::DIALECT == Dialect::Sqlite {
-                    out.push_sql(" LIMIT -1");
-                }
-                out.push_sql(" OFFSET ");
-                out.push_bind(BindValue::I64(offset));
-            }
-        }
+        super::select::walk_limit_offset::<DB>(self.limit, self.offset, out);
     }
 }
 

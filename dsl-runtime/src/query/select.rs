@@ -296,16 +296,7 @@ pub trait QueryDsl: Sized {
             + ValidGrouping<<Self::From as QuerySource>::GroupBy, IG>,
         Self::Select: SetSelection<S, I>,
     {
-        let q = self.into_select();
-        SelectStatement {
-            from: q.from,
-            select: q.select.set(selection),
-            where_clause: q.where_clause,
-            order: q.order,
-            limit: q.limit,
-            offset: q.offset,
-            distinct: q.distinct,
-        }
+        self.into_select().map_parts(|f| f, |s| s.set(selection))
     }
 
     /// The query as a [`BoxedSelect`] for backend `DB`: one type whatever filters,
@@ -367,20 +358,14 @@ pub trait QueryDsl: Sized {
         G: IntoGroupList + ValidIn<<Self::From as QuerySource>::List, I> + Copy,
         Self::Select: SelectionGrouping<GroupBy<G>, IG>,
     {
-        let q = self.into_select();
-        SelectStatement {
-            from: Grouped {
-                from: q.from,
+        self.into_select().map_parts(
+            |from| Grouped {
+                from,
                 group_by: columns,
                 having: NoHaving,
             },
-            select: q.select,
-            where_clause: q.where_clause,
-            order: q.order,
-            limit: q.limit,
-            offset: q.offset,
-            distinct: q.distinct,
-        }
+            |s| s,
+        )
     }
 
     /// `HAVING condition`: keeps the groups for which `condition` holds. It may use the
@@ -401,16 +386,9 @@ pub trait QueryDsl: Sized {
             + ValidGrouping<<Self::From as QuerySource>::GroupBy, IG>,
         Self::From: AddHavingTo<P::Expression>,
     {
-        let q = self.into_select();
-        SelectStatement {
-            from: q.from.add_having(condition.into_condition()),
-            select: q.select,
-            where_clause: q.where_clause,
-            order: q.order,
-            limit: q.limit,
-            offset: q.offset,
-            distinct: q.distinct,
-        }
+        let condition = condition.into_condition();
+        self.into_select()
+            .map_parts(|from| from.add_having(condition), |s| s)
     }
 
     /// Joins `target`: a table linked to a table of the query by a foreign key declared in
@@ -460,19 +438,10 @@ pub trait QueryDsl: Sized {
     where
         E: ValidIn<<Self::From as QuerySource>::List, I>,
     {
-        let q = self.into_select();
-        SelectStatement {
-            from: q.from,
-            select: DistinctOn {
-                on,
-                select: q.select,
-            },
-            where_clause: q.where_clause,
-            order: q.order,
-            limit: q.limit,
-            offset: q.offset,
-            distinct: false,
-        }
+        let mut q = self.into_select();
+        // DISTINCT ON replaces a plain DISTINCT.
+        q.distinct = false;
+        q.map_parts(|f| f, |select| DistinctOn { on, select })
     }
 
     /// Keeps the rows for which `predicate` holds. Repeated filters are joined with `AND`.
@@ -629,9 +598,18 @@ impl<F, S, W, O> SelectStatement<F, S, W, O> {
         J: JoinTarget<F::List, X>,
     {
         let (table, on) = target.into_parts();
+        self.map_parts(|from| Join::new(from, table, on), |s| s)
+    }
+
+    /// The statement with its FROM clause and select list transformed.
+    fn map_parts<F2, S2>(
+        self,
+        from: impl FnOnce(F) -> F2,
+        select: impl FnOnce(S) -> S2,
+    ) -> SelectStatement<F2, S2, W, O> {
         SelectStatement {
-            from: Join::new(self.from, table, on),
-            select: self.select,
+            from: from(self.from),
+            select: select(self.select),
             where_clause: self.where_clause,
             order: self.order,
             limit: self.limit,
@@ -1105,6 +1083,33 @@ impl<F, S: QueryFragment<DB>, R, DB: Backend> SelectClauseFragment<F, DB> for Se
     }
 }
 
+/// Renders `LIMIT` and `OFFSET`, as bind parameters.
+pub(crate) fn walk_limit_offset<DB: Backend>(
+    limit: Option<i64>,
+    offset: Option<i64>,
+    out: &mut SqlWriter<'_>,
+) {
+    match (limit, offset) {
+        (None, None) => {}
+        (Some(limit), offset) => {
+            out.push_sql(" LIMIT ");
+            out.push_bind(BindValue::I64(limit));
+            if let Some(offset) = offset {
+                out.push_sql(" OFFSET ");
+                out.push_bind(BindValue::I64(offset));
+            }
+        }
+        (None, Some(offset)) => {
+            if DB::DIALECT == Dialect::Sqlite {
+                // SQLite accepts OFFSET only after a LIMIT; -1 means no limit.
+                out.push_sql(" LIMIT -1");
+            }
+            out.push_sql(" OFFSET ");
+            out.push_bind(BindValue::I64(offset));
+        }
+    }
+}
+
 /// Renders an optional clause.
 pub trait ClauseFragment<DB> {
     /// Renders it, with its leading keyword, or nothing.
@@ -1198,25 +1203,7 @@ impl<F, S, W, O> SelectStatement<F, S, W, O> {
         self.where_clause.walk_clause(out);
         FromFragment::<DB>::walk_grouping(&self.from, out);
         self.order.walk_clause(out);
-        match (self.limit, self.offset) {
-            (None, None) => {}
-            (Some(limit), offset) => {
-                out.push_sql(" LIMIT ");
-                out.push_bind(BindValue::I64(limit));
-                if let Some(offset) = offset {
-                    out.push_sql(" OFFSET ");
-                    out.push_bind(BindValue::I64(offset));
-                }
-            }
-            (None, Some(offset)) => {
-                if DB::DIALECT == Dialect::Sqlite {
-                    // SQLite accepts OFFSET only after a LIMIT; -1 means no limit.
-                    out.push_sql(" LIMIT -1");
-                }
-                out.push_sql(" OFFSET ");
-                out.push_bind(BindValue::I64(offset));
-            }
-        }
+        walk_limit_offset::<DB>(self.limit, self.offset, out);
     }
 }
 
