@@ -6,6 +6,7 @@
 //! PostgreSQL server in [`pg`].
 
 mod cmd;
+mod gen_schema;
 mod mdbook;
 mod pg;
 mod steps;
@@ -28,6 +29,10 @@ commands:
              running; prints its URL on stdout, e.g.
              export QUARRY_PG_URL=$(cargo xtask pg-start)
   pg-stop    stop the server that pg-start left running
+  gen-schema --tables N --out DIR [--queries Q] [--quarry PATH]
+             write a standalone crate with N tables × 20 columns, a struct per table
+             and Q typed queries (default 100) into DIR, to measure build times at
+             scale; it depends on PATH (default: this workspace's dsl-runtime)
   help       this text
 ";
 
@@ -76,6 +81,10 @@ fn run(args: &[String]) -> Result<(), Failure> {
     if command == "help" || command == "--help" || command == "-h" {
         print!("{USAGE}");
         return Ok(());
+    }
+    if command == "gen-schema" {
+        let options = gen_schema::parse_args(rest).map_err(Failure::Usage)?;
+        return gen_schema::run(&options).map_err(Failure::Task);
     }
     let task: fn() -> Result<(), String> = match command.as_str() {
         "test" => test,

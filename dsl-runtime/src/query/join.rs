@@ -287,4 +287,8 @@ row_lists! {
     (A, B, C, D, E, F);
     (A, B, C, D, E, F, G);
     (A, B, C, D, E, F, G, H);
+    (A, B, C, D, E, F, G, H, J);
+    (A, B, C, D, E, F, G, H, J, K);
+    (A, B, C, D, E, F, G, H, J, K, L);
+    (A, B, C, D, E, F, G, H, J, K, L, M);
 }
