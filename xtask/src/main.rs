@@ -1,9 +1,10 @@
 //! `cargo xtask`: quarry's chore runner, and what CI runs (`.ci/run` is `cargo xtask test`).
 //!
-//! This file owns the command line and the tasks (`test`, `lint`, `pg-start`, `pg-stop`):
-//! which steps each runs, in which order. How to run a program lives in [`cmd`], step
-//! headers and timing in [`steps`], the mdBook install in [`mdbook`], the throwaway
-//! PostgreSQL server in [`pg`].
+//! This file owns the command line and the tasks (`test`, `lint`, `pg-start`, `pg-stop`,
+//! `gen-schema`): which steps each runs, in which order. How to run a program lives in
+//! [`cmd`], step headers and timing in [`steps`], the mdBook install in [`mdbook`], the
+//! throwaway PostgreSQL server in [`pg`], the generated benchmark schema in
+//! [`gen_schema`].
 
 mod cmd;
 mod gen_schema;
