@@ -35,8 +35,13 @@
 //! - [`prelude`] brings the query methods into scope: [`QueryDsl`](query::QueryDsl)
 //!   (`select`, `filter`, `order_by`, …), the expression methods of [`expr`] (`eq`,
 //!   `gt`, `like`, …) and [`RunQueryDsl`](conn::RunQueryDsl) (`load`, `first`, …).
-//! - [`query`] holds the statements and [`sql_query`] for SQL written by hand;
-//!   [`debug_query`] shows the SQL and binds a query sends.
+//! - [`query`] holds the statements: joins (`inner_join`, `left_join`, `.on(…)`,
+//!   [`alias!`]), grouping (`group_by`, `having`), subqueries and set operations,
+//!   common table expressions ([`query::with`]), boxed queries built at run time
+//!   (`into_boxed`), and [`sql_query`] for SQL written by hand; [`debug_query`] shows the
+//!   SQL and binds a query sends.
+//! - [`expr`] also holds aggregates (`count`, `sum`, …), window functions, SQL functions,
+//!   `case_when`, and [`sql_function!`] to declare more.
 //! - [`conn`] defines connections; [`backend`] holds each database's driver.
 //! - [`Error`] is the one error type.
 //!
