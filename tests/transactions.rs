@@ -1,13 +1,19 @@
 //! `Connection::transaction`: commit on `Ok`, roll back on `Err` and on panic, nested
-//! transactions as savepoints, and the connection usable after every outcome.
+//! transactions as savepoints, and the connection usable after every outcome; test
+//! transactions; PostgreSQL's transaction options; retries after serialization failures,
+//! and concurrent writers.
 
 mod common;
 
+use common::BackendKind;
 use common::{TestDb, expect_database_error, users};
-use quarry::conn::Connection;
+use quarry::conn::{Connection, RetryableError};
 use quarry::prelude::*;
 use quarry::{DatabaseErrorKind, Error, sql_query};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Barrier};
 
 fn insert_user<C: Connection>(conn: &mut C, name: &str) -> Result<(), Error> {
     conn.batch_execute(&format!(
@@ -289,6 +295,447 @@ fn typed_and_raw_queries_in_a_transaction<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(ids, [1, 4]);
 }
 
+// ----- Test transactions and retries ------------------------------------------------
+
+/// More connections to the test's database. An in-memory SQLite database is private to
+/// its connection, so on SQLite they open a file of the test's own instead (empty: the
+/// test creates what it needs through them).
+struct OtherConnections {
+    url: String,
+    setup: String,
+    file: Option<PathBuf>,
+}
+
+impl OtherConnections {
+    fn new<C: Connection>(db: &mut TestDb<C>, test: &str) -> Self {
+        match db.kind() {
+            BackendKind::Sqlite => {
+                let file = std::env::temp_dir().join(format!(
+                    "quarry-transactions-{}-{test}.db",
+                    std::process::id()
+                ));
+                let _ = std::fs::remove_file(&file);
+                OtherConnections {
+                    url: file.to_str().unwrap().to_owned(),
+                    setup: String::new(),
+                    file: Some(file),
+                }
+            }
+            BackendKind::Pg => {
+                let schema: String = sql_query("SELECT current_schema()")
+                    .get_result(&mut db.conn)
+                    .unwrap();
+                OtherConnections {
+                    url: common::pg_url(),
+                    setup: format!("SET search_path TO \"{schema}\""),
+                    file: None,
+                }
+            }
+        }
+    }
+
+    fn open<C: Connection>(&self) -> C {
+        let mut conn = C::establish(&self.url).unwrap();
+        if !self.setup.is_empty() {
+            conn.batch_execute(&self.setup).unwrap();
+        }
+        conn
+    }
+}
+
+impl Drop for OtherConnections {
+    fn drop(&mut self) {
+        if let Some(file) = &self.file {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
+fn notes<C: Connection>(conn: &mut C) -> Vec<String> {
+    sql_query("SELECT body FROM notes ORDER BY body")
+        .load(conn)
+        .unwrap()
+}
+
+fn test_transaction_is_never_committed<C: Connection>(db: &mut TestDb<C>) {
+    let others = OtherConnections::new(db, "test_transaction");
+    let mut observer: C = others.open();
+    observer
+        .batch_execute("CREATE TABLE notes (body TEXT NOT NULL)")
+        .unwrap();
+
+    let mut conn: C = others.open();
+    conn.begin_test_transaction().unwrap();
+    conn.batch_execute("INSERT INTO notes VALUES ('a')")
+        .unwrap();
+    // Transactions inside are savepoints: the inner commit stays inside the test
+    // transaction, the inner rollback undoes its own part only.
+    conn.transaction(|c| c.batch_execute("INSERT INTO notes VALUES ('b')"))
+        .unwrap();
+    let failed: Result<(), Error> = conn.transaction(|c| {
+        c.batch_execute("INSERT INTO notes VALUES ('c')")?;
+        Err(Error::NotFound)
+    });
+    assert!(matches!(failed, Err(Error::NotFound)), "{failed:?}");
+    assert_eq!(notes(&mut conn), ["a", "b"]);
+    // A second test transaction is refused; the first one goes on.
+    let again = conn.begin_test_transaction();
+    assert!(
+        matches!(&again, Err(Error::InvalidQuery(m)) if m.contains("begin_test_transaction")),
+        "{again:?}"
+    );
+    assert_eq!(notes(&mut conn), ["a", "b"]);
+    // Nothing was committed, not even by the inner `transaction`.
+    assert!(notes(&mut observer).is_empty());
+
+    drop(conn);
+    assert!(notes(&mut observer).is_empty());
+    let mut later: C = others.open();
+    assert!(notes(&mut later).is_empty());
+}
+
+fn test_transaction_cannot_begin_inside_a_transaction<C: Connection>(db: &mut TestDb<C>) {
+    db.conn
+        .transaction(|c| {
+            insert_user(c, "Barbara")?;
+            let refused = c.begin_test_transaction();
+            assert!(
+                matches!(&refused, Err(Error::InvalidQuery(_))),
+                "{refused:?}"
+            );
+            insert_user(c, "Edsger")
+        })
+        .unwrap();
+    assert_eq!(names(db), ["Barbara", "Edsger"]);
+    assert_usable(db);
+}
+
+/// An application error with a failure of its own that is worth a retry, to drive the
+/// retry loop without a concurrent transaction.
+#[derive(Debug)]
+enum Contended {
+    Db(Error),
+    Busy(u32),
+}
+
+impl From<Error> for Contended {
+    fn from(e: Error) -> Self {
+        Contended::Db(e)
+    }
+}
+
+impl RetryableError for Contended {
+    fn is_retryable(&self) -> bool {
+        match self {
+            Contended::Db(e) => e.is_retryable(),
+            Contended::Busy(_) => true,
+        }
+    }
+}
+
+fn retry_reruns_the_whole_transaction<C: Connection>(db: &mut TestDb<C>) {
+    let mut attempts = 0;
+    let n = db
+        .conn
+        .transaction_with_retry(5, |c| {
+            attempts += 1;
+            insert_user(c, &format!("Attempt{attempts}"))?;
+            if attempts < 3 {
+                return Err(Contended::Busy(attempts));
+            }
+            Ok(users::table.count().get_result(c)?)
+        })
+        .unwrap();
+    assert_eq!(attempts, 3);
+    // The failed attempts were rolled back.
+    assert_eq!(n, 6);
+    assert_eq!(names(db), ["Attempt3"]);
+    assert_usable(db);
+}
+
+fn retry_gives_up_after_the_last_attempt<C: Connection>(db: &mut TestDb<C>) {
+    let mut attempts = 0;
+    let result: Result<(), Contended> = db.conn.transaction_with_retry(4, |c| {
+        attempts += 1;
+        insert_user(c, &format!("Attempt{attempts}"))?;
+        Err(Contended::Busy(attempts))
+    });
+    assert_eq!(attempts, 4);
+    // The last error is returned.
+    assert!(matches!(result, Err(Contended::Busy(4))), "{result:?}");
+    assert!(names(db).is_empty());
+    // Zero attempts still runs the closure once.
+    let mut attempts = 0;
+    let result: Result<(), Contended> = db.conn.transaction_with_retry(0, |_| {
+        attempts += 1;
+        Err(Contended::Busy(attempts))
+    });
+    assert_eq!(attempts, 1);
+    assert!(result.is_err());
+    assert_usable(db);
+}
+
+fn retry_does_not_rerun_other_errors<C: Connection>(db: &mut TestDb<C>) {
+    let mut attempts = 0;
+    let result: Result<(), Error> = db.conn.transaction_with_retry(5, |c| {
+        attempts += 1;
+        insert_user(c, "Barbara")?;
+        insert_user(c, "Ada") // UNIQUE violation: not worth a retry
+    });
+    assert_eq!(attempts, 1);
+    let e = expect_database_error(result);
+    assert_eq!(e.kind, DatabaseErrorKind::UniqueViolation, "{e:?}");
+    assert!(names(db).is_empty());
+    assert_usable(db);
+}
+
+fn retry_inside_a_transaction_runs_once<C: Connection>(db: &mut TestDb<C>) {
+    let mut attempts = 0;
+    db.conn
+        .transaction(|c| {
+            insert_user(c, "Outer")?;
+            // A savepoint cannot be retried on its own: the outer transaction's caller
+            // decides.
+            let inner: Result<(), Contended> = c.transaction_with_retry(5, |c| {
+                attempts += 1;
+                insert_user(c, "Inner")?;
+                Err(Contended::Busy(attempts))
+            });
+            assert!(matches!(inner, Err(Contended::Busy(1))), "{inner:?}");
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+    assert_eq!(attempts, 1);
+    assert_eq!(names(db), ["Outer"]);
+    assert_usable(db);
+}
+
+// ----- PostgreSQL only: transaction options, serialization failures, concurrency ------
+
+fn show(conn: &mut PgConnection, setting: &str) -> Result<String, Error> {
+    sql_query(&*format!("SHOW {setting}")).get_result(conn)
+}
+
+fn options_set_the_isolation_level_and_access_mode(db: &mut TestDb<PgConnection>) {
+    let outside = show(&mut db.conn, "transaction_isolation").unwrap();
+    assert_eq!(outside, "read committed");
+    let (level, read_only, deferrable) = db
+        .conn
+        .build_transaction()
+        .serializable()
+        .read_only()
+        .deferrable()
+        .run(|c| {
+            Ok::<_, Error>((
+                show(c, "transaction_isolation")?,
+                show(c, "transaction_read_only")?,
+                show(c, "transaction_deferrable")?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(
+        (level.as_str(), read_only.as_str(), deferrable.as_str()),
+        ("serializable", "on", "on")
+    );
+    for (build, expected) in [
+        (
+            (|c: &mut PgConnection| c.build_transaction().repeatable_read().read_write())
+                as fn(&mut PgConnection) -> quarry::conn::TransactionBuilder<'_>,
+            ("repeatable read", "off"),
+        ),
+        (
+            |c: &mut PgConnection| c.build_transaction().read_committed(),
+            ("read committed", "off"),
+        ),
+        (
+            |c: &mut PgConnection| c.build_transaction().read_only(),
+            ("read committed", "on"),
+        ),
+    ] {
+        let seen = build(&mut db.conn)
+            .run(|c| {
+                Ok::<_, Error>((
+                    show(c, "transaction_isolation")?,
+                    show(c, "transaction_read_only")?,
+                ))
+            })
+            .unwrap();
+        assert_eq!((seen.0.as_str(), seen.1.as_str()), expected);
+    }
+    // The options ended with the transaction.
+    assert_eq!(
+        show(&mut db.conn, "transaction_isolation").unwrap(),
+        "read committed"
+    );
+    assert_usable(db);
+}
+
+fn read_only_transaction_rejects_writes(db: &mut TestDb<PgConnection>) {
+    let result: Result<(), Error> = db
+        .conn
+        .build_transaction()
+        .read_only()
+        .run(|c| insert_user(c, "Barbara"));
+    let e = expect_database_error(result);
+    assert_eq!(e.sqlstate.as_deref(), Some("25006"), "{e:?}");
+    assert!(e.message.contains("read-only transaction"), "{e:?}");
+    assert!(names(db).is_empty());
+    // Reading works, and the connection is usable afterwards.
+    let n = db
+        .conn
+        .build_transaction()
+        .read_only()
+        .run(|c| users::table.count().get_result(c))
+        .unwrap();
+    assert_eq!(n, 5);
+    assert_usable(db);
+}
+
+fn options_are_refused_inside_a_transaction(db: &mut TestDb<PgConnection>) {
+    db.conn
+        .transaction(|c| {
+            insert_user(c, "Barbara")?;
+            let nested: Result<(), Error> =
+                c.build_transaction().serializable().run(|_| Ok(()));
+            assert!(
+                matches!(&nested, Err(Error::InvalidQuery(m)) if m.contains("outermost transaction")),
+                "{nested:?}"
+            );
+            let nested: Result<(), Error> =
+                c.build_transaction().read_only().run_with_retry(3, |_| Ok(()));
+            assert!(matches!(&nested, Err(Error::InvalidQuery(_))), "{nested:?}");
+            // The refusal sent nothing: the outer transaction goes on.
+            insert_user(c, "Edsger")
+        })
+        .unwrap();
+    assert_eq!(names(db), ["Barbara", "Edsger"]);
+    // Inside a test transaction as well.
+    let others = OtherConnections::new(db, "options_in_test_transaction");
+    let mut conn: PgConnection = others.open();
+    conn.begin_test_transaction().unwrap();
+    let nested: Result<(), Error> = conn.build_transaction().serializable().run(|_| Ok(()));
+    assert!(matches!(&nested, Err(Error::InvalidQuery(_))), "{nested:?}");
+    assert_usable(db);
+}
+
+fn serialization_failure_is_retried(db: &mut TestDb<PgConnection>) {
+    let others = OtherConnections::new(db, "serialization_failure");
+    let mut other: PgConnection = others.open();
+    let mut attempts = 0;
+    let visits = db
+        .conn
+        .build_transaction()
+        .serializable()
+        .run_with_retry(5, |c| {
+            attempts += 1;
+            let seen: i32 = sql_query("SELECT visits FROM users WHERE id = 1").get_result(c)?;
+            if attempts == 1 {
+                // Another session changes the row after this transaction read it.
+                sql_query("UPDATE users SET visits = visits + 100 WHERE id = 1")
+                    .execute(&mut other)?;
+            }
+            sql_query("UPDATE users SET visits = $1 WHERE id = 1")
+                .bind(seen + 1)
+                .execute(c)?;
+            Ok::<_, Error>(seen + 1)
+        })
+        .unwrap();
+    assert_eq!(attempts, 2, "the first attempt failed to serialize");
+    // The second attempt read the other session's update: nothing was lost.
+    assert_eq!(visits, 40 + 100 + 1);
+    let stored: i32 = sql_query("SELECT visits FROM users WHERE id = 1")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(stored, visits);
+
+    // Without retries, the same conflict is the caller's serialization failure.
+    let mut attempts = 0;
+    let result: Result<(), Error> = db.conn.build_transaction().serializable().run(|c| {
+        attempts += 1;
+        let seen: i32 = sql_query("SELECT visits FROM users WHERE id = 1").get_result(c)?;
+        sql_query("UPDATE users SET visits = visits + 100 WHERE id = 1").execute(&mut other)?;
+        sql_query("UPDATE users SET visits = $1 WHERE id = 1")
+            .bind(seen + 1)
+            .execute(c)?;
+        Ok(())
+    });
+    assert_eq!(attempts, 1);
+    let e = expect_database_error(result);
+    assert_eq!(e.kind, DatabaseErrorKind::SerializationFailure, "{e:?}");
+    assert!(Error::from(e).is_retryable());
+    assert_usable(db);
+}
+
+/// Runs `increments` increments of `users.visits` of user 1 on each of `threads`
+/// connections at once, each increment through `increment`; returns the final value
+/// and the number of attempts the increments took in all.
+fn concurrent_increments(
+    db: &mut TestDb<PgConnection>,
+    test: &str,
+    threads: usize,
+    increments: u32,
+    increment: fn(&mut PgConnection, &AtomicU32) -> Result<(), Error>,
+) -> (i32, u32) {
+    let others = Arc::new(OtherConnections::new(db, test));
+    let start = Arc::new(Barrier::new(threads));
+    let attempts = Arc::new(AtomicU32::new(0));
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (others, start, attempts) = (others.clone(), start.clone(), attempts.clone());
+            std::thread::spawn(move || {
+                let mut conn: PgConnection = others.open();
+                start.wait();
+                for _ in 0..increments {
+                    increment(&mut conn, &attempts).unwrap();
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    let visits = sql_query("SELECT visits FROM users WHERE id = 1")
+        .get_result(&mut db.conn)
+        .unwrap();
+    (visits, attempts.load(Ordering::Relaxed))
+}
+
+fn concurrent_writers_lose_no_update(db: &mut TestDb<PgConnection>) {
+    // An atomic `visits = visits + 1` in a transaction at the default level: the row
+    // lock orders the writers.
+    let (visits, attempts) = concurrent_increments(db, "concurrent_atomic", 4, 25, |c, n| {
+        c.transaction(|c| {
+            n.fetch_add(1, Ordering::Relaxed);
+            c.batch_execute("UPDATE users SET visits = visits + 1 WHERE id = 1")
+        })
+    });
+    assert_eq!(visits, 40 + 100);
+    assert_eq!(attempts, 100);
+}
+
+fn concurrent_serializable_writers_lose_no_update(db: &mut TestDb<PgConnection>) {
+    // Read, then write what was read plus one: at read committed this loses updates;
+    // serializable transactions fail instead, and the retry runs them again.
+    let (visits, attempts) = concurrent_increments(db, "concurrent_serializable", 4, 25, |c, n| {
+        c.build_transaction()
+            .serializable()
+            .run_with_retry(100, |c| {
+                n.fetch_add(1, Ordering::Relaxed);
+                let seen: i32 = sql_query("SELECT visits FROM users WHERE id = 1").get_result(c)?;
+                sql_query("UPDATE users SET visits = $1 WHERE id = 1")
+                    .bind(seen + 1)
+                    .execute(c)?;
+                Ok(())
+            })
+    });
+    assert_eq!(visits, 40 + 100);
+    assert!(
+        attempts > 100,
+        "no transaction had to be retried: {attempts}"
+    );
+    eprintln!("100 serializable increments on 4 connections took {attempts} attempts");
+}
+
 // ----- SQLite only ------------------------------------------------------------------
 
 fn deferred_constraint_failing_at_commit_rolls_back(db: &mut TestDb<SqliteConnection>) {
@@ -337,10 +784,26 @@ common::backend_tests! {
     failed_statement_rolls_back_the_earlier_rows,
     failed_statement_in_a_savepoint_loses_nothing_else,
     typed_and_raw_queries_in_a_transaction,
+    test_transaction_is_never_committed,
+    test_transaction_cannot_begin_inside_a_transaction,
+    retry_reruns_the_whole_transaction,
+    retry_gives_up_after_the_last_attempt,
+    retry_does_not_rerun_other_errors,
+    retry_inside_a_transaction_runs_once,
 }
 
 common::backend_tests! {
     only sqlite:
     deferred_constraint_failing_at_commit_rolls_back,
     transaction_ended_by_the_database_reports_the_statements_error,
+}
+
+common::backend_tests! {
+    only pg:
+    options_set_the_isolation_level_and_access_mode,
+    read_only_transaction_rejects_writes,
+    options_are_refused_inside_a_transaction,
+    serialization_failure_is_retried,
+    concurrent_writers_lose_no_update,
+    concurrent_serializable_writers_lose_no_update,
 }

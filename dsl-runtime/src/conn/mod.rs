@@ -5,6 +5,12 @@
 //! and `execute` on query values. A query value never knows which connection runs it.
 
 mod transaction;
+#[cfg(feature = "postgres")]
+mod transaction_builder;
+
+pub use transaction::RetryableError;
+#[cfg(feature = "postgres")]
+pub use transaction_builder::TransactionBuilder;
 
 use crate::backend::Backend;
 use crate::error::{Error, QueryResult};
@@ -91,7 +97,69 @@ pub trait Connection: Sized {
         F: FnOnce(&mut Self) -> Result<T, E>,
         E: From<Error>,
     {
-        transaction::run(self, f)
+        transaction::run(self, transaction::BEGIN, f)
+    }
+
+    /// Like [`transaction`](Self::transaction), but runs the whole transaction again
+    /// when it fails because of a concurrent one (a serialization failure or a
+    /// deadlock, as [`RetryableError`] decides), at most `max_attempts` times in all.
+    /// The last error is returned when every attempt failed; `max_attempts` of 0 runs
+    /// `f` once.
+    ///
+    /// `f` may run several times, so it should have no effect outside the database
+    /// that it cannot repeat. Inside an open transaction, `f` runs once, in a
+    /// savepoint: the failure belongs to the outer transaction, which its own caller
+    /// must retry.
+    ///
+    /// ```
+    /// # use quarry::prelude::*;
+    /// let mut conn = SqliteConnection::establish(":memory:")?;
+    /// conn.batch_execute("CREATE TABLE counters (n INTEGER); INSERT INTO counters VALUES (0)")?;
+    /// conn.transaction_with_retry(5, |conn| {
+    ///     conn.batch_execute("UPDATE counters SET n = n + 1")
+    /// })?;
+    /// # Ok::<(), quarry::Error>(())
+    /// ```
+    fn transaction_with_retry<T, E, F>(&mut self, max_attempts: u32, f: F) -> Result<T, E>
+    where
+        F: FnMut(&mut Self) -> Result<T, E>,
+        E: From<Error> + RetryableError,
+    {
+        transaction::run_with_retry(self, transaction::BEGIN, max_attempts, f)
+    }
+
+    /// Opens a transaction that is never committed, for tests: everything the
+    /// connection does from now on is rolled back when it is dropped. Later calls to
+    /// [`transaction`](Self::transaction) run in savepoints inside it.
+    ///
+    /// Fails if a transaction is already open on the connection.
+    ///
+    /// ```
+    /// # use quarry::prelude::*;
+    /// # let dir = std::env::temp_dir().join(format!("quarry-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let path = dir.join("test-transaction.db");
+    /// # let _ = std::fs::remove_file(&path);
+    /// # let url = path.to_str().unwrap();
+    /// SqliteConnection::establish(url)?.batch_execute("CREATE TABLE t (x INTEGER)")?;
+    ///
+    /// let mut conn = SqliteConnection::establish(url)?;
+    /// conn.begin_test_transaction()?;
+    /// conn.batch_execute("INSERT INTO t VALUES (1)")?;
+    /// conn.transaction(|conn| conn.batch_execute("INSERT INTO t VALUES (2)"))?;
+    /// let n: i64 = quarry::sql_query("SELECT COUNT(*) FROM t").get_result(&mut conn)?;
+    /// assert_eq!(n, 2);
+    /// drop(conn);
+    ///
+    /// let mut later = SqliteConnection::establish(url)?;
+    /// let n: i64 = quarry::sql_query("SELECT COUNT(*) FROM t").get_result(&mut later)?;
+    /// assert_eq!(n, 0);
+    /// # drop(later);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), quarry::Error>(())
+    /// ```
+    fn begin_test_transaction(&mut self) -> QueryResult<()> {
+        transaction::begin_test(self)
     }
 }
 
