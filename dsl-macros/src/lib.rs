@@ -7,6 +7,7 @@
 
 mod selectable;
 mod table;
+mod writable;
 
 use proc_macro::TokenStream;
 
@@ -14,6 +15,21 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn table(input: TokenStream) -> TokenStream {
     table::expand(input.into()).into()
+}
+
+/// Derives `quarry::query::InsertValues` for a struct whose fields are columns: the
+/// struct, a `Vec` of it or a slice of it can be inserted with `insert_into(…).values(…)`.
+#[proc_macro_derive(Insertable, attributes(quarry))]
+pub fn derive_insertable(input: TokenStream) -> TokenStream {
+    writable::expand_insertable(input.into()).into()
+}
+
+/// Derives `quarry::query::AsChangeset` for a struct whose fields are columns: fields
+/// written `Option<…>` are skipped when `None`, unless the struct has
+/// `#[quarry(treat_none_as_null = true)]`.
+#[proc_macro_derive(AsChangeset, attributes(quarry))]
+pub fn derive_as_changeset(input: TokenStream) -> TokenStream {
+    writable::expand_changeset(input.into()).into()
 }
 
 /// Derives `quarry::query::Selectable` for a struct whose fields are columns.

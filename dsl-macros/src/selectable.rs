@@ -17,7 +17,7 @@ use syn::{Data, DeriveInput, Fields, Ident, Path, Type};
 
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     match syn::parse2::<DeriveInput>(input).and_then(|input| {
-        let parsed = parse(&input)?;
+        let parsed = parse(&input, "Selectable")?;
         Ok(expand_struct(&input, &parsed))
     }) {
         Ok(tokens) => tokens,
@@ -25,15 +25,17 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     }
 }
 
-struct Parsed {
-    table: Path,
-    fields: Vec<FieldDef>,
+pub(crate) struct Parsed {
+    pub(crate) table: Path,
+    pub(crate) fields: Vec<FieldDef>,
+    /// `#[quarry(treat_none_as_null = true)]`, accepted by `AsChangeset` only.
+    pub(crate) treat_none_as_null: bool,
 }
 
-struct FieldDef {
-    member: Ident,
-    column: Ident,
-    ty: Type,
+pub(crate) struct FieldDef {
+    pub(crate) member: Ident,
+    pub(crate) column: Ident,
+    pub(crate) ty: Type,
 }
 
 /// Reads `#[quarry(key = value)]` attributes, calling `f` with each key and its value.
@@ -60,11 +62,16 @@ fn each_quarry_attr(
     errors.map_or(Ok(()), Err)
 }
 
-fn parse(input: &DeriveInput) -> syn::Result<Parsed> {
+/// Parses a struct deriving `derive`: its table and its fields, one per column.
+pub(crate) fn parse(input: &DeriveInput, derive: &str) -> syn::Result<Parsed> {
     let mut table = None;
+    let mut treat_none_as_null = false;
     each_quarry_attr(&input.attrs, |key, value| {
         if key == "table" {
             table = Some(value.parse::<Path>()?);
+            Ok(())
+        } else if key == "treat_none_as_null" && derive == "AsChangeset" {
+            treat_none_as_null = value.parse::<syn::LitBool>()?.value;
             Ok(())
         } else {
             Err(syn::Error::new_spanned(
@@ -78,19 +85,21 @@ fn parse(input: &DeriveInput) -> syn::Result<Parsed> {
     let Some(table) = table else {
         return Err(syn::Error::new_spanned(
             &input.ident,
-            "`#[derive(Selectable)]` needs the table: add `#[quarry(table = users)]` to the struct",
+            format!(
+                "`#[derive({derive})]` needs the table: add `#[quarry(table = users)]` to the struct"
+            ),
         ));
     };
     let Data::Struct(data) = &input.data else {
         return Err(syn::Error::new_spanned(
             &input.ident,
-            "`#[derive(Selectable)]` applies to structs with named fields",
+            format!("`#[derive({derive})]` applies to structs with named fields"),
         ));
     };
     let Fields::Named(named) = &data.fields else {
         return Err(syn::Error::new_spanned(
             &data.fields,
-            "`#[derive(Selectable)]` applies to structs with named fields, one per column",
+            format!("`#[derive({derive})]` applies to structs with named fields, one per column"),
         ));
     };
     let mut errors: Option<syn::Error> = None;
@@ -131,10 +140,14 @@ fn parse(input: &DeriveInput) -> syn::Result<Parsed> {
     if fields.is_empty() {
         return Err(syn::Error::new_spanned(
             &input.ident,
-            "`#[derive(Selectable)]` needs at least one field",
+            format!("`#[derive({derive})]` needs at least one field"),
         ));
     }
-    Ok(Parsed { table, fields })
+    Ok(Parsed {
+        table,
+        fields,
+        treat_none_as_null,
+    })
 }
 
 fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {

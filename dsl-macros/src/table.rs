@@ -408,6 +408,32 @@ fn validate(table: &TableDef, errors: &mut Errors) -> Validated {
     Validated { types, primary_key }
 }
 
+/// `CompleteInsert` for the table: an insert's column list must provide every column
+/// that is NOT NULL and has no `= default`.
+fn complete_insert_impl(table: &TableDef) -> TokenStream {
+    let q = quote!(::quarry::__private);
+    let required: Vec<&Ident> = table
+        .columns
+        .iter()
+        .filter(|c| !c.has_default && !is_nullable(&c.sql_type))
+        .map(|c| &c.name)
+        .collect();
+    let indices: Vec<Ident> = (0..required.len()).map(|i| format_ident!("I{i}")).collect();
+    quote! {
+        impl<L, #(#indices),*> #q::CompleteInsert<L, (#(#indices,)*)> for table
+        where
+            #(L: #q::Provides<#required, #indices>,)*
+        {
+        }
+    }
+}
+
+/// Whether a column's declared type is `Nullable<…>`.
+fn is_nullable(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "Nullable"))
+}
+
 /// Resolves a column's SQL type: a known name (possibly inside `Nullable<…>` or
 /// `Array<…>`), or a path with `::`, taken as a user-defined SQL type.
 fn resolve_type(ty: &Type, context: TypeContext) -> syn::Result<(TokenStream, bool)> {
@@ -650,6 +676,7 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
     let support_types = decode_types.clone();
     let column_count = table.columns.len();
     let joins = join_impls(table);
+    let complete_insert = complete_insert_impl(table);
     let table_doc = format!("The `{table_sql}` table.");
     let all_doc = format!("Every column of `{table_sql}`, in declaration order.");
 
@@ -660,6 +687,8 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
             #[doc = #table_doc]
             #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
             pub struct table;
+
+            #complete_insert
 
             impl #q::Table for table {
                 const NAME: &'static str = #table_sql;

@@ -68,7 +68,7 @@ pub mod query;
 pub mod types;
 
 pub use error::{DatabaseError, DatabaseErrorKind, Error, OptionalExtension, QueryResult};
-pub use query::{debug_query, sql_query};
+pub use query::{debug_query, delete, excluded, insert_into, sql_query, update};
 
 /// Declares a table: a module with the table, one type per column, and the metadata
 /// the query builder checks against.
@@ -98,6 +98,16 @@ pub use quarry_macros::table;
 /// checked against its column's SQL type.
 pub use quarry_macros::Selectable;
 
+/// Derives [`InsertValues`](query::InsertValues): the struct, a `Vec` of it or a slice
+/// of it go into `insert_into(table).values(…)`, with the same attributes as
+/// [`Selectable`](derive@Selectable). Each field's type is checked against its column.
+pub use quarry_macros::Insertable;
+
+/// Derives [`AsChangeset`](query::AsChangeset): the struct goes into
+/// `update(target).set(…)`. A field written `Option<…>` is left unchanged when it is
+/// `None`; with `#[quarry(treat_none_as_null = true)]` on the struct, `None` writes NULL.
+pub use quarry_macros::AsChangeset;
+
 /// Everything needed to write and run queries: `use quarry::prelude::*;`.
 ///
 /// It brings traits into scope (for their methods), the connection types and the
@@ -118,6 +128,7 @@ pub mod prelude {
     };
     pub use crate::query::Selectable;
     pub use crate::query::{CombineDsl, JoinOnDsl, QueryDsl};
+    pub use crate::{AsChangeset, Insertable};
 }
 
 /// What generated code refers to. Not a public API: it may change in any release.
@@ -133,6 +144,10 @@ pub mod __private {
     pub use crate::query::JoinTo;
     pub use crate::query::SelectList;
     pub use crate::query::sql_query::from_row_by_name;
+    pub use crate::query::{
+        AsChangeset, ChangesetFragment, CompleteInsert, InsertRows, InsertValues, Provides,
+        push_field,
+    };
     pub use crate::query::{
         Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,
         SupportedColumns, Table, decode_value,

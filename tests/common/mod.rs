@@ -51,7 +51,8 @@ mod schema {
             hair_color -> Nullable<Text>,
             /// CHECK (age >= 0), named `age_not_negative`.
             age -> Int4,
-            visits -> Int4,
+            /// DEFAULT 0 in the DDL.
+            visits -> Int4 = default,
         }
     }
 
@@ -63,7 +64,7 @@ mod schema {
             /// The SQL name is a keyword.
             #[sql_name = "type"]
             kind -> Text,
-            views -> Int8,
+            views -> Int8 = default,
         }
     }
 

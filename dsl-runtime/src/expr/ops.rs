@@ -54,6 +54,11 @@ impl<Op, L, R> Binary<Op, L, R> {
             _op: PhantomData,
         }
     }
+
+    /// The right operand.
+    pub(crate) fn right(&self) -> &R {
+        &self.right
+    }
 }
 
 impl<Op: Operator, L: Expression, R: Expression> Expression for Binary<Op, L, R> {

@@ -14,6 +14,7 @@ pub(crate) mod select;
 pub(crate) mod source;
 pub(crate) mod sql_query;
 mod subquery;
+mod write;
 mod writer;
 
 pub use alias::{Alias, AliasName, AliasedColumn};
@@ -38,6 +39,14 @@ pub use sql_query::{FromRow, HasSqlType, SqlQuery, sql_query};
 pub use subquery::{
     CombineDsl, Combined, ComparableWith, Except, Exists, InArgument, InSubquery, Intersect,
     SameRows, ScalarSubquery, SetOperator, SingleColumnQuery, Union, UnionAll, exists, not_exists,
+};
+pub use write::{
+    AsChangeset, Assignment, ChangesetFragment, Checked, CompleteInsert, ConflictClause,
+    ConflictTarget, DefaultValues, DeleteStatement, DoNothing, DoUpdate, DoUpdateBuilder, Excluded,
+    IncompleteInsert, InsertRows, InsertStatement, InsertValues, IntoUpdateTarget,
+    MaybeReturningOf, NoConflict, NoReturning, OnConflict, OnConflictBuilder, Provides, Returning,
+    ReturningClause, TargetError, UpdateBuilder, UpdateStatement, delete, excluded, insert_into,
+    push_field, update,
 };
 pub use writer::SqlWriter;
 

@@ -618,6 +618,14 @@ impl<F, S, W, O> SelectStatement<F, S, W, O> {
         }
     }
 
+    /// The source and WHERE clause of a statement used as an update or delete target,
+    /// or `None` when it has a limit, an offset or `distinct`, which such a target
+    /// cannot keep.
+    pub(crate) fn into_filter_parts(self) -> Option<(F, W)> {
+        let plain = self.limit.is_none() && self.offset.is_none() && !self.distinct;
+        plain.then_some((self.from, self.where_clause))
+    }
+
     fn map_where<W2>(self, f: impl FnOnce(W) -> W2) -> SelectStatement<F, S, W2, O> {
         SelectStatement {
             from: self.from,

@@ -1,0 +1,182 @@
+//! `#[derive(Insertable)]` and `#[derive(AsChangeset)]`: the same parsing as
+//! `Selectable` (a table, one field per column), expanded into the traits that `insert_into`
+//! and `update` take.
+//!
+//! ```text
+//! #[derive(Insertable, AsChangeset)]
+//! #[quarry(table = users)]
+//! struct NewUser<'a> {
+//!     name: &'a str,
+//!     hair_color: Option<&'a str>,
+//! }
+//! ```
+
+use crate::selectable::{FieldDef, Parsed, parse};
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Type, parse_quote};
+
+const Q: fn() -> TokenStream = || quote!(::quarry::__private);
+
+fn with_input(
+    input: TokenStream,
+    derive: &str,
+    f: impl FnOnce(&DeriveInput, &Parsed) -> TokenStream,
+) -> TokenStream {
+    match syn::parse2::<DeriveInput>(input).and_then(|input| {
+        let parsed = parse(&input, derive)?;
+        Ok(f(&input, &parsed))
+    }) {
+        Ok(tokens) => tokens,
+        Err(e) => e.into_compile_error(),
+    }
+}
+
+/// The column type of a field: `users::name`.
+fn column(parsed: &Parsed, field: &FieldDef) -> TokenStream {
+    let table = &parsed.table;
+    let column = &field.column;
+    quote!(#table::#column)
+}
+
+/// `impl` generics with a backend parameter `__DB` added.
+fn generics_with_backend(input: &DeriveInput) -> syn::Generics {
+    let q = Q();
+    let mut generics = input.generics.clone();
+    generics.params.push(parse_quote!(__DB: #q::Backend));
+    generics
+}
+
+/// Binds `value` (an expression of type `&field type`) as a value of the field's column,
+/// reporting a type mismatch at the field.
+fn push_value(parsed: &Parsed, field: &FieldDef, value: TokenStream) -> TokenStream {
+    let q = Q();
+    let column = column(parsed, field);
+    quote_spanned! {field.ty.span()=>
+        #q::push_field::<#column, __DB, _>(#value, out);
+    }
+}
+
+pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
+    with_input(input, "Insertable", |input, parsed| {
+        let q = Q();
+        let name = &input.ident;
+        let table = &parsed.table;
+        let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+        let columns: Vec<TokenStream> = parsed.fields.iter().map(|f| column(parsed, f)).collect();
+        let list = columns
+            .iter()
+            .rev()
+            .fold(quote!(()), |rest, column| quote!((#column, #rest)));
+        let db_generics = generics_with_backend(input);
+        let (db_impl_generics, _, _) = db_generics.split_for_impl();
+        let values = parsed.fields.iter().enumerate().map(|(i, field)| {
+            let member = &field.member;
+            let separator = (i > 0).then(|| quote!(out.push_sql(", ");));
+            let push = push_value(parsed, field, quote!(&self.#member));
+            quote!(#separator #push)
+        });
+        let names = columns.iter().enumerate().map(|(i, column)| {
+            let separator = (i > 0).then(|| quote!(out.push_sql(", ");));
+            quote!(#separator out.push_identifier(<#column as #q::Column>::NAME);)
+        });
+        let supported = columns
+            .iter()
+            .map(|column| quote!(<#column as #q::Column>::SqlType: #q::SupportedBy<__DB>));
+        let where_items = where_clause.map(|w| &w.predicates);
+        quote! {
+            impl #impl_generics #q::InsertValues<#table::table> for #name #ty_generics #where_clause {
+                type Columns = #list;
+                fn walk_columns(out: &mut #q::SqlWriter<'_>) {
+                    #(#names)*
+                }
+            }
+
+            impl #db_impl_generics #q::InsertRows<__DB> for #name #ty_generics
+            where
+                #(#supported,)*
+                #where_items
+            {
+                fn walk_row<'__a>(&'__a self, _row: usize, out: &mut #q::SqlWriter<'__a>) {
+                    #(#values)*
+                }
+            }
+        }
+    })
+}
+
+/// Whether a field's type is written `Option<…>`: such a field is skipped when `None`,
+/// unless the struct has `#[quarry(treat_none_as_null = true)]`.
+fn is_option(ty: &Type) -> bool {
+    matches!(ty, Type::Path(p) if p.qself.is_none()
+        && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}
+
+pub(crate) fn expand_changeset(input: TokenStream) -> TokenStream {
+    with_input(input, "AsChangeset", |input, parsed| {
+        let q = Q();
+        let name = &input.ident;
+        let table = &parsed.table;
+        let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+        let db_generics = generics_with_backend(input);
+        let (db_impl_generics, _, _) = db_generics.split_for_impl();
+        let skippable = |field: &FieldDef| !parsed.treat_none_as_null && is_option(&field.ty);
+        let noop = if parsed.fields.iter().all(skippable) {
+            let members = parsed.fields.iter().map(|f| &f.member);
+            quote!(true #(&& self.#members.is_none())*)
+        } else {
+            quote!(false)
+        };
+        let assignments = parsed.fields.iter().map(|field| {
+            let member = &field.member;
+            let column = column(parsed, field);
+            let assign = |value: TokenStream| {
+                let push = push_value(parsed, field, value);
+                quote! {
+                    if !::core::mem::take(&mut first) {
+                        out.push_sql(", ");
+                    }
+                    out.push_identifier(<#column as #q::Column>::NAME);
+                    out.push_sql(" = ");
+                    #push
+                }
+            };
+            if skippable(field) {
+                let body = assign(quote!(value));
+                quote!(if let ::core::option::Option::Some(value) = &self.#member { #body })
+            } else {
+                assign(quote!(&self.#member))
+            }
+        });
+        let supported = parsed.fields.iter().map(|field| {
+            let column = column(parsed, field);
+            quote!(<#column as #q::Column>::SqlType: #q::SupportedBy<__DB>)
+        });
+        let columns = parsed.fields.iter().map(|field| column(parsed, field));
+        let where_items = where_clause.map(|w| &w.predicates);
+        quote! {
+            impl #impl_generics #q::AsChangeset<#table::table, ()> for #name #ty_generics
+            where
+                #(#columns: #q::Column<Table = #table::table>,)*
+                #where_items
+            {
+            }
+
+            impl #db_impl_generics #q::ChangesetFragment<__DB> for #name #ty_generics
+            where
+                #(#supported,)*
+                #where_items
+            {
+                fn is_noop(&self) -> bool {
+                    #noop
+                }
+                fn walk_changes<'__a>(&'__a self, out: &mut #q::SqlWriter<'__a>) {
+                    let mut first = true;
+                    #(#assignments)*
+                    let _ = first;
+                }
+            }
+        }
+    })
+}

@@ -1,0 +1,1109 @@
+//! `INSERT`, `UPDATE` and `DELETE`, with `RETURNING` and `ON CONFLICT`.
+//!
+//! An insert is checked for completeness when it is built: [`table!`](crate::table)
+//! implements [`CompleteInsert`] for each table, requiring every NOT NULL column without
+//! `= default` to be among the columns the values provide. The provided columns are a
+//! type-level list, searched with the same `Here` / `There<I>` positions as a query's
+//! FROM clause.
+
+use super::select::{ClauseFragment, NoWhere, SelectList, SelectStatement};
+use super::source::{Column, Entry, Here, Inner, Table, There};
+use super::{DecodeRow, QueryFragment, SqlWriter};
+use crate::backend::{Backend, Dialect};
+use crate::conn::Connection;
+use crate::error::{Error, QueryResult};
+use crate::expr::{AsExpression, Binary, Eq, Expression, SupportedBy, ValidIn};
+use crate::types::ToSql;
+use std::marker::PhantomData;
+use std::ops::ControlFlow;
+
+/// The FROM list of a statement on one table.
+type Single<T> = (Entry<T, Inner>, ());
+
+// ---------------------------------------------------------------------------------
+// Completeness
+// ---------------------------------------------------------------------------------
+
+/// Proves that the type-level column list `Self` holds column `C`, at position `I`.
+#[diagnostic::on_unimplemented(
+    message = "this insert leaves out `{C}`, which is NOT NULL and has no default",
+    label = "give `{C}` a value here",
+    note = "a column may be left out of an insert when it is `Nullable<…>` or declared `= default` in `table!`"
+)]
+pub trait Provides<C, I> {}
+
+impl<C, Rest> Provides<C, Here> for (C, Rest) {}
+impl<C, D, Rest: Provides<C, I>, I> Provides<C, There<I>> for (D, Rest) {}
+
+/// Implemented by [`table!`](crate::table) for each table: the column list `L` of an
+/// insert provides every column that must be given a value.
+pub trait CompleteInsert<L, I> {}
+
+// ---------------------------------------------------------------------------------
+// Values
+// ---------------------------------------------------------------------------------
+
+/// Values for an insert into table `T`: a struct with `#[derive(Insertable)]`, a tuple
+/// of `column.eq(value)`, or a `Vec` or slice of either.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be inserted into `{T}`",
+    label = "expected a `#[derive(Insertable)]` struct for this table, `column.eq(value)` assignments of its columns, or a Vec or slice of them",
+    note = "each assignment must name a column of the table being inserted into"
+)]
+pub trait InsertValues<T> {
+    /// The columns given, as a type-level list `(C0, (C1, ()))`.
+    type Columns;
+    /// Whether the insert is `DEFAULT VALUES`.
+    const DEFAULT_VALUES: bool = false;
+    /// Writes the column names: `"name", "age"`.
+    fn walk_columns(out: &mut SqlWriter<'_>);
+    /// The number of rows.
+    fn row_count(&self) -> usize {
+        1
+    }
+}
+
+/// Writes rows of values for backend `DB`.
+pub trait InsertRows<DB: Backend> {
+    /// Writes row `row`'s values, separated by `, ` and without parentheses.
+    fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>);
+}
+
+/// One `column.eq(value)` of an insert into table `T`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an assignment to a column of `{T}`",
+    label = "expected `column.eq(value)` with a column of `{T}`"
+)]
+pub trait Assignment<T> {
+    /// The column assigned.
+    type Column: Column;
+}
+
+impl<T, C: Column<Table = T>, E> Assignment<T> for Binary<Eq, C, E> {
+    type Column = C;
+}
+
+impl<T, C, E> InsertValues<T> for Binary<Eq, C, E>
+where
+    C: Column<Table = T>,
+{
+    type Columns = (C, ());
+    fn walk_columns(out: &mut SqlWriter<'_>) {
+        out.push_identifier(C::NAME);
+    }
+}
+
+impl<DB: Backend, C, E: QueryFragment<DB>> InsertRows<DB> for Binary<Eq, C, E> {
+    fn walk_row<'a>(&'a self, _row: usize, out: &mut SqlWriter<'a>) {
+        self.right().walk(out);
+    }
+}
+
+macro_rules! tuple_values {
+    ($($name:ident $idx:tt),+) => {
+        impl<T, $($name: Assignment<T>),+> InsertValues<T> for ($($name,)+) {
+            type Columns = tuple_values!(@list $($name),+);
+            fn walk_columns(out: &mut SqlWriter<'_>) {
+                let mut first = true;
+                $(
+                    if !std::mem::take(&mut first) {
+                        out.push_sql(", ");
+                    }
+                    out.push_identifier(<$name::Column as Column>::NAME);
+                )+
+            }
+        }
+
+        impl<DB: Backend, $($name: InsertRows<DB>),+> InsertRows<DB> for ($($name,)+) {
+            fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>) {
+                let mut first = true;
+                $(
+                    if !std::mem::take(&mut first) {
+                        out.push_sql(", ");
+                    }
+                    self.$idx.walk_row(row, out);
+                )+
+            }
+        }
+    };
+    (@list) => { () };
+    (@list $head:ident $(, $rest:ident)*) => {
+        (<$head as Assignment<T>>::Column, tuple_values!(@list $($rest),*))
+    };
+}
+
+tuple_values!(A 0);
+tuple_values!(A 0, B 1);
+tuple_values!(A 0, B 1, C 2);
+tuple_values!(A 0, B 1, C 2, D 3);
+tuple_values!(A 0, B 1, C 2, D 3, E 4);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
+tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
+
+/// Many rows, inserted with one multi-row `INSERT` (split in chunks under the
+/// backend's limit of bind parameters).
+impl<T, V: InsertValues<T>> InsertValues<T> for Vec<V> {
+    type Columns = V::Columns;
+    fn walk_columns(out: &mut SqlWriter<'_>) {
+        V::walk_columns(out);
+    }
+    fn row_count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<DB: Backend, V: InsertRows<DB>> InsertRows<DB> for Vec<V> {
+    fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>) {
+        self[row].walk_row(0, out);
+    }
+}
+
+impl<T, V: InsertValues<T>> InsertValues<T> for &[V] {
+    type Columns = V::Columns;
+    fn walk_columns(out: &mut SqlWriter<'_>) {
+        V::walk_columns(out);
+    }
+    fn row_count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<DB: Backend, V: InsertRows<DB>> InsertRows<DB> for &[V] {
+    fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>) {
+        self[row].walk_row(0, out);
+    }
+}
+
+impl<T, V: InsertValues<T>> InsertValues<T> for &V {
+    type Columns = V::Columns;
+    fn walk_columns(out: &mut SqlWriter<'_>) {
+        V::walk_columns(out);
+    }
+    fn row_count(&self) -> usize {
+        (**self).row_count()
+    }
+}
+
+impl<DB: Backend, V: InsertRows<DB>> InsertRows<DB> for &V {
+    fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>) {
+        (**self).walk_row(row, out);
+    }
+}
+
+/// `DEFAULT VALUES`: every column takes its default (or NULL).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DefaultValues;
+
+impl<T> InsertValues<T> for DefaultValues {
+    type Columns = ();
+    const DEFAULT_VALUES: bool = true;
+    fn walk_columns(_out: &mut SqlWriter<'_>) {}
+}
+
+impl<DB: Backend> InsertRows<DB> for DefaultValues {
+    fn walk_row<'a>(&'a self, _row: usize, _out: &mut SqlWriter<'a>) {}
+}
+
+/// Writes one field of a `#[derive(Insertable)]` or `#[derive(AsChangeset)]` struct as
+/// a bind parameter of column `C`'s SQL type. Used by the derives.
+#[doc(hidden)]
+#[inline]
+pub fn push_field<'a, C, DB, F>(value: &'a F, out: &mut SqlWriter<'a>)
+where
+    C: Column,
+    C::SqlType: SupportedBy<DB>,
+    F: ToSql<C::SqlType> + ?Sized,
+{
+    out.push_bind(value.to_bind());
+}
+
+// ---------------------------------------------------------------------------------
+// Statements
+// ---------------------------------------------------------------------------------
+
+/// `insert_into(table)`: waits for [`values`](IncompleteInsert::values) or
+/// [`default_values`](IncompleteInsert::default_values).
+#[derive(Debug, Clone, Copy)]
+#[must_use = "an insert does nothing until it is given values and run"]
+pub struct IncompleteInsert<T> {
+    table: T,
+}
+
+/// Starts an `INSERT INTO table`.
+///
+/// ```
+/// # use quarry::prelude::*;
+/// quarry::table! { users (id) { id -> Int4 = default, name -> Text, age -> Int4 } }
+/// let mut conn = SqliteConnection::establish(":memory:")?;
+/// conn.batch_execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, age INTEGER NOT NULL)")?;
+/// let id: i32 = quarry::insert_into(users::table)
+///     .values((users::name.eq("Ada"), users::age.eq(36)))
+///     .returning(users::id)
+///     .get_result(&mut conn)?;
+/// assert_eq!(id, 1);
+/// # Ok::<(), quarry::Error>(())
+/// ```
+pub fn insert_into<T: Table>(table: T) -> IncompleteInsert<T> {
+    IncompleteInsert { table }
+}
+
+impl<T: Table> IncompleteInsert<T> {
+    /// The values to insert. Every NOT NULL column without `= default` must be given a
+    /// value, or the insert does not compile.
+    pub fn values<V, I>(self, values: V) -> InsertStatement<T, V>
+    where
+        V: InsertValues<T>,
+        T: CompleteInsert<V::Columns, I>,
+    {
+        InsertStatement {
+            table: self.table,
+            values,
+            conflict: NoConflict,
+            returning: NoReturning,
+        }
+    }
+
+    /// `INSERT INTO table DEFAULT VALUES`: compiles only when every column is nullable
+    /// or has a default.
+    pub fn default_values<I>(self) -> InsertStatement<T, DefaultValues>
+    where
+        T: CompleteInsert<(), I>,
+    {
+        InsertStatement {
+            table: self.table,
+            values: DefaultValues,
+            conflict: NoConflict,
+            returning: NoReturning,
+        }
+    }
+}
+
+/// An `INSERT` statement; run it with `execute`, or `get_result(s)` for the rows it
+/// returns.
+#[derive(Debug, Clone)]
+#[must_use = "an insert does nothing until it is run with `execute` or `get_result`"]
+pub struct InsertStatement<T, V, C = NoConflict, R = NoReturning> {
+    table: T,
+    values: V,
+    conflict: C,
+    returning: R,
+}
+
+/// No `RETURNING` clause.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoReturning;
+
+/// `RETURNING items`; `R` decodes the rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Returning<S, R> {
+    items: S,
+    _row: PhantomData<R>,
+}
+
+/// What a statement returns from `get_result(s)`: its `RETURNING` list, or every column
+/// of its table when it has none.
+pub trait ReturningClause<T, DB> {
+    /// Decodes the returned rows.
+    type Row: DecodeRow;
+    /// Writes ` RETURNING …`.
+    fn walk_returning<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+
+impl<T: Table, DB> ReturningClause<T, DB> for NoReturning
+where
+    T::AllColumns: DecodeRow,
+{
+    type Row = T::AllColumns;
+    fn walk_returning<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(" RETURNING ");
+        out.push_sql(T::ALL_COLUMNS_SQL);
+    }
+}
+
+impl<T, S: QueryFragment<DB>, R: DecodeRow, DB: Backend> ReturningClause<T, DB>
+    for Returning<S, R>
+{
+    type Row = R;
+    fn walk_returning<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(" RETURNING ");
+        self.items.walk(out);
+    }
+}
+
+fn returning<T: Table, S, I>(items: S) -> Returning<S, S::Row>
+where
+    S: SelectList<Single<T>, I>,
+{
+    Returning {
+        items,
+        _row: PhantomData,
+    }
+}
+
+/// No `ON CONFLICT` clause.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoConflict;
+
+/// `ON CONFLICT (target) DO NOTHING`, or `DO UPDATE SET changes` when `U` is a
+/// changeset.
+#[derive(Debug, Clone, Copy)]
+pub struct OnConflict<K, U> {
+    _target: PhantomData<K>,
+    action: U,
+}
+
+/// `DO NOTHING`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DoNothing;
+
+/// `DO UPDATE SET changes`.
+#[derive(Debug, Clone, Copy)]
+pub struct DoUpdate<U>(U);
+
+/// The columns of a unique index of table `T`, as an `ON CONFLICT` target: a column of
+/// `T`, or a tuple of them.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a conflict target for an insert into `{T}`",
+    label = "name a column of `{T}`, or a tuple of its columns, that has a unique index"
+)]
+pub trait ConflictTarget<T> {
+    /// Writes the column names.
+    fn walk_target(out: &mut SqlWriter<'_>);
+}
+
+impl<T, C: Column<Table = T>> ConflictTarget<T> for C {
+    fn walk_target(out: &mut SqlWriter<'_>) {
+        out.push_identifier(C::NAME);
+    }
+}
+
+macro_rules! tuple_conflict_target {
+    ($($name:ident),+) => {
+        impl<T, $($name: ConflictTarget<T>),+> ConflictTarget<T> for ($($name,)+) {
+            fn walk_target(out: &mut SqlWriter<'_>) {
+                let mut first = true;
+                $(
+                    if !std::mem::take(&mut first) {
+                        out.push_sql(", ");
+                    }
+                    $name::walk_target(out);
+                )+
+            }
+        }
+    };
+}
+tuple_conflict_target!(A);
+tuple_conflict_target!(A, B);
+tuple_conflict_target!(A, B, C);
+tuple_conflict_target!(A, B, C, D);
+
+/// Renders an optional `ON CONFLICT` clause.
+pub trait ConflictClause<DB> {
+    /// Writes ` ON CONFLICT …`, or nothing.
+    fn walk_conflict<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+
+impl<DB> ConflictClause<DB> for NoConflict {
+    fn walk_conflict<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
+}
+
+impl<DB, K: ConflictTarget<()>> ConflictClause<DB> for OnConflict<K, DoNothing> {
+    fn walk_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(" ON CONFLICT (");
+        K::walk_target(out);
+        out.push_sql(") DO NOTHING");
+    }
+}
+
+/// A conflict target whose table has been checked, so rendering needs no table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Checked<K, T>(PhantomData<(K, T)>);
+
+impl<K: ConflictTarget<T>, T> ConflictTarget<()> for Checked<K, T> {
+    fn walk_target(out: &mut SqlWriter<'_>) {
+        K::walk_target(out);
+    }
+}
+
+impl<DB: Backend, K: ConflictTarget<()>, U: ChangesetFragment<DB>> ConflictClause<DB>
+    for OnConflict<K, DoUpdate<U>>
+{
+    fn walk_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(" ON CONFLICT (");
+        K::walk_target(out);
+        out.push_sql(") DO UPDATE SET ");
+        self.action.0.walk_changes(out);
+    }
+}
+
+impl<T: Table, V, R> InsertStatement<T, V, NoConflict, R> {
+    /// `ON CONFLICT (target)`: what to do when a row would violate the unique index on
+    /// `target` (a column of the table, or a tuple of them). Follow with
+    /// [`do_nothing`](OnConflictBuilder::do_nothing) or
+    /// [`do_update`](OnConflictBuilder::do_update).
+    pub fn on_conflict<K: ConflictTarget<T>>(self, _target: K) -> OnConflictBuilder<T, V, K, R> {
+        OnConflictBuilder {
+            statement: self,
+            _target: PhantomData,
+        }
+    }
+}
+
+/// An insert waiting for its `ON CONFLICT` action.
+#[derive(Debug, Clone)]
+#[must_use = "choose `do_nothing()` or `do_update().set(…)`"]
+pub struct OnConflictBuilder<T, V, K, R> {
+    statement: InsertStatement<T, V, NoConflict, R>,
+    _target: PhantomData<K>,
+}
+
+impl<T: Table, V, K, R> OnConflictBuilder<T, V, K, R> {
+    /// `DO NOTHING`: rows that conflict are skipped.
+    pub fn do_nothing(self) -> InsertStatement<T, V, OnConflict<Checked<K, T>, DoNothing>, R> {
+        let s = self.statement;
+        InsertStatement {
+            table: s.table,
+            values: s.values,
+            conflict: OnConflict {
+                _target: PhantomData,
+                action: DoNothing,
+            },
+            returning: s.returning,
+        }
+    }
+
+    /// `DO UPDATE SET …`: the existing row is updated instead. Refer to the row that
+    /// was to be inserted with [`excluded`].
+    pub fn do_update(self) -> DoUpdateBuilder<T, V, K, R> {
+        DoUpdateBuilder { builder: self }
+    }
+}
+
+/// An upsert waiting for its changes.
+#[derive(Debug, Clone)]
+#[must_use = "give the changes with `set(…)`"]
+pub struct DoUpdateBuilder<T, V, K, R> {
+    builder: OnConflictBuilder<T, V, K, R>,
+}
+
+impl<T: Table, V, K, R> DoUpdateBuilder<T, V, K, R> {
+    /// The changes to make to the conflicting row.
+    pub fn set<U, I>(
+        self,
+        changes: U,
+    ) -> InsertStatement<T, V, OnConflict<Checked<K, T>, DoUpdate<U>>, R>
+    where
+        U: AsChangeset<T, I>,
+    {
+        let s = self.builder.statement;
+        InsertStatement {
+            table: s.table,
+            values: s.values,
+            conflict: OnConflict {
+                _target: PhantomData,
+                action: DoUpdate(changes),
+            },
+            returning: s.returning,
+        }
+    }
+}
+
+/// `excluded.column`: in `do_update().set(…)`, the value the conflicting insert
+/// proposed for `column`.
+pub fn excluded<C: Column>(column: C) -> Excluded<C> {
+    Excluded(column)
+}
+
+/// `excluded."column"`; see [`excluded`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Excluded<C>(C);
+
+impl<C: Column> Expression for Excluded<C> {
+    type SqlType = C::SqlType;
+}
+impl<C: Column, QS, I> ValidIn<QS, I> for Excluded<C>
+where
+    C: ValidIn<QS, I>,
+{
+    type Nullability = C::Nullability;
+}
+impl<C: Column, DB: Backend> QueryFragment<DB> for Excluded<C>
+where
+    C::SqlType: SupportedBy<DB>,
+{
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql("excluded.");
+        out.push_identifier(C::NAME);
+    }
+}
+crate::expr::expression_as_itself! {
+    Excluded<C>;
+}
+
+impl<T: Table, V, C> InsertStatement<T, V, C, NoReturning> {
+    /// `RETURNING items`: what `get_result(s)` returns, checked like a `select` list.
+    /// Without it, `get_result(s)` returns every column.
+    pub fn returning<S, I>(self, items: S) -> InsertStatement<T, V, C, Returning<S, S::Row>>
+    where
+        S: SelectList<Single<T>, I>,
+    {
+        InsertStatement {
+            table: self.table,
+            values: self.values,
+            conflict: self.conflict,
+            returning: returning::<T, S, I>(items),
+        }
+    }
+}
+
+/// The most bind parameters one statement may carry.
+fn bind_limit(dialect: Dialect) -> usize {
+    match dialect {
+        // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32.
+        Dialect::Sqlite => 32_766,
+        // The wire protocol counts parameters in 16 bits.
+        Dialect::Postgres => 65_535,
+    }
+}
+
+impl<T: Table, V, C, R> InsertStatement<T, V, C, R>
+where
+    V: InsertValues<T>,
+{
+    /// Renders the statement for rows `rows`, with or without its RETURNING clause.
+    fn render_rows<'a, DB: Backend>(
+        &'a self,
+        rows: std::ops::Range<usize>,
+        returning: bool,
+    ) -> SqlWriter<'a>
+    where
+        V: InsertRows<DB>,
+        C: ConflictClause<DB>,
+        R: ReturningClause<T, DB> + MaybeReturningOf<DB>,
+    {
+        let mut out = SqlWriter::new(DB::DIALECT);
+        out.push_sql("INSERT INTO ");
+        out.push_sql(T::QUOTED);
+        if V::DEFAULT_VALUES {
+            out.push_sql(" DEFAULT VALUES");
+        } else {
+            out.push_sql(" (");
+            V::walk_columns(&mut out);
+            out.push_sql(") VALUES ");
+            for (n, row) in rows.enumerate() {
+                if n > 0 {
+                    out.push_sql(", ");
+                }
+                out.push_sql("(");
+                self.values.walk_row(row, &mut out);
+                out.push_sql(")");
+            }
+        }
+        self.conflict.walk_conflict(&mut out);
+        if returning {
+            self.returning.walk_returning(&mut out);
+        } else {
+            self.returning.walk_explicit(&mut out);
+        }
+        out
+    }
+
+    /// Splits the rows into chunks that stay under the backend's bind limit.
+    fn chunks<DB: Backend>(&self) -> Vec<std::ops::Range<usize>>
+    where
+        V: InsertRows<DB>,
+    {
+        let rows = self.values.row_count();
+        if rows == 0 {
+            return Vec::new();
+        }
+        let mut probe = SqlWriter::new(DB::DIALECT);
+        self.values.walk_row(0, &mut probe);
+        let per_row = probe.binds().len().max(1);
+        // Leave room for binds in an ON CONFLICT or RETURNING clause.
+        let per_chunk = ((bind_limit(DB::DIALECT) - 256) / per_row).max(1);
+        (0..rows)
+            .step_by(per_chunk)
+            .map(|start| start..(start + per_chunk).min(rows))
+            .collect()
+    }
+
+    /// Runs the insert and returns the number of rows inserted. Many rows go in as
+    /// multi-row statements; when they need more than one, all run in one transaction,
+    /// so a failing row leaves none of them behind.
+    pub fn execute<Conn: Connection>(&self, conn: &mut Conn) -> QueryResult<usize>
+    where
+        V: InsertRows<Conn::Backend>,
+        C: ConflictClause<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+    {
+        let chunks = self.chunks::<Conn::Backend>();
+        let run = |conn: &mut Conn, chunk: &std::ops::Range<usize>| {
+            let out = self.render_rows::<Conn::Backend>(chunk.clone(), false);
+            conn.execute_sql(out.sql(), out.binds())
+        };
+        match chunks.as_slice() {
+            [] => Ok(0),
+            [one] => run(conn, one),
+            many => conn.transaction(|conn| {
+                many.iter()
+                    .try_fold(0, |total, chunk| Ok(total + run(conn, chunk)?))
+            }),
+        }
+    }
+
+    /// Runs the insert and returns the rows it inserted: its `returning` list, or
+    /// every column.
+    pub fn get_results<Conn: Connection>(
+        &self,
+        conn: &mut Conn,
+    ) -> QueryResult<Vec<<R::Row as DecodeRow>::Output>>
+    where
+        V: InsertRows<Conn::Backend>,
+        C: ConflictClause<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+    {
+        let chunks = self.chunks::<Conn::Backend>();
+        let run = |conn: &mut Conn, chunk: &std::ops::Range<usize>, rows: &mut Vec<_>| {
+            let out = self.render_rows::<Conn::Backend>(chunk.clone(), true);
+            load_into::<R::Row, Conn>(conn, &out, rows)
+        };
+        let mut rows = Vec::new();
+        match chunks.as_slice() {
+            [] => {}
+            [one] => run(conn, one, &mut rows)?,
+            many => conn.transaction(|conn| {
+                many.iter()
+                    .try_for_each(|chunk| run(conn, chunk, &mut rows))
+            })?,
+        }
+        Ok(rows)
+    }
+
+    /// Runs the insert and returns the first row it inserted, or [`Error::NotFound`]
+    /// (an `ON CONFLICT DO NOTHING` may insert none).
+    pub fn get_result<Conn: Connection>(
+        &self,
+        conn: &mut Conn,
+    ) -> QueryResult<<R::Row as DecodeRow>::Output>
+    where
+        V: InsertRows<Conn::Backend>,
+        C: ConflictClause<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+    {
+        self.get_results(conn)?
+            .into_iter()
+            .next()
+            .ok_or(Error::NotFound)
+    }
+}
+
+/// The whole statement, all rows in one, as [`debug_query`](crate::debug_query) shows
+/// it.
+impl<T: Table, V, C, R, DB: Backend> QueryFragment<DB> for InsertStatement<T, V, C, R>
+where
+    V: InsertValues<T> + InsertRows<DB>,
+    C: ConflictClause<DB>,
+    R: ReturningClause<T, DB> + MaybeReturningOf<DB>,
+{
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        let rendered = self.render_rows::<DB>(0..self.values.row_count(), false);
+        let (sql, binds) = rendered.into_parts();
+        out.push_sql(&sql);
+        out.push_raw_binds(binds.into_iter());
+    }
+}
+
+/// Renders a `RETURNING` clause written with `returning(…)`, for `execute` and
+/// `debug_query`.
+pub trait MaybeReturningOf<DB> {
+    /// Writes ` RETURNING …` if the statement has an explicit one.
+    fn walk_explicit<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+impl<DB> MaybeReturningOf<DB> for NoReturning {
+    fn walk_explicit<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
+}
+impl<S: QueryFragment<DB>, R, DB: Backend> MaybeReturningOf<DB> for Returning<S, R> {
+    fn walk_explicit<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(" RETURNING ");
+        self.items.walk(out);
+    }
+}
+
+fn load_into<R: DecodeRow, Conn: Connection>(
+    conn: &mut Conn,
+    out: &SqlWriter<'_>,
+    rows: &mut Vec<R::Output>,
+) -> QueryResult<()> {
+    conn.query_sql(out.sql(), out.binds(), |row| {
+        rows.push(R::decode(row, &mut 0)?);
+        Ok(ControlFlow::Continue(()))
+    })
+}
+
+// ---------------------------------------------------------------------------------
+// Changesets
+// ---------------------------------------------------------------------------------
+
+/// Changes for an `UPDATE` of table `T` (or an upsert's `DO UPDATE`): a
+/// `column.eq(value)` assignment, a tuple of them, or a struct with
+/// `#[derive(AsChangeset)]`. Values may use the table's columns: `visits.eq(visits + 1)`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as changes to `{T}`",
+    label = "expected `column.eq(value)` assignments of the columns of `{T}`, or a `#[derive(AsChangeset)]` struct for it",
+    note = "an assigned column must belong to the table being updated, and its value may only use that table's columns"
+)]
+pub trait AsChangeset<T, I> {}
+
+/// Writes the assignments of a changeset for backend `DB`.
+pub trait ChangesetFragment<DB: Backend> {
+    /// Whether there is nothing to assign (every field of a struct was `None`).
+    fn is_noop(&self) -> bool {
+        false
+    }
+    /// Writes `"col" = value, …`, skipping fields that are `None`.
+    fn walk_changes<'a>(&'a self, out: &mut SqlWriter<'a>);
+}
+
+impl<T, C, E, I> AsChangeset<T, I> for Binary<Eq, C, E>
+where
+    C: Column<Table = T>,
+    T: Table,
+    E: ValidIn<Single<T>, I>,
+{
+}
+
+impl<DB: Backend, C: Column, E: QueryFragment<DB>> ChangesetFragment<DB> for Binary<Eq, C, E> {
+    fn walk_changes<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_identifier(C::NAME);
+        out.push_sql(" = ");
+        self.right().walk(out);
+    }
+}
+
+macro_rules! tuple_changeset {
+    ($($name:ident $idx:tt $index:ident),+) => {
+        impl<T, $($name, $index),+> AsChangeset<T, ($($index,)+)> for ($($name,)+)
+        where
+            $($name: AsChangeset<T, $index>),+
+        {
+        }
+
+        impl<DB: Backend, $($name: ChangesetFragment<DB>),+> ChangesetFragment<DB> for ($($name,)+) {
+            fn is_noop(&self) -> bool {
+                true $(&& self.$idx.is_noop())+
+            }
+            fn walk_changes<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                let mut first = true;
+                $(
+                    if !self.$idx.is_noop() {
+                        if !std::mem::take(&mut first) {
+                            out.push_sql(", ");
+                        }
+                        self.$idx.walk_changes(out);
+                    }
+                )+
+            }
+        }
+    };
+}
+
+tuple_changeset!(A 0 IA);
+tuple_changeset!(A 0 IA, B 1 IB);
+tuple_changeset!(A 0 IA, B 1 IB, C 2 IC);
+tuple_changeset!(A 0 IA, B 1 IB, C 2 IC, D 3 ID);
+tuple_changeset!(A 0 IA, B 1 IB, C 2 IC, D 3 ID, E 4 IE);
+tuple_changeset!(A 0 IA, B 1 IB, C 2 IC, D 3 ID, E 4 IE, F 5 IF);
+tuple_changeset!(A 0 IA, B 1 IB, C 2 IC, D 3 ID, E 4 IE, F 5 IF, G 6 IG);
+tuple_changeset!(A 0 IA, B 1 IB, C 2 IC, D 3 ID, E 4 IE, F 5 IF, G 6 IG, H 7 IH);
+tuple_changeset!(A 0 IA, B 1 IB, C 2 IC, D 3 ID, E 4 IE, F 5 IF, G 6 IG, H 7 IH, J 8 IJ);
+tuple_changeset!(A 0 IA, B 1 IB, C 2 IC, D 3 ID, E 4 IE, F 5 IF, G 6 IG, H 7 IH, J 8 IJ, K 9 IK);
+
+impl<T, U: AsChangeset<T, I>, I> AsChangeset<T, I> for &U {}
+impl<DB: Backend, U: ChangesetFragment<DB>> ChangesetFragment<DB> for &U {
+    fn is_noop(&self) -> bool {
+        (**self).is_noop()
+    }
+    fn walk_changes<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        (**self).walk_changes(out);
+    }
+}
+
+fn no_changes(table: &str) -> Error {
+    Error::InvalidQuery(format!(
+        "the update of `{table}` has no changes: every field of the changeset is `None`"
+    ))
+}
+
+// ---------------------------------------------------------------------------------
+// UPDATE and DELETE
+// ---------------------------------------------------------------------------------
+
+/// What `update` and `delete` act on: a table (every row) or a table filtered with
+/// `filter`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the target of an update or a delete",
+    label = "expected a table, or a table with `filter(…)`",
+    note = "`select`, joins, ordering and grouping have no place in an UPDATE or DELETE target"
+)]
+pub trait IntoUpdateTarget {
+    /// The table.
+    type Table: Table;
+    /// The WHERE clause.
+    type Where;
+    /// Splits the target; fails when it has a limit, an offset or `distinct`.
+    fn into_target(self) -> Result<(Self::Table, Self::Where), TargetError>;
+}
+
+impl<T: Table> IntoUpdateTarget for T {
+    type Table = T;
+    type Where = NoWhere;
+    fn into_target(self) -> Result<(T, NoWhere), TargetError> {
+        Ok((self, NoWhere))
+    }
+}
+
+impl<T: Table, W> IntoUpdateTarget for SelectStatement<T, super::DefaultSelect, W, super::NoOrder> {
+    type Table = T;
+    type Where = W;
+    fn into_target(self) -> Result<(T, W), TargetError> {
+        self.into_filter_parts().ok_or(TargetError)
+    }
+}
+
+/// An update or delete target with a limit, an offset or `distinct`; reported as an
+/// [`Error::InvalidQuery`] when the statement runs.
+#[derive(Debug, Clone, Copy)]
+pub struct TargetError;
+
+impl TargetError {
+    fn error(&self) -> Error {
+        Error::InvalidQuery(
+            "an update or delete target cannot have a limit, an offset or `distinct`".into(),
+        )
+    }
+}
+
+/// Starts an `UPDATE` of `target`: a table, or a table with `filter(…)`. Give the
+/// changes with [`set`](UpdateBuilder::set).
+pub fn update<Tg: IntoUpdateTarget>(target: Tg) -> UpdateBuilder<Tg::Table, Tg::Where> {
+    UpdateBuilder {
+        target: target.into_target(),
+    }
+}
+
+/// An update waiting for its changes.
+#[derive(Debug)]
+#[must_use = "give the changes with `set(…)`"]
+pub struct UpdateBuilder<T, W> {
+    target: Result<(T, W), TargetError>,
+}
+
+impl<T: Table, W> UpdateBuilder<T, W> {
+    /// `SET changes`: `column.eq(value)` assignments, or a `#[derive(AsChangeset)]`
+    /// struct.
+    pub fn set<U, I>(self, changes: U) -> UpdateStatement<T, W, U>
+    where
+        U: AsChangeset<T, I>,
+    {
+        UpdateStatement {
+            target: self.target,
+            changes,
+            returning: NoReturning,
+        }
+    }
+}
+
+/// An `UPDATE` statement.
+#[derive(Debug)]
+#[must_use = "an update does nothing until it is run with `execute` or `get_result`"]
+pub struct UpdateStatement<T, W, U, R = NoReturning> {
+    target: Result<(T, W), TargetError>,
+    changes: U,
+    returning: R,
+}
+
+impl<T: Table, W, U> UpdateStatement<T, W, U, NoReturning> {
+    /// `RETURNING items`: what `get_result(s)` returns. Without it, `get_result(s)`
+    /// returns every column.
+    pub fn returning<S, I>(self, items: S) -> UpdateStatement<T, W, U, Returning<S, S::Row>>
+    where
+        S: SelectList<Single<T>, I>,
+    {
+        UpdateStatement {
+            target: self.target,
+            changes: self.changes,
+            returning: returning::<T, S, I>(items),
+        }
+    }
+}
+
+impl<T: Table, W, U, R> UpdateStatement<T, W, U, R> {
+    fn render<DB: Backend>(&self, returning: bool) -> QueryResult<SqlWriter<'_>>
+    where
+        W: ClauseFragment<DB>,
+        U: ChangesetFragment<DB>,
+        R: ReturningClause<T, DB> + MaybeReturningOf<DB>,
+    {
+        let (_, where_clause) = self.target.as_ref().map_err(|e| e.error())?;
+        if self.changes.is_noop() {
+            return Err(no_changes(T::NAME));
+        }
+        let mut out = SqlWriter::new(DB::DIALECT);
+        out.push_sql("UPDATE ");
+        out.push_sql(T::QUOTED);
+        out.push_sql(" SET ");
+        self.changes.walk_changes(&mut out);
+        where_clause.walk_clause(&mut out);
+        if returning {
+            self.returning.walk_returning(&mut out);
+        } else {
+            self.returning.walk_explicit(&mut out);
+        }
+        Ok(out)
+    }
+
+    /// Runs the update and returns the number of rows it changed.
+    pub fn execute<Conn: Connection>(&self, conn: &mut Conn) -> QueryResult<usize>
+    where
+        W: ClauseFragment<Conn::Backend>,
+        U: ChangesetFragment<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+    {
+        let out = self.render::<Conn::Backend>(false)?;
+        conn.execute_sql(out.sql(), out.binds())
+    }
+
+    /// Runs the update and returns the changed rows: its `returning` list, or every
+    /// column.
+    pub fn get_results<Conn: Connection>(
+        &self,
+        conn: &mut Conn,
+    ) -> QueryResult<Vec<<R::Row as DecodeRow>::Output>>
+    where
+        W: ClauseFragment<Conn::Backend>,
+        U: ChangesetFragment<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+    {
+        let out = self.render::<Conn::Backend>(true)?;
+        let mut rows = Vec::new();
+        load_into::<R::Row, Conn>(conn, &out, &mut rows)?;
+        Ok(rows)
+    }
+
+    /// Runs the update and returns the first changed row, or [`Error::NotFound`].
+    pub fn get_result<Conn: Connection>(
+        &self,
+        conn: &mut Conn,
+    ) -> QueryResult<<R::Row as DecodeRow>::Output>
+    where
+        W: ClauseFragment<Conn::Backend>,
+        U: ChangesetFragment<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+    {
+        self.get_results(conn)?
+            .into_iter()
+            .next()
+            .ok_or(Error::NotFound)
+    }
+}
+
+/// Starts a `DELETE` of `target`: a table (every row), or a table with `filter(…)`.
+pub fn delete<Tg: IntoUpdateTarget>(target: Tg) -> DeleteStatement<Tg::Table, Tg::Where> {
+    DeleteStatement {
+        target: target.into_target(),
+        returning: NoReturning,
+    }
+}
+
+/// A `DELETE` statement.
+#[derive(Debug)]
+#[must_use = "a delete does nothing until it is run with `execute` or `get_result`"]
+pub struct DeleteStatement<T, W, R = NoReturning> {
+    target: Result<(T, W), TargetError>,
+    returning: R,
+}
+
+impl<T: Table, W> DeleteStatement<T, W, NoReturning> {
+    /// `RETURNING items`: what `get_result(s)` returns. Without it, `get_result(s)`
+    /// returns every column of the deleted rows.
+    pub fn returning<S, I>(self, items: S) -> DeleteStatement<T, W, Returning<S, S::Row>>
+    where
+        S: SelectList<Single<T>, I>,
+    {
+        DeleteStatement {
+            target: self.target,
+            returning: returning::<T, S, I>(items),
+        }
+    }
+}
+
+impl<T: Table, W, R> DeleteStatement<T, W, R> {
+    fn render<DB: Backend>(&self, returning: bool) -> QueryResult<SqlWriter<'_>>
+    where
+        W: ClauseFragment<DB>,
+        R: ReturningClause<T, DB> + MaybeReturningOf<DB>,
+    {
+        let (_, where_clause) = self.target.as_ref().map_err(|e| e.error())?;
+        let mut out = SqlWriter::new(DB::DIALECT);
+        out.push_sql("DELETE FROM ");
+        out.push_sql(T::QUOTED);
+        where_clause.walk_clause(&mut out);
+        if returning {
+            self.returning.walk_returning(&mut out);
+        } else {
+            self.returning.walk_explicit(&mut out);
+        }
+        Ok(out)
+    }
+
+    /// Runs the delete and returns the number of rows it removed.
+    pub fn execute<Conn: Connection>(&self, conn: &mut Conn) -> QueryResult<usize>
+    where
+        W: ClauseFragment<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+    {
+        let out = self.render::<Conn::Backend>(false)?;
+        conn.execute_sql(out.sql(), out.binds())
+    }
+
+    /// Runs the delete and returns the removed rows: its `returning` list, or every
+    /// column.
+    pub fn get_results<Conn: Connection>(
+        &self,
+        conn: &mut Conn,
+    ) -> QueryResult<Vec<<R::Row as DecodeRow>::Output>>
+    where
+        W: ClauseFragment<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+    {
+        let out = self.render::<Conn::Backend>(true)?;
+        let mut rows = Vec::new();
+        load_into::<R::Row, Conn>(conn, &out, &mut rows)?;
+        Ok(rows)
+    }
+
+    /// Runs the delete and returns the first removed row, or [`Error::NotFound`].
+    pub fn get_result<Conn: Connection>(
+        &self,
+        conn: &mut Conn,
+    ) -> QueryResult<<R::Row as DecodeRow>::Output>
+    where
+        W: ClauseFragment<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+    {
+        self.get_results(conn)?
+            .into_iter()
+            .next()
+            .ok_or(Error::NotFound)
+    }
+}

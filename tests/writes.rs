@@ -1,0 +1,353 @@
+//! `insert_into`, `update` and `delete`: values from tuples, derived structs and
+//! vectors, `RETURNING`, upserts, affected-row counts, and no partial rows when a
+//! statement fails.
+
+mod common;
+
+use common::{TestDb, expect_database_error, users};
+use quarry::conn::Connection;
+use quarry::prelude::*;
+use quarry::{DatabaseErrorKind, Error, delete, excluded, insert_into, update};
+
+#[derive(Insertable, Debug, Clone)]
+#[quarry(table = users)]
+struct NewUser<'a> {
+    name: &'a str,
+    hair_color: Option<&'a str>,
+    age: i32,
+}
+
+#[derive(AsChangeset, Default)]
+#[quarry(table = users)]
+struct UserChanges<'a> {
+    name: Option<&'a str>,
+    hair_color: Option<&'a str>,
+    age: Option<i32>,
+}
+
+#[derive(AsChangeset)]
+#[quarry(table = users, treat_none_as_null = true)]
+struct HairChange<'a> {
+    hair_color: Option<&'a str>,
+}
+
+fn count<C: Connection>(db: &mut TestDb<C>) -> i64 {
+    users::table.count().get_result(&mut db.conn).unwrap()
+}
+
+fn new_user(name: &str, age: i32) -> NewUser<'_> {
+    NewUser {
+        name,
+        hair_color: None,
+        age,
+    }
+}
+
+fn inserts_a_tuple_and_returns_the_generated_id<C: Connection>(db: &mut TestDb<C>) {
+    let id: i32 = insert_into(users::table)
+        .values((users::name.eq("Barbara"), users::age.eq(40)))
+        .returning(users::id)
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(id, 6);
+    let row = users::table
+        .find(id)
+        .select((users::name, users::hair_color, users::age, users::visits))
+        .first(&mut db.conn)
+        .unwrap();
+    // Left-out columns take their defaults or NULL.
+    assert_eq!(row, ("Barbara".to_owned(), None, 40, 0));
+}
+
+fn inserts_a_struct_and_returns_every_column_by_default<C: Connection>(db: &mut TestDb<C>) {
+    let user = NewUser {
+        name: "Barbara",
+        hair_color: Some("grey"),
+        age: 40,
+    };
+    let row = insert_into(users::table)
+        .values(&user)
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        row,
+        (6, "Barbara".to_owned(), Some("grey".to_owned()), 40, 0)
+    );
+    assert_eq!(
+        insert_into(users::table)
+            .values(new_user("Edsger", 70))
+            .execute(&mut db.conn)
+            .unwrap(),
+        1
+    );
+    assert_eq!(count(db), 7);
+}
+
+fn inserts_many_rows_in_one_statement<C: Connection>(db: &mut TestDb<C>) {
+    let rows: Vec<NewUser<'_>> = ["Barbara", "Edsger", "Tony"]
+        .into_iter()
+        .map(|name| new_user(name, 50))
+        .collect();
+    let query = insert_into(users::table).values(&rows[..]);
+    let sql = quarry::debug_query::<C::Backend, _>(&query).sql();
+    assert_eq!(sql.matches("), (").count(), 2, "{sql}");
+    assert_eq!(query.execute(&mut db.conn).unwrap(), 3);
+    // An owned Vec, with the rows it inserted returned in order.
+    let more = vec![
+        new_user("Barbara2", 51),
+        new_user("Edsger2", 51),
+        new_user("Tony2", 51),
+    ];
+    let names: Vec<String> = insert_into(users::table)
+        .values(more)
+        .returning(users::name)
+        .get_results(&mut db.conn)
+        .unwrap();
+    assert_eq!(names, ["Barbara2", "Edsger2", "Tony2"]);
+    assert_eq!(count(db), 11);
+    // An empty batch sends nothing.
+    let none: Vec<NewUser<'_>> = Vec::new();
+    assert_eq!(
+        insert_into(users::table)
+            .values(none)
+            .execute(&mut db.conn)
+            .unwrap(),
+        0
+    );
+}
+
+fn splits_a_large_batch_under_the_bind_limit<C: Connection>(db: &mut TestDb<C>) {
+    // 3 binds per row: 25,000 rows need more than one statement on both backends.
+    let names: Vec<String> = (0..25_000).map(|i| format!("user{i}")).collect();
+    let rows: Vec<NewUser<'_>> = names.iter().map(|n| new_user(n, 20)).collect();
+    let inserted = insert_into(users::table)
+        .values(&rows)
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(inserted, 25_000);
+    assert_eq!(count(db), 25_005);
+}
+
+fn a_failing_row_leaves_no_rows_behind<C: Connection>(db: &mut TestDb<C>) {
+    // The last row repeats a UNIQUE name: the whole multi-row insert fails.
+    let rows = vec![
+        new_user("Barbara", 40),
+        new_user("Edsger", 70),
+        new_user("Ada", 1),
+    ];
+    let err = expect_database_error(
+        insert_into(users::table)
+            .values(&rows)
+            .execute(&mut db.conn),
+    );
+    assert_eq!(err.kind, DatabaseErrorKind::UniqueViolation);
+    assert_eq!(count(db), 5);
+
+    // Large enough to be split: the violation in the last chunk rolls back the others.
+    let names: Vec<String> = (0..25_000).map(|i| format!("user{i}")).collect();
+    let mut rows: Vec<NewUser<'_>> = names.iter().map(|n| new_user(n, 20)).collect();
+    rows.push(new_user("Grace", 3));
+    let err = expect_database_error(
+        insert_into(users::table)
+            .values(&rows)
+            .execute(&mut db.conn),
+    );
+    assert_eq!(err.kind, DatabaseErrorKind::UniqueViolation);
+    assert_eq!(count(db), 5);
+
+    // Inside a transaction, the failed statement is rolled back with the transaction.
+    let result: Result<(), Error> = db.conn.transaction(|c| {
+        insert_into(users::table)
+            .values(new_user("Barbara", 40))
+            .execute(c)?;
+        insert_into(users::table)
+            .values(new_user("Tony", -1))
+            .execute(c)?;
+        Ok(())
+    });
+    let err = expect_database_error(result);
+    assert_eq!(err.kind, DatabaseErrorKind::CheckViolation);
+    assert_eq!(count(db), 5);
+}
+
+fn constraint_violations_name_the_constraint<C: Connection>(db: &mut TestDb<C>) {
+    let err = expect_database_error(
+        insert_into(users::table)
+            .values(new_user("Barbara", -1))
+            .execute(&mut db.conn),
+    );
+    assert_eq!(err.kind, DatabaseErrorKind::CheckViolation);
+    assert!(err.to_string().contains("age_not_negative"), "{err}");
+
+    let err = expect_database_error(
+        insert_into(common::posts::table)
+            .values((
+                common::posts::user_id.eq(99),
+                common::posts::title.eq("orphan"),
+                common::posts::kind.eq("note"),
+            ))
+            .execute(&mut db.conn),
+    );
+    assert_eq!(err.kind, DatabaseErrorKind::ForeignKeyViolation);
+}
+
+fn default_values_insert_fills_every_column<C: Connection>(db: &mut TestDb<C>) {
+    db.exec("CREATE TABLE events (n INTEGER NOT NULL DEFAULT 7, note TEXT)");
+    quarry::table! { events (n) { n -> Int4 = default, note -> Nullable<Text> } }
+    let n = insert_into(events::table)
+        .default_values()
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(n, 1);
+    let rows: Vec<(i32, Option<String>)> = events::table.load(&mut db.conn).unwrap();
+    assert_eq!(rows, [(7, None)]);
+}
+
+fn updates_with_tuples_expressions_and_structs<C: Connection>(db: &mut TestDb<C>) {
+    let n = update(users::table.filter(users::age.eq(36)))
+        .set(users::visits.eq(users::visits + 1))
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(n, 2);
+    let visits: Vec<i32> = users::table
+        .filter(users::age.eq(36))
+        .select(users::visits)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(visits, [41, 51]);
+
+    let (name, age): (String, i32) = update(users::table.find(1))
+        .set((users::name.eq("Ada L."), users::age.eq(37)))
+        .returning((users::name, users::age))
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!((name.as_str(), age), ("Ada L.", 37));
+
+    // `None` fields are left alone.
+    let changes = UserChanges {
+        hair_color: Some("white"),
+        ..Default::default()
+    };
+    let row = update(users::table.find(2))
+        .set(&changes)
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        row,
+        (2, "Grace".to_owned(), Some("white".to_owned()), 85, 85)
+    );
+
+    // With `treat_none_as_null`, `None` writes NULL.
+    update(users::table.find(2))
+        .set(&HairChange { hair_color: None })
+        .execute(&mut db.conn)
+        .unwrap();
+    let hair: Option<String> = users::table
+        .find(2)
+        .select(users::hair_color)
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(hair, None);
+
+    // A changeset with nothing to change is an error, not invalid SQL.
+    let err = update(users::table)
+        .set(&UserChanges::default())
+        .execute(&mut db.conn);
+    assert!(matches!(err, Err(Error::InvalidQuery(_))), "{err:?}");
+}
+
+fn update_and_delete_targets_reject_limits<C: Connection>(db: &mut TestDb<C>) {
+    let err = delete(users::table.filter(users::id.gt(0)).limit(1)).execute(&mut db.conn);
+    assert!(matches!(err, Err(Error::InvalidQuery(_))), "{err:?}");
+    assert_eq!(count(db), 5);
+}
+
+fn deletes_and_returns_what_it_removed<C: Connection>(db: &mut TestDb<C>) {
+    db.exec("DELETE FROM memberships");
+    db.exec("DELETE FROM posts");
+    let mut names: Vec<String> = delete(users::table.filter(users::hair_color.eq("brown")))
+        .returning(users::name)
+        .get_results(&mut db.conn)
+        .unwrap();
+    names.sort();
+    assert_eq!(names, ["Grace", "Margaret"]);
+    assert_eq!(
+        delete(users::table.filter(users::id.eq(42)))
+            .execute(&mut db.conn)
+            .unwrap(),
+        0
+    );
+    assert_eq!(delete(users::table).execute(&mut db.conn).unwrap(), 3);
+    assert_eq!(count(db), 0);
+}
+
+fn upserts_do_nothing_and_do_update<C: Connection>(db: &mut TestDb<C>) {
+    let skipped = insert_into(users::table)
+        .values(new_user("Ada", 99))
+        .on_conflict(users::name)
+        .do_nothing()
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(skipped, 0);
+    let none = insert_into(users::table)
+        .values(new_user("Ada", 99))
+        .on_conflict(users::name)
+        .do_nothing()
+        .returning(users::id)
+        .get_result(&mut db.conn);
+    assert!(matches!(none, Err(Error::NotFound)), "{none:?}");
+
+    let rows = vec![new_user("Ada", 37), new_user("Barbara", 40)];
+    let mut ages: Vec<(String, i32)> = insert_into(users::table)
+        .values(&rows)
+        .on_conflict(users::name)
+        .do_update()
+        .set((
+            users::age.eq(excluded(users::age)),
+            users::visits.eq(users::visits + 1),
+        ))
+        .returning((users::name, users::age))
+        .get_results(&mut db.conn)
+        .unwrap();
+    ages.sort();
+    assert_eq!(ages, [("Ada".to_owned(), 37), ("Barbara".to_owned(), 40)]);
+    let visits: i32 = users::table
+        .find(1)
+        .select(users::visits)
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(visits, 41);
+}
+
+fn values_travel_as_bind_parameters<C: Connection>(db: &mut TestDb<C>) {
+    let name = "Robert'); DROP TABLE users; --";
+    let query = insert_into(users::table).values(new_user(name, 10));
+    assert!(
+        !quarry::debug_query::<C::Backend, _>(&query)
+            .sql()
+            .contains("DROP")
+    );
+    query.execute(&mut db.conn).unwrap();
+    let stored: String = users::table
+        .filter(users::age.eq(10))
+        .select(users::name)
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(stored, name);
+}
+
+common::backend_tests! {
+    inserts_a_tuple_and_returns_the_generated_id,
+    inserts_a_struct_and_returns_every_column_by_default,
+    inserts_many_rows_in_one_statement,
+    splits_a_large_batch_under_the_bind_limit,
+    a_failing_row_leaves_no_rows_behind,
+    constraint_violations_name_the_constraint,
+    default_values_insert_fills_every_column,
+    updates_with_tuples_expressions_and_structs,
+    update_and_delete_targets_reject_limits,
+    deletes_and_returns_what_it_removed,
+    upserts_do_nothing_and_do_update,
+    values_travel_as_bind_parameters,
+}
