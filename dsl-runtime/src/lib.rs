@@ -126,6 +126,7 @@ pub mod prelude {
     pub use crate::expr::{
         PgArrayExpressionMethods, PgJsonbExpressionMethods, PgTextExpressionMethods,
     };
+    pub use crate::query::LockingDsl;
     pub use crate::query::Selectable;
     pub use crate::query::{CombineDsl, JoinOnDsl, QueryDsl};
     pub use crate::{AsChangeset, Insertable};

@@ -10,6 +10,7 @@ mod cte;
 mod debug;
 mod group;
 mod join;
+mod lock;
 pub(crate) mod select;
 pub(crate) mod source;
 pub(crate) mod sql_query;
@@ -25,6 +26,11 @@ pub use group::{AddHaving, Grouped, Having, NoHaving};
 pub use join::{
     Append, Explicit, FindJoin, FromFragment, Join, JoinOnDsl, JoinTarget, JoinTo, JoinableTable,
     OnClause, RowList,
+};
+pub use lock::{
+    ForKeyShare, ForNoKeyUpdate, ForShare, ForUpdate, LockStrength, LockWaitPolicy, Locked,
+    LockingDsl, NoWait, RowLockGrouping, RowLockKind, RowLockSelection, SkipLocked,
+    SupportsRowLocks, WaitForLocks,
 };
 pub use select::{
     AddHavingTo, AddOrder, AddPredicate, AsSelect, ClauseFragment, CountQuery, CountStar,
