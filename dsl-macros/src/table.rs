@@ -657,6 +657,7 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                     const QUALIFIED: &'static str = #qualified;
                     const HAS_DEFAULT: bool = #has_default;
                 }
+                impl #q::ColumnOf<table> for #name {}
 
                 impl<QS, I> #q::SelectList<QS, I> for #name
                 where

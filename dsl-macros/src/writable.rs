@@ -158,7 +158,7 @@ pub(crate) fn expand_changeset(input: TokenStream) -> TokenStream {
         quote! {
             impl #impl_generics #q::AsChangeset<#table::table, ()> for #name #ty_generics
             where
-                #(#columns: #q::Column<Table = #table::table>,)*
+                #(#columns: #q::ColumnOf<#table::table>,)*
                 #where_items
             {
             }

@@ -146,8 +146,8 @@ pub mod __private {
     pub use crate::query::SelectList;
     pub use crate::query::sql_query::from_row_by_name;
     pub use crate::query::{
-        AsChangeset, ChangesetFragment, CompleteInsert, InsertRows, InsertValues, Provides,
-        push_field,
+        AsChangeset, ChangesetFragment, ColumnOf, CompleteInsert, InsertRows, InsertValues,
+        Provides, push_field,
     };
     pub use crate::query::{
         Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,

@@ -47,7 +47,7 @@ pub use subquery::{
     SameRows, ScalarSubquery, SetOperator, SingleColumnQuery, Union, UnionAll, exists, not_exists,
 };
 pub use write::{
-    AsChangeset, Assignment, ChangesetFragment, Checked, CompleteInsert, ConflictClause,
+    AsChangeset, Assignment, ChangesetFragment, Checked, ColumnOf, CompleteInsert, ConflictClause,
     ConflictTarget, DefaultValues, DeleteStatement, DoNothing, DoUpdate, DoUpdateBuilder, Excluded,
     IncompleteInsert, InsertRows, InsertStatement, InsertValues, IntoUpdateTarget,
     MaybeReturningOf, NoConflict, NoReturning, OnConflict, OnConflictBuilder, Provides, Returning,

@@ -32,7 +32,9 @@ type Single<T> = (Entry<T, Inner>, ());
 )]
 pub trait Provides<C, I> {}
 
+#[diagnostic::do_not_recommend]
 impl<C, Rest> Provides<C, Here> for (C, Rest) {}
+#[diagnostic::do_not_recommend]
 impl<C, D, Rest: Provides<C, I>, I> Provides<C, There<I>> for (D, Rest) {}
 
 /// Implemented by [`table!`](crate::table) for each table: the column list `L` of an
@@ -69,6 +71,14 @@ pub trait InsertRows<DB: Backend> {
     fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>);
 }
 
+/// Proves that `Self` is a column of table `T`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column of `{T}`",
+    label = "this column belongs to another table",
+    note = "an insert, an update and an `on_conflict` target may only name columns of the table they write to"
+)]
+pub trait ColumnOf<T> {}
+
 /// One `column.eq(value)` of an insert into table `T`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an assignment to a column of `{T}`",
@@ -79,13 +89,13 @@ pub trait Assignment<T> {
     type Column: Column;
 }
 
-impl<T, C: Column<Table = T>, E> Assignment<T> for Binary<Eq, C, E> {
+impl<T, C: Column + ColumnOf<T>, E> Assignment<T> for Binary<Eq, C, E> {
     type Column = C;
 }
 
 impl<T, C, E> InsertValues<T> for Binary<Eq, C, E>
 where
-    C: Column<Table = T>,
+    C: Column + ColumnOf<T>,
 {
     type Columns = (C, ());
     fn walk_columns(out: &mut SqlWriter<'_>) {
@@ -380,7 +390,7 @@ pub trait ConflictTarget<T> {
     fn walk_target(out: &mut SqlWriter<'_>);
 }
 
-impl<T, C: Column<Table = T>> ConflictTarget<T> for C {
+impl<T, C: Column + ColumnOf<T>> ConflictTarget<T> for C {
     fn walk_target(out: &mut SqlWriter<'_>) {
         out.push_identifier(C::NAME);
     }
@@ -776,7 +786,7 @@ pub trait ChangesetFragment<DB: Backend> {
 
 impl<T, C, E, I> AsChangeset<T, I> for Binary<Eq, C, E>
 where
-    C: Column<Table = T>,
+    C: Column + ColumnOf<T>,
     T: Table,
     E: ValidIn<Single<T>, I>,
 {
@@ -864,6 +874,7 @@ pub trait IntoUpdateTarget {
     fn into_target(self) -> Result<(Self::Table, Self::Where), TargetError>;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T: Table> IntoUpdateTarget for T {
     type Table = T;
     type Where = NoWhere;

@@ -1,0 +1,21 @@
+
+quarry::table! {
+    users (id) {
+        id -> Int4 = default,
+        name -> Text,
+        age -> Int4,
+        hair_color -> Nullable<Text>,
+    }
+}
+
+quarry::table! {
+    posts (id) {
+        id -> Int4 = default,
+        user_id -> Int4 references users,
+        title -> Text,
+    }
+}
+
+fn main() {
+    let _ = quarry::insert_into(users::table).default_values();
+}

@@ -1,0 +1,23 @@
+use quarry::prelude::*;
+
+quarry::table! {
+    users (id) {
+        id -> Int4 = default,
+        name -> Text,
+        age -> Int4,
+        hair_color -> Nullable<Text>,
+    }
+}
+
+quarry::table! {
+    posts (id) {
+        id -> Int4 = default,
+        user_id -> Int4 references users,
+        title -> Text,
+    }
+}
+
+fn main() {
+    // `age` is NOT NULL and has no default.
+    let _ = quarry::insert_into(users::table).values(users::name.eq("Ada"));
+}

@@ -1,0 +1,22 @@
+use quarry::prelude::*;
+
+quarry::table! {
+    users (id) {
+        id -> Int4 = default,
+        name -> Text,
+        age -> Int4,
+        hair_color -> Nullable<Text>,
+    }
+}
+
+quarry::table! {
+    posts (id) {
+        id -> Int4 = default,
+        user_id -> Int4 references users,
+        title -> Text,
+    }
+}
+
+fn main() {
+    let _ = quarry::update(users::table.select(users::id)).set(users::age.eq(1));
+}
