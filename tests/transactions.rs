@@ -666,6 +666,63 @@ fn serialization_failure_is_retried(db: &mut TestDb<PgConnection>) {
     assert_usable(db);
 }
 
+fn deadlock_victim_is_retried(db: &mut TestDb<PgConnection>) {
+    // Two transactions lock users 1 and 2 in opposite orders; the server picks one as the
+    // deadlock victim (after `deadlock_timeout`), and the retry runs it again.
+    let others = Arc::new(OtherConnections::new(db, "deadlock"));
+    let both_locked_one = Arc::new(Barrier::new(2));
+    let workers: Vec<_> = [(1, 2), (2, 1)]
+        .into_iter()
+        .map(|(first, second)| {
+            let (others, both_locked_one) = (others.clone(), both_locked_one.clone());
+            std::thread::spawn(move || {
+                let mut conn: PgConnection = others.open();
+                let mut attempts = 0;
+                let mut kinds = Vec::new();
+                conn.transaction_with_retry(10, |c| {
+                    attempts += 1;
+                    let bump = |c: &mut PgConnection, id: i32| {
+                        sql_query("UPDATE users SET visits = visits + 1 WHERE id = $1")
+                            .bind(id)
+                            .execute(c)
+                    };
+                    let outcome = bump(c, first).and_then(|_| {
+                        if attempts == 1 {
+                            both_locked_one.wait();
+                        }
+                        bump(c, second)
+                    });
+                    if let Err(e) = &outcome {
+                        kinds.push(e.database_kind());
+                    }
+                    outcome
+                })
+                .unwrap();
+                (attempts, kinds)
+            })
+        })
+        .collect();
+    let outcomes: Vec<_> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    // The retry may deadlock again (its first UPDATE can lock the row before the other
+    // transaction, woken by the rollback, takes it), so only the kind of every failure
+    // and the outcome are certain.
+    let attempts: u32 = outcomes.iter().map(|(n, _)| n).sum();
+    let kinds: Vec<_> = outcomes.iter().flat_map(|(_, k)| k).collect();
+    assert!(attempts >= 3, "no deadlock: {outcomes:?}");
+    assert_eq!(kinds.len() as u32, attempts - 2, "{outcomes:?}");
+    assert!(
+        kinds
+            .iter()
+            .all(|k| **k == Some(DatabaseErrorKind::Deadlock)),
+        "{outcomes:?}"
+    );
+    // Both transactions committed in the end.
+    let visits: Vec<i32> = sql_query("SELECT visits FROM users WHERE id IN (1, 2) ORDER BY id")
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(visits, [40 + 2, 85 + 2]);
+}
+
 /// Runs `increments` increments of `users.visits` of user 1 on each of `threads`
 /// connections at once, each increment through `increment`; returns the final value
 /// and the number of attempts the increments took in all.
@@ -804,6 +861,7 @@ common::backend_tests! {
     read_only_transaction_rejects_writes,
     options_are_refused_inside_a_transaction,
     serialization_failure_is_retried,
+    deadlock_victim_is_retried,
     concurrent_writers_lose_no_update,
     concurrent_serializable_writers_lose_no_update,
 }
