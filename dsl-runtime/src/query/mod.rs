@@ -49,10 +49,9 @@ pub use subquery::{
 pub use write::{
     AsChangeset, Assignment, ChangesetFragment, Checked, ColumnOf, CompleteInsert, ConflictClause,
     ConflictTarget, DefaultValues, DeleteStatement, DoNothing, DoUpdate, DoUpdateBuilder, Excluded,
-    IncompleteInsert, InsertRows, InsertStatement, InsertValues, IntoUpdateTarget,
-    MaybeReturningOf, NoConflict, NoReturning, OnConflict, OnConflictBuilder, Provides, Returning,
-    ReturningClause, TargetError, UpdateBuilder, UpdateStatement, delete, excluded, insert_into,
-    push_field, update,
+    IncompleteInsert, InsertRows, InsertStatement, InsertValues, IntoUpdateTarget, NoConflict,
+    NoReturning, OnConflict, OnConflictBuilder, Provides, Returning, ReturningClause, TargetError,
+    UpdateBuilder, UpdateStatement, Upsert, delete, excluded, insert_into, push_field, update,
 };
 pub use writer::SqlWriter;
 

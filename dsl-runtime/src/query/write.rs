@@ -324,8 +324,11 @@ pub struct Returning<S, R> {
 pub trait ReturningClause<T, DB> {
     /// Decodes the returned rows.
     type Row: DecodeRow;
-    /// Writes ` RETURNING …`.
+    /// Writes ` RETURNING …`, for `get_result(s)`.
     fn walk_returning<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// Writes ` RETURNING …` only if the statement has an explicit `returning(…)`, for
+    /// `execute` and `debug_query`.
+    fn walk_explicit<'a>(&'a self, out: &mut SqlWriter<'a>);
 }
 
 impl<T: Table, DB> ReturningClause<T, DB> for NoReturning
@@ -337,6 +340,7 @@ where
         out.push_sql(" RETURNING ");
         out.push_sql(T::ALL_COLUMNS_SQL);
     }
+    fn walk_explicit<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
 }
 
 impl<T, S: QueryFragment<DB>, R: DecodeRow, DB: Backend> ReturningClause<T, DB>
@@ -346,6 +350,9 @@ impl<T, S: QueryFragment<DB>, R: DecodeRow, DB: Backend> ReturningClause<T, DB>
     fn walk_returning<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_sql(" RETURNING ");
         self.items.walk(out);
+    }
+    fn walk_explicit<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        <Self as ReturningClause<T, DB>>::walk_returning(self, out);
     }
 }
 
@@ -370,6 +377,9 @@ pub struct OnConflict<K, U> {
     _target: PhantomData<K>,
     action: U,
 }
+
+/// The conflict clause of `on_conflict(K).do_update().set(U)` on table `T`.
+pub type Upsert<T, K, U> = OnConflict<Checked<K, T>, DoUpdate<U>>;
 
 /// `DO NOTHING`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -507,10 +517,7 @@ pub struct DoUpdateBuilder<T, V, K, R> {
 
 impl<T: Table, V, K, R> DoUpdateBuilder<T, V, K, R> {
     /// The changes to make to the conflicting row.
-    pub fn set<U, I>(
-        self,
-        changes: U,
-    ) -> InsertStatement<T, V, OnConflict<Checked<K, T>, DoUpdate<U>>, R>
+    pub fn set<U, I>(self, changes: U) -> InsertStatement<T, V, Upsert<T, K, U>, R>
     where
         U: AsChangeset<T, I>,
     {
@@ -598,7 +605,7 @@ where
     where
         V: InsertRows<DB>,
         C: ConflictClause<DB>,
-        R: ReturningClause<T, DB> + MaybeReturningOf<DB>,
+        R: ReturningClause<T, DB>,
     {
         let mut out = SqlWriter::new(DB::DIALECT);
         out.push_sql("INSERT INTO ");
@@ -654,7 +661,7 @@ where
     where
         V: InsertRows<Conn::Backend>,
         C: ConflictClause<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
     {
         let chunks = self.chunks::<Conn::Backend>();
         let run = |conn: &mut Conn, chunk: &std::ops::Range<usize>| {
@@ -680,7 +687,7 @@ where
     where
         V: InsertRows<Conn::Backend>,
         C: ConflictClause<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
     {
         let chunks = self.chunks::<Conn::Backend>();
         let run = |conn: &mut Conn, chunk: &std::ops::Range<usize>, rows: &mut Vec<_>| {
@@ -708,7 +715,7 @@ where
     where
         V: InsertRows<Conn::Backend>,
         C: ConflictClause<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
     {
         self.get_results(conn)?
             .into_iter()
@@ -723,29 +730,13 @@ impl<T: Table, V, C, R, DB: Backend> QueryFragment<DB> for InsertStatement<T, V,
 where
     V: InsertValues<T> + InsertRows<DB>,
     C: ConflictClause<DB>,
-    R: ReturningClause<T, DB> + MaybeReturningOf<DB>,
+    R: ReturningClause<T, DB>,
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         let rendered = self.render_rows::<DB>(0..self.values.row_count(), false);
         let (sql, binds) = rendered.into_parts();
         out.push_sql(&sql);
         out.push_raw_binds(binds.into_iter());
-    }
-}
-
-/// Renders a `RETURNING` clause written with `returning(…)`, for `execute` and
-/// `debug_query`.
-pub trait MaybeReturningOf<DB> {
-    /// Writes ` RETURNING …` if the statement has an explicit one.
-    fn walk_explicit<'a>(&'a self, out: &mut SqlWriter<'a>);
-}
-impl<DB> MaybeReturningOf<DB> for NoReturning {
-    fn walk_explicit<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
-}
-impl<S: QueryFragment<DB>, R, DB: Backend> MaybeReturningOf<DB> for Returning<S, R> {
-    fn walk_explicit<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.push_sql(" RETURNING ");
-        self.items.walk(out);
     }
 }
 
@@ -963,7 +954,7 @@ impl<T: Table, W, U, R> UpdateStatement<T, W, U, R> {
     where
         W: ClauseFragment<DB>,
         U: ChangesetFragment<DB>,
-        R: ReturningClause<T, DB> + MaybeReturningOf<DB>,
+        R: ReturningClause<T, DB>,
     {
         let (_, where_clause) = self.target.as_ref().map_err(|e| e.error())?;
         if self.changes.is_noop() {
@@ -988,7 +979,7 @@ impl<T: Table, W, U, R> UpdateStatement<T, W, U, R> {
     where
         W: ClauseFragment<Conn::Backend>,
         U: ChangesetFragment<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
     {
         let out = self.render::<Conn::Backend>(false)?;
         conn.execute_sql(out.sql(), out.binds())
@@ -1003,7 +994,7 @@ impl<T: Table, W, U, R> UpdateStatement<T, W, U, R> {
     where
         W: ClauseFragment<Conn::Backend>,
         U: ChangesetFragment<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
     {
         let out = self.render::<Conn::Backend>(true)?;
         let mut rows = Vec::new();
@@ -1019,7 +1010,7 @@ impl<T: Table, W, U, R> UpdateStatement<T, W, U, R> {
     where
         W: ClauseFragment<Conn::Backend>,
         U: ChangesetFragment<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
     {
         self.get_results(conn)?
             .into_iter()
@@ -1062,7 +1053,7 @@ impl<T: Table, W, R> DeleteStatement<T, W, R> {
     fn render<DB: Backend>(&self, returning: bool) -> QueryResult<SqlWriter<'_>>
     where
         W: ClauseFragment<DB>,
-        R: ReturningClause<T, DB> + MaybeReturningOf<DB>,
+        R: ReturningClause<T, DB>,
     {
         let (_, where_clause) = self.target.as_ref().map_err(|e| e.error())?;
         let mut out = SqlWriter::new(DB::DIALECT);
@@ -1081,7 +1072,7 @@ impl<T: Table, W, R> DeleteStatement<T, W, R> {
     pub fn execute<Conn: Connection>(&self, conn: &mut Conn) -> QueryResult<usize>
     where
         W: ClauseFragment<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
     {
         let out = self.render::<Conn::Backend>(false)?;
         conn.execute_sql(out.sql(), out.binds())
@@ -1095,7 +1086,7 @@ impl<T: Table, W, R> DeleteStatement<T, W, R> {
     ) -> QueryResult<Vec<<R::Row as DecodeRow>::Output>>
     where
         W: ClauseFragment<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
     {
         let out = self.render::<Conn::Backend>(true)?;
         let mut rows = Vec::new();
@@ -1110,7 +1101,7 @@ impl<T: Table, W, R> DeleteStatement<T, W, R> {
     ) -> QueryResult<<R::Row as DecodeRow>::Output>
     where
         W: ClauseFragment<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend> + MaybeReturningOf<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
     {
         self.get_results(conn)?
             .into_iter()
