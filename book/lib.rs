@@ -36,6 +36,10 @@ pub mod aggregates {}
 pub mod subqueries {}
 
 #[cfg(doctest)]
+#[doc = include_str!("src/writing.md")]
+pub mod writing {}
+
+#[cfg(doctest)]
 #[doc = include_str!("src/transactions.md")]
 pub mod transactions {}
 
