@@ -40,6 +40,10 @@
 //!   common table expressions ([`query::with`]), boxed queries built at run time
 //!   (`into_boxed`), and [`sql_query`] for SQL written by hand; [`debug_query`] shows the
 //!   SQL and binds a query sends.
+//! - [`insert_into`], [`update`] and [`delete`] change data, with
+//!   [`derive@Insertable`] and [`derive@AsChangeset`] structs, `returning`, and upserts
+//!   (`on_conflict`, [`excluded`]); [`Connection::transaction`](conn::Connection::transaction)
+//!   runs them atomically.
 //! - [`expr`] also holds aggregates (`count`, `sum`, …), window functions, SQL functions,
 //!   `case_when`, and [`sql_function!`] to declare more.
 //! - [`conn`] defines connections; [`backend`] holds each database's driver.

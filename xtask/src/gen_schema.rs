@@ -2,7 +2,7 @@
 //! time at the scale DESIGN.md sets its target for (50 tables × 20 columns, 100 queries).
 //!
 //! The crate has N tables of 20 columns (`id -> Int4` primary key, then Int4, Int8, Text,
-//! Nullable<Text>, Float8 and Bool columns in turn). Each table after the first
+//! `Nullable<Text>`, Float8 and Bool columns in turn). Each table after the first
 //! references the one before it, and about half of them one more earlier table, so join
 //! chains of any length exist; where a join has two candidate foreign keys, the query
 //! names its condition with `.on(…)` (the implicit form is ambiguous there). Beside the
