@@ -1,0 +1,284 @@
+//! Bulk insert of 100,000 rows: quarry's `insert_into(users).values(&vec)` against the
+//! raw driver running the same multi-row statements.
+//!
+//! Both sides do the same work: rows go in chunks of `rows_per_statement` rows (what
+//! quarry computes from the backend's bind limit), each chunk one prepared multi-row
+//! `INSERT` with bound parameters, all chunks in one transaction. The raw side prepares
+//! each chunk shape once per connection and keeps it, as quarry's statement cache does.
+//! Emptying the table between iterations is not timed.
+//!
+//! Under `cargo test` (criterion's test mode) each benchmark runs once and its result
+//! is checked.
+
+mod raw;
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, SamplingMode, criterion_group, criterion_main};
+use quarry::conn::Connection;
+use quarry::prelude::*;
+use std::time::{Duration, Instant};
+
+quarry::table! {
+    users (id) {
+        id -> Int4 = default,
+        name -> Text,
+        hair_color -> Nullable<Text>,
+        age -> Int4,
+    }
+}
+
+/// One row, as an application would hold it. The raw side reads the same values.
+#[derive(Insertable, Debug, Clone)]
+#[quarry(table = users)]
+pub(crate) struct NewUser<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) hair_color: Option<&'a str>,
+    pub(crate) age: i32,
+}
+
+const ROWS: usize = 100_000;
+const GROUP: &str = "bulk_insert_100k";
+
+/// SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32.
+pub(crate) const SQLITE_BIND_LIMIT: usize = 32_766;
+/// The PostgreSQL wire protocol counts parameters in 16 bits.
+pub(crate) const PG_BIND_LIMIT: usize = 65_535;
+/// `name`, `hair_color`, `age`.
+const BINDS_PER_ROW: usize = 3;
+
+/// Rows per statement, as quarry chunks a multi-row insert: it keeps 256 binds free
+/// for an `ON CONFLICT` or `RETURNING` clause.
+pub(crate) fn rows_per_statement(bind_limit: usize) -> usize {
+    (bind_limit - 256) / BINDS_PER_ROW
+}
+
+/// `INSERT INTO "users" ("name", "hair_color", "age") VALUES (…), …` for `rows` rows,
+/// with `?` placeholders, or `$1, $2, …` when `numbered`: the text quarry renders.
+pub(crate) fn insert_sql(rows: usize, numbered: bool) -> String {
+    let mut sql = String::with_capacity(64 + rows * 24);
+    sql.push_str(r#"INSERT INTO "users" ("name", "hair_color", "age") VALUES "#);
+    let mut n = 0;
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..BINDS_PER_ROW {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            n += 1;
+            if numbered {
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            } else {
+                sql.push('?');
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+const SQLITE_DDL: &str = "CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    hair_color TEXT,
+    age INTEGER NOT NULL
+)";
+
+const PG_DDL: &str = "CREATE TABLE users (
+    id SERIAL PRIMARY KEY,
+    name TEXT NOT NULL,
+    hair_color TEXT,
+    age INTEGER NOT NULL
+)";
+
+/// What a full table must hold: `count(*)`, `count(hair_color)`, `sum(age)`.
+pub(crate) const CHECKSUM_SQL: &str =
+    "SELECT count(*), count(hair_color), coalesce(sum(age), 0) FROM users";
+
+/// The rows to insert: distinct names, every other row without a hair colour.
+struct Workload {
+    names: Vec<String>,
+}
+
+impl Workload {
+    fn new(rows: usize) -> Self {
+        Workload {
+            names: (0..rows).map(|i| format!("user {i:06}")).collect(),
+        }
+    }
+
+    fn rows(&self) -> Vec<NewUser<'_>> {
+        const COLORS: [&str; 4] = ["brown", "black", "blond", "red"];
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| NewUser {
+                name,
+                hair_color: (i % 2 == 0).then(|| COLORS[i / 2 % COLORS.len()]),
+                age: 18 + (i % 60) as i32,
+            })
+            .collect()
+    }
+}
+
+fn checksum(rows: &[NewUser<'_>]) -> [i64; 3] {
+    [
+        rows.len() as i64,
+        rows.iter().filter(|r| r.hair_color.is_some()).count() as i64,
+        rows.iter().map(|r| i64::from(r.age)).sum(),
+    ]
+}
+
+/// Times `insert` over `iters` runs on `conn`, calling the untimed `empty` before each
+/// and `check` once at the end.
+fn timed<C>(
+    iters: u64,
+    conn: &mut C,
+    empty: impl Fn(&mut C),
+    insert: impl Fn(&mut C) -> usize,
+    check: impl FnOnce(&mut C),
+) -> Duration {
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        empty(conn);
+        let start = Instant::now();
+        let inserted = insert(conn);
+        total += start.elapsed();
+        assert_eq!(inserted, ROWS, "rows inserted");
+    }
+    check(conn);
+    total
+}
+
+fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
+    // One iteration takes tens to hundreds of milliseconds: a few flat samples suffice.
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(10));
+}
+
+fn sqlite(c: &mut Criterion) {
+    let workload = Workload::new(ROWS);
+    let rows = workload.rows();
+    let expected = checksum(&rows);
+    let mut group = c.benchmark_group(format!("{GROUP}/sqlite"));
+    configure(&mut group);
+
+    let mut conn = SqliteConnection::establish(":memory:").expect("open SQLite");
+    conn.batch_execute(SQLITE_DDL).expect("create table");
+    group.bench_function("quarry", |b| {
+        b.iter_custom(|iters| {
+            timed(
+                iters,
+                &mut conn,
+                |conn| {
+                    conn.batch_execute("DELETE FROM users")
+                        .expect("empty table")
+                },
+                |conn| {
+                    quarry::insert_into(users::table)
+                        .values(&rows)
+                        .execute(conn)
+                        .expect("quarry insert")
+                },
+                |conn| assert_eq!(quarry_checksum(conn), expected, "table contents"),
+            )
+        });
+    });
+    drop(conn);
+
+    let mut raw = raw::sqlite::Connection::open_in_memory().expect("open SQLite");
+    raw.exec(SQLITE_DDL).expect("create table");
+    group.bench_function("raw", |b| {
+        b.iter_custom(|iters| {
+            timed(
+                iters,
+                &mut raw,
+                |raw| raw.exec("DELETE FROM users").expect("empty table"),
+                |raw| raw.insert_users(&rows).expect("raw insert"),
+                |raw| assert_eq!(raw.checksum().expect("checksum"), expected),
+            )
+        });
+    });
+    group.finish();
+}
+
+fn pg(c: &mut Criterion) {
+    let Ok(url) = std::env::var("QUARRY_PG_URL") else {
+        eprintln!(
+            "QUARRY_PG_URL is not set: skipping {GROUP}/pg \
+             (export QUARRY_PG_URL=$(cargo xtask pg-start) to run it)"
+        );
+        return;
+    };
+    // A schema of its own, so that neither the test suite nor another run is disturbed.
+    let schema = format!("quarry_bench_{}", std::process::id());
+    let setup = format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; \
+         SET search_path TO {schema}; {PG_DDL}"
+    );
+    let use_schema = format!("SET search_path TO {schema}");
+    let empty = "TRUNCATE users RESTART IDENTITY";
+
+    let workload = Workload::new(ROWS);
+    let rows = workload.rows();
+    let expected = checksum(&rows);
+    let mut group = c.benchmark_group(format!("{GROUP}/pg"));
+    configure(&mut group);
+
+    let mut conn = PgConnection::establish(&url).expect("connect to PostgreSQL");
+    conn.batch_execute(&setup).expect("create schema");
+    group.bench_function("quarry", |b| {
+        b.iter_custom(|iters| {
+            timed(
+                iters,
+                &mut conn,
+                |conn| conn.batch_execute(empty).expect("empty table"),
+                |conn| {
+                    quarry::insert_into(users::table)
+                        .values(&rows)
+                        .execute(conn)
+                        .expect("quarry insert")
+                },
+                |conn| assert_eq!(quarry_checksum(conn), expected, "table contents"),
+            )
+        });
+    });
+
+    let mut raw = raw::pg::Connection::connect(&url).expect("connect to PostgreSQL");
+    raw.exec(&use_schema).expect("set search_path");
+    group.bench_function("raw", |b| {
+        b.iter_custom(|iters| {
+            timed(
+                iters,
+                &mut raw,
+                |raw| raw.exec(empty).expect("empty table"),
+                |raw| raw.insert_users(&rows).expect("raw insert"),
+                |raw| assert_eq!(raw.checksum().expect("checksum"), expected),
+            )
+        });
+    });
+    group.finish();
+    drop(raw);
+    conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .expect("drop schema");
+}
+
+fn quarry_checksum<C: Connection>(conn: &mut C) -> [i64; 3] {
+    let (rows, colored, ages): (i64, i64, i64) = quarry::sql_query(CHECKSUM_SQL)
+        .get_result(conn)
+        .expect("checksum");
+    [rows, colored, ages]
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default();
+    targets = sqlite, pg
+}
+criterion_main!(benches);

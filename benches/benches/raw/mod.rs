@@ -1,0 +1,6 @@
+//! The raw drivers, called directly: the baselines quarry is measured against. All of
+//! this benchmark's unsafe code is here.
+#![allow(unsafe_code)] // FFI
+
+pub(crate) mod pg;
+pub(crate) mod sqlite;
