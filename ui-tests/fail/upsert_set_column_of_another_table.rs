@@ -22,5 +22,5 @@ fn main() {
         .values((users::name.eq("Ada"), users::age.eq(36)))
         .on_conflict(users::name)
         .do_update()
-        .set(posts::title.eq(quarry::excluded(posts::title)));
+        .set(posts::title.eq("Hello"));
 }
