@@ -47,11 +47,12 @@ pub use subquery::{
     SameRows, ScalarSubquery, SetOperator, SingleColumnQuery, Union, UnionAll, exists, not_exists,
 };
 pub use write::{
-    AsChangeset, Assignment, ChangesetFragment, Checked, ColumnOf, CompleteInsert, ConflictClause,
-    ConflictTarget, DefaultValues, DeleteStatement, DoNothing, DoUpdate, DoUpdateBuilder, Excluded,
-    IncompleteInsert, InsertRows, InsertStatement, InsertValues, IntoUpdateTarget, NoConflict,
-    NoReturning, OnConflict, OnConflictBuilder, Provides, Returning, ReturningClause, TargetError,
-    UpdateBuilder, UpdateStatement, Upsert, delete, excluded, insert_into, push_field, update,
+    AnyConflict, AsChangeset, Assignment, ChangesetFragment, Checked, ColumnOf, CompleteInsert,
+    ConflictClause, ConflictTarget, DefaultValues, DeleteStatement, DoNothing, DoUpdate,
+    DoUpdateBuilder, Excluded, IncompleteInsert, InsertRows, InsertStatement, InsertValues,
+    IntoUpdateTarget, NoConflict, NoReturning, OnConflict, OnConflictBuilder, Provides, Returning,
+    ReturningClause, TargetError, UpdateBuilder, UpdateStatement, Upsert, delete, excluded,
+    insert_into, push_field, update,
 };
 pub use writer::SqlWriter;
 

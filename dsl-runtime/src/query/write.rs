@@ -465,7 +465,36 @@ impl<DB: Backend, K: ConflictTarget<()>, U: ChangesetFragment<DB>> ConflictClaus
     }
 }
 
+/// The target of `on_conflict_do_nothing()`: any unique index.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnyConflict;
+
+impl<DB> ConflictClause<DB> for OnConflict<AnyConflict, DoNothing> {
+    fn walk_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(" ON CONFLICT DO NOTHING");
+    }
+}
+
 impl<T: Table, V, R> InsertStatement<T, V, NoConflict, R> {
+    fn with_conflict<C>(self, conflict: C) -> InsertStatement<T, V, C, R> {
+        InsertStatement {
+            table: self.table,
+            values: self.values,
+            conflict,
+            returning: self.returning,
+        }
+    }
+
+    /// `ON CONFLICT DO NOTHING`: rows that would violate any unique index are skipped.
+    pub fn on_conflict_do_nothing(
+        self,
+    ) -> InsertStatement<T, V, OnConflict<AnyConflict, DoNothing>, R> {
+        self.with_conflict(OnConflict {
+            _target: PhantomData,
+            action: DoNothing,
+        })
+    }
+
     /// `ON CONFLICT (target)`: what to do when a row would violate the unique index on
     /// `target` (a column of the table, or a tuple of them). Follow with
     /// [`do_nothing`](OnConflictBuilder::do_nothing) or
@@ -489,16 +518,10 @@ pub struct OnConflictBuilder<T, V, K, R> {
 impl<T: Table, V, K, R> OnConflictBuilder<T, V, K, R> {
     /// `DO NOTHING`: rows that conflict are skipped.
     pub fn do_nothing(self) -> InsertStatement<T, V, OnConflict<Checked<K, T>, DoNothing>, R> {
-        let s = self.statement;
-        InsertStatement {
-            table: s.table,
-            values: s.values,
-            conflict: OnConflict {
-                _target: PhantomData,
-                action: DoNothing,
-            },
-            returning: s.returning,
-        }
+        self.statement.with_conflict(OnConflict {
+            _target: PhantomData,
+            action: DoNothing,
+        })
     }
 
     /// `DO UPDATE SET …`: the existing row is updated instead. Refer to the row that
@@ -521,16 +544,10 @@ impl<T: Table, V, K, R> DoUpdateBuilder<T, V, K, R> {
     where
         U: AsChangeset<T, I>,
     {
-        let s = self.builder.statement;
-        InsertStatement {
-            table: s.table,
-            values: s.values,
-            conflict: OnConflict {
-                _target: PhantomData,
-                action: DoUpdate(changes),
-            },
-            returning: s.returning,
-        }
+        self.builder.statement.with_conflict(OnConflict {
+            _target: PhantomData,
+            action: DoUpdate(changes),
+        })
     }
 }
 
