@@ -191,6 +191,51 @@ fn constraint_violations_name_the_constraint<C: Connection>(db: &mut TestDb<C>) 
     assert_eq!(err.kind, DatabaseErrorKind::ForeignKeyViolation);
 }
 
+/// `Option` fields of columns declared `= default`: `None` leaves the column to the
+/// database.
+#[derive(Insertable)]
+#[quarry(table = users)]
+struct UserWithDefaults<'a> {
+    id: Option<i32>,
+    name: &'a str,
+    age: i32,
+    visits: Option<i32>,
+}
+
+fn none_leaves_a_defaulted_column_to_the_database<C: Connection>(db: &mut TestDb<C>) {
+    let row = |id, name, visits| UserWithDefaults {
+        id,
+        name,
+        age: 30,
+        visits,
+    };
+    let rows = vec![
+        row(None, "Barbara", None),
+        row(None, "Edsger", Some(7)),
+        row(None, "Tony", None),
+        row(Some(100), "Niklaus", Some(8)),
+    ];
+    // The first statement of the batch: the rows that leave out both columns.
+    let query = insert_into(users::table).values(&rows);
+    let sql = quarry::debug_query::<C::Backend, _>(&query).sql();
+    assert!(sql.starts_with(r#"INSERT INTO "users" ("name", "age") VALUES ("#), "{sql}");
+    let inserted: Vec<(i32, String, i32)> = query
+        .returning((users::id, users::name, users::visits))
+        .get_results(&mut db.conn)
+        .unwrap();
+    let expected = [
+        (6, "Barbara", 0),
+        (7, "Edsger", 7),
+        (8, "Tony", 0),
+        (100, "Niklaus", 8),
+    ];
+    let expected: Vec<(i32, String, i32)> = expected
+        .into_iter()
+        .map(|(id, name, visits)| (id, name.to_owned(), visits))
+        .collect();
+    assert_eq!(inserted, expected);
+}
+
 fn default_values_insert_fills_every_column<C: Connection>(db: &mut TestDb<C>) {
     db.exec("CREATE TABLE events (n INTEGER NOT NULL DEFAULT 7, note TEXT)");
     quarry::table! { events (n) { n -> Int4 = default, note -> Nullable<Text> } }
@@ -201,6 +246,20 @@ fn default_values_insert_fills_every_column<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(n, 1);
     let rows: Vec<(i32, Option<String>)> = events::table.load(&mut db.conn).unwrap();
     assert_eq!(rows, [(7, None)]);
+
+    // Rows whose every field is a `None` for a defaulted column are DEFAULT VALUES too.
+    #[derive(Insertable)]
+    #[quarry(table = events)]
+    struct Event {
+        n: Option<i32>,
+    }
+    let events = [Event { n: None }, Event { n: Some(8) }, Event { n: None }];
+    let ns: Vec<i32> = insert_into(events::table)
+        .values(&events[..])
+        .returning(events::n)
+        .get_results(&mut db.conn)
+        .unwrap();
+    assert_eq!(ns, [7, 8, 7]);
 }
 
 fn updates_with_tuples_expressions_and_structs<C: Connection>(db: &mut TestDb<C>) {
@@ -355,6 +414,7 @@ common::backend_tests! {
     a_failing_row_leaves_no_rows_behind,
     constraint_violations_name_the_constraint,
     default_values_insert_fills_every_column,
+    none_leaves_a_defaulted_column_to_the_database,
     updates_with_tuples_expressions_and_structs,
     update_and_delete_targets_reject_limits,
     deletes_and_returns_what_it_removed,

@@ -572,6 +572,8 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
             let docs = &column.docs;
             let qualified = format!("{table_quoted}.{}", quoted(sql_name));
             let has_default = column.has_default;
+            let omittable = (has_default || is_nullable(&column.sql_type))
+                .then(|| quote!(impl #q::Omittable for #name {}));
             let default_doc = has_default.then(|| {
                 quote!(#[doc = ""] #[doc = "The database fills it when an insert leaves it out."])
             });
@@ -658,6 +660,7 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                     const HAS_DEFAULT: bool = #has_default;
                 }
                 impl #q::ColumnOf<table> for #name {}
+                #omittable
 
                 impl<QS, I> #q::SelectList<QS, I> for #name
                 where

@@ -48,11 +48,24 @@ fn generics_with_backend(input: &DeriveInput) -> syn::Generics {
     generics
 }
 
+/// The field's column, with the span of the field's type: errors about the pair point
+/// at the field.
+fn column_at_field(parsed: &Parsed, field: &FieldDef) -> TokenStream {
+    let span = field.ty.span();
+    column(parsed, field)
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect()
+}
+
 /// Binds `value` (an expression of type `&field type`) as a value of the field's column,
 /// reporting a type mismatch at the field.
 fn push_value(parsed: &Parsed, field: &FieldDef, value: TokenStream) -> TokenStream {
     let q = Q();
-    let column = column(parsed, field);
+    let column = column_at_field(parsed, field);
     quote_spanned! {field.ty.span()=>
         #q::push_field::<#column, __DB, _>(#value, out);
     }
@@ -60,6 +73,13 @@ fn push_value(parsed: &Parsed, field: &FieldDef, value: TokenStream) -> TokenStr
 
 pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
     with_input(input, "Insertable", |input, parsed| {
+        if parsed.fields.len() > 64 {
+            return syn::Error::new_spanned(
+                &input.ident,
+                "`#[derive(Insertable)]` takes at most 64 fields",
+            )
+            .into_compile_error();
+        }
         let q = Q();
         let name = &input.ident;
         let table = &parsed.table;
@@ -69,17 +89,49 @@ pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
             .iter()
             .rev()
             .fold(quote!(()), |rest, column| quote!((#column, #rest)));
+        let count = parsed.fields.len() as u32;
         let db_generics = generics_with_backend(input);
         let (db_impl_generics, _, _) = db_generics.split_for_impl();
+        // An `Option` field that is `None` leaves its column out when the column has a
+        // default (it is NULL otherwise): bit `i` of `omitted` for field `i`.
+        let omitted = parsed
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| is_option(&f.ty))
+            .map(|(i, field)| {
+                let member = &field.member;
+                let column = column(parsed, field);
+                quote! {
+                    if <#column as #q::Column>::HAS_DEFAULT && self.#member.is_none() {
+                        omitted |= 1 << #i;
+                    }
+                }
+            });
+        let names = columns.iter().enumerate().map(|(i, column)| {
+            quote! {
+                if omitted & (1 << #i) == 0 {
+                    separator.next(out);
+                    out.push_identifier(<#column as #q::Column>::NAME);
+                }
+            }
+        });
         let values = parsed.fields.iter().enumerate().map(|(i, field)| {
             let member = &field.member;
-            let separator = (i > 0).then(|| quote!(out.push_sql(", ");));
-            let push = push_value(parsed, field, quote!(&self.#member));
-            quote!(#separator #push)
-        });
-        let names = columns.iter().enumerate().map(|(i, column)| {
-            let separator = (i > 0).then(|| quote!(out.push_sql(", ");));
-            quote!(#separator out.push_identifier(<#column as #q::Column>::NAME);)
+            let push = if is_option(&field.ty) {
+                let column = column_at_field(parsed, field);
+                quote_spanned! {field.ty.span()=>
+                    #q::push_option::<#column, __DB, _>(&self.#member, out);
+                }
+            } else {
+                push_value(parsed, field, quote!(&self.#member))
+            };
+            quote! {
+                if omitted & (1 << #i) == 0 {
+                    separator.next(out);
+                    #push
+                }
+            }
         });
         let supported = columns
             .iter()
@@ -88,8 +140,15 @@ pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
         quote! {
             impl #impl_generics #q::InsertValues<#table::table> for #name #ty_generics #where_clause {
                 type Columns = #list;
-                fn walk_columns(out: &mut #q::SqlWriter<'_>) {
+                const COLUMN_COUNT: u32 = #count;
+                fn walk_columns(omitted: u64, out: &mut #q::SqlWriter<'_>) {
+                    let mut separator = #q::Separator::default();
                     #(#names)*
+                }
+                fn omitted(&self, _row: usize) -> u64 {
+                    let mut omitted = 0;
+                    #(#omitted)*
+                    omitted
                 }
             }
 
@@ -98,7 +157,13 @@ pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
                 #(#supported,)*
                 #where_items
             {
-                fn walk_row<'__a>(&'__a self, _row: usize, out: &mut #q::SqlWriter<'__a>) {
+                fn walk_row<'__a>(
+                    &'__a self,
+                    _row: usize,
+                    omitted: u64,
+                    out: &mut #q::SqlWriter<'__a>,
+                ) {
+                    let mut separator = #q::Separator::default();
                     #(#values)*
                 }
             }
@@ -106,8 +171,9 @@ pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
     })
 }
 
-/// Whether a field's type is written `Option<…>`: such a field is skipped when `None`,
-/// unless the struct has `#[quarry(treat_none_as_null = true)]`.
+/// Whether a field's type is written `Option<…>`. In a changeset such a field is
+/// skipped when `None` (unless the struct has `#[quarry(treat_none_as_null = true)]`);
+/// in an insert, `None` leaves out a column that has a default.
 fn is_option(ty: &Type) -> bool {
     matches!(ty, Type::Path(p) if p.qself.is_none()
         && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
@@ -134,9 +200,7 @@ pub(crate) fn expand_changeset(input: TokenStream) -> TokenStream {
             let assign = |value: TokenStream| {
                 let push = push_value(parsed, field, value);
                 quote! {
-                    if !::core::mem::take(&mut first) {
-                        out.push_sql(", ");
-                    }
+                    separator.next(out);
                     out.push_identifier(<#column as #q::Column>::NAME);
                     out.push_sql(" = ");
                     #push
@@ -172,9 +236,8 @@ pub(crate) fn expand_changeset(input: TokenStream) -> TokenStream {
                     #noop
                 }
                 fn walk_changes<'__a>(&'__a self, out: &mut #q::SqlWriter<'__a>) {
-                    let mut first = true;
+                    let mut separator = #q::Separator::default();
                     #(#assignments)*
-                    let _ = first;
                 }
             }
         }

@@ -151,7 +151,7 @@ pub mod __private {
     pub use crate::query::sql_query::from_row_by_name;
     pub use crate::query::{
         AsChangeset, ChangesetFragment, ColumnOf, CompleteInsert, InsertRows, InsertValues,
-        Provides, push_field,
+        Omittable, Provides, Separator, push_field, push_option,
     };
     pub use crate::query::{
         Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,

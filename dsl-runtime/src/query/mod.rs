@@ -50,9 +50,9 @@ pub use write::{
     AnyConflict, AsChangeset, Assignment, ChangesetFragment, Checked, ColumnOf, CompleteInsert,
     ConflictClause, ConflictTarget, DefaultValues, DeleteStatement, DoNothing, DoUpdate,
     DoUpdateBuilder, Excluded, IncompleteInsert, InsertRows, InsertStatement, InsertValues,
-    IntoUpdateTarget, NoConflict, NoReturning, OnConflict, OnConflictBuilder, Provides, Returning,
-    ReturningClause, TargetError, UpdateBuilder, UpdateStatement, Upsert, delete, excluded,
-    insert_into, push_field, update,
+    IntoUpdateTarget, NoConflict, NoReturning, Omittable, OnConflict, OnConflictBuilder, Provides,
+    Returning, ReturningClause, Separator, TargetError, UpdateBuilder, UpdateStatement, Upsert,
+    delete, excluded, insert_into, push_field, push_option, update,
 };
 pub use writer::SqlWriter;
 

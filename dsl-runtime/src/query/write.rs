@@ -13,7 +13,7 @@ use crate::backend::{Backend, Dialect};
 use crate::conn::Connection;
 use crate::error::{Error, QueryResult};
 use crate::expr::{AsExpression, Binary, Eq, Expression, SupportedBy, ValidIn};
-use crate::types::ToSql;
+use crate::types::{BindValue, ToSql};
 use std::marker::PhantomData;
 use std::ops::ControlFlow;
 
@@ -55,20 +55,49 @@ pub trait CompleteInsert<L, I> {}
 pub trait InsertValues<T> {
     /// The columns given, as a type-level list `(C0, (C1, ()))`.
     type Columns;
-    /// Whether the insert is `DEFAULT VALUES`.
-    const DEFAULT_VALUES: bool = false;
-    /// Writes the column names: `"name", "age"`.
-    fn walk_columns(out: &mut SqlWriter<'_>);
+    /// How many columns a row has (at most 64).
+    const COLUMN_COUNT: u32;
+    /// Writes the names of the columns not in `omitted` (bit `i` stands for column `i`):
+    /// `"name", "age"`.
+    fn walk_columns(omitted: u64, out: &mut SqlWriter<'_>);
     /// The number of rows.
     fn row_count(&self) -> usize {
         1
+    }
+    /// The columns row `row` leaves to their defaults: bit `i` for column `i`. A
+    /// `#[derive(Insertable)]` field that is `None` sets its bit when its column is
+    /// declared `= default`.
+    fn omitted(&self, row: usize) -> u64 {
+        let _ = row;
+        0
     }
 }
 
 /// Writes rows of values for backend `DB`.
 pub trait InsertRows<DB: Backend> {
-    /// Writes row `row`'s values, separated by `, ` and without parentheses.
-    fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>);
+    /// Writes the values of row `row` for the columns not in `omitted`, separated by
+    /// `, ` and without parentheses.
+    fn walk_row<'a>(&'a self, row: usize, omitted: u64, out: &mut SqlWriter<'a>);
+}
+
+/// Every column of a row of `count` columns.
+fn all_columns(count: u32) -> u64 {
+    u64::MAX.checked_shr(64 - count).unwrap_or(0)
+}
+
+/// Writes `, ` before every item but the first.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct Separator(bool);
+
+impl Separator {
+    /// Writes `, ` unless this is the first call.
+    #[inline]
+    pub fn next(&mut self, out: &mut SqlWriter<'_>) {
+        if std::mem::replace(&mut self.0, true) {
+            out.push_sql(", ");
+        }
+    }
 }
 
 /// Proves that `Self` is a column of table `T`.
@@ -98,13 +127,14 @@ where
     C: Column + ColumnOf<T>,
 {
     type Columns = (C, ());
-    fn walk_columns(out: &mut SqlWriter<'_>) {
+    const COLUMN_COUNT: u32 = 1;
+    fn walk_columns(_omitted: u64, out: &mut SqlWriter<'_>) {
         out.push_identifier(C::NAME);
     }
 }
 
 impl<DB: Backend, C, E: QueryFragment<DB>> InsertRows<DB> for Binary<Eq, C, E> {
-    fn walk_row<'a>(&'a self, _row: usize, out: &mut SqlWriter<'a>) {
+    fn walk_row<'a>(&'a self, _row: usize, _omitted: u64, out: &mut SqlWriter<'a>) {
         self.right().walk(out);
     }
 }
@@ -113,25 +143,22 @@ macro_rules! tuple_values {
     ($($name:ident $idx:tt),+) => {
         impl<T, $($name: Assignment<T>),+> InsertValues<T> for ($($name,)+) {
             type Columns = tuple_values!(@list $($name),+);
-            fn walk_columns(out: &mut SqlWriter<'_>) {
-                let mut first = true;
+            const COLUMN_COUNT: u32 = [$($idx),+].len() as u32;
+            fn walk_columns(_omitted: u64, out: &mut SqlWriter<'_>) {
+                let mut separator = Separator::default();
                 $(
-                    if !std::mem::take(&mut first) {
-                        out.push_sql(", ");
-                    }
+                    separator.next(out);
                     out.push_identifier(<$name::Column as Column>::NAME);
                 )+
             }
         }
 
         impl<DB: Backend, $($name: InsertRows<DB>),+> InsertRows<DB> for ($($name,)+) {
-            fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>) {
-                let mut first = true;
+            fn walk_row<'a>(&'a self, row: usize, omitted: u64, out: &mut SqlWriter<'a>) {
+                let mut separator = Separator::default();
                 $(
-                    if !std::mem::take(&mut first) {
-                        out.push_sql(", ");
-                    }
-                    self.$idx.walk_row(row, out);
+                    separator.next(out);
+                    self.$idx.walk_row(row, omitted, out);
                 )+
             }
         }
@@ -160,52 +187,50 @@ tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12
 tuple_values!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);
 
 /// Many rows, inserted with one multi-row `INSERT` (split in chunks under the
-/// backend's limit of bind parameters).
-impl<T, V: InsertValues<T>> InsertValues<T> for Vec<V> {
-    type Columns = V::Columns;
-    fn walk_columns(out: &mut SqlWriter<'_>) {
-        V::walk_columns(out);
-    }
-    fn row_count(&self) -> usize {
-        self.len()
-    }
+/// backend's limit of bind parameters), for `Vec`s, slices and references.
+macro_rules! many_rows {
+    ($($ty:ty),*) => {$(
+        impl<T, V: InsertValues<T>> InsertValues<T> for $ty {
+            type Columns = V::Columns;
+            const COLUMN_COUNT: u32 = V::COLUMN_COUNT;
+            fn walk_columns(omitted: u64, out: &mut SqlWriter<'_>) {
+                V::walk_columns(omitted, out);
+            }
+            fn row_count(&self) -> usize {
+                self.len()
+            }
+            fn omitted(&self, row: usize) -> u64 {
+                self[row].omitted(0)
+            }
+        }
+
+        impl<DB: Backend, V: InsertRows<DB>> InsertRows<DB> for $ty {
+            fn walk_row<'a>(&'a self, row: usize, omitted: u64, out: &mut SqlWriter<'a>) {
+                self[row].walk_row(0, omitted, out);
+            }
+        }
+    )*};
 }
 
-impl<DB: Backend, V: InsertRows<DB>> InsertRows<DB> for Vec<V> {
-    fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>) {
-        self[row].walk_row(0, out);
-    }
-}
-
-impl<T, V: InsertValues<T>> InsertValues<T> for &[V] {
-    type Columns = V::Columns;
-    fn walk_columns(out: &mut SqlWriter<'_>) {
-        V::walk_columns(out);
-    }
-    fn row_count(&self) -> usize {
-        self.len()
-    }
-}
-
-impl<DB: Backend, V: InsertRows<DB>> InsertRows<DB> for &[V] {
-    fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>) {
-        self[row].walk_row(0, out);
-    }
-}
+many_rows!(Vec<V>, &[V]);
 
 impl<T, V: InsertValues<T>> InsertValues<T> for &V {
     type Columns = V::Columns;
-    fn walk_columns(out: &mut SqlWriter<'_>) {
-        V::walk_columns(out);
+    const COLUMN_COUNT: u32 = V::COLUMN_COUNT;
+    fn walk_columns(omitted: u64, out: &mut SqlWriter<'_>) {
+        V::walk_columns(omitted, out);
     }
     fn row_count(&self) -> usize {
         (**self).row_count()
     }
+    fn omitted(&self, row: usize) -> u64 {
+        (**self).omitted(row)
+    }
 }
 
 impl<DB: Backend, V: InsertRows<DB>> InsertRows<DB> for &V {
-    fn walk_row<'a>(&'a self, row: usize, out: &mut SqlWriter<'a>) {
-        (**self).walk_row(row, out);
+    fn walk_row<'a>(&'a self, row: usize, omitted: u64, out: &mut SqlWriter<'a>) {
+        (**self).walk_row(row, omitted, out);
     }
 }
 
@@ -215,12 +240,12 @@ pub struct DefaultValues;
 
 impl<T> InsertValues<T> for DefaultValues {
     type Columns = ();
-    const DEFAULT_VALUES: bool = true;
-    fn walk_columns(_out: &mut SqlWriter<'_>) {}
+    const COLUMN_COUNT: u32 = 0;
+    fn walk_columns(_omitted: u64, _out: &mut SqlWriter<'_>) {}
 }
 
 impl<DB: Backend> InsertRows<DB> for DefaultValues {
-    fn walk_row<'a>(&'a self, _row: usize, _out: &mut SqlWriter<'a>) {}
+    fn walk_row<'a>(&'a self, _row: usize, _omitted: u64, _out: &mut SqlWriter<'a>) {}
 }
 
 /// Writes one field of a `#[derive(Insertable)]` or `#[derive(AsChangeset)]` struct as
@@ -234,6 +259,29 @@ where
     F: ToSql<C::SqlType> + ?Sized,
 {
     out.push_bind(value.to_bind());
+}
+
+/// A column an insert may leave out: nullable, or declared `= default`. Implemented by
+/// [`table!`](crate::table); a `#[derive(Insertable)]` field of type `Option<…>` needs
+/// it, since `None` means "leave it out".
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is NOT NULL and has no default, so its field cannot be an `Option`",
+    label = "`None` would leave `{Self}` without a value",
+    note = "give the field the column's own Rust type, or declare the column `= default` in `table!` if the database fills it"
+)]
+pub trait Omittable {}
+
+/// Writes an `Option` field of a `#[derive(Insertable)]` struct: its value, or NULL.
+/// (A `None` for a column with a default is left out of the statement before this.)
+#[doc(hidden)]
+#[inline]
+pub fn push_option<'a, C, DB, F>(value: &'a Option<F>, out: &mut SqlWriter<'a>)
+where
+    C: Column + Omittable,
+    C::SqlType: SupportedBy<DB>,
+    F: ToSql<C::SqlType>,
+{
+    out.push_bind(value.as_ref().map_or(BindValue::Null, ToSql::to_bind));
 }
 
 // ---------------------------------------------------------------------------------
@@ -410,11 +458,9 @@ macro_rules! tuple_conflict_target {
     ($($name:ident),+) => {
         impl<T, $($name: ConflictTarget<T>),+> ConflictTarget<T> for ($($name,)+) {
             fn walk_target(out: &mut SqlWriter<'_>) {
-                let mut first = true;
+                let mut separator = Separator::default();
                 $(
-                    if !std::mem::take(&mut first) {
-                        out.push_sql(", ");
-                    }
+                    separator.next(out);
                     $name::walk_target(out);
                 )+
             }
@@ -627,18 +673,20 @@ where
         let mut out = SqlWriter::new(DB::DIALECT);
         out.push_sql("INSERT INTO ");
         out.push_sql(T::QUOTED);
-        if V::DEFAULT_VALUES {
+        // Every row of a chunk leaves out the same columns.
+        let omitted = self.values.omitted(rows.start);
+        if omitted == all_columns(V::COLUMN_COUNT) {
+            // One row per chunk (see `chunks`).
             out.push_sql(" DEFAULT VALUES");
         } else {
             out.push_sql(" (");
-            V::walk_columns(&mut out);
+            V::walk_columns(omitted, &mut out);
             out.push_sql(") VALUES ");
-            for (n, row) in rows.enumerate() {
-                if n > 0 {
-                    out.push_sql(", ");
-                }
+            let mut separator = Separator::default();
+            for row in rows {
+                separator.next(&mut out);
                 out.push_sql("(");
-                self.values.walk_row(row, &mut out);
+                self.values.walk_row(row, omitted, &mut out);
                 out.push_sql(")");
             }
         }
@@ -651,24 +699,35 @@ where
         out
     }
 
-    /// Splits the rows into chunks that stay under the backend's bind limit.
+    /// Splits the rows into statements: runs of rows that leave out the same columns,
+    /// each under the backend's bind limit. Rows that leave out every column are
+    /// `DEFAULT VALUES`, one per statement.
     fn chunks<DB: Backend>(&self) -> Vec<std::ops::Range<usize>>
     where
         V: InsertRows<DB>,
     {
         let rows = self.values.row_count();
-        if rows == 0 {
-            return Vec::new();
+        let all = all_columns(V::COLUMN_COUNT);
+        let mut chunks = Vec::new();
+        let mut start = 0;
+        while start < rows {
+            let omitted = self.values.omitted(start);
+            let max_rows = if omitted == all {
+                1
+            } else {
+                let mut probe = SqlWriter::new(DB::DIALECT);
+                self.values.walk_row(start, omitted, &mut probe);
+                // Leave room for binds in an ON CONFLICT or RETURNING clause.
+                ((bind_limit(DB::DIALECT) - 256) / probe.binds().len().max(1)).max(1)
+            };
+            let mut end = start + 1;
+            while end < rows && end - start < max_rows && self.values.omitted(end) == omitted {
+                end += 1;
+            }
+            chunks.push(start..end);
+            start = end;
         }
-        let mut probe = SqlWriter::new(DB::DIALECT);
-        self.values.walk_row(0, &mut probe);
-        let per_row = probe.binds().len().max(1);
-        // Leave room for binds in an ON CONFLICT or RETURNING clause.
-        let per_chunk = ((bind_limit(DB::DIALECT) - 256) / per_row).max(1);
-        (0..rows)
-            .step_by(per_chunk)
-            .map(|start| start..(start + per_chunk).min(rows))
-            .collect()
+        chunks
     }
 
     /// Runs the insert and returns the number of rows inserted. Many rows go in as
@@ -741,8 +800,10 @@ where
     }
 }
 
-/// The whole statement, all rows in one, as [`debug_query`](crate::debug_query) shows
-/// it.
+/// The first statement the insert sends, as [`debug_query`](crate::debug_query) shows
+/// it: all its rows, unless they need more than one statement (more bind parameters
+/// than the backend takes, or rows that leave out different columns). An insert of no
+/// rows sends nothing, and shows as empty SQL.
 impl<T: Table, V, C, R, DB: Backend> QueryFragment<DB> for InsertStatement<T, V, C, R>
 where
     V: InsertValues<T> + InsertRows<DB>,
@@ -750,8 +811,10 @@ where
     R: ReturningClause<T, DB>,
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        let rendered = self.render_rows::<DB>(0..self.values.row_count(), false);
-        let (sql, binds) = rendered.into_parts();
+        let Some(first) = self.chunks::<DB>().into_iter().next() else {
+            return;
+        };
+        let (sql, binds) = self.render_rows::<DB>(first, false).into_parts();
         out.push_sql(&sql);
         out.push_raw_binds(binds.into_iter());
     }
@@ -821,12 +884,10 @@ macro_rules! tuple_changeset {
                 true $(&& self.$idx.is_noop())+
             }
             fn walk_changes<'a>(&'a self, out: &mut SqlWriter<'a>) {
-                let mut first = true;
+                let mut separator = Separator::default();
                 $(
                     if !self.$idx.is_noop() {
-                        if !std::mem::take(&mut first) {
-                            out.push_sql(", ");
-                        }
+                        separator.next(out);
                         self.$idx.walk_changes(out);
                     }
                 )+
