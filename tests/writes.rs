@@ -177,7 +177,11 @@ fn constraint_violations_name_the_constraint<C: Connection>(db: &mut TestDb<C>) 
             .execute(&mut db.conn),
     );
     assert_eq!(err.kind, DatabaseErrorKind::CheckViolation);
-    assert_eq!(err.constraint.as_deref(), Some("age_not_negative"), "{err:?}");
+    assert_eq!(
+        err.constraint.as_deref(),
+        Some("age_not_negative"),
+        "{err:?}"
+    );
 
     let err = expect_database_error(
         insert_into(common::posts::table)
@@ -218,7 +222,10 @@ fn none_leaves_a_defaulted_column_to_the_database<C: Connection>(db: &mut TestDb
     // The first statement of the batch: the rows that leave out both columns.
     let query = insert_into(users::table).values(&rows);
     let sql = quarry::debug_query::<C::Backend, _>(&query).sql();
-    assert!(sql.starts_with(r#"INSERT INTO "users" ("name", "age") VALUES ("#), "{sql}");
+    assert!(
+        sql.starts_with(r#"INSERT INTO "users" ("name", "age") VALUES ("#),
+        "{sql}"
+    );
     let inserted: Vec<(i32, String, i32)> = query
         .returning((users::id, users::name, users::visits))
         .get_results(&mut db.conn)
@@ -404,6 +411,34 @@ fn values_travel_as_bind_parameters<C: Connection>(db: &mut TestDb<C>) {
         .first(&mut db.conn)
         .unwrap();
     assert_eq!(stored, name);
+}
+
+/// On PostgreSQL, a NULL fits a prepared parameter of any type: rows whose NULLs fall
+/// in different places share one prepared statement.
+fn nulls_share_a_prepared_statement<C: Connection>(db: &mut TestDb<C>) {
+    let colours = [Some("grey"), None, Some("red"), None];
+    for (i, hair_color) in colours.into_iter().enumerate() {
+        let name = format!("user{i}");
+        let user = NewUser {
+            name: &name,
+            hair_color,
+            age: 20,
+        };
+        insert_into(users::table)
+            .values(&user)
+            .execute(&mut db.conn)
+            .unwrap();
+    }
+    let prepared: i64 = quarry::sql_query(
+        "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO \"users\"%'",
+    )
+    .get_result(&mut db.conn)
+    .unwrap();
+    assert_eq!(prepared, 1);
+}
+
+common::backend_tests! {
+    only pg: nulls_share_a_prepared_statement
 }
 
 common::backend_tests! {

@@ -683,11 +683,19 @@ where
             V::walk_columns(omitted, &mut out);
             out.push_sql(") VALUES ");
             let mut separator = Separator::default();
-            for row in rows {
+            let count = rows.len();
+            for (n, row) in rows.enumerate() {
+                let (sql_before, binds_before) = (out.sql().len(), out.binds().len());
                 separator.next(&mut out);
                 out.push_sql("(");
                 self.values.walk_row(row, omitted, &mut out);
                 out.push_sql(")");
+                if n == 0 && count > 1 {
+                    // The other rows are about the size of the first.
+                    let more = count - 1;
+                    let sql = (out.sql().len() - sql_before + 2) * more + 64;
+                    out.reserve(sql, (out.binds().len() - binds_before) * more);
+                }
             }
         }
         self.conflict.walk_conflict(&mut out);

@@ -2,7 +2,6 @@
 
 use crate::backend::Dialect;
 use crate::types::BindValue;
-use std::fmt::Write as _;
 
 /// The SQL text of a query being rendered, and its bind parameters in order.
 #[derive(Debug)]
@@ -19,6 +18,12 @@ impl<'a> SqlWriter<'a> {
             binds: Vec::new(),
             dialect,
         }
+    }
+
+    /// Makes room for `sql` more bytes of SQL and `binds` more bind parameters.
+    pub(crate) fn reserve(&mut self, sql: usize, binds: usize) {
+        self.sql.reserve(sql);
+        self.binds.reserve(binds);
     }
 
     /// Appends SQL text as it is. Never pass it user data: values go through
@@ -47,8 +52,9 @@ impl<'a> SqlWriter<'a> {
         match self.dialect {
             Dialect::Sqlite => self.sql.push('?'),
             Dialect::Postgres => {
-                // Writing to a String cannot fail.
-                let _ = write!(self.sql, "${}", self.binds.len());
+                self.sql.push('$');
+                self.sql
+                    .push_str(itoa::Buffer::new().format(self.binds.len()));
             }
         }
     }

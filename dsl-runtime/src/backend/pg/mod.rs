@@ -126,11 +126,20 @@ impl PgConnection {
         self.raw.finish()
     }
 
-    /// The position, among the statements prepared for `sql`, of the one with parameter
-    /// `types`, preparing it if needed; `None` when the cache is full.
+    /// The position, among the statements prepared for `sql`, of one that takes
+    /// parameters of `types`, preparing it if needed; `None` when the cache is full.
+    ///
+    /// A NULL (type 0) fits a parameter of any type, so rows whose NULLs fall in
+    /// different places share one statement once it is prepared with those parameters'
+    /// types. A parameter prepared as type 0 has the type the server inferred, unknown
+    /// here: it takes only NULLs.
     fn prepare_cached(&mut self, sql: &str, types: &[Oid]) -> QueryResult<Option<usize>> {
         if let Some(known) = self.statements.get(sql) {
-            if let Some(index) = known.iter().position(|s| s.types == types) {
+            let fits = |prepared: &[Oid]| {
+                prepared.len() == types.len()
+                    && prepared.iter().zip(types).all(|(p, t)| p == t || *t == 0)
+            };
+            if let Some(index) = known.iter().position(|s| fits(&s.types)) {
                 return Ok(Some(index));
             }
         }

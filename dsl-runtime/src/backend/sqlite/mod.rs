@@ -103,7 +103,7 @@ fn run_bound<T>(
     f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
 ) -> QueryResult<T> {
     // Resetting on drop also covers a panic inside `f` (a panicking callback), so the
-    // statement never keeps pointers to bound values that are gone.
+    // statement never stays mid-step, reading bound values that are gone.
     let guard = ResetOnDrop(stmt);
     guard.0.bind_all(binds)?;
     f(guard.0, raw)

@@ -163,7 +163,7 @@ impl RawConnection {
             return Err(self.last_error());
         }
         // Owned at once, so it is finalized on every path.
-        let stmt = NonNull::new(stmt).map(|stmt| RawStatement { stmt });
+        let stmt = NonNull::new(stmt).map(RawStatement::new);
         // SAFETY: `tail` is within `sql` or one past its end, per SQLite's contract.
         let consumed = unsafe { tail.cast::<u8>().offset_from(sql.as_ptr()) };
         let rest = usize::try_from(consumed)
@@ -187,6 +187,9 @@ impl Drop for RawConnection {
 /// A prepared `sqlite3_stmt*`, finalized on drop.
 pub(super) struct RawStatement {
     stmt: NonNull<ffi::sqlite3_stmt>,
+    /// Whether every parameter is a bare `?`, so value `i` binds parameter `i + 1`
+    /// (rendered queries); otherwise each `$N`/`?N` is looked up by name.
+    positional: bool,
 }
 
 /// The outcome of one `sqlite3_step`.
@@ -196,6 +199,16 @@ pub(super) enum Step {
 }
 
 impl RawStatement {
+    fn new(stmt: NonNull<ffi::sqlite3_stmt>) -> Self {
+        // SAFETY: the statement is valid.
+        let count = unsafe { ffi::sqlite3_bind_parameter_count(stmt.as_ptr()) };
+        // SAFETY: the statement is valid and each index is within 1..=count; a bare `?`
+        // has no name (null).
+        let positional = (1..=count)
+            .all(|i| unsafe { ffi::sqlite3_bind_parameter_name(stmt.as_ptr(), i) }.is_null());
+        RawStatement { stmt, positional }
+    }
+
     /// Binds `values` to parameters 1..=n.
     ///
     /// Text and blobs are bound without copying (`SQLITE_STATIC`): the caller must
@@ -210,39 +223,33 @@ impl RawStatement {
         for i in 0..values.len() {
             let idx = c_int::try_from(i + 1)
                 .map_err(|_| Error::InvalidQuery("too many bind parameters".into()))?;
-            let value = &values[self.value_index(idx, values.len())?];
+            let value = if self.positional {
+                &values[i]
+            } else {
+                &values[self.value_index(idx, values.len())?]
+            };
             let p = self.stmt.as_ptr();
             // SAFETY: `p` is a valid statement and `idx` is within 1..=parameter count.
             // Text and blob pointers are valid for the given lengths. SQLITE_STATIC is
-            // only given for data borrowed from `values`, and is sound because `run`
-            // resets and clears the bindings before returning, while the borrowed values
-            // are still alive; SQLite copies SQLITE_TRANSIENT data at once.
-            let stored = store(value)?;
+            // only given for data borrowed from `values`, and is sound because the
+            // statement steps only while they are alive (`run_bound` resets it before
+            // returning) and every later run rebinds every parameter before stepping
+            // (see `reset`); SQLite copies SQLITE_TRANSIENT data at once. The common
+            // kinds bind directly; the others convert first.
             let rc = unsafe {
-                match &stored {
-                    Stored::Null => ffi::sqlite3_bind_null(p, idx),
-                    Stored::Integer(v) => ffi::sqlite3_bind_int64(p, idx, *v),
-                    Stored::Real(v) => ffi::sqlite3_bind_double(p, idx, *v),
-                    Stored::Text(s) => ffi::sqlite3_bind_text64(
+                match value {
+                    BindValue::Null => ffi::sqlite3_bind_null(p, idx),
+                    BindValue::I32(v) => ffi::sqlite3_bind_int64(p, idx, i64::from(*v)),
+                    BindValue::I64(v) => ffi::sqlite3_bind_int64(p, idx, *v),
+                    BindValue::Str(s) => ffi::sqlite3_bind_text64(
                         p,
                         idx,
                         s.as_ptr().cast(),
                         s.len() as u64,
-                        // Borrowed text lives in `values`, owned text only until the
-                        // end of this iteration: SQLite copies the latter.
-                        match s {
-                            Cow::Borrowed(_) => ffi::SQLITE_STATIC(),
-                            Cow::Owned(_) => ffi::SQLITE_TRANSIENT(),
-                        },
+                        ffi::SQLITE_STATIC(),
                         ffi::SQLITE_UTF8 as u8,
                     ),
-                    Stored::Blob(b) => ffi::sqlite3_bind_blob64(
-                        p,
-                        idx,
-                        b.as_ptr().cast(),
-                        b.len() as u64,
-                        ffi::SQLITE_STATIC(),
-                    ),
+                    _ => self.bind_stored(idx, value)?,
                 }
             };
             if rc != ffi::SQLITE_OK {
@@ -250,6 +257,40 @@ impl RawStatement {
             }
         }
         Ok(())
+    }
+
+    /// Binds a value that must first be converted to a storage class.
+    fn bind_stored(&self, idx: c_int, value: &BindValue<'_>) -> QueryResult<c_int> {
+        let p = self.stmt.as_ptr();
+        let stored = store(value)?;
+        // SAFETY: as in `bind_all`.
+        Ok(unsafe {
+            match &stored {
+                Stored::Null => ffi::sqlite3_bind_null(p, idx),
+                Stored::Integer(v) => ffi::sqlite3_bind_int64(p, idx, *v),
+                Stored::Real(v) => ffi::sqlite3_bind_double(p, idx, *v),
+                Stored::Text(s) => ffi::sqlite3_bind_text64(
+                    p,
+                    idx,
+                    s.as_ptr().cast(),
+                    s.len() as u64,
+                    // Borrowed text lives in `values`, owned text only until the
+                    // end of this iteration: SQLite copies the latter.
+                    match s {
+                        Cow::Borrowed(_) => ffi::SQLITE_STATIC(),
+                        Cow::Owned(_) => ffi::SQLITE_TRANSIENT(),
+                    },
+                    ffi::SQLITE_UTF8 as u8,
+                ),
+                Stored::Blob(b) => ffi::sqlite3_bind_blob64(
+                    p,
+                    idx,
+                    b.as_ptr().cast(),
+                    b.len() as u64,
+                    ffi::SQLITE_STATIC(),
+                ),
+            }
+        })
     }
 
     /// Which bind value parameter `idx` takes: the next one for `?`, value `N` for
@@ -291,13 +332,19 @@ impl RawStatement {
         }
     }
 
-    /// Resets the statement and drops its bindings, so it holds no borrowed values.
+    /// Resets the statement so that it can run again.
+    ///
+    /// Its bindings are left in place (clearing them costs as much as binding): text and
+    /// blobs bound `SQLITE_STATIC` then point at values that may be gone. SQLite reads
+    /// bound values only when the statement steps (quarry never asks for the expanded
+    /// SQL), and every run binds all parameters before its first step (`bind_all`
+    /// checks the count and returns before any step on an error), so stale pointers are
+    /// replaced before they could be read.
     pub(super) fn reset(&self) {
-        // SAFETY: the statement is valid. The return codes repeat the last step's
+        // SAFETY: the statement is valid. The return code repeats the last step's
         // error, which the caller has already seen.
         unsafe {
             ffi::sqlite3_reset(self.stmt.as_ptr());
-            ffi::sqlite3_clear_bindings(self.stmt.as_ptr());
         }
     }
 
