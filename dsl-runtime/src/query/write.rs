@@ -660,17 +660,19 @@ where
     V: InsertValues<T>,
 {
     /// Renders the statement for rows `rows`, with or without its RETURNING clause.
+    /// `out` is cleared first: one writer serves every statement of a batch, so its
+    /// buffers are allocated once.
     fn render_rows<'a, DB: Backend>(
         &'a self,
         rows: std::ops::Range<usize>,
         returning: bool,
-    ) -> SqlWriter<'a>
-    where
+        out: &mut SqlWriter<'a>,
+    ) where
         V: InsertRows<DB>,
         C: ConflictClause<DB>,
         R: ReturningClause<T, DB>,
     {
-        let mut out = SqlWriter::new(DB::DIALECT);
+        out.clear();
         out.push_sql("INSERT INTO ");
         out.push_sql(T::QUOTED);
         // Every row of a chunk leaves out the same columns.
@@ -680,15 +682,15 @@ where
             out.push_sql(" DEFAULT VALUES");
         } else {
             out.push_sql(" (");
-            V::walk_columns(omitted, &mut out);
+            V::walk_columns(omitted, out);
             out.push_sql(") VALUES ");
             let mut separator = Separator::default();
             let count = rows.len();
             for (n, row) in rows.enumerate() {
                 let (sql_before, binds_before) = (out.sql().len(), out.binds().len());
-                separator.next(&mut out);
+                separator.next(out);
                 out.push_sql("(");
-                self.values.walk_row(row, omitted, &mut out);
+                self.values.walk_row(row, omitted, out);
                 out.push_sql(")");
                 if n == 0 && count > 1 {
                     // The other rows are about the size of the first.
@@ -698,13 +700,38 @@ where
                 }
             }
         }
-        self.conflict.walk_conflict(&mut out);
+        self.conflict.walk_conflict(out);
         if returning {
-            self.returning.walk_returning(&mut out);
+            self.returning.walk_returning(out);
         } else {
-            self.returning.walk_explicit(&mut out);
+            self.returning.walk_explicit(out);
         }
-        out
+    }
+
+    /// Runs `each` with every statement of the insert, in one transaction when there
+    /// are several.
+    fn run_chunks<Conn: Connection>(
+        &self,
+        conn: &mut Conn,
+        returning: bool,
+        mut each: impl FnMut(&mut Conn, &SqlWriter<'_>) -> QueryResult<()>,
+    ) -> QueryResult<()>
+    where
+        V: InsertRows<Conn::Backend>,
+        C: ConflictClause<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
+    {
+        let chunks = self.chunks::<Conn::Backend>();
+        let mut out = SqlWriter::new(Conn::Backend::DIALECT);
+        let mut run = |conn: &mut Conn, chunk: &std::ops::Range<usize>| {
+            self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut out);
+            each(conn, &out)
+        };
+        match chunks.as_slice() {
+            [] => Ok(()),
+            [one] => run(conn, one),
+            many => conn.transaction(|conn| many.iter().try_for_each(|chunk| run(conn, chunk))),
+        }
     }
 
     /// Splits the rows into statements: runs of rows that leave out the same columns,
@@ -747,19 +774,12 @@ where
         C: ConflictClause<Conn::Backend>,
         R: ReturningClause<T, Conn::Backend>,
     {
-        let chunks = self.chunks::<Conn::Backend>();
-        let run = |conn: &mut Conn, chunk: &std::ops::Range<usize>| {
-            let out = self.render_rows::<Conn::Backend>(chunk.clone(), false);
-            conn.execute_sql(out.sql(), out.binds())
-        };
-        match chunks.as_slice() {
-            [] => Ok(0),
-            [one] => run(conn, one),
-            many => conn.transaction(|conn| {
-                many.iter()
-                    .try_fold(0, |total, chunk| Ok(total + run(conn, chunk)?))
-            }),
-        }
+        let mut total = 0;
+        self.run_chunks(conn, false, |conn, out| {
+            total += conn.execute_sql(out.sql(), out.binds())?;
+            Ok(())
+        })?;
+        Ok(total)
     }
 
     /// Runs the insert and returns the rows it inserted: its `returning` list, or
@@ -773,20 +793,10 @@ where
         C: ConflictClause<Conn::Backend>,
         R: ReturningClause<T, Conn::Backend>,
     {
-        let chunks = self.chunks::<Conn::Backend>();
-        let run = |conn: &mut Conn, chunk: &std::ops::Range<usize>, rows: &mut Vec<_>| {
-            let out = self.render_rows::<Conn::Backend>(chunk.clone(), true);
-            load_into::<R::Row, Conn>(conn, &out, rows)
-        };
         let mut rows = Vec::new();
-        match chunks.as_slice() {
-            [] => {}
-            [one] => run(conn, one, &mut rows)?,
-            many => conn.transaction(|conn| {
-                many.iter()
-                    .try_for_each(|chunk| run(conn, chunk, &mut rows))
-            })?,
-        }
+        self.run_chunks(conn, true, |conn, out| {
+            load_into::<R::Row, Conn>(conn, out, &mut rows)
+        })?;
         Ok(rows)
     }
 
@@ -822,7 +832,9 @@ where
         let Some(first) = self.chunks::<DB>().into_iter().next() else {
             return;
         };
-        let (sql, binds) = self.render_rows::<DB>(first, false).into_parts();
+        let mut statement = SqlWriter::new(DB::DIALECT);
+        self.render_rows::<DB>(first, false, &mut statement);
+        let (sql, binds) = statement.into_parts();
         out.push_sql(&sql);
         out.push_raw_binds(binds.into_iter());
     }

@@ -20,6 +20,12 @@ impl<'a> SqlWriter<'a> {
         }
     }
 
+    /// Empties the writer, keeping its buffers.
+    pub(crate) fn clear(&mut self) {
+        self.sql.clear();
+        self.binds.clear();
+    }
+
     /// Makes room for `sql` more bytes of SQL and `binds` more bind parameters.
     pub(crate) fn reserve(&mut self, sql: usize, binds: usize) {
         self.sql.reserve(sql);
