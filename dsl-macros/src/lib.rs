@@ -1,5 +1,5 @@
 //! Procedural macros of quarry. Use them through the `quarry` crate, which re-exports
-//! them: `quarry::table!` and `#[derive(quarry::Selectable)]`.
+//! them: `quarry::table!` and `#[derive(quarry::Selectable, quarry::Insertable, quarry::AsChangeset)]`.
 //!
 //! Each macro is parse → validate → expand; errors are `syn::Error`s at the user's
 //! token, all reported at once. The entry points call `expand` functions that take and
