@@ -48,11 +48,12 @@ pub use subquery::{
 };
 pub use write::{
     AnyConflict, AsChangeset, Assignment, ChangesetFragment, Checked, ColumnOf, CompleteInsert,
-    ConflictClause, ConflictTarget, DefaultValues, DeleteStatement, DoNothing, DoUpdate,
+    ConflictClause, ConflictTarget, DefaultValues, Delete, DeleteStatement, DoNothing, DoUpdate,
     DoUpdateBuilder, Excluded, IncompleteInsert, InsertRows, InsertStatement, InsertValues,
     IntoUpdateTarget, NoConflict, NoReturning, Omittable, OnConflict, OnConflictBuilder, Provides,
-    Returning, ReturningClause, Separator, TargetError, UpdateBuilder, UpdateStatement, Upsert,
-    delete, excluded, insert_into, push_field, push_option, update,
+    Returning, ReturningClause, Separator, Set, TargetError, UpdateBuilder, UpdateStatement,
+    Upsert, WriteAction, WriteStatement, delete, excluded, insert_into, push_field, push_option,
+    update,
 };
 pub use writer::SqlWriter;
 

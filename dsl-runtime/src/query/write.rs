@@ -1015,148 +1015,100 @@ impl<T: Table, W> UpdateBuilder<T, W> {
     where
         U: AsChangeset<T, I>,
     {
-        UpdateStatement {
+        WriteStatement {
             target: self.target,
-            changes,
+            action: Set(changes),
             returning: NoReturning,
         }
     }
 }
 
-/// An `UPDATE` statement.
-#[derive(Debug)]
-#[must_use = "an update does nothing until it is run with `execute` or `get_result`"]
-pub struct UpdateStatement<T, W, U, R = NoReturning> {
-    target: Result<(T, W), TargetError>,
-    changes: U,
-    returning: R,
-}
-
-impl<T: Table, W, U> UpdateStatement<T, W, U, NoReturning> {
-    /// `RETURNING items`: what `get_result(s)` returns. Without it, `get_result(s)`
-    /// returns every column.
-    pub fn returning<S, I>(self, items: S) -> UpdateStatement<T, W, U, Returning<S, S::Row>>
-    where
-        S: SelectList<Single<T>, I>,
-    {
-        UpdateStatement {
-            target: self.target,
-            changes: self.changes,
-            returning: returning::<T, S, I>(items),
-        }
-    }
-}
-
-impl<T: Table, W, U, R> UpdateStatement<T, W, U, R> {
-    fn render<DB: Backend>(&self, returning: bool) -> QueryResult<SqlWriter<'_>>
-    where
-        W: ClauseFragment<DB>,
-        U: ChangesetFragment<DB>,
-        R: ReturningClause<T, DB>,
-    {
-        let (_, where_clause) = self.target.as_ref().map_err(|e| e.error())?;
-        if self.changes.is_noop() {
-            return Err(no_changes(T::NAME));
-        }
-        let mut out = SqlWriter::new(DB::DIALECT);
-        out.push_sql("UPDATE ");
-        out.push_sql(T::QUOTED);
-        out.push_sql(" SET ");
-        self.changes.walk_changes(&mut out);
-        where_clause.walk_clause(&mut out);
-        if returning {
-            self.returning.walk_returning(&mut out);
-        } else {
-            self.returning.walk_explicit(&mut out);
-        }
-        Ok(out)
-    }
-
-    /// Runs the update and returns the number of rows it changed.
-    pub fn execute<Conn: Connection>(&self, conn: &mut Conn) -> QueryResult<usize>
-    where
-        W: ClauseFragment<Conn::Backend>,
-        U: ChangesetFragment<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
-    {
-        let out = self.render::<Conn::Backend>(false)?;
-        conn.execute_sql(out.sql(), out.binds())
-    }
-
-    /// Runs the update and returns the changed rows: its `returning` list, or every
-    /// column.
-    pub fn get_results<Conn: Connection>(
-        &self,
-        conn: &mut Conn,
-    ) -> QueryResult<Vec<<R::Row as DecodeRow>::Output>>
-    where
-        W: ClauseFragment<Conn::Backend>,
-        U: ChangesetFragment<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
-    {
-        let out = self.render::<Conn::Backend>(true)?;
-        let mut rows = Vec::new();
-        load_into::<R::Row, Conn>(conn, &out, &mut rows)?;
-        Ok(rows)
-    }
-
-    /// Runs the update and returns the first changed row, or [`Error::NotFound`].
-    pub fn get_result<Conn: Connection>(
-        &self,
-        conn: &mut Conn,
-    ) -> QueryResult<<R::Row as DecodeRow>::Output>
-    where
-        W: ClauseFragment<Conn::Backend>,
-        U: ChangesetFragment<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
-    {
-        self.get_results(conn)?
-            .into_iter()
-            .next()
-            .ok_or(Error::NotFound)
-    }
-}
-
 /// Starts a `DELETE` of `target`: a table (every row), or a table with `filter(…)`.
 pub fn delete<Tg: IntoUpdateTarget>(target: Tg) -> DeleteStatement<Tg::Table, Tg::Where> {
-    DeleteStatement {
+    WriteStatement {
         target: target.into_target(),
+        action: Delete,
         returning: NoReturning,
     }
 }
 
-/// A `DELETE` statement.
+/// An `UPDATE` or a `DELETE` of the rows of table `T` that `W` selects: the action
+/// `A` ([`Set`] or [`Delete`]) tells which.
 #[derive(Debug)]
-#[must_use = "a delete does nothing until it is run with `execute` or `get_result`"]
-pub struct DeleteStatement<T, W, R = NoReturning> {
+#[must_use = "an update or a delete does nothing until it is run with `execute` or `get_result`"]
+pub struct WriteStatement<T, W, A, R = NoReturning> {
     target: Result<(T, W), TargetError>,
+    action: A,
     returning: R,
 }
 
-impl<T: Table, W> DeleteStatement<T, W, NoReturning> {
+/// An `UPDATE` statement.
+pub type UpdateStatement<T, W, U, R = NoReturning> = WriteStatement<T, W, Set<U>, R>;
+
+/// A `DELETE` statement.
+pub type DeleteStatement<T, W, R = NoReturning> = WriteStatement<T, W, Delete, R>;
+
+/// The action of an update: `SET changes`.
+#[derive(Debug, Clone, Copy)]
+pub struct Set<U>(U);
+
+/// The action of a delete.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Delete;
+
+/// Writes the start of an update or a delete, up to its WHERE clause.
+pub trait WriteAction<DB: Backend> {
+    /// Writes `UPDATE "t" SET …` or `DELETE FROM "t"`; fails for an update with nothing
+    /// to set.
+    fn walk_action<'a, T: Table>(&'a self, out: &mut SqlWriter<'a>) -> QueryResult<()>;
+}
+
+impl<DB: Backend, U: ChangesetFragment<DB>> WriteAction<DB> for Set<U> {
+    fn walk_action<'a, T: Table>(&'a self, out: &mut SqlWriter<'a>) -> QueryResult<()> {
+        if self.0.is_noop() {
+            return Err(no_changes(T::NAME));
+        }
+        out.push_sql("UPDATE ");
+        out.push_sql(T::QUOTED);
+        out.push_sql(" SET ");
+        self.0.walk_changes(out);
+        Ok(())
+    }
+}
+
+impl<DB: Backend> WriteAction<DB> for Delete {
+    fn walk_action<'a, T: Table>(&'a self, out: &mut SqlWriter<'a>) -> QueryResult<()> {
+        out.push_sql("DELETE FROM ");
+        out.push_sql(T::QUOTED);
+        Ok(())
+    }
+}
+
+impl<T: Table, W, A> WriteStatement<T, W, A, NoReturning> {
     /// `RETURNING items`: what `get_result(s)` returns. Without it, `get_result(s)`
-    /// returns every column of the deleted rows.
-    pub fn returning<S, I>(self, items: S) -> DeleteStatement<T, W, Returning<S, S::Row>>
+    /// returns every column of the changed or removed rows.
+    pub fn returning<S, I>(self, items: S) -> WriteStatement<T, W, A, Returning<S, S::Row>>
     where
         S: SelectList<Single<T>, I>,
     {
-        DeleteStatement {
+        WriteStatement {
             target: self.target,
+            action: self.action,
             returning: returning::<T, S, I>(items),
         }
     }
 }
 
-impl<T: Table, W, R> DeleteStatement<T, W, R> {
+impl<T: Table, W, A, R> WriteStatement<T, W, A, R> {
     fn render<DB: Backend>(&self, returning: bool) -> QueryResult<SqlWriter<'_>>
     where
         W: ClauseFragment<DB>,
+        A: WriteAction<DB>,
         R: ReturningClause<T, DB>,
     {
         let (_, where_clause) = self.target.as_ref().map_err(|e| e.error())?;
         let mut out = SqlWriter::new(DB::DIALECT);
-        out.push_sql("DELETE FROM ");
-        out.push_sql(T::QUOTED);
+        self.action.walk_action::<T>(&mut out)?;
         where_clause.walk_clause(&mut out);
         if returning {
             self.returning.walk_returning(&mut out);
@@ -1166,24 +1118,26 @@ impl<T: Table, W, R> DeleteStatement<T, W, R> {
         Ok(out)
     }
 
-    /// Runs the delete and returns the number of rows it removed.
+    /// Runs the statement and returns the number of rows it changed or removed.
     pub fn execute<Conn: Connection>(&self, conn: &mut Conn) -> QueryResult<usize>
     where
         W: ClauseFragment<Conn::Backend>,
+        A: WriteAction<Conn::Backend>,
         R: ReturningClause<T, Conn::Backend>,
     {
         let out = self.render::<Conn::Backend>(false)?;
         conn.execute_sql(out.sql(), out.binds())
     }
 
-    /// Runs the delete and returns the removed rows: its `returning` list, or every
-    /// column.
+    /// Runs the statement and returns the rows it changed or removed: its `returning`
+    /// list, or every column.
     pub fn get_results<Conn: Connection>(
         &self,
         conn: &mut Conn,
     ) -> QueryResult<Vec<<R::Row as DecodeRow>::Output>>
     where
         W: ClauseFragment<Conn::Backend>,
+        A: WriteAction<Conn::Backend>,
         R: ReturningClause<T, Conn::Backend>,
     {
         let out = self.render::<Conn::Backend>(true)?;
@@ -1192,13 +1146,15 @@ impl<T: Table, W, R> DeleteStatement<T, W, R> {
         Ok(rows)
     }
 
-    /// Runs the delete and returns the first removed row, or [`Error::NotFound`].
+    /// Runs the statement and returns the first row it changed or removed, or
+    /// [`Error::NotFound`].
     pub fn get_result<Conn: Connection>(
         &self,
         conn: &mut Conn,
     ) -> QueryResult<<R::Row as DecodeRow>::Output>
     where
         W: ClauseFragment<Conn::Backend>,
+        A: WriteAction<Conn::Backend>,
         R: ReturningClause<T, Conn::Backend>,
     {
         self.get_results(conn)?
