@@ -430,8 +430,13 @@ fn complete_insert_impl(table: &TableDef) -> TokenStream {
 
 /// Whether a column's declared type is `Nullable<…>`.
 fn is_nullable(ty: &Type) -> bool {
+    is_named(ty, "Nullable")
+}
+
+/// Whether `ty` is a path whose last segment is `name`: `Option<…>`, `std::option::Option<…>`.
+pub(crate) fn is_named(ty: &Type, name: &str) -> bool {
     matches!(ty, Type::Path(p) if p.qself.is_none()
-        && p.path.segments.last().is_some_and(|s| s.ident == "Nullable"))
+        && p.path.segments.last().is_some_and(|s| s.ident == name))
 }
 
 /// Resolves a column's SQL type: a known name (possibly inside `Nullable<…>` or

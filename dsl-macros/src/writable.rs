@@ -175,8 +175,7 @@ pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
 /// skipped when `None` (unless the struct has `#[quarry(treat_none_as_null = true)]`);
 /// in an insert, `None` leaves out a column that has a default.
 fn is_option(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.qself.is_none()
-        && p.path.segments.last().is_some_and(|s| s.ident == "Option"))
+    crate::table::is_named(ty, "Option")
 }
 
 pub(crate) fn expand_changeset(input: TokenStream) -> TokenStream {

@@ -68,6 +68,15 @@ impl RawConnection {
 
     /// The error for a failed send: the connection's message, as a lost connection if
     /// the connection is gone.
+    /// The outcome of a `PQsend*` call that returned `ok`.
+    fn sent(&self, ok: std::os::raw::c_int) -> QueryResult<()> {
+        if ok == 1 {
+            Ok(())
+        } else {
+            Err(self.send_error())
+        }
+    }
+
     fn send_error(&self) -> Error {
         let message = self.error_message();
         if self.is_ok() {
@@ -82,11 +91,7 @@ impl RawConnection {
     pub(super) fn send_query(&self, sql: &CStr) -> QueryResult<()> {
         // SAFETY: the handle is valid and `sql` is NUL-terminated for the call.
         let ok = unsafe { ffi::PQsendQuery(self.conn.as_ptr(), sql.as_ptr()) };
-        if ok == 1 {
-            Ok(())
-        } else {
-            Err(self.send_error())
-        }
+        self.sent(ok)
     }
 
     /// Queues the preparation of `sql` as statement `name`, with parameter types.
@@ -103,11 +108,7 @@ impl RawConnection {
                 types.as_ptr(),
             )
         };
-        if ok == 1 {
-            Ok(())
-        } else {
-            Err(self.send_error())
-        }
+        self.sent(ok)
     }
 
     /// Queues the execution of prepared statement `name`, with binary results.
@@ -127,11 +128,7 @@ impl RawConnection {
                 1,
             )
         };
-        if ok == 1 {
-            Ok(())
-        } else {
-            Err(self.send_error())
-        }
+        self.sent(ok)
     }
 
     /// Queues an unnamed statement with parameters, with binary results.
@@ -150,11 +147,7 @@ impl RawConnection {
                 1,
             )
         };
-        if ok == 1 {
-            Ok(())
-        } else {
-            Err(self.send_error())
-        }
+        self.sent(ok)
     }
 
     /// Whether no transaction is open (`PQTRANS_IDLE`).
