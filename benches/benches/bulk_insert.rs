@@ -10,127 +10,15 @@
 //! Under `cargo test` (criterion's test mode) each benchmark runs once and its result
 //! is checked.
 
-mod raw;
-
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, criterion_group, criterion_main};
 use quarry::conn::Connection;
 use quarry::prelude::*;
+use quarry_benches::bulk::{CHECKSUM_SQL, PG_DDL, ROWS, SQLITE_DDL, Workload, checksum, users};
+use quarry_benches::raw;
 use std::time::{Duration, Instant};
 
-quarry::table! {
-    users (id) {
-        id -> Int4 = default,
-        name -> Text,
-        hair_color -> Nullable<Text>,
-        age -> Int4,
-    }
-}
-
-/// One row, as an application would hold it. The raw side reads the same values.
-#[derive(Insertable, Debug, Clone)]
-#[quarry(table = users)]
-pub(crate) struct NewUser<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) hair_color: Option<&'a str>,
-    pub(crate) age: i32,
-}
-
-const ROWS: usize = 100_000;
 const GROUP: &str = "bulk_insert_100k";
-
-/// SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32.
-pub(crate) const SQLITE_BIND_LIMIT: usize = 32_766;
-/// The PostgreSQL wire protocol counts parameters in 16 bits.
-pub(crate) const PG_BIND_LIMIT: usize = 65_535;
-/// `name`, `hair_color`, `age`.
-const BINDS_PER_ROW: usize = 3;
-
-/// Rows per statement, as quarry chunks a multi-row insert: it keeps 256 binds free
-/// for an `ON CONFLICT` or `RETURNING` clause.
-pub(crate) fn rows_per_statement(bind_limit: usize) -> usize {
-    (bind_limit - 256) / BINDS_PER_ROW
-}
-
-/// `INSERT INTO "users" ("name", "hair_color", "age") VALUES (…), …` for `rows` rows,
-/// with `?` placeholders, or `$1, $2, …` when `numbered`: the text quarry renders.
-pub(crate) fn insert_sql(rows: usize, numbered: bool) -> String {
-    let mut sql = String::with_capacity(64 + rows * 24);
-    sql.push_str(r#"INSERT INTO "users" ("name", "hair_color", "age") VALUES "#);
-    let mut n = 0;
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 0..BINDS_PER_ROW {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            n += 1;
-            if numbered {
-                sql.push('$');
-                sql.push_str(&n.to_string());
-            } else {
-                sql.push('?');
-            }
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-const SQLITE_DDL: &str = "CREATE TABLE users (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    hair_color TEXT,
-    age INTEGER NOT NULL
-)";
-
-const PG_DDL: &str = "CREATE TABLE users (
-    id SERIAL PRIMARY KEY,
-    name TEXT NOT NULL,
-    hair_color TEXT,
-    age INTEGER NOT NULL
-)";
-
-/// What a full table must hold: `count(*)`, `count(hair_color)`, `sum(age)`.
-pub(crate) const CHECKSUM_SQL: &str =
-    "SELECT count(*), count(hair_color), coalesce(sum(age), 0) FROM users";
-
-/// The rows to insert: distinct names, every other row without a hair colour.
-struct Workload {
-    names: Vec<String>,
-}
-
-impl Workload {
-    fn new(rows: usize) -> Self {
-        Workload {
-            names: (0..rows).map(|i| format!("user {i:06}")).collect(),
-        }
-    }
-
-    fn rows(&self) -> Vec<NewUser<'_>> {
-        const COLORS: [&str; 4] = ["brown", "black", "blond", "red"];
-        self.names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| NewUser {
-                name,
-                hair_color: (i % 2 == 0).then(|| COLORS[i / 2 % COLORS.len()]),
-                age: 18 + (i % 60) as i32,
-            })
-            .collect()
-    }
-}
-
-fn checksum(rows: &[NewUser<'_>]) -> [i64; 3] {
-    [
-        rows.len() as i64,
-        rows.iter().filter(|r| r.hair_color.is_some()).count() as i64,
-        rows.iter().map(|r| i64::from(r.age)).sum(),
-    ]
-}
 
 /// Times `insert` over `iters` runs on `conn`, calling the untimed `empty` before each
 /// and `check` once at the end.

@@ -1,11 +1,12 @@
 //! `cargo xtask`: quarry's chore runner, and what CI runs (`.ci/run` is `cargo xtask test`).
 //!
-//! This file owns the command line and the tasks (`test`, `lint`, `pg-start`, `pg-stop`,
-//! `gen-schema`): which steps each runs, in which order. How to run a program lives in
-//! [`cmd`], step headers and timing in [`steps`], the mdBook install in [`mdbook`], the
-//! throwaway PostgreSQL server in [`pg`], the generated benchmark schema in
-//! [`gen_schema`].
+//! This file owns the command line and the tasks (`test`, `lint`, `bench`, `pg-start`,
+//! `pg-stop`, `gen-schema`): which steps each runs, in which order. How to run a program
+//! lives in [`cmd`], step headers and timing in [`steps`], the mdBook install in
+//! [`mdbook`], the throwaway PostgreSQL server in [`pg`], the benchmark report in
+//! [`bench`], the generated benchmark schema in [`gen_schema`].
 
+mod bench;
 mod cmd;
 mod gen_schema;
 mod mdbook;
@@ -30,6 +31,11 @@ commands:
              running; prints its URL on stdout, e.g.
              export QUARRY_PG_URL=$(cargo xtask pg-start)
   pg-stop    stop the server that pg-start left running
+  bench [-- ARGS]
+             run the benchmarks of `benches/` (quarry, Diesel and the raw drivers on
+             SQLite and on the throwaway PostgreSQL server) and write their medians
+             and ratios to target/bench/report.md; ARGS go to criterion (a filter,
+             `--quick`)
   gen-schema --tables N --out DIR [--queries Q] [--quarry PATH]
              write a standalone crate with N tables × 20 columns, a struct per table
              and Q typed queries (default 100) into DIR, to measure build times at
@@ -82,6 +88,19 @@ fn run(args: &[String]) -> Result<(), Failure> {
     if command == "help" || command == "--help" || command == "-h" {
         print!("{USAGE}");
         return Ok(());
+    }
+    if command == "bench" {
+        let criterion_args = match rest.split_first() {
+            None => rest,
+            Some((dashes, args)) if dashes == "--" => args,
+            Some(_) => {
+                return Err(Failure::Usage(format!(
+                    "`bench` passes arguments to criterion after `--` (got `{}`)",
+                    rest.join(" ")
+                )));
+            }
+        };
+        return bench(criterion_args).map_err(Failure::Task);
     }
     if command == "gen-schema" {
         let options = gen_schema::parse_args(rest).map_err(Failure::Usage)?;
@@ -184,6 +203,26 @@ fn lint() -> Result<(), String> {
                 .env("RUSTDOCFLAGS", "-D warnings")
                 .args(["doc", "--no-deps", "--workspace"])
                 .run()
+        })
+    })
+}
+
+fn bench(criterion_args: &[String]) -> Result<(), String> {
+    with_summary("bench", |steps| {
+        steps.run("libpq present", pg::ensure_libpq)?;
+        let mut server = None;
+        steps.run("start PostgreSQL", || {
+            server = Some(pg::start()?);
+            Ok(())
+        })?;
+        let url = server
+            .as_ref()
+            .map(|s| s.url().to_owned())
+            .unwrap_or_default();
+        steps.run("cargo bench -p quarry-benches", || {
+            let report = bench::run(&url, criterion_args)?;
+            eprintln!("    report: {}", report.display());
+            Ok(())
         })
     })
 }

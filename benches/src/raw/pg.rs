@@ -2,7 +2,7 @@
 //! named prepared statement per chunk shape with its parameter types declared, then
 //! `PQexecPrepared` with binary parameters (quarry's format too).
 
-use crate::{NewUser, PG_BIND_LIMIT, insert_sql, rows_per_statement};
+use crate::bulk::{NewUser, PG_BIND_LIMIT, insert_sql, rows_per_statement};
 use pq_sys as ffi;
 use std::collections::HashMap;
 use std::ffi::{CStr, CString, c_char, c_int};
@@ -12,7 +12,7 @@ const TEXT_OID: ffi::Oid = 25;
 const INT4_OID: ffi::Oid = 23;
 
 /// A connection and its prepared inserts.
-pub(crate) struct Connection {
+pub struct Connection {
     conn: NonNull<ffi::PGconn>,
     /// The name of the prepared multi-row insert for each chunk length.
     inserts: HashMap<usize, CString>,
@@ -34,7 +34,7 @@ impl Drop for PgResult {
 }
 
 impl Connection {
-    pub(crate) fn connect(url: &str) -> Result<Self, String> {
+    pub fn connect(url: &str) -> Result<Self, String> {
         let url = CString::new(url).map_err(|e| e.to_string())?;
         // SAFETY: `url` is NUL-terminated.
         let conn = unsafe { ffi::PQconnectdb(url.as_ptr()) };
@@ -72,7 +72,7 @@ impl Connection {
     }
 
     /// Runs SQL without parameters.
-    pub(crate) fn exec(&self, sql: &str) -> Result<(), String> {
+    pub fn exec(&self, sql: &str) -> Result<(), String> {
         let sql = CString::new(sql).map_err(|e| e.to_string())?;
         // SAFETY: the handle is valid and `sql` is NUL-terminated.
         let res = unsafe { ffi::PQexec(self.conn.as_ptr(), sql.as_ptr()) };
@@ -81,7 +81,7 @@ impl Connection {
 
     /// Inserts `rows` in chunks of quarry's size, in one transaction when there are
     /// several; returns the number of rows inserted.
-    pub(crate) fn insert_users(&mut self, rows: &[NewUser<'_>]) -> Result<usize, String> {
+    pub fn insert_users(&mut self, rows: &[NewUser<'_>]) -> Result<usize, String> {
         let per_statement = rows_per_statement(PG_BIND_LIMIT);
         let transaction = rows.len() > per_statement;
         if transaction {
@@ -173,9 +173,9 @@ impl Connection {
             .ok_or_else(|| format!("insert: bad row count {tuples:?}"))
     }
 
-    /// [`crate::CHECKSUM_SQL`] on this connection's table.
-    pub(crate) fn checksum(&self) -> Result<[i64; 3], String> {
-        let sql = CString::new(crate::CHECKSUM_SQL).map_err(|e| e.to_string())?;
+    /// [`crate::bulk::CHECKSUM_SQL`] on this connection's table.
+    pub fn checksum(&self) -> Result<[i64; 3], String> {
+        let sql = CString::new(crate::bulk::CHECKSUM_SQL).map_err(|e| e.to_string())?;
         // SAFETY: the handle is valid and `sql` is NUL-terminated.
         let res = unsafe { ffi::PQexec(self.conn.as_ptr(), sql.as_ptr()) };
         let res = self.check(res, "checksum")?;

@@ -2,5 +2,5 @@
 //! this benchmark's unsafe code is here.
 #![allow(unsafe_code)] // FFI
 
-pub(crate) mod pg;
-pub(crate) mod sqlite;
+pub mod pg;
+pub mod sqlite;

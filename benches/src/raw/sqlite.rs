@@ -2,14 +2,14 @@
 //! one persistent prepared statement per chunk shape, parameters bound without
 //! copying, step, reset.
 
-use crate::{NewUser, SQLITE_BIND_LIMIT, insert_sql, rows_per_statement};
+use crate::bulk::{NewUser, SQLITE_BIND_LIMIT, insert_sql, rows_per_statement};
 use libsqlite3_sys as ffi;
 use std::collections::HashMap;
 use std::ffi::{CStr, CString, c_int};
 use std::ptr::NonNull;
 
 /// An in-memory database and its prepared inserts.
-pub(crate) struct Connection {
+pub struct Connection {
     db: NonNull<ffi::sqlite3>,
     /// The prepared multi-row insert for each chunk length.
     inserts: HashMap<usize, Statement>,
@@ -26,7 +26,7 @@ impl Drop for Statement {
 
 impl Connection {
     /// Opens a private in-memory database with the flags quarry uses.
-    pub(crate) fn open_in_memory() -> Result<Self, String> {
+    pub fn open_in_memory() -> Result<Self, String> {
         let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE | ffi::SQLITE_OPEN_NOMUTEX;
         let mut db = std::ptr::null_mut();
         // SAFETY: the path is NUL-terminated, `db` is a valid out-pointer and a null
@@ -51,7 +51,7 @@ impl Connection {
     }
 
     /// Runs SQL without parameters.
-    pub(crate) fn exec(&self, sql: &str) -> Result<(), String> {
+    pub fn exec(&self, sql: &str) -> Result<(), String> {
         let sql = CString::new(sql).map_err(|e| e.to_string())?;
         // SAFETY: the handle is open and `sql` is NUL-terminated; no callback, and no
         // error message is asked for (it is read with `sqlite3_errmsg`).
@@ -94,7 +94,7 @@ impl Connection {
 
     /// Inserts `rows` in chunks of quarry's size, in one transaction when there are
     /// several; returns the number of rows inserted.
-    pub(crate) fn insert_users(&mut self, rows: &[NewUser<'_>]) -> Result<usize, String> {
+    pub fn insert_users(&mut self, rows: &[NewUser<'_>]) -> Result<usize, String> {
         let per_statement = rows_per_statement(SQLITE_BIND_LIMIT);
         let transaction = rows.len() > per_statement;
         if transaction {
@@ -153,9 +153,9 @@ impl Connection {
         result
     }
 
-    /// [`crate::CHECKSUM_SQL`] on this database.
-    pub(crate) fn checksum(&self) -> Result<[i64; 3], String> {
-        let stmt = self.prepare(crate::CHECKSUM_SQL)?;
+    /// [`crate::bulk::CHECKSUM_SQL`] on this database.
+    pub fn checksum(&self) -> Result<[i64; 3], String> {
+        let stmt = self.prepare(crate::bulk::CHECKSUM_SQL)?;
         // SAFETY: the statement is valid and takes no parameters.
         if unsafe { ffi::sqlite3_step(stmt.0.as_ptr()) } != ffi::SQLITE_ROW {
             return Err(self.error("checksum"));
