@@ -354,6 +354,27 @@ fn eq_any_and_ne_all<C: Connection>(db: &mut TestDb<C>) {
         "hair_color NOT IN ('brown')",
         [3]
     );
+    // NULL in the list: on PostgreSQL it is an element of the array parameter, with the
+    // same three-valued logic as in `IN (…)`.
+    check_users!(
+        db,
+        users::hair_color.eq_any([None, Some("blond")]),
+        "hair_color IN (NULL, 'blond')",
+        [3]
+    );
+    check_users!(
+        db,
+        users::hair_color.ne_all([Some("blond"), None]),
+        "hair_color NOT IN ('blond', NULL)",
+        []
+    );
+    // Only NULLs: no array type to infer, so PostgreSQL gets `IN (NULL)` too.
+    check_users!(
+        db,
+        users::hair_color.eq_any([None::<&str>]),
+        "hair_color IN (NULL)",
+        []
+    );
 }
 
 fn eq_any_and_ne_all_with_empty_lists<C: Connection>(db: &mut TestDb<C>) {

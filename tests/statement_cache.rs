@@ -47,7 +47,8 @@ fn same_query_sees_changed_data<C: Connection>(db: &mut TestDb<C>) {
 }
 
 fn more_distinct_typed_queries_than_the_cache_holds<C: Connection>(db: &mut TestDb<C>) {
-    // Each IN list length is a different SQL text.
+    // On SQLite each IN list length is a different SQL text (on PostgreSQL the list is one
+    // array parameter, so this is one statement there).
     let run = |db: &mut TestDb<C>, n: usize| -> Vec<i32> {
         let values: Vec<i32> = (1..=n as i32).collect();
         users::table

@@ -150,7 +150,7 @@ impl Backend {
     pub fn reset(self) -> &'static str {
         match self {
             Backend::Sqlite => "DELETE FROM comments; DELETE FROM posts; DELETE FROM users;",
-            Backend::Pg => "TRUNCATE comments, posts, users RESTART IDENTITY",
+            Backend::Pg => "TRUNCATE comments, posts, users RESTART IDENTITY;",
         }
     }
 }

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::backend::{Backend, Dialect};
 use crate::query::{QueryFragment, SqlWriter};
-use crate::types::{Bool, NotNull, Nullability, SqlType};
+use crate::types::{BindValue, Bool, NotNull, Nullability, SqlType, ToSql};
 use std::marker::PhantomData;
 
 /// A binary SQL operator: its text and the SQL type of its result.
@@ -265,8 +265,23 @@ where
     }
 }
 
+/// The values of an `IN` list as one PostgreSQL array parameter, so that lists of every
+/// length are one statement (and one prepared plan); `None` when an array cannot carry
+/// them: all NULL, or an element that is itself an array.
+fn as_array<'a, ST, T: ToSql<ST>>(values: &'a [Bound<ST, T>]) -> Option<BindValue<'a>> {
+    let elements: Vec<BindValue<'a>> = values.iter().map(|v| v.value.to_bind()).collect();
+    let mut kinds = elements
+        .iter()
+        .filter(|e| !matches!(e, BindValue::Null))
+        .map(BindValue::kind);
+    let element = kinds.next()??;
+    kinds
+        .all(|kind| kind == Some(element))
+        .then_some(BindValue::Array { element, elements })
+}
+
 macro_rules! in_list {
-    ($($(#[$doc:meta])* $name:ident: $op:literal, empty: $empty:literal;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident: $op:literal, pg: $pg:literal, empty: $empty:literal;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone)]
         pub struct $name<E, ST, T> {
@@ -289,6 +304,7 @@ macro_rules! in_list {
         where
             E: QueryFragment<DB> + Expression,
             Bound<ST, T>: QueryFragment<DB> + Expression,
+            T: ToSql<ST>,
             DB: Backend,
         {
             fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
@@ -298,6 +314,14 @@ macro_rules! in_list {
                     return;
                 }
                 walk_operand(&self.expr, true, out);
+                if DB::DIALECT == Dialect::Postgres {
+                    if let Some(array) = as_array(&self.values) {
+                        out.push_sql($pg);
+                        out.push_bind(array);
+                        out.push_sql(")");
+                        return;
+                    }
+                }
                 out.push_sql($op);
                 for (i, value) in self.values.iter().enumerate() {
                     if i > 0 {
@@ -312,10 +336,11 @@ macro_rules! in_list {
 }
 
 in_list! {
-    /// `expr IN (v1, v2, …)`, built by `eq_any`.
-    In: " IN (", empty: "1 = 0";
-    /// `expr NOT IN (v1, v2, …)`, built by `ne_all`.
-    NotIn: " NOT IN (", empty: "1 = 1";
+    /// `expr IN (v1, v2, …)`, built by `eq_any`; on PostgreSQL `expr = ANY($1)` with
+    /// the values as one array parameter.
+    In: " IN (", pg: " = ANY(", empty: "1 = 0";
+    /// `expr NOT IN (v1, v2, …)`, built by `ne_all`; on PostgreSQL `expr <> ALL($1)`.
+    NotIn: " NOT IN (", pg: " <> ALL(", empty: "1 = 1";
 }
 
 /// Ordering terms: `expr ASC` and `expr DESC`.
