@@ -7,7 +7,9 @@
 //! `cargo test` (criterion's test mode) that check is all that runs, once per benchmark.
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
 use quarry_benches::Driver;
 use quarry_benches::data::{Backend, Data, new_users, sorted};
 use quarry_benches::diesel_driver::DieselDriver;
@@ -76,7 +78,11 @@ impl Arena {
     /// Empties the tables and writes `data`, for every contender.
     fn load(&mut self, data: &Data) {
         let sql = format!("{}\n{}", self.backend.reset(), data.insert_sql());
-        let writers = if self.shared { 1 } else { self.contenders.len() };
+        let writers = if self.shared {
+            1
+        } else {
+            self.contenders.len()
+        };
         for c in &mut self.contenders[..writers] {
             c.driver.batch(&sql);
         }
@@ -108,7 +114,12 @@ fn select_users(c: &mut Criterion, arena: &mut Arena) {
         group.throughput(Throughput::Elements(size as u64));
         for contender in &mut arena.contenders {
             let driver = &mut contender.driver;
-            assert_eq!(sorted(&driver.select_users()), data.users, "{}", contender.name);
+            assert_eq!(
+                sorted(&driver.select_users()),
+                data.users,
+                "{}",
+                contender.name
+            );
             group.bench_function(BenchmarkId::new(contender.name, size), |b| {
                 b.iter(|| black_box(driver.select_users()));
             });
@@ -128,7 +139,12 @@ fn users_with_posts(c: &mut Criterion, arena: &mut Arena) {
         group.throughput(Throughput::Elements(size as u64));
         for contender in &mut arena.contenders {
             let driver = &mut contender.driver;
-            assert_eq!(sorted(&driver.users_with_posts()), expected, "{}", contender.name);
+            assert_eq!(
+                sorted(&driver.users_with_posts()),
+                expected,
+                "{}",
+                contender.name
+            );
             group.bench_function(BenchmarkId::new(contender.name, size), |b| {
                 b.iter(|| black_box(driver.users_with_posts()));
             });
@@ -154,8 +170,10 @@ fn insert_users(c: &mut Criterion, arena: &mut Arena) {
             let read = driver.select_users();
             assert_eq!(read.len(), size, "{}", contender.name);
             assert!(
-                read.iter().zip(&rows).all(|(user, row)| user.name == row.name
-                    && user.hair_color.as_deref() == row.hair_color),
+                read.iter()
+                    .zip(&rows)
+                    .all(|(user, row)| user.name == row.name
+                        && user.hair_color.as_deref() == row.hair_color),
                 "{}: the rows read back differ from those inserted",
                 contender.name
             );
@@ -214,7 +232,12 @@ fn find_user(c: &mut Criterion, arena: &mut Arena) {
     for contender in &mut arena.contenders {
         let driver = &mut contender.driver;
         for user in &data.users {
-            assert_eq!(driver.find_user(user.id).as_ref(), Some(user), "{}", contender.name);
+            assert_eq!(
+                driver.find_user(user.id).as_ref(),
+                Some(user),
+                "{}",
+                contender.name
+            );
         }
         assert_eq!(driver.find_user(0), None, "{}", contender.name);
         group.bench_function(BenchmarkId::new(contender.name, "1000x"), |b| {

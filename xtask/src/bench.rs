@@ -105,7 +105,10 @@ fn read_results(criterion_dir: &Path, since: SystemTime) -> Result<Results, Stri
                 let median = json_median(&estimates)
                     .ok_or_else(|| format!("no median in {}", path.display()))?;
                 if let Some(id) = Id::parse(&full_id) {
-                    results.entry(id.row).or_default().insert(id.contender, median);
+                    results
+                        .entry(id.row)
+                        .or_default()
+                        .insert(id.contender, median);
                 }
             }
         }
@@ -116,7 +119,11 @@ fn read_results(criterion_dir: &Path, since: SystemTime) -> Result<Results, Stri
 /// The string value of `"key": "…"` in a JSON text (criterion's ids need no escapes).
 fn json_string(json: &str, key: &str) -> Option<String> {
     let rest = &json[json.find(&format!("\"{key}\""))? + key.len() + 2..];
-    let rest = rest.trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
     Some(rest[..rest.find('"')?].to_owned())
 }
 
@@ -144,7 +151,9 @@ fn render(results: &Results, machine: &str) -> String {
     for (row, medians) in results {
         let _ = write!(out, "| {row} |");
         for contender in CONTENDERS {
-            let cell = medians.get(contender).map_or_else(|| "—".to_owned(), |ns| duration(*ns));
+            let cell = medians
+                .get(contender)
+                .map_or_else(|| "—".to_owned(), |ns| duration(*ns));
             let _ = write!(out, " {cell} |");
         }
         let quarry = medians.get("quarry");
@@ -252,7 +261,8 @@ mod tests {
         );
         let report = render(&results, "- Machine: test\n");
         assert!(
-            report.contains("| select_users/sqlite/100 | 1.5 µs | 3.0 µs | 1.0 µs | 0.50× | 1.50× |"),
+            report
+                .contains("| select_users/sqlite/100 | 1.5 µs | 3.0 µs | 1.0 µs | 0.50× | 1.50× |"),
             "{report}"
         );
         assert!(
