@@ -332,3 +332,28 @@ impl<'s> SqlValue<'s> for SqliteValue<'s> {
         Err(raw::wrong_type(&self.0))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conn::RunQueryDsl;
+
+    #[test]
+    fn a_cached_statement_with_a_bound_limit_is_not_prepared_again() {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        conn.batch_execute(
+            "CREATE TABLE t (x INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3);",
+        )
+        .unwrap();
+        let sql = "SELECT x FROM t WHERE x >= $1 ORDER BY x LIMIT $2";
+        for (from, limit) in [(1, 1), (2, 1), (1, 2), (1, 2)] {
+            let rows: Vec<i32> = crate::sql_query(sql)
+                .bind(from)
+                .bind(limit)
+                .load(&mut conn)
+                .unwrap();
+            assert_eq!(rows, (from..from + limit as i32).collect::<Vec<_>>());
+        }
+        assert_eq!(conn.statements[sql].times_reprepared(), 0);
+    }
+}

@@ -39,10 +39,23 @@ impl RawConnection {
                 conn.errmsg()
             )));
         }
-        // SAFETY: `db` is an open handle owned by `conn`.
+        // SAFETY: `db` is an open handle owned by `conn`. SQLITE_DBCONFIG_ENABLE_QPSG
+        // takes an `int` (1: on) and an `int*` for the resulting setting, which may be
+        // NULL; the variadic arguments are passed as exactly those C types.
         unsafe {
             ffi::sqlite3_extended_result_codes(conn.db.as_ptr(), 1);
             ffi::sqlite3_busy_timeout(conn.db.as_ptr(), 5_000);
+            // The query planner stability guarantee: a prepared statement keeps its plan
+            // whatever values are bound. Without it, SQLite (3.47 and later) reads a
+            // bound LIMIT while planning and re-prepares the statement each time that
+            // parameter is bound again, so every cached `first()` or `limit(n)` query
+            // was parsed and planned anew on every run.
+            ffi::sqlite3_db_config(
+                conn.db.as_ptr(),
+                ffi::SQLITE_DBCONFIG_ENABLE_QPSG,
+                1 as std::ffi::c_int,
+                std::ptr::null_mut::<std::ffi::c_int>(),
+            );
         }
         Ok(conn)
     }
@@ -199,6 +212,14 @@ pub(super) enum Step {
 }
 
 impl RawStatement {
+    /// How many times SQLite has prepared this statement again since it was first
+    /// prepared (after a schema change, or because a bound value changed its plan).
+    #[cfg(test)]
+    pub(super) fn times_reprepared(&self) -> i32 {
+        // SAFETY: the statement is valid; the counter is read without being reset.
+        unsafe { ffi::sqlite3_stmt_status(self.stmt.as_ptr(), ffi::SQLITE_STMTSTATUS_REPREPARE, 0) }
+    }
+
     fn new(stmt: NonNull<ffi::sqlite3_stmt>) -> Self {
         // SAFETY: the statement is valid.
         let count = unsafe { ffi::sqlite3_bind_parameter_count(stmt.as_ptr()) };
