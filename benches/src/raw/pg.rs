@@ -1,29 +1,28 @@
 //! PostgreSQL through `pq-sys`, done as a careful hand-written program would: one
-//! named prepared statement per chunk shape with its parameter types declared, then
-//! `PQexecPrepared` with binary parameters (quarry's format too).
+//! named prepared statement per statement shape with its parameter types declared,
+//! then `PQexecPrepared` with binary parameters (quarry's format too) and binary
+//! results, decoded here.
+//!
+//! [`Connection`] runs the bulk insert; [`RawPg`] is the [`Driver`] of the workload
+//! suite. Both stand on `Handle`, which owns the connection.
 
-use crate::bulk::{NewUser, PG_BIND_LIMIT, insert_sql, rows_per_statement};
+use crate::Driver;
+use crate::bulk::{self, PG_BIND_LIMIT, insert_sql, rows_per_statement};
+use crate::data::{Comment, FILTER_COLOR, NewUser, Post, User, UserTree, nest};
 use pq_sys as ffi;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ffi::{CStr, CString, c_char, c_int};
 use std::ptr::NonNull;
 
 const TEXT_OID: ffi::Oid = 25;
 const INT4_OID: ffi::Oid = 23;
+const INT4_ARRAY_OID: ffi::Oid = 1007;
 
-/// A connection and its prepared inserts.
-pub struct Connection {
-    conn: NonNull<ffi::PGconn>,
-    /// The name of the prepared multi-row insert for each chunk length.
-    inserts: HashMap<usize, CString>,
-    /// Parameter arrays, kept between chunks so that they are allocated once.
-    values: Vec<*const c_char>,
-    lengths: Vec<c_int>,
-    formats: Vec<c_int>,
-    ages: Vec<[u8; 4]>,
-}
+/// A connection, finished on drop.
+struct Handle(NonNull<ffi::PGconn>);
 
-/// A `PGresult`, cleared on drop.
+/// A `PGresult`, cleared on drop. It does not depend on its connection.
 struct PgResult(NonNull<ffi::PGresult>);
 
 impl Drop for PgResult {
@@ -33,30 +32,23 @@ impl Drop for PgResult {
     }
 }
 
-impl Connection {
-    pub fn connect(url: &str) -> Result<Self, String> {
+impl Handle {
+    fn connect(url: &str) -> Result<Self, String> {
         let url = CString::new(url).map_err(|e| e.to_string())?;
         // SAFETY: `url` is NUL-terminated.
         let conn = unsafe { ffi::PQconnectdb(url.as_ptr()) };
-        let conn = Connection {
-            conn: NonNull::new(conn).ok_or("libpq could not allocate a connection")?,
-            inserts: HashMap::new(),
-            values: Vec::new(),
-            lengths: Vec::new(),
-            formats: Vec::new(),
-            ages: Vec::new(),
-        };
+        let pg = Handle(NonNull::new(conn).ok_or("libpq could not allocate a connection")?);
         // SAFETY: the handle is valid.
-        if unsafe { ffi::PQstatus(conn.conn.as_ptr()) } != ffi::ConnStatusType::CONNECTION_OK {
-            return Err(conn.error("connect"));
+        if unsafe { ffi::PQstatus(pg.0.as_ptr()) } != ffi::ConnStatusType::CONNECTION_OK {
+            return Err(pg.error("connect"));
         }
-        conn.exec("SET client_encoding = 'UTF8'")?;
-        Ok(conn)
+        pg.exec("SET client_encoding = 'UTF8'")?;
+        Ok(pg)
     }
 
     fn error(&self, what: &str) -> String {
         // SAFETY: the handle is valid; the message is NUL-terminated and copied at once.
-        let msg = unsafe { CStr::from_ptr(ffi::PQerrorMessage(self.conn.as_ptr())) };
+        let msg = unsafe { CStr::from_ptr(ffi::PQerrorMessage(self.0.as_ptr())) };
         format!("{what}: {}", msg.to_string_lossy().trim_end())
     }
 
@@ -72,16 +64,342 @@ impl Connection {
     }
 
     /// Runs SQL without parameters.
-    pub fn exec(&self, sql: &str) -> Result<(), String> {
+    fn exec(&self, sql: &str) -> Result<(), String> {
         let sql = CString::new(sql).map_err(|e| e.to_string())?;
         // SAFETY: the handle is valid and `sql` is NUL-terminated.
-        let res = unsafe { ffi::PQexec(self.conn.as_ptr(), sql.as_ptr()) };
+        let res = unsafe { ffi::PQexec(self.0.as_ptr(), sql.as_ptr()) };
         self.check(res, "exec").map(drop)
+    }
+
+    /// Prepares `sql` as the statement `name`, with parameters of `types`.
+    fn prepare(&self, name: &CStr, sql: &str, types: &[ffi::Oid]) -> Result<(), String> {
+        let sql = CString::new(sql).map_err(|e| e.to_string())?;
+        let n = c_int::try_from(types.len()).map_err(|e| e.to_string())?;
+        // SAFETY: the handle is valid, `name` and `sql` are NUL-terminated and `types`
+        // holds `n` entries.
+        let res = unsafe {
+            ffi::PQprepare(
+                self.0.as_ptr(),
+                name.as_ptr(),
+                sql.as_ptr(),
+                n,
+                types.as_ptr(),
+            )
+        };
+        self.check(res, "prepare").map(drop)
+    }
+
+    /// The name of `stmt`, preparing it on first use.
+    fn cached(&self, stmt: &mut Prepared) -> Result<&'static CStr, String> {
+        if !stmt.ready {
+            self.prepare(stmt.name, stmt.sql, stmt.types)?;
+            stmt.ready = true;
+        }
+        Ok(stmt.name)
+    }
+
+    /// The name of the statement for `n` in `statements`, preparing it on first use
+    /// from what `make(n)` gives: its name, its SQL and its parameter types.
+    fn cached_for<'s>(
+        &self,
+        statements: &'s mut HashMap<usize, CString>,
+        n: usize,
+        make: impl FnOnce(usize) -> (String, String, Vec<ffi::Oid>),
+    ) -> Result<&'s CStr, String> {
+        match statements.entry(n) {
+            Entry::Occupied(entry) => Ok(entry.into_mut()),
+            Entry::Vacant(entry) => {
+                let (name, sql, types) = make(n);
+                let name = CString::new(name).map_err(|e| e.to_string())?;
+                self.prepare(&name, &sql, &types)?;
+                Ok(entry.insert(name))
+            }
+        }
+    }
+
+    /// Runs the prepared statement `name` with `params`, asking for binary results.
+    fn exec_prepared(
+        &self,
+        name: &CStr,
+        params: &Params<'_>,
+        what: &str,
+    ) -> Result<PgResult, String> {
+        let buf = &*params.buf;
+        let n = c_int::try_from(buf.values.len()).map_err(|e| e.to_string())?;
+        // SAFETY: the handle is valid and `name` is NUL-terminated. The three arrays
+        // hold `n` entries each (`Params::push` fills them together); each value is
+        // null (SQL NULL) or valid for its length, borrowed for the lifetime of
+        // `params`, which outlasts the call.
+        let res = unsafe {
+            ffi::PQexecPrepared(
+                self.0.as_ptr(),
+                name.as_ptr(),
+                n,
+                buf.values.as_ptr(),
+                buf.lengths.as_ptr(),
+                buf.formats.as_ptr(),
+                1,
+            )
+        };
+        self.check(res, what)
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        // SAFETY: the handle is valid and finished once, here.
+        unsafe { ffi::PQfinish(self.0.as_ptr()) };
+    }
+}
+
+/// A statement of fixed text, prepared under its name on first use.
+struct Prepared {
+    name: &'static CStr,
+    sql: &'static str,
+    types: &'static [ffi::Oid],
+    ready: bool,
+}
+
+impl Prepared {
+    const fn new(name: &'static CStr, sql: &'static str, types: &'static [ffi::Oid]) -> Self {
+        Prepared {
+            name,
+            sql,
+            types,
+            ready: false,
+        }
+    }
+}
+
+/// The parameter arrays of `PQexecPrepared`, kept between statements so that they are
+/// allocated once. Filled only through [`Params`].
+#[derive(Default)]
+struct ParamBuf {
+    values: Vec<*const c_char>,
+    lengths: Vec<c_int>,
+    formats: Vec<c_int>,
+}
+
+impl ParamBuf {
+    /// Empties the arrays for a new statement's parameters, which borrow for as long as
+    /// the returned [`Params`] lives.
+    fn start(&mut self) -> Params<'_> {
+        self.values.clear();
+        self.lengths.clear();
+        self.formats.clear();
+        Params { buf: self }
+    }
+}
+
+/// One statement's parameters, all binary, whose values borrow for `'a`: the pointers
+/// in the arrays stay valid as long as this lives.
+struct Params<'a> {
+    buf: &'a mut ParamBuf,
+}
+
+impl<'a> Params<'a> {
+    /// Adds a parameter in binary format, or NULL.
+    fn push(&mut self, value: Option<&'a [u8]>) -> Result<(), String> {
+        let (ptr, len) = match value {
+            Some(bytes) => (bytes.as_ptr().cast(), bytes.len()),
+            None => (std::ptr::null(), 0),
+        };
+        let len = c_int::try_from(len).map_err(|e| e.to_string())?;
+        self.buf.values.push(ptr);
+        self.buf.lengths.push(len);
+        self.buf.formats.push(1);
+        Ok(())
+    }
+}
+
+impl PgResult {
+    /// The rows affected by a command, as `PQcmdTuples` gives them.
+    fn affected(&self) -> Result<usize, String> {
+        // SAFETY: the result is valid; the string it returns lives as long as it.
+        let tuples = unsafe { CStr::from_ptr(ffi::PQcmdTuples(self.0.as_ptr())) };
+        tuples
+            .to_str()
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| format!("bad row count {tuples:?}"))
+    }
+
+    /// The rows, after checking that the columns are of `types`.
+    fn tuples(
+        &self,
+        types: &[ffi::Oid],
+    ) -> Result<impl ExactSizeIterator<Item = Tuple<'_>>, String> {
+        let ptr = self.0.as_ptr();
+        // SAFETY: the result is valid.
+        let (rows, columns) = unsafe { (ffi::PQntuples(ptr), ffi::PQnfields(ptr)) };
+        if usize::try_from(columns).ok() != Some(types.len()) {
+            return Err(format!("{columns} columns, expected {}", types.len()));
+        }
+        for (col, &expected) in (0..).zip(types) {
+            // SAFETY: the result is valid and `col` is one of its columns.
+            let found = unsafe { ffi::PQftype(ptr, col) };
+            if found != expected {
+                return Err(format!("column {col}: type {found}, expected {expected}"));
+            }
+        }
+        Ok((0..rows).map(move |row| Tuple {
+            res: self,
+            row,
+            columns,
+        }))
+    }
+}
+
+/// Reads every row with `read`.
+fn read_all<'r, T>(
+    tuples: impl ExactSizeIterator<Item = Tuple<'r>>,
+    read: impl Fn(&Tuple<'r>) -> Result<T, String>,
+) -> Result<Vec<T>, String> {
+    let mut out = Vec::with_capacity(tuples.len());
+    for tuple in tuples {
+        out.push(read(&tuple)?);
+    }
+    Ok(out)
+}
+
+/// One row of a result.
+struct Tuple<'r> {
+    res: &'r PgResult,
+    /// In range: only [`PgResult::tuples`] makes tuples.
+    row: c_int,
+    columns: c_int,
+}
+
+impl<'r> Tuple<'r> {
+    /// The binary value of column `col`, or `None` for NULL.
+    fn value(&self, col: c_int) -> Result<Option<&'r [u8]>, String> {
+        if !(0..self.columns).contains(&col) {
+            return Err(format!("column {col} of {}", self.columns));
+        }
+        let ptr = self.res.0.as_ptr();
+        // SAFETY: the result is valid and the row and column are in range. A non-NULL
+        // value is valid for its length and lives as long as the result, which
+        // `'r` borrows.
+        unsafe {
+            if ffi::PQgetisnull(ptr, self.row, col) != 0 {
+                return Ok(None);
+            }
+            let value = ffi::PQgetvalue(ptr, self.row, col).cast::<u8>();
+            let len = usize::try_from(ffi::PQgetlength(ptr, self.row, col)).unwrap_or(0);
+            Ok(Some(std::slice::from_raw_parts(value, len)))
+        }
+    }
+
+    fn is_null(&self, col: c_int) -> Result<bool, String> {
+        Ok(self.value(col)?.is_none())
+    }
+
+    /// An `int4 NOT NULL` column: four big-endian bytes.
+    fn int(&self, col: c_int) -> Result<i32, String> {
+        let bytes = self
+            .value(col)?
+            .ok_or_else(|| format!("column {col}: unexpected NULL"))?;
+        let bytes = <[u8; 4]>::try_from(bytes)
+            .map_err(|_| format!("column {col}: {} bytes for an int4", bytes.len()))?;
+        Ok(i32::from_be_bytes(bytes))
+    }
+
+    /// A `text NOT NULL` column.
+    fn text(&self, col: c_int) -> Result<String, String> {
+        self.nullable_text(col)?
+            .ok_or_else(|| format!("column {col}: unexpected NULL"))
+    }
+
+    /// A `text` column: its UTF-8 bytes.
+    fn nullable_text(&self, col: c_int) -> Result<Option<String>, String> {
+        match self.value(col)? {
+            None => Ok(None),
+            Some(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) => Ok(Some(text.to_owned())),
+                Err(e) => Err(format!("column {col}: {e}")),
+            },
+        }
+    }
+
+    /// A [`User`] from the three columns starting at `at`.
+    fn user(&self, at: c_int) -> Result<User, String> {
+        Ok(User {
+            id: self.int(at)?,
+            name: self.text(at + 1)?,
+            hair_color: self.nullable_text(at + 2)?,
+        })
+    }
+
+    /// A [`Post`] from the four columns starting at `at`.
+    fn post(&self, at: c_int) -> Result<Post, String> {
+        Ok(Post {
+            id: self.int(at)?,
+            user_id: self.int(at + 1)?,
+            title: self.text(at + 2)?,
+            body: self.nullable_text(at + 3)?,
+        })
+    }
+
+    /// A [`Comment`] from the three columns starting at `at`.
+    fn comment(&self, at: c_int) -> Result<Comment, String> {
+        Ok(Comment {
+            id: self.int(at)?,
+            post_id: self.int(at + 1)?,
+            text: self.text(at + 2)?,
+        })
+    }
+}
+
+/// Writes `ids` to `out` as a binary `int4[]`: the number of dimensions (1), a has-NULLs
+/// flag (0) and the element type, the dimension's length and lower bound (1), then each
+/// element's length (4) and value, all big-endian.
+fn encode_int4_array(
+    out: &mut Vec<u8>,
+    ids: impl ExactSizeIterator<Item = i32>,
+) -> Result<(), String> {
+    let len = i32::try_from(ids.len()).map_err(|e| e.to_string())?;
+    out.clear();
+    out.reserve(20 + 8 * ids.len());
+    out.extend_from_slice(&1i32.to_be_bytes());
+    out.extend_from_slice(&0i32.to_be_bytes());
+    out.extend_from_slice(&INT4_OID.to_be_bytes());
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(&1i32.to_be_bytes());
+    for id in ids {
+        out.extend_from_slice(&4i32.to_be_bytes());
+        out.extend_from_slice(&id.to_be_bytes());
+    }
+    Ok(())
+}
+
+/// A connection and its prepared inserts, for the bulk-insert benchmark.
+pub struct Connection {
+    pg: Handle,
+    /// The name of the prepared multi-row insert for each chunk length.
+    inserts: HashMap<usize, CString>,
+    params: ParamBuf,
+    /// The chunk's ages in binary, which the parameters point into.
+    ages: Vec<[u8; 4]>,
+}
+
+impl Connection {
+    pub fn connect(url: &str) -> Result<Self, String> {
+        Ok(Connection {
+            pg: Handle::connect(url)?,
+            inserts: HashMap::new(),
+            params: ParamBuf::default(),
+            ages: Vec::new(),
+        })
+    }
+
+    /// Runs SQL without parameters.
+    pub fn exec(&self, sql: &str) -> Result<(), String> {
+        self.pg.exec(sql)
     }
 
     /// Inserts `rows` in chunks of quarry's size, in one transaction when there are
     /// several; returns the number of rows inserted.
-    pub fn insert_users(&mut self, rows: &[NewUser<'_>]) -> Result<usize, String> {
+    pub fn insert_users(&mut self, rows: &[bulk::NewUser<'_>]) -> Result<usize, String> {
         let per_statement = rows_per_statement(PG_BIND_LIMIT);
         let transaction = rows.len() > per_statement;
         if transaction {
@@ -99,86 +417,30 @@ impl Connection {
         result
     }
 
-    /// The name of the prepared insert of `rows` rows, preparing it the first time.
-    fn prepared(&mut self, rows: usize) -> Result<&CStr, String> {
-        if !self.inserts.contains_key(&rows) {
-            let name = CString::new(format!("raw_insert_{rows}")).map_err(|e| e.to_string())?;
-            let sql = CString::new(insert_sql(rows, true)).map_err(|e| e.to_string())?;
-            let types = [TEXT_OID, TEXT_OID, INT4_OID].repeat(rows);
-            let n = c_int::try_from(types.len()).map_err(|e| e.to_string())?;
-            // SAFETY: the handle is valid, `name` and `sql` are NUL-terminated and
-            // `types` holds `n` entries.
-            let res = unsafe {
-                ffi::PQprepare(
-                    self.conn.as_ptr(),
-                    name.as_ptr(),
-                    sql.as_ptr(),
-                    n,
-                    types.as_ptr(),
-                )
-            };
-            self.check(res, "prepare")?;
-            self.inserts.insert(rows, name);
-        }
-        Ok(&self.inserts[&rows])
-    }
-
-    fn insert_chunk(&mut self, chunk: &[NewUser<'_>]) -> Result<usize, String> {
-        let name = self.prepared(chunk.len())?.as_ptr();
+    fn insert_chunk(&mut self, chunk: &[bulk::NewUser<'_>]) -> Result<usize, String> {
+        let name = self.pg.cached_for(&mut self.inserts, chunk.len(), |n| {
+            let types = [TEXT_OID, TEXT_OID, INT4_OID].repeat(n);
+            (format!("raw_insert_{n}"), insert_sql(n, true), types)
+        })?;
         self.ages.clear();
         self.ages
             .extend(chunk.iter().map(|row| row.age.to_be_bytes()));
-        self.values.clear();
-        self.lengths.clear();
+        let mut params = self.params.start();
         for (row, age) in chunk.iter().zip(&self.ages) {
-            self.values.push(row.name.as_ptr().cast());
-            self.lengths.push(text_len(row.name)?);
-            match row.hair_color {
-                Some(color) => {
-                    self.values.push(color.as_ptr().cast());
-                    self.lengths.push(text_len(color)?);
-                }
-                None => {
-                    self.values.push(std::ptr::null());
-                    self.lengths.push(0);
-                }
-            }
-            self.values.push(age.as_ptr().cast());
-            self.lengths.push(4);
+            params.push(Some(row.name.as_bytes()))?;
+            params.push(row.hair_color.map(str::as_bytes))?;
+            params.push(Some(age))?;
         }
-        self.formats.resize(self.values.len(), 1);
-        let n = c_int::try_from(self.values.len()).map_err(|e| e.to_string())?;
-        // SAFETY: the handle is valid and `name` (owned by `self.inserts`, untouched
-        // since) is NUL-terminated. The three arrays hold `n` entries each; the value
-        // pointers borrow from `chunk` and `self.ages`, which are alive and unchanged
-        // for the call, and each is valid for its length (NULL for SQL NULL).
-        let res = unsafe {
-            ffi::PQexecPrepared(
-                self.conn.as_ptr(),
-                name,
-                n,
-                self.values.as_ptr(),
-                self.lengths.as_ptr(),
-                self.formats.as_ptr(),
-                1,
-            )
-        };
-        let res = self.check(res, "insert")?;
-        // SAFETY: the result is valid; the string it returns lives as long as it.
-        let tuples = unsafe { CStr::from_ptr(ffi::PQcmdTuples(res.0.as_ptr())) };
-        tuples
-            .to_str()
-            .ok()
-            .and_then(|t| t.parse().ok())
-            .ok_or_else(|| format!("insert: bad row count {tuples:?}"))
+        let res = self.pg.exec_prepared(name, &params, "insert")?;
+        res.affected().map_err(|e| format!("insert: {e}"))
     }
 
     /// [`crate::bulk::CHECKSUM_SQL`] on this connection's table.
     pub fn checksum(&self) -> Result<[i64; 3], String> {
         let sql = CString::new(crate::bulk::CHECKSUM_SQL).map_err(|e| e.to_string())?;
         // SAFETY: the handle is valid and `sql` is NUL-terminated.
-        let res = unsafe { ffi::PQexec(self.conn.as_ptr(), sql.as_ptr()) };
-        let res = self.check(res, "checksum")?;
+        let res = unsafe { ffi::PQexec(self.pg.0.as_ptr(), sql.as_ptr()) };
+        let res = self.pg.check(res, "checksum")?;
         let mut out = [0; 3];
         for (i, slot) in (0..).zip(&mut out) {
             // SAFETY: the result has one row of three text columns; each value is a
@@ -194,13 +456,227 @@ impl Connection {
     }
 }
 
-fn text_len(text: &str) -> Result<c_int, String> {
-    c_int::try_from(text.len()).map_err(|e| e.to_string())
+const USER_COLUMNS: &[ffi::Oid] = &[INT4_OID, TEXT_OID, TEXT_OID];
+const POST_COLUMNS: &[ffi::Oid] = &[INT4_OID, INT4_OID, TEXT_OID, TEXT_OID];
+const USER_POST_COLUMNS: &[ffi::Oid] = &[
+    INT4_OID, TEXT_OID, TEXT_OID, INT4_OID, INT4_OID, TEXT_OID, TEXT_OID,
+];
+const COMMENT_COLUMNS: &[ffi::Oid] = &[INT4_OID, INT4_OID, TEXT_OID];
+
+/// The workload suite's [`Driver`] on one PostgreSQL connection, through libpq.
+pub struct RawPg {
+    pg: Handle,
+    // The workloads' statements, each prepared on first use (the tables do not exist
+    // before the suite's setup) and kept.
+    select_users: Prepared,
+    users_with_posts: Prepared,
+    find_user: Prepared,
+    posts_of: Prepared,
+    comments_of: Prepared,
+    /// The name of the prepared multi-row insert for each row count.
+    inserts: HashMap<usize, CString>,
+    params: ParamBuf,
+    /// The binary `int4[]` parameter of the tree's second and third queries.
+    ids: Vec<u8>,
 }
 
-impl Drop for Connection {
-    fn drop(&mut self) {
-        // SAFETY: the handle is valid and finished once, here.
-        unsafe { ffi::PQfinish(self.conn.as_ptr()) };
+impl RawPg {
+    /// Connects to the server at `url`; panics if libpq cannot.
+    pub fn connect(url: &str) -> Self {
+        RawPg {
+            pg: Handle::connect(url).expect("raw PostgreSQL: connect"),
+            select_users: Prepared::new(
+                c"raw_select_users",
+                "SELECT id, name, hair_color FROM users",
+                &[],
+            ),
+            users_with_posts: Prepared::new(
+                c"raw_users_with_posts",
+                "SELECT users.id, users.name, users.hair_color, \
+                 posts.id, posts.user_id, posts.title, posts.body \
+                 FROM users LEFT JOIN posts ON posts.user_id = users.id \
+                 WHERE users.hair_color = $1",
+                &[TEXT_OID],
+            ),
+            find_user: Prepared::new(
+                c"raw_find_user",
+                "SELECT id, name, hair_color FROM users WHERE id = $1",
+                &[INT4_OID],
+            ),
+            posts_of: Prepared::new(
+                c"raw_posts_of",
+                "SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)",
+                &[INT4_ARRAY_OID],
+            ),
+            comments_of: Prepared::new(
+                c"raw_comments_of",
+                "SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)",
+                &[INT4_ARRAY_OID],
+            ),
+            inserts: HashMap::new(),
+            params: ParamBuf::default(),
+            ids: Vec::new(),
+        }
+    }
+
+    fn select_users(&mut self) -> Result<Vec<User>, String> {
+        let name = self.pg.cached(&mut self.select_users)?;
+        let res = self
+            .pg
+            .exec_prepared(name, &self.params.start(), "select users")?;
+        read_all(res.tuples(USER_COLUMNS)?, |row| row.user(0))
+    }
+
+    fn users_with_posts(&mut self) -> Result<Vec<(User, Option<Post>)>, String> {
+        let name = self.pg.cached(&mut self.users_with_posts)?;
+        let mut params = self.params.start();
+        params.push(Some(FILTER_COLOR.as_bytes()))?;
+        let res = self
+            .pg
+            .exec_prepared(name, &params, "users left join posts")?;
+        read_all(res.tuples(USER_POST_COLUMNS)?, |row| {
+            let user = row.user(0)?;
+            let post = if row.is_null(3)? {
+                None
+            } else {
+                Some(row.post(3)?)
+            };
+            Ok((user, post))
+        })
+    }
+
+    fn insert_users(&mut self, rows: &[NewUser<'_>]) -> Result<usize, String> {
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let name = self.pg.cached_for(&mut self.inserts, rows.len(), |n| {
+            let types = [TEXT_OID, TEXT_OID].repeat(n);
+            let sql = super::insert_users_sql(n, true);
+            (format!("raw_insert_users_{n}"), sql, types)
+        })?;
+        let mut params = self.params.start();
+        for row in rows {
+            params.push(Some(row.name.as_bytes()))?;
+            params.push(row.hair_color.map(str::as_bytes))?;
+        }
+        let res = self.pg.exec_prepared(name, &params, "insert users")?;
+        res.affected().map_err(|e| format!("insert users: {e}"))
+    }
+
+    fn load_tree(&mut self) -> Result<Vec<UserTree>, String> {
+        let users = self.select_users()?;
+
+        let name = self.pg.cached(&mut self.posts_of)?;
+        encode_int4_array(&mut self.ids, users.iter().map(|u| u.id))?;
+        let mut params = self.params.start();
+        params.push(Some(&self.ids))?;
+        let res = self.pg.exec_prepared(name, &params, "select posts")?;
+        let posts = read_all(res.tuples(POST_COLUMNS)?, |row| row.post(0))?;
+
+        let name = self.pg.cached(&mut self.comments_of)?;
+        encode_int4_array(&mut self.ids, posts.iter().map(|p| p.id))?;
+        let mut params = self.params.start();
+        params.push(Some(&self.ids))?;
+        let res = self.pg.exec_prepared(name, &params, "select comments")?;
+        let comments = read_all(res.tuples(COMMENT_COLUMNS)?, |row| row.comment(0))?;
+
+        Ok(nest(users, posts, comments))
+    }
+
+    fn find_user(&mut self, id: i32) -> Result<Option<User>, String> {
+        let name = self.pg.cached(&mut self.find_user)?;
+        let id = id.to_be_bytes();
+        let mut params = self.params.start();
+        params.push(Some(&id))?;
+        let res = self.pg.exec_prepared(name, &params, "find user")?;
+        let first = res.tuples(USER_COLUMNS)?.next();
+        first.map(|row| row.user(0)).transpose()
+    }
+}
+
+impl Driver for RawPg {
+    fn batch(&mut self, sql: &str) {
+        self.pg.exec(sql).expect("raw PostgreSQL: setup");
+    }
+
+    fn select_users(&mut self) -> Vec<User> {
+        RawPg::select_users(self).expect("raw PostgreSQL: select users")
+    }
+
+    fn users_with_posts(&mut self) -> Vec<(User, Option<Post>)> {
+        RawPg::users_with_posts(self).expect("raw PostgreSQL: users left join posts")
+    }
+
+    fn insert_users(&mut self, rows: &[NewUser<'_>]) -> usize {
+        RawPg::insert_users(self, rows).expect("raw PostgreSQL: insert users")
+    }
+
+    fn load_tree(&mut self) -> Vec<UserTree> {
+        RawPg::load_tree(self).expect("raw PostgreSQL: load users, posts and comments")
+    }
+
+    fn find_user(&mut self, id: i32) -> Option<User> {
+        RawPg::find_user(self, id).expect("raw PostgreSQL: find user")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RawPg, encode_int4_array};
+    use crate::data::Backend;
+
+    #[test]
+    fn int4_arrays_are_encoded_as_postgresql_reads_them() {
+        let mut out = vec![0xff];
+        encode_int4_array(&mut out, [1, -2].into_iter()).unwrap();
+        #[rustfmt::skip]
+        let expected = [
+            0, 0, 0, 1, // dimensions
+            0, 0, 0, 0, // no NULLs
+            0, 0, 0, 23, // int4
+            0, 0, 0, 2, // length
+            0, 0, 0, 1, // lower bound
+            0, 0, 0, 4, 0, 0, 0, 1, // 1
+            0, 0, 0, 4, 0xff, 0xff, 0xff, 0xfe, // -2
+        ];
+        assert_eq!(out, expected);
+    }
+
+    /// The driver, in a schema of its own that is dropped at the end, passing or not.
+    struct InSchema {
+        driver: RawPg,
+        schema: String,
+    }
+
+    impl Drop for InSchema {
+        fn drop(&mut self) {
+            // Best effort: a failure here must not hide the test's own.
+            let _ = (self.driver.pg).exec(&format!("DROP SCHEMA {} CASCADE", self.schema));
+        }
+    }
+
+    #[test]
+    fn every_workload_returns_the_expected_rows() {
+        let Ok(url) = std::env::var("QUARRY_PG_URL") else {
+            eprintln!(
+                "QUARRY_PG_URL is not set: skipping \
+                 (export QUARRY_PG_URL=$(cargo xtask pg-start) to run it)"
+            );
+            return;
+        };
+        let schema = format!("raw_test_{}", std::process::id());
+        let mut test = InSchema {
+            driver: RawPg::connect(&url),
+            schema,
+        };
+        let setup = format!(
+            "SET client_min_messages = warning; DROP SCHEMA IF EXISTS {0} CASCADE; \
+             CREATE SCHEMA {0}; SET search_path TO {0}",
+            test.schema
+        );
+        (test.driver.pg)
+            .exec(&setup)
+            .expect("create the test schema");
+        super::super::check::every_workload(&mut test.driver, Backend::Pg);
     }
 }
