@@ -16,8 +16,8 @@ use crate::conn::{Connection, Row};
 use crate::error::{Error, QueryResult};
 use crate::types::{BindValue, DecodeError, SqlValue};
 use raw::{Oid, Params, RawConnection, RawResult};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ffi::CString;
 use std::ops::ControlFlow;
 use types::{oid, type_name};
@@ -44,7 +44,7 @@ const STATEMENT_CACHE_CAPACITY: usize = 256;
 pub struct PgConnection {
     raw: RawConnection,
     /// Prepared statements by SQL text, then by parameter types.
-    statements: HashMap<String, Vec<Prepared>>,
+    statements: FxHashMap<String, Vec<Prepared>>,
     /// How many statements are prepared.
     prepared: usize,
     /// The number in the next statement's name.
@@ -224,7 +224,7 @@ impl Connection for PgConnection {
         let raw = RawConnection::connect(&conninfo)?;
         let conn = PgConnection {
             raw,
-            statements: HashMap::new(),
+            statements: FxHashMap::default(),
             prepared: 0,
             next_name: 0,
             transaction_depth: 0,
@@ -254,12 +254,13 @@ impl Connection for PgConnection {
         F: FnMut(&PgRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
         let res = self.run(sql, binds)?;
-        let columns = res.columns();
+        // Read once per result rather than once per value.
+        let types: Vec<Oid> = (0..res.columns()).map(|col| res.column_type(col)).collect();
         for row in 0..res.rows() {
             let row = PgRow {
                 res: &res,
                 row,
-                columns,
+                types: &types,
             };
             if f(&row)?.is_break() {
                 break;
@@ -277,7 +278,8 @@ impl Connection for PgConnection {
 pub struct PgRow<'r> {
     res: &'r RawResult,
     row: usize,
-    columns: usize,
+    /// The type of each column.
+    types: &'r [Oid],
 }
 
 impl Row for PgRow<'_> {
@@ -287,14 +289,15 @@ impl Row for PgRow<'_> {
         Self: 'v;
 
     fn len(&self) -> usize {
-        self.columns
+        self.types.len()
     }
 
     #[inline]
     fn value(&self, idx: usize) -> Option<PgValue<'_>> {
-        (idx < self.columns).then(|| PgValue {
+        let oid = *self.types.get(idx)?;
+        Some(PgValue {
             bytes: self.res.value(self.row, idx),
-            oid: self.res.column_type(idx),
+            oid,
         })
     }
 

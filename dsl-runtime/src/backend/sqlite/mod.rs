@@ -27,8 +27,8 @@ use crate::conn::{Connection, Row};
 use crate::error::QueryResult;
 use crate::types::{BindValue, DecodeError, SqlValue};
 use raw::{RawConnection, RawStatement, RawValue, Step, Storage};
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::ops::ControlFlow;
 
 /// The SQLite backend.
@@ -59,7 +59,7 @@ const STATEMENT_CACHE_CAPACITY: usize = 256;
 /// ```
 pub struct SqliteConnection {
     // Declared before `raw` so that statements are finalized before the database closes.
-    statements: HashMap<String, RawStatement>,
+    statements: FxHashMap<String, RawStatement>,
     raw: RawConnection,
     transaction_depth: u32,
 }
@@ -130,7 +130,7 @@ impl Connection for SqliteConnection {
         // them enforced.
         raw.exec("PRAGMA foreign_keys = ON")?;
         Ok(SqliteConnection {
-            statements: HashMap::new(),
+            statements: FxHashMap::default(),
             raw,
             transaction_depth: 0,
         })

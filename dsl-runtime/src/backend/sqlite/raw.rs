@@ -389,11 +389,22 @@ impl RawStatement {
     }
 
     /// The value at `idx` of the current row; `idx` must be below `column_count`.
+    #[inline]
     pub(super) fn value(&self, idx: usize) -> RawValue<'_> {
+        // The caller checked `idx` against the column count, which fits a c_int.
+        let idx = idx as c_int;
+        // SAFETY: the statement is valid, on a row, and `idx` is in range.
+        let storage = match unsafe { ffi::sqlite3_column_type(self.stmt.as_ptr(), idx) } {
+            ffi::SQLITE_INTEGER => Storage::Integer,
+            ffi::SQLITE_FLOAT => Storage::Real,
+            ffi::SQLITE_TEXT => Storage::Text,
+            ffi::SQLITE_BLOB => Storage::Blob,
+            _ => Storage::Null,
+        };
         RawValue {
             stmt: self,
-            // The caller checked `idx` against the column count, which fits a c_int.
-            idx: idx as c_int,
+            idx,
+            storage,
         }
     }
 }
@@ -412,6 +423,9 @@ impl Drop for RawStatement {
 pub(super) struct RawValue<'s> {
     stmt: &'s RawStatement,
     idx: c_int,
+    /// Read once, when the value is taken from the row: a NULL check and the read
+    /// that follows it then cost one call into SQLite, not two.
+    storage: Storage,
 }
 
 /// The storage class of a value.
@@ -425,24 +439,20 @@ pub(super) enum Storage {
 }
 
 impl<'s> RawValue<'s> {
+    /// The value's storage class, as SQLite reported it before any conversion.
+    #[inline]
     pub(super) fn storage(&self) -> Storage {
-        // SAFETY: the statement is valid, on a row, and `idx` is in range.
-        match unsafe { ffi::sqlite3_column_type(self.stmt.stmt.as_ptr(), self.idx) } {
-            ffi::SQLITE_INTEGER => Storage::Integer,
-            ffi::SQLITE_FLOAT => Storage::Real,
-            ffi::SQLITE_TEXT => Storage::Text,
-            ffi::SQLITE_BLOB => Storage::Blob,
-            _ => Storage::Null,
-        }
+        self.storage
     }
 
     pub(super) fn int64(&self) -> i64 {
-        // SAFETY: as in `storage`.
+        // SAFETY: the statement is valid, on a row (borrowed for `'s`), and `idx` is in
+        // range, as checked when the value was taken.
         unsafe { ffi::sqlite3_column_int64(self.stmt.stmt.as_ptr(), self.idx) }
     }
 
     pub(super) fn double(&self) -> f64 {
-        // SAFETY: as in `storage`.
+        // SAFETY: as in `int64`.
         unsafe { ffi::sqlite3_column_double(self.stmt.stmt.as_ptr(), self.idx) }
     }
 
@@ -451,7 +461,7 @@ impl<'s> RawValue<'s> {
     /// handed out inside the step loop, one at a time.
     pub(super) fn bytes(&self, as_text: bool) -> &'s [u8] {
         let p = self.stmt.stmt.as_ptr();
-        // SAFETY: as in `storage`. The pointer is fetched before the length, as SQLite
+        // SAFETY: as in `int64`. The pointer is fetched before the length, as SQLite
         // requires; it stays valid until the next step, reset or type conversion of this
         // value, none of which happens while the returned slice is in use.
         unsafe {
