@@ -672,7 +672,6 @@ where
         C: ConflictClause<DB>,
         R: ReturningClause<T, DB>,
     {
-        out.clear();
         out.push_sql("INSERT INTO ");
         out.push_sql(T::QUOTED);
         // Every row of a chunk leaves out the same columns.
@@ -723,8 +722,25 @@ where
     {
         let chunks = self.chunks::<Conn::Backend>();
         let mut out = SqlWriter::new(Conn::Backend::DIALECT);
+        // The SQL of a chunk depends only on its row count and the columns its rows
+        // leave out: when those are the previous chunk's, its SQL is kept and only the
+        // bind parameters are collected again.
+        let mut shape = None;
         let mut run = |conn: &mut Conn, chunk: &std::ops::Range<usize>| {
+            let this = Some((chunk.len(), self.values.omitted(chunk.start)));
+            if shape == this {
+                out.rebind();
+            } else {
+                out.clear();
+                shape = this;
+            }
             self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut out);
+            #[cfg(debug_assertions)]
+            {
+                let mut fresh = SqlWriter::new(Conn::Backend::DIALECT);
+                self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut fresh);
+                debug_assert_eq!(fresh.sql(), out.sql(), "a kept chunk SQL differs");
+            }
             each(conn, &out)
         };
         match chunks.as_slice() {

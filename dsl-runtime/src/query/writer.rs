@@ -9,6 +9,9 @@ pub struct SqlWriter<'a> {
     sql: String,
     binds: Vec<BindValue<'a>>,
     dialect: Dialect,
+    /// Set while a statement whose SQL is already in `sql` is walked again for its
+    /// bind parameters only: SQL text is not written.
+    binds_only: bool,
 }
 
 impl<'a> SqlWriter<'a> {
@@ -17,6 +20,7 @@ impl<'a> SqlWriter<'a> {
             sql: String::with_capacity(128),
             binds: Vec::new(),
             dialect,
+            binds_only: false,
         }
     }
 
@@ -24,6 +28,15 @@ impl<'a> SqlWriter<'a> {
     pub(crate) fn clear(&mut self) {
         self.sql.clear();
         self.binds.clear();
+        self.binds_only = false;
+    }
+
+    /// Empties the bind parameters but keeps the SQL, for a walk of a statement whose
+    /// SQL is known to be the same as the one just rendered (the next chunk of a batch
+    /// with as many rows): that walk collects bind parameters and writes no SQL.
+    pub(crate) fn rebind(&mut self) {
+        self.binds.clear();
+        self.binds_only = true;
     }
 
     /// Makes room for `sql` more bytes of SQL and `binds` more bind parameters.
@@ -36,11 +49,16 @@ impl<'a> SqlWriter<'a> {
     /// [`push_bind`](Self::push_bind).
     #[inline]
     pub fn push_sql(&mut self, sql: &str) {
-        self.sql.push_str(sql);
+        if !self.binds_only {
+            self.sql.push_str(sql);
+        }
     }
 
     /// Appends a quoted identifier (`"name"`, with inner quotes doubled).
     pub fn push_identifier(&mut self, name: &str) {
+        if self.binds_only {
+            return;
+        }
         self.sql.push('"');
         for part in name.split_inclusive('"') {
             self.sql.push_str(part);
@@ -55,6 +73,9 @@ impl<'a> SqlWriter<'a> {
     #[inline]
     pub fn push_bind(&mut self, value: BindValue<'a>) {
         self.binds.push(value);
+        if self.binds_only {
+            return;
+        }
         match self.dialect {
             Dialect::Sqlite => self.sql.push('?'),
             Dialect::Postgres => {
