@@ -183,7 +183,7 @@ fn duration(ns: f64) -> String {
 }
 
 /// What the figures were measured on: CPU, cores, compiler, date.
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|info| {

@@ -1,13 +1,19 @@
 //! `cargo xtask`: quarry's chore runner, and what CI runs (`.ci/run` is `cargo xtask test`).
 //!
-//! This file owns the command line and the tasks (`test`, `lint`, `bench`, `pg-start`,
-//! `pg-stop`, `gen-schema`): which steps each runs, in which order. How to run a program
-//! lives in [`cmd`], step headers and timing in [`steps`], the mdBook install in
-//! [`mdbook`], the throwaway PostgreSQL server in [`pg`], the benchmark report in
-//! [`bench`], the generated benchmark schema in [`gen_schema`].
+//! This file owns the command line and the tasks (`test`, `lint`, `bench`,
+//! `bench-compile`, `pg-start`, `pg-stop`, `gen-schema`): which steps each runs, in which
+//! order. How to run a program lives in [`cmd`], step headers and timing in [`steps`], the
+//! mdBook install in [`mdbook`], the throwaway PostgreSQL server in [`pg`], the benchmark
+//! report in [`mod@bench`], the generated benchmark crates in [`gen_schema`] (their tables
+//! and queries in [`gen_plan`], spelled for quarry in [`gen_quarry`] and for Diesel in
+//! [`gen_diesel`]), and their build times in [`bench_compile`].
 
 mod bench;
+mod bench_compile;
 mod cmd;
+mod gen_diesel;
+mod gen_plan;
+mod gen_quarry;
 mod gen_schema;
 mod mdbook;
 mod pg;
@@ -36,10 +42,18 @@ commands:
              SQLite and on the throwaway PostgreSQL server) and write their medians
              and ratios to target/bench/report.md; ARGS go to criterion (a filter,
              `--quick`)
-  gen-schema --tables N --out DIR [--queries Q] [--quarry PATH]
-             write a standalone crate with N tables × 20 columns, a struct per table
-             and Q typed queries (default 100) into DIR, to measure build times at
-             scale; it depends on PATH (default: this workspace's dsl-runtime)
+  bench-compile [--tables 10,50,100] [--runs 3] [--quarry PATH]
+             build the gen-schema crates of both flavours for each N (under
+             target/bench/compile/), then time R clean builds and R builds after
+             editing one literal, and write the medians and quarry/Diesel ratios to
+             target/bench/compile.md; slow (minutes per N), never run by `test`
+  gen-schema --tables N --out DIR [--queries Q] [--flavour quarry|diesel]
+             [--quarry PATH]
+             write a standalone crate with N tables × 20 columns, structs per table
+             and Q typed queries (default 100; 80% reads, 20% inserts and updates)
+             into DIR, to measure build times at scale, using quarry (default) or
+             Diesel 2.3 for the same SQL; quarry is PATH (default: this workspace's
+             dsl-runtime)
   help       this text
 ";
 
@@ -101,6 +115,10 @@ fn run(args: &[String]) -> Result<(), Failure> {
             }
         };
         return bench(criterion_args).map_err(Failure::Task);
+    }
+    if command == "bench-compile" {
+        let options = bench_compile::parse_args(rest).map_err(Failure::Usage)?;
+        return bench_compile::run(&options).map_err(Failure::Task);
     }
     if command == "gen-schema" {
         let options = gen_schema::parse_args(rest).map_err(Failure::Usage)?;
@@ -249,5 +267,18 @@ mod tests {
         assert!(matches!(extra, Err(Failure::Usage(m)) if m.contains("takes no arguments")));
         assert!(run(&[]).is_ok());
         assert!(run(&["help".to_owned()]).is_ok());
+    }
+
+    #[test]
+    fn benchmark_generators_check_their_arguments_before_running() {
+        let words = |line: &str| {
+            line.split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let runs = run(&words("bench-compile --runs 0"));
+        assert!(matches!(runs, Err(Failure::Usage(m)) if m.contains("--runs")));
+        let flavour = run(&words("gen-schema --tables 10 --out x --flavour sqlx"));
+        assert!(matches!(flavour, Err(Failure::Usage(m)) if m.contains("sqlx")));
     }
 }
