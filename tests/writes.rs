@@ -411,6 +411,30 @@ fn values_travel_as_bind_parameters<C: Connection>(db: &mut TestDb<C>) {
         .first(&mut db.conn)
         .unwrap();
     assert_eq!(stored, name);
+
+    // Updates and deletes show their SQL and binds too.
+    let rename = quarry::update(users::table.filter(users::age.eq(10))).set(users::name.eq(name));
+    let shown = quarry::debug_query::<C::Backend, _>(&rename);
+    assert!(
+        shown.sql().starts_with(r#"UPDATE "users" SET "name" = "#),
+        "{}",
+        shown.sql()
+    );
+    assert!(!shown.sql().contains("DROP"));
+    assert_eq!(shown.binds().len(), 2);
+    let remove = quarry::delete(users::table.filter(users::name.eq(name)));
+    let shown = quarry::debug_query::<C::Backend, _>(&remove);
+    assert!(
+        shown.sql().starts_with(r#"DELETE FROM "users" WHERE "#),
+        "{}",
+        shown.sql()
+    );
+    assert!(!shown.sql().contains("DROP"));
+    assert_eq!(remove.execute(&mut db.conn).unwrap(), 1);
+    // A statement that cannot run says why, as an SQL comment.
+    let limited = quarry::delete(users::table.limit(1));
+    let shown = quarry::debug_query::<C::Backend, _>(&limited).sql();
+    assert!(shown.starts_with("/* cannot run: "), "{shown}");
 }
 
 /// On PostgreSQL, a NULL fits a prepared parameter of any type: rows whose NULLs fall

@@ -1100,6 +1100,30 @@ impl<DB: Backend> WriteAction<DB> for Delete {
     }
 }
 
+/// The statement as [`debug_query`](crate::debug_query) shows it: what `execute` sends.
+/// A statement that cannot run (an update whose changeset sets nothing, a target with a
+/// limit) shows as an SQL comment saying why.
+impl<T: Table, W, A, R, DB: Backend> QueryFragment<DB> for WriteStatement<T, W, A, R>
+where
+    W: ClauseFragment<DB>,
+    A: WriteAction<DB>,
+    R: ReturningClause<T, DB>,
+{
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        match self.render::<DB>(false) {
+            Ok(statement) => {
+                let (sql, binds) = statement.into_parts();
+                out.push_sql(&sql);
+                out.push_raw_binds(binds.into_iter());
+            }
+            Err(error) => {
+                let reason = error.to_string().replace("*/", "* /");
+                out.push_sql(&format!("/* cannot run: {reason} */"));
+            }
+        }
+    }
+}
+
 impl<T: Table, W, A> WriteStatement<T, W, A, NoReturning> {
     /// `RETURNING items`: what `get_result(s)` returns. Without it, `get_result(s)`
     /// returns every column of the changed or removed rows.
