@@ -50,3 +50,7 @@ pub mod backends {}
 #[cfg(doctest)]
 #[doc = include_str!("src/reading-errors.md")]
 pub mod reading_errors {}
+
+#[cfg(doctest)]
+#[doc = include_str!("src/performance.md")]
+pub mod performance {}
