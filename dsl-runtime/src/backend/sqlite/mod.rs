@@ -336,7 +336,6 @@ impl<'s> SqlValue<'s> for SqliteValue<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conn::RunQueryDsl;
 
     #[test]
     fn a_cached_statement_with_a_bound_limit_is_not_prepared_again() {
@@ -352,7 +351,7 @@ mod tests {
                 .bind(limit)
                 .load(&mut conn)
                 .unwrap();
-            assert_eq!(rows, (from..from + limit as i32).collect::<Vec<_>>());
+            assert_eq!(rows, (from..from + limit).collect::<Vec<_>>());
         }
         assert_eq!(conn.statements[sql].times_reprepared(), 0);
     }
