@@ -949,6 +949,105 @@ fn uuids_round_trip_through_binds<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(back, (id, None));
 }
 
+/// Typed multi-row inserts bind values that quarry converts first (a UUID's bytes, a
+/// decimal's text, a JSON document's text): each row's values must arrive intact even
+/// though the rows are bound one after another into one statement.
+fn typed_multi_row_inserts_keep_every_rows_values<C: Connection>(db: &mut TestDb<C>) {
+    #[derive(Insertable)]
+    #[quarry(table = uuids)]
+    struct NewUuid {
+        id: i32,
+        uid: Uuid,
+        maybe_uid: Option<Uuid>,
+    }
+    #[derive(Insertable)]
+    #[quarry(table = decimals)]
+    struct NewDecimal {
+        id: i32,
+        amount: Decimal,
+        maybe_amount: Option<Decimal>,
+    }
+    #[derive(Insertable)]
+    #[quarry(table = documents)]
+    struct NewDocument {
+        id: i32,
+        doc: Value,
+        docb: Value,
+        maybe_doc: Option<Value>,
+    }
+
+    let rows: Vec<NewUuid> = expected_uuids()
+        .into_iter()
+        .map(|(id, uid, maybe_uid)| NewUuid {
+            id: id + 300,
+            uid,
+            maybe_uid,
+        })
+        .collect();
+    let inserted = quarry::insert_into(uuids::table)
+        .values(&rows)
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(inserted, rows.len());
+    let stored = uuids::table
+        .filter(uuids::id.gt(300))
+        .order_by(uuids::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let expected: Vec<_> = expected_uuids()
+        .into_iter()
+        .map(|(id, a, b)| (id + 300, a, b))
+        .collect();
+    assert_eq!(stored, expected);
+
+    let rows: Vec<NewDecimal> = expected_decimals()
+        .into_iter()
+        .map(|(id, amount, maybe_amount)| NewDecimal {
+            id: id + 300,
+            amount,
+            maybe_amount,
+        })
+        .collect();
+    quarry::insert_into(decimals::table)
+        .values(&rows)
+        .execute(&mut db.conn)
+        .unwrap();
+    let stored = decimals::table
+        .filter(decimals::id.gt(300))
+        .order_by(decimals::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let expected: Vec<_> = expected_decimals()
+        .into_iter()
+        .map(|(id, a, b)| (id + 300, a, b))
+        .collect();
+    assert_eq!(stored, expected);
+
+    let rows: Vec<NewDocument> = expected_documents()
+        .into_iter()
+        .map(|(id, doc, docb, maybe_doc)| NewDocument {
+            id: id + 300,
+            doc,
+            docb,
+            maybe_doc,
+        })
+        .collect();
+    quarry::insert_into(documents::table)
+        .values(&rows)
+        .execute(&mut db.conn)
+        .unwrap();
+    let stored = documents::table
+        .filter(documents::id.gt(300))
+        .order_by(documents::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let expected: Vec<_> = expected_documents()
+        .into_iter()
+        .map(|(id, a, b, c)| (id + 300, a, b, c))
+        .collect();
+    assert_eq!(stored, expected);
+}
+
 // ---------------------------------------------------------------------------------
 // Numerics
 // ---------------------------------------------------------------------------------
@@ -2150,6 +2249,7 @@ common::backend_tests! {
     database_date_arithmetic_reads_stored_values,
     uuids_written_as_literals_load,
     uuids_round_trip_through_binds,
+    typed_multi_row_inserts_keep_every_rows_values,
     numerics_written_as_literals_load_exactly,
     bound_numerics_find_the_rows_written_as_literals,
     numerics_beyond_rust_decimal,
