@@ -218,43 +218,29 @@ impl Data {
     /// timed. Rows go in statements of 500 so that no statement is very long.
     pub fn insert_sql(&self) -> String {
         let mut sql = String::new();
-        for chunk in self.users.chunks(500) {
-            sql.push_str("INSERT INTO users (id, name, hair_color) VALUES ");
-            for (i, u) in chunk.iter().enumerate() {
-                let sep = if i == 0 { "" } else { ", " };
-                let _ = write!(
-                    sql,
-                    "{sep}({}, {}, {})",
-                    u.id,
-                    literal(&u.name),
-                    nullable(u.hair_color.as_deref())
-                );
-            }
-            sql.push_str(";\n");
-        }
-        for chunk in self.posts.chunks(500) {
-            sql.push_str("INSERT INTO posts (id, user_id, title, body) VALUES ");
-            for (i, p) in chunk.iter().enumerate() {
-                let sep = if i == 0 { "" } else { ", " };
-                let _ = write!(
-                    sql,
-                    "{sep}({}, {}, {}, {})",
-                    p.id,
-                    p.user_id,
-                    literal(&p.title),
-                    nullable(p.body.as_deref())
-                );
-            }
-            sql.push_str(";\n");
-        }
-        for chunk in self.comments.chunks(500) {
-            sql.push_str("INSERT INTO comments (id, post_id, text) VALUES ");
-            for (i, c) in chunk.iter().enumerate() {
-                let sep = if i == 0 { "" } else { ", " };
-                let _ = write!(sql, "{sep}({}, {}, {})", c.id, c.post_id, literal(&c.text));
-            }
-            sql.push_str(";\n");
-        }
+        insert_rows(&mut sql, "users (id, name, hair_color)", &self.users, |u| {
+            format!(
+                "{}, {}, {}",
+                u.id,
+                literal(&u.name),
+                nullable(u.hair_color.as_deref())
+            )
+        });
+        insert_rows(
+            &mut sql,
+            "posts (id, user_id, title, body)",
+            &self.posts,
+            |p| {
+                let body = nullable(p.body.as_deref());
+                format!("{}, {}, {}, {body}", p.id, p.user_id, literal(&p.title))
+            },
+        );
+        insert_rows(
+            &mut sql,
+            "comments (id, post_id, text)",
+            &self.comments,
+            |c| format!("{}, {}, {}", c.id, c.post_id, literal(&c.text)),
+        );
         sql
     }
 
@@ -316,6 +302,19 @@ pub fn new_users(names: &[String]) -> Vec<NewUser<'_>> {
             hair_color: (i % 2 == 0).then_some("brown"),
         })
         .collect()
+}
+
+/// Appends `INSERT INTO <into> VALUES (…), …;` statements of up to 500 rows each, the
+/// values of each row written by `values`.
+fn insert_rows<T>(sql: &mut String, into: &str, rows: &[T], values: impl Fn(&T) -> String) {
+    for chunk in rows.chunks(500) {
+        let _ = write!(sql, "INSERT INTO {into} VALUES ");
+        for (i, row) in chunk.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            let _ = write!(sql, "{sep}({})", values(row));
+        }
+        sql.push_str(";\n");
+    }
 }
 
 /// The ids of rows `0..n`: 1, 2, 3, …

@@ -156,20 +156,23 @@ fn cargo_test() -> Cmd {
     Cmd::cargo().arg("test").env_remove("QUARRY_PG_URL")
 }
 
+/// The steps that start the throwaway PostgreSQL server, installing libpq and the
+/// server when they are missing. The server stops when the returned guard is dropped,
+/// whether the steps after it pass or not.
+fn start_postgres(steps: &mut Steps) -> Result<pg::PgServer, String> {
+    steps.run("libpq present", pg::ensure_libpq)?;
+    let mut server = None;
+    steps.run("start PostgreSQL", || {
+        server = Some(pg::start()?);
+        Ok(())
+    })?;
+    server.ok_or_else(|| "the PostgreSQL server did not start".to_owned())
+}
+
 fn test() -> Result<(), String> {
     with_summary("test", |steps| {
-        steps.run("libpq present", pg::ensure_libpq)?;
-        // Started before the tests and stopped when `server` is dropped, whether the
-        // tests pass or not.
-        let mut server = None;
-        steps.run("start PostgreSQL", || {
-            server = Some(pg::start()?);
-            Ok(())
-        })?;
-        let url = server
-            .as_ref()
-            .map(|s| s.url().to_owned())
-            .unwrap_or_default();
+        let server = start_postgres(steps)?;
+        let url = server.url().to_owned();
         let test = || cargo_test().env("QUARRY_PG_URL", &url);
         steps.run("cargo test --workspace --all-targets", || {
             test().args(["--workspace", "--all-targets"]).run()
@@ -227,18 +230,9 @@ fn lint() -> Result<(), String> {
 
 fn bench(criterion_args: &[String]) -> Result<(), String> {
     with_summary("bench", |steps| {
-        steps.run("libpq present", pg::ensure_libpq)?;
-        let mut server = None;
-        steps.run("start PostgreSQL", || {
-            server = Some(pg::start()?);
-            Ok(())
-        })?;
-        let url = server
-            .as_ref()
-            .map(|s| s.url().to_owned())
-            .unwrap_or_default();
+        let server = start_postgres(steps)?;
         steps.run("cargo bench -p quarry-benches", || {
-            let report = bench::run(&url, criterion_args)?;
+            let report = bench::run(server.url(), criterion_args)?;
             eprintln!("    report: {}", report.display());
             Ok(())
         })

@@ -13,6 +13,40 @@ pub mod sqlite;
 
 use std::fmt::Write as _;
 
+/// Implements [`crate::Driver`] for a raw driver from its own methods of the same names,
+/// which return the C API's errors as text: a failure panics with the driver's name and
+/// the workload. `$handle` is the field whose `exec` runs setup SQL.
+macro_rules! driver_from_methods {
+    ($driver:ident, $handle:ident, $name:literal) => {
+        impl crate::Driver for $driver {
+            fn batch(&mut self, sql: &str) {
+                self.$handle.exec(sql).expect(concat!($name, ": setup"));
+            }
+
+            fn select_users(&mut self) -> Vec<crate::data::User> {
+                $driver::select_users(self).expect(concat!($name, ": select users"))
+            }
+
+            fn users_with_posts(&mut self) -> Vec<(crate::data::User, Option<crate::data::Post>)> {
+                $driver::users_with_posts(self).expect(concat!($name, ": users left join posts"))
+            }
+
+            fn insert_users(&mut self, rows: &[crate::data::NewUser<'_>]) -> usize {
+                $driver::insert_users(self, rows).expect(concat!($name, ": insert users"))
+            }
+
+            fn load_tree(&mut self) -> Vec<crate::data::UserTree> {
+                $driver::load_tree(self).expect(concat!($name, ": load users, posts and comments"))
+            }
+
+            fn find_user(&mut self, id: i32) -> Option<crate::data::User> {
+                $driver::find_user(self, id).expect(concat!($name, ": find user"))
+            }
+        }
+    };
+}
+use driver_from_methods;
+
 /// `INSERT INTO users (name, hair_color) VALUES (?, ?), …` for `rows` rows, with `?`
 /// placeholders, or `$1, $2, …` when `numbered`.
 fn insert_users_sql(rows: usize, numbered: bool) -> String {

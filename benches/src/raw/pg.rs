@@ -6,7 +6,6 @@
 //! [`Connection`] runs the bulk insert; [`RawPg`] is the [`Driver`] of the workload
 //! suite. Both stand on `Handle`, which owns the connection.
 
-use crate::Driver;
 use crate::bulk::{self, PG_BIND_LIMIT, insert_sql, rows_per_statement};
 use crate::data::{Comment, FILTER_COLOR, NewUser, Post, User, UserTree, nest};
 use pq_sys as ffi;
@@ -594,31 +593,7 @@ impl RawPg {
     }
 }
 
-impl Driver for RawPg {
-    fn batch(&mut self, sql: &str) {
-        self.pg.exec(sql).expect("raw PostgreSQL: setup");
-    }
-
-    fn select_users(&mut self) -> Vec<User> {
-        RawPg::select_users(self).expect("raw PostgreSQL: select users")
-    }
-
-    fn users_with_posts(&mut self) -> Vec<(User, Option<Post>)> {
-        RawPg::users_with_posts(self).expect("raw PostgreSQL: users left join posts")
-    }
-
-    fn insert_users(&mut self, rows: &[NewUser<'_>]) -> usize {
-        RawPg::insert_users(self, rows).expect("raw PostgreSQL: insert users")
-    }
-
-    fn load_tree(&mut self) -> Vec<UserTree> {
-        RawPg::load_tree(self).expect("raw PostgreSQL: load users, posts and comments")
-    }
-
-    fn find_user(&mut self, id: i32) -> Option<User> {
-        RawPg::find_user(self, id).expect("raw PostgreSQL: find user")
-    }
-}
+super::driver_from_methods!(RawPg, pg, "raw PostgreSQL");
 
 #[cfg(test)]
 mod tests {

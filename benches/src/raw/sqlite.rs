@@ -5,7 +5,6 @@
 //! [`Connection`] runs the bulk insert; [`RawSqlite`] is the [`Driver`] of the workload
 //! suite. Both stand on `Database`, which owns the handle.
 
-use crate::Driver;
 use crate::bulk::{self, SQLITE_BIND_LIMIT, insert_sql, rows_per_statement};
 use crate::data::{Comment, FILTER_COLOR, NewUser, Post, User, UserTree, nest};
 use libsqlite3_sys as ffi;
@@ -594,31 +593,7 @@ impl RawSqlite {
     }
 }
 
-impl Driver for RawSqlite {
-    fn batch(&mut self, sql: &str) {
-        self.db.exec(sql).expect("raw SQLite: setup");
-    }
-
-    fn select_users(&mut self) -> Vec<User> {
-        RawSqlite::select_users(self).expect("raw SQLite: select users")
-    }
-
-    fn users_with_posts(&mut self) -> Vec<(User, Option<Post>)> {
-        RawSqlite::users_with_posts(self).expect("raw SQLite: users left join posts")
-    }
-
-    fn insert_users(&mut self, rows: &[NewUser<'_>]) -> usize {
-        RawSqlite::insert_users(self, rows).expect("raw SQLite: insert users")
-    }
-
-    fn load_tree(&mut self) -> Vec<UserTree> {
-        RawSqlite::load_tree(self).expect("raw SQLite: load users, posts and comments")
-    }
-
-    fn find_user(&mut self, id: i32) -> Option<User> {
-        RawSqlite::find_user(self, id).expect("raw SQLite: find user")
-    }
-}
+super::driver_from_methods!(RawSqlite, db, "raw SQLite");
 
 #[cfg(test)]
 mod tests {
