@@ -11,7 +11,53 @@ mod check;
 pub mod pg;
 pub mod sqlite;
 
+use crate::data::{Comment, Post, User};
+use std::ffi::c_int;
 use std::fmt::Write as _;
+
+/// The workloads' rows, read column by column from a raw driver's current row. Each
+/// driver reads integers and text its own way; the rows are put together here.
+trait ReadColumns {
+    /// An `INTEGER NOT NULL` column.
+    fn int(&self, at: c_int) -> Result<i32, String>;
+
+    /// A `TEXT` column that may be NULL.
+    fn nullable_text(&self, at: c_int) -> Result<Option<String>, String>;
+
+    /// A `TEXT NOT NULL` column.
+    fn text(&self, at: c_int) -> Result<String, String> {
+        self.nullable_text(at)?
+            .ok_or_else(|| format!("column {at}: unexpected NULL"))
+    }
+
+    /// A [`User`] from the three columns starting at `at`.
+    fn user(&self, at: c_int) -> Result<User, String> {
+        Ok(User {
+            id: self.int(at)?,
+            name: self.text(at + 1)?,
+            hair_color: self.nullable_text(at + 2)?,
+        })
+    }
+
+    /// A [`Post`] from the four columns starting at `at`.
+    fn post(&self, at: c_int) -> Result<Post, String> {
+        Ok(Post {
+            id: self.int(at)?,
+            user_id: self.int(at + 1)?,
+            title: self.text(at + 2)?,
+            body: self.nullable_text(at + 3)?,
+        })
+    }
+
+    /// A [`Comment`] from the three columns starting at `at`.
+    fn comment(&self, at: c_int) -> Result<Comment, String> {
+        Ok(Comment {
+            id: self.int(at)?,
+            post_id: self.int(at + 1)?,
+            text: self.text(at + 2)?,
+        })
+    }
+}
 
 /// Implements [`crate::Driver`] for a raw driver from its own methods of the same names,
 /// which return the C API's errors as text: a failure panics with the driver's name and

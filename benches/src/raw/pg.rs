@@ -3,11 +3,12 @@
 //! then `PQexecPrepared` with binary parameters (quarry's format too) and binary
 //! results, decoded here.
 //!
-//! [`Connection`] runs the bulk insert; [`RawPg`] is the [`Driver`] of the workload
+//! [`Connection`] runs the bulk insert; [`RawPg`] is the [`Driver`](crate::Driver) of the workload
 //! suite. Both stand on `Handle`, which owns the connection.
 
+use super::ReadColumns;
 use crate::bulk::{self, PG_BIND_LIMIT, insert_sql, rows_per_statement};
-use crate::data::{Comment, FILTER_COLOR, NewUser, Post, User, UserTree, nest};
+use crate::data::{FILTER_COLOR, NewUser, Post, User, UserTree, nest};
 use pq_sys as ffi;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -292,7 +293,9 @@ impl<'r> Tuple<'r> {
     fn is_null(&self, col: c_int) -> Result<bool, String> {
         Ok(self.value(col)?.is_none())
     }
+}
 
+impl ReadColumns for Tuple<'_> {
     /// An `int4 NOT NULL` column: four big-endian bytes.
     fn int(&self, col: c_int) -> Result<i32, String> {
         let bytes = self
@@ -301,12 +304,6 @@ impl<'r> Tuple<'r> {
         let bytes = <[u8; 4]>::try_from(bytes)
             .map_err(|_| format!("column {col}: {} bytes for an int4", bytes.len()))?;
         Ok(i32::from_be_bytes(bytes))
-    }
-
-    /// A `text NOT NULL` column.
-    fn text(&self, col: c_int) -> Result<String, String> {
-        self.nullable_text(col)?
-            .ok_or_else(|| format!("column {col}: unexpected NULL"))
     }
 
     /// A `text` column: its UTF-8 bytes.
@@ -318,34 +315,6 @@ impl<'r> Tuple<'r> {
                 Err(e) => Err(format!("column {col}: {e}")),
             },
         }
-    }
-
-    /// A [`User`] from the three columns starting at `at`.
-    fn user(&self, at: c_int) -> Result<User, String> {
-        Ok(User {
-            id: self.int(at)?,
-            name: self.text(at + 1)?,
-            hair_color: self.nullable_text(at + 2)?,
-        })
-    }
-
-    /// A [`Post`] from the four columns starting at `at`.
-    fn post(&self, at: c_int) -> Result<Post, String> {
-        Ok(Post {
-            id: self.int(at)?,
-            user_id: self.int(at + 1)?,
-            title: self.text(at + 2)?,
-            body: self.nullable_text(at + 3)?,
-        })
-    }
-
-    /// A [`Comment`] from the three columns starting at `at`.
-    fn comment(&self, at: c_int) -> Result<Comment, String> {
-        Ok(Comment {
-            id: self.int(at)?,
-            post_id: self.int(at + 1)?,
-            text: self.text(at + 2)?,
-        })
     }
 }
 
@@ -462,7 +431,7 @@ const USER_POST_COLUMNS: &[ffi::Oid] = &[
 ];
 const COMMENT_COLUMNS: &[ffi::Oid] = &[INT4_OID, INT4_OID, TEXT_OID];
 
-/// The workload suite's [`Driver`] on one PostgreSQL connection, through libpq.
+/// The workload suite's [`Driver`](crate::Driver) on one PostgreSQL connection, through libpq.
 pub struct RawPg {
     pg: Handle,
     // The workloads' statements, each prepared on first use (the tables do not exist

@@ -2,11 +2,12 @@
 //! one persistent prepared statement per statement shape, kept for the connection's
 //! life, parameters bound without copying, step, reset.
 //!
-//! [`Connection`] runs the bulk insert; [`RawSqlite`] is the [`Driver`] of the workload
+//! [`Connection`] runs the bulk insert; [`RawSqlite`] is the [`Driver`](crate::Driver) of the workload
 //! suite. Both stand on `Database`, which owns the handle.
 
+use super::ReadColumns;
 use crate::bulk::{self, SQLITE_BIND_LIMIT, insert_sql, rows_per_statement};
-use crate::data::{Comment, FILTER_COLOR, NewUser, Post, User, UserTree, nest};
+use crate::data::{FILTER_COLOR, NewUser, Post, User, UserTree, nest};
 use libsqlite3_sys as ffi;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -248,19 +249,15 @@ impl Row<'_> {
         // SAFETY: the statement is on a row and `i` is in range.
         Ok(unsafe { ffi::sqlite3_column_type(self.stmt, i) } == ffi::SQLITE_NULL)
     }
+}
 
+impl ReadColumns for Row<'_> {
     /// An `INTEGER NOT NULL` column.
     fn int(&self, i: c_int) -> Result<i32, String> {
         let i = self.column(i)?;
         // SAFETY: the statement is on a row and `i` is in range.
         let value = unsafe { ffi::sqlite3_column_int64(self.stmt, i) };
         i32::try_from(value).map_err(|_| format!("column {i}: {value} is out of range for i32"))
-    }
-
-    /// A `TEXT NOT NULL` column.
-    fn text(&self, i: c_int) -> Result<String, String> {
-        self.nullable_text(i)?
-            .ok_or_else(|| format!("column {i}: unexpected NULL"))
     }
 
     fn nullable_text(&self, i: c_int) -> Result<Option<String>, String> {
@@ -283,34 +280,6 @@ impl Row<'_> {
             Ok(text) => Ok(Some(text.to_owned())),
             Err(e) => Err(format!("column {i}: {e}")),
         }
-    }
-
-    /// A [`User`] from the three columns starting at `at`.
-    fn user(&self, at: c_int) -> Result<User, String> {
-        Ok(User {
-            id: self.int(at)?,
-            name: self.text(at + 1)?,
-            hair_color: self.nullable_text(at + 2)?,
-        })
-    }
-
-    /// A [`Post`] from the four columns starting at `at`.
-    fn post(&self, at: c_int) -> Result<Post, String> {
-        Ok(Post {
-            id: self.int(at)?,
-            user_id: self.int(at + 1)?,
-            title: self.text(at + 2)?,
-            body: self.nullable_text(at + 3)?,
-        })
-    }
-
-    /// A [`Comment`] from the three columns starting at `at`.
-    fn comment(&self, at: c_int) -> Result<Comment, String> {
-        Ok(Comment {
-            id: self.int(at)?,
-            post_id: self.int(at + 1)?,
-            text: self.text(at + 2)?,
-        })
     }
 }
 
@@ -471,7 +440,7 @@ struct Statements {
     comments_of: HashMap<usize, Statement>,
 }
 
-/// The workload suite's [`Driver`] on an in-memory SQLite database, through the C API.
+/// The workload suite's [`Driver`](crate::Driver) on an in-memory SQLite database, through the C API.
 pub struct RawSqlite {
     /// Declared before `db`, so that the statements are finalized before it closes.
     statements: Statements,
