@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::gen_plan::{Join, Schema, new_struct_name, struct_name, table_name};
+use crate::gen_plan::{Join, Schema, struct_name, table_name};
 use crate::gen_schema::{Render, Uses};
 
 pub(crate) struct Quarry;
@@ -44,38 +44,12 @@ impl Render for Quarry {
         out
     }
 
-    fn models(&self, schema: &Schema) -> String {
-        let mut out = String::from(
-            "//! Per table, a struct loaded by `#[derive(Selectable)]` and one inserted by\n\
-             //! `#[derive(Insertable)]`.\n\
-             \n\
-             #![allow(dead_code)] // the fields are loaded, not read\n\
-             \n\
-             use crate::schema::*;\n\
-             use quarry::prelude::*;\n",
-        );
-        for (t, table) in schema.tables.iter().enumerate() {
-            let _ = write!(
-                out,
-                "\n#[derive(Selectable, Debug)]\n#[quarry(table = {})]\npub struct {} {{\n",
-                table_name(t),
-                struct_name(t)
-            );
-            for c in &table.columns {
-                let _ = writeln!(out, "    pub {}: {},", c.name, c.ty.rust());
-            }
-            let _ = write!(
-                out,
-                "}}\n\n#[derive(Insertable)]\n#[quarry(table = {})]\npub struct {} {{\n",
-                table_name(t),
-                new_struct_name(t)
-            );
-            for c in table.columns.iter().filter(|c| c.name != "id") {
-                let _ = writeln!(out, "    pub {}: {},", c.name, c.ty.rust());
-            }
-            out.push_str("}\n");
-        }
-        out
+    fn load_derives(&self) -> &'static str {
+        "Selectable"
+    }
+
+    fn table_attribute(&self, table: &str) -> String {
+        format!("#[quarry(table = {table})]")
     }
 
     fn query_imports(&self, uses: &Uses) -> String {

@@ -180,7 +180,7 @@ pub(crate) fn write(options: &Options) -> Result<PathBuf, String> {
         ("Cargo.toml", cargo_toml(render, options, &quarry)),
         ("src/main.rs", main_rs(render, options)),
         ("src/schema.rs", schema_rs(render, &schema)),
-        ("src/models.rs", render.models(&schema)),
+        ("src/models.rs", models(render, &schema)),
         ("src/queries.rs", queries_rs(render, &queries)),
     ];
     for (path, contents) in &files {
@@ -217,8 +217,10 @@ pub(crate) trait Render {
     fn dependencies(&self, quarry: &str) -> String;
     /// The `table!` declarations and whatever else the flavour needs to join them.
     fn tables(&self, schema: &Schema) -> String;
-    /// `models.rs`: the `T…` and `NewT…` structs.
-    fn models(&self, schema: &Schema) -> String;
+    /// The derives of the structs that load rows (`Insertable` is common to both).
+    fn load_derives(&self) -> &'static str;
+    /// The attribute that names a derive's table.
+    fn table_attribute(&self, table: &str) -> String;
     /// The `use` lines of `queries.rs`.
     fn query_imports(&self, uses: &Uses) -> String;
     /// A join, `.inner_join(…)` or `.left_join(…)`.
@@ -234,6 +236,43 @@ pub(crate) trait Render {
     /// An expression that opens an in-memory SQLite database and runs
     /// `schema::SETUP_SQL`: a `Result` of the connection or an error that displays.
     fn setup(&self) -> &'static str;
+}
+
+/// `models.rs`: per table, a `T…` struct that loads its rows and a `NewT…` struct that
+/// inserts them (every column but the generated `id`).
+fn models(render: &dyn Render, schema: &Schema) -> String {
+    let krate = render.krate();
+    let derives = render.load_derives();
+    let mut out = format!(
+        "//! Per table, a struct loaded by `#[derive({derives})]` and one inserted by\n\
+         //! `#[derive(Insertable)]`.\n\
+         \n\
+         #![allow(dead_code)] // the fields are loaded, not read\n\
+         \n\
+         use crate::schema::*;\n\
+         use {krate}::prelude::*;\n",
+    );
+    for (t, table) in schema.tables.iter().enumerate() {
+        let attribute = render.table_attribute(&table_name(t));
+        let _ = write!(
+            out,
+            "\n#[derive({derives}, Debug)]\n{attribute}\npub struct {} {{\n",
+            struct_name(t)
+        );
+        for c in &table.columns {
+            let _ = writeln!(out, "    pub {}: {},", c.name, c.ty.rust());
+        }
+        let _ = write!(
+            out,
+            "}}\n\n#[derive(Insertable)]\n{attribute}\npub struct {} {{\n",
+            new_struct_name(t)
+        );
+        for c in table.columns.iter().filter(|c| c.name != "id") {
+            let _ = writeln!(out, "    pub {}: {},", c.name, c.ty.rust());
+        }
+        out.push_str("}\n");
+    }
+    out
 }
 
 /// What `queries.rs` uses beyond the prelude.
