@@ -194,17 +194,8 @@ pub(crate) fn machine() -> String {
         })
         .unwrap_or_else(|| "unknown CPU".to_owned());
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    let capture = |program: &str, args: &[&str]| {
-        Cmd::new(program)
-            .args(args)
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| cmd::stdout_text(&o).trim().to_owned())
-            .unwrap_or_else(|| "unknown".to_owned())
-    };
-    let rustc = capture("rustc", &["--version"]);
-    let date = capture("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+    let rustc = cmd::stdout_or_unknown("rustc", &["--version"]);
+    let date = cmd::stdout_or_unknown("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
     format!("- Machine: {cpu}, {cores} cores\n- Compiler: {rustc}\n- Run: {date}\n")
 }
 

@@ -281,15 +281,6 @@ fn median(samples: &[f64]) -> f64 {
 
 /// The report's opening: the machine, how busy it was, and the method.
 fn header(runs: usize) -> String {
-    let capture = |program: &str, args: &[&str]| {
-        Cmd::new(program)
-            .args(args)
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| cmd::stdout_text(&o))
-            .unwrap_or_else(|| "unknown".to_owned())
-    };
     let load = std::fs::read_to_string("/proc/loadavg")
         .ok()
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -306,7 +297,7 @@ fn header(runs: usize) -> String {
          after editing one literal in one query function. Median of {runs} run(s), in seconds;\n\
          ratios are quarry's time over Diesel's (below 1: quarry is faster).\n\n",
         crate::bench::machine(),
-        capture("nproc", &[]),
+        cmd::stdout_or_unknown("nproc", &[]),
     )
 }
 

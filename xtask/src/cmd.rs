@@ -158,6 +158,18 @@ fn quote(word: &str) -> String {
     }
 }
 
+/// What `program args…` prints, trimmed, or "unknown" when it cannot run or fails: for
+/// reports that name the machine they ran on.
+pub(crate) fn stdout_or_unknown(program: &str, args: &[&str]) -> String {
+    Cmd::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| stdout_text(&o))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
 /// The stdout of a finished command, trimmed.
 pub(crate) fn stdout_text(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
