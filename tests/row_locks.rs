@@ -9,7 +9,7 @@ mod common;
 
 use common::{TestDb, expect_database_error, pg_url, users};
 use quarry::prelude::*;
-use quarry::{Error, debug_query, sql_query};
+use quarry::{DatabaseErrorKind, Error, debug_query, sql_query};
 
 /// A second connection, seeing the test's own schema.
 fn other_connection(db: &mut TestDb<PgConnection>) -> PgConnection {
@@ -102,7 +102,13 @@ fn a_locked_row_is_skipped_or_refused_elsewhere(db: &mut TestDb<PgConnection>) {
             assert_eq!(next, 2);
 
             let refused = users::table.find(1).for_update().no_wait().load(&mut other);
-            assert_eq!(sqlstate(refused), "55P03", "lock_not_available");
+            let refused = expect_database_error(refused);
+            assert_eq!(
+                refused.sqlstate.as_deref(),
+                Some("55P03"),
+                "lock_not_available"
+            );
+            assert_eq!(refused.kind, DatabaseErrorKind::Busy);
             // Rows nobody holds lock without waiting.
             let row = users::table
                 .find(2)

@@ -151,7 +151,8 @@ pub enum DatabaseErrorKind {
     Deadlock,
     /// The statement is not valid SQL, or names something that does not exist.
     InvalidStatement,
-    /// The database is busy or locked.
+    /// The database, a table or a row is locked by someone else: SQLite's busy and
+    /// locked errors, PostgreSQL's `lock_not_available` (`NOWAIT`, `lock_timeout`).
     Busy,
     /// Any other error.
     Other,

@@ -307,6 +307,8 @@ impl RawResult {
             "23514" => DatabaseErrorKind::CheckViolation,
             "40001" => DatabaseErrorKind::SerializationFailure,
             "40P01" => DatabaseErrorKind::Deadlock,
+            // lock_not_available: `NOWAIT` found the row locked, or `lock_timeout` ran out.
+            "55P03" => DatabaseErrorKind::Busy,
             s if s.starts_with("42") => DatabaseErrorKind::InvalidStatement,
             // A protocol violation such as a wrong number of parameters leaves the
             // connection usable; a terminated backend does not.
