@@ -116,20 +116,24 @@ pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
                 }
             }
         });
-        let values = parsed.fields.iter().enumerate().map(|(i, field)| {
+        // The values, given to a backend's statement or, through `walk_bound_row`, written
+        // as placeholders: one call per field, so that a field of the wrong type is one
+        // error.
+        let binds = parsed.fields.iter().enumerate().map(|(i, field)| {
             let member = &field.member;
-            let push = if is_option(&field.ty) {
-                let column = column_at_field(parsed, field);
+            let column = column_at_field(parsed, field);
+            let bind = if is_option(&field.ty) {
                 quote_spanned! {field.ty.span()=>
-                    #q::push_option::<#column, __DB, _>(&self.#member, out);
+                    #q::bind_option::<#column, __DB, _, __S>(&self.#member, sink);
                 }
             } else {
-                push_value(parsed, field, quote!(&self.#member))
+                quote_spanned! {field.ty.span()=>
+                    #q::bind_field::<#column, __DB, _, __S>(&self.#member, sink);
+                }
             };
             quote! {
                 if omitted & (1 << #i) == 0 {
-                    separator.next(out);
-                    #push
+                    #bind
                 }
             }
         });
@@ -157,14 +161,25 @@ pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
                 #(#supported,)*
                 #where_items
             {
+                const BINDS_ROWS: bool = true;
+
                 fn walk_row<'__a>(
                     &'__a self,
-                    _row: usize,
+                    row: usize,
                     omitted: u64,
                     out: &mut #q::SqlWriter<'__a>,
                 ) {
-                    let mut separator = #q::Separator::default();
-                    #(#values)*
+                    #q::walk_bound_row::<__DB, Self>(self, row, omitted, out);
+                }
+
+                #[inline]
+                fn bind_row<'__a, __S: #q::BindSink<'__a>>(
+                    &'__a self,
+                    _row: usize,
+                    omitted: u64,
+                    sink: &mut __S,
+                ) {
+                    #(#binds)*
                 }
             }
         }

@@ -150,8 +150,9 @@ pub mod __private {
     pub use crate::query::SelectList;
     pub use crate::query::sql_query::from_row_by_name;
     pub use crate::query::{
-        AsChangeset, ChangesetFragment, ColumnOf, CompleteInsert, InsertRows, InsertValues,
-        Omittable, Provides, Separator, push_field, push_option,
+        AsChangeset, BindSink, ChangesetFragment, ColumnOf, CompleteInsert, InsertRows,
+        InsertValues, Omittable, Provides, Separator, bind_field, bind_option, push_field,
+        walk_bound_row,
     };
     pub use crate::query::{
         Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,

@@ -14,7 +14,9 @@ pub use transaction_builder::TransactionBuilder;
 
 use crate::backend::Backend;
 use crate::error::{Error, QueryResult};
-use crate::query::{AsQuery, DecodeRow, Query, QueryDsl, QueryFragment, SelectStatement, render};
+use crate::query::{
+    AsQuery, BindSource, DecodeRow, Query, QueryDsl, QueryFragment, SelectStatement, render,
+};
 use crate::types::{BindValue, SqlValue};
 use std::ops::ControlFlow;
 
@@ -65,6 +67,16 @@ pub trait Connection: Sized {
     /// Runs a statement and returns the number of rows it changed.
     #[doc(hidden)]
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize>;
+
+    /// Runs a statement whose bind parameters `binds` gives (the rows of a multi-row
+    /// insert), and returns the number of rows it changed. A backend that binds each
+    /// value as it comes never holds them all; this default collects them first.
+    #[doc(hidden)]
+    fn execute_bound<'a, B: BindSource<'a>>(&mut self, sql: &str, binds: &B) -> QueryResult<usize> {
+        let mut values = Vec::new();
+        binds.give(&mut values);
+        self.execute_sql(sql, &values)
+    }
 
     /// Runs a query and calls `f` with each row in turn, until `f` breaks.
     #[doc(hidden)]

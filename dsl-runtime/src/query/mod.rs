@@ -47,13 +47,13 @@ pub use subquery::{
     SameRows, ScalarSubquery, SetOperator, SingleColumnQuery, Union, UnionAll, exists, not_exists,
 };
 pub use write::{
-    AnyConflict, AsChangeset, Assignment, ChangesetFragment, Checked, ColumnOf, CompleteInsert,
-    ConflictClause, ConflictTarget, DefaultValues, Delete, DeleteStatement, DoNothing, DoUpdate,
-    DoUpdateBuilder, Excluded, IncompleteInsert, InsertRows, InsertStatement, InsertValues,
-    IntoUpdateTarget, NoConflict, NoReturning, Omittable, OnConflict, OnConflictBuilder, Provides,
-    Returning, ReturningClause, Separator, Set, TargetError, UpdateBuilder, UpdateStatement,
-    Upsert, WriteAction, WriteStatement, delete, excluded, insert_into, push_field, push_option,
-    update,
+    AnyConflict, AsChangeset, Assignment, BindSink, BindSource, ChangesetFragment, Checked,
+    ColumnOf, CompleteInsert, ConflictClause, ConflictTarget, DefaultValues, Delete,
+    DeleteStatement, DoNothing, DoUpdate, DoUpdateBuilder, Excluded, IncompleteInsert, InsertRows,
+    InsertStatement, InsertValues, IntoUpdateTarget, NoConflict, NoReturning, Omittable,
+    OnConflict, OnConflictBuilder, Provides, Returning, ReturningClause, Separator, Set,
+    TargetError, UpdateBuilder, UpdateStatement, Upsert, WriteAction, WriteStatement, bind_field,
+    bind_option, delete, excluded, insert_into, push_field, update, walk_bound_row,
 };
 pub use writer::SqlWriter;
 

@@ -75,9 +75,47 @@ pub trait InsertValues<T> {
 
 /// Writes rows of values for backend `DB`.
 pub trait InsertRows<DB: Backend> {
+    /// Whether [`bind_row`](Self::bind_row) gives the rows' values: the rows of
+    /// `#[derive(Insertable)]` structs, whose values are all bind parameters. Tuples of
+    /// assignments, whose values may be any expression, only walk.
+    #[doc(hidden)]
+    const BINDS_ROWS: bool = false;
+
     /// Writes the values of row `row` for the columns not in `omitted`, separated by
     /// `, ` and without parentheses.
     fn walk_row<'a>(&'a self, row: usize, omitted: u64, out: &mut SqlWriter<'a>);
+
+    /// Gives the bind parameters of row `row` for the columns not in `omitted` to
+    /// `sink`, as `walk_row` would push them, when [`BINDS_ROWS`](Self::BINDS_ROWS).
+    #[doc(hidden)]
+    #[inline]
+    fn bind_row<'a, S: BindSink<'a>>(&'a self, row: usize, omitted: u64, sink: &mut S) {
+        let _ = (row, omitted, sink);
+    }
+}
+
+/// Where bind parameters go when a backend binds them straight into its statement,
+/// without collecting them first: a multi-row insert's values, row by row.
+#[doc(hidden)]
+pub trait BindSink<'a> {
+    /// The next bind parameter.
+    fn bind(&mut self, value: BindValue<'a>);
+}
+
+/// Bind parameters that a backend may bind one by one as they come ([`BindSink`]),
+/// rather than from a list.
+#[doc(hidden)]
+pub trait BindSource<'a> {
+    /// Gives every bind parameter to `sink`, in order.
+    fn give<S: BindSink<'a>>(&self, sink: &mut S);
+}
+
+/// Collects bind parameters, for a backend that binds from a list.
+impl<'a> BindSink<'a> for Vec<BindValue<'a>> {
+    #[inline]
+    fn bind(&mut self, value: BindValue<'a>) {
+        self.push(value);
+    }
 }
 
 /// Every column of a row of `count` columns.
@@ -205,8 +243,13 @@ macro_rules! many_rows {
         }
 
         impl<DB: Backend, V: InsertRows<DB>> InsertRows<DB> for $ty {
+            const BINDS_ROWS: bool = V::BINDS_ROWS;
             fn walk_row<'a>(&'a self, row: usize, omitted: u64, out: &mut SqlWriter<'a>) {
                 self[row].walk_row(0, omitted, out);
+            }
+            #[inline]
+            fn bind_row<'a, S: BindSink<'a>>(&'a self, row: usize, omitted: u64, sink: &mut S) {
+                self[row].bind_row(0, omitted, sink);
             }
         }
     )*};
@@ -229,8 +272,13 @@ impl<T, V: InsertValues<T>> InsertValues<T> for &V {
 }
 
 impl<DB: Backend, V: InsertRows<DB>> InsertRows<DB> for &V {
+    const BINDS_ROWS: bool = V::BINDS_ROWS;
     fn walk_row<'a>(&'a self, row: usize, omitted: u64, out: &mut SqlWriter<'a>) {
         (**self).walk_row(row, omitted, out);
+    }
+    #[inline]
+    fn bind_row<'a, S: BindSink<'a>>(&'a self, row: usize, omitted: u64, sink: &mut S) {
+        (**self).bind_row(row, omitted, sink);
     }
 }
 
@@ -261,6 +309,51 @@ where
     out.push_bind(value.to_bind());
 }
 
+/// `walk_row` of rows that give their values through `bind_row`: each value a bind
+/// parameter, separated by `, `. Used by the derives.
+#[doc(hidden)]
+#[inline]
+pub fn walk_bound_row<'a, DB: Backend, V: InsertRows<DB>>(
+    values: &'a V,
+    row: usize,
+    omitted: u64,
+    out: &mut SqlWriter<'a>,
+) {
+    let mut sink = WriterSink {
+        out,
+        separator: Separator::default(),
+    };
+    values.bind_row(row, omitted, &mut sink);
+}
+
+/// Pushes each value it is given to a writer, after `, ` from the second on.
+struct WriterSink<'w, 'a> {
+    out: &'w mut SqlWriter<'a>,
+    separator: Separator,
+}
+
+impl<'a> BindSink<'a> for WriterSink<'_, 'a> {
+    #[inline]
+    fn bind(&mut self, value: BindValue<'a>) {
+        self.separator.next(self.out);
+        self.out.push_bind(value);
+    }
+}
+
+/// Gives one field of a `#[derive(Insertable)]` struct to `sink`: the field's value as
+/// a bind parameter of column `C`'s SQL type. Used by the derives.
+#[doc(hidden)]
+#[inline]
+pub fn bind_field<'a, C, DB, F, S>(value: &'a F, sink: &mut S)
+where
+    C: Column,
+    C::SqlType: SupportedBy<DB>,
+    F: ToSql<C::SqlType> + ?Sized,
+    S: BindSink<'a>,
+{
+    sink.bind(value.to_bind());
+}
+
 /// A column an insert may leave out: nullable, or declared `= default`. Implemented by
 /// [`table!`](crate::table); a `#[derive(Insertable)]` field of type `Option<…>` needs
 /// it, since `None` means "leave it out".
@@ -271,17 +364,19 @@ where
 )]
 pub trait Omittable {}
 
-/// Writes an `Option` field of a `#[derive(Insertable)]` struct: its value, or NULL.
-/// (A `None` for a column with a default is left out of the statement before this.)
+/// Gives an `Option` field of a `#[derive(Insertable)]` struct to `sink`: its value, or
+/// NULL. (A `None` for a column with a default is left out of the statement before
+/// this.) Used by the derives.
 #[doc(hidden)]
 #[inline]
-pub fn push_option<'a, C, DB, F>(value: &'a Option<F>, out: &mut SqlWriter<'a>)
+pub fn bind_option<'a, C, DB, F, S>(value: &'a Option<F>, sink: &mut S)
 where
     C: Column + Omittable,
     C::SqlType: SupportedBy<DB>,
     F: ToSql<C::SqlType>,
+    S: BindSink<'a>,
 {
-    out.push_bind(value.as_ref().map_or(BindValue::Null, ToSql::to_bind));
+    sink.bind(value.as_ref().map_or(BindValue::Null, ToSql::to_bind));
 }
 
 // ---------------------------------------------------------------------------------
@@ -685,11 +780,18 @@ where
             out.push_sql(") VALUES ");
             let mut separator = Separator::default();
             let count = rows.len();
+            // Rows whose values are all bind parameters are one placeholder per column
+            // written; when the backend is given the values otherwise, they need no walk.
+            let placeholders = (V::BINDS_ROWS && out.is_sql_only())
+                .then(|| (all_columns(V::COLUMN_COUNT) & !omitted).count_ones());
             for (n, row) in rows.enumerate() {
                 let (sql_before, binds_before) = (out.sql().len(), out.binds().len());
                 separator.next(out);
                 out.push_sql("(");
-                self.values.walk_row(row, omitted, out);
+                match placeholders {
+                    Some(count) => out.push_placeholders(count),
+                    None => self.values.walk_row(row, omitted, out),
+                }
                 out.push_sql(")");
                 if n == 0 && count > 1 {
                     // The other rows are about the size of the first.
@@ -790,12 +892,55 @@ where
         C: ConflictClause<Conn::Backend>,
         R: ReturningClause<T, Conn::Backend>,
     {
+        if V::BINDS_ROWS {
+            return self.execute_bound(conn);
+        }
         let mut total = 0;
         self.run_chunks(conn, false, |conn, out| {
             total += conn.execute_sql(out.sql(), out.binds())?;
             Ok(())
         })?;
         Ok(total)
+    }
+
+    /// `execute` for rows whose values are all bind parameters: the connection takes
+    /// them row by row as it binds them, rather than from a list built first.
+    fn execute_bound<Conn: Connection>(&self, conn: &mut Conn) -> QueryResult<usize>
+    where
+        V: InsertRows<Conn::Backend>,
+        C: ConflictClause<Conn::Backend>,
+        R: ReturningClause<T, Conn::Backend>,
+    {
+        let chunks = self.chunks::<Conn::Backend>();
+        let mut sql = SqlWriter::new(Conn::Backend::DIALECT);
+        // As in `run_chunks`, a chunk of the previous one's shape keeps its SQL.
+        let mut shape = None;
+        let mut run = |conn: &mut Conn, chunk: &std::ops::Range<usize>| {
+            let omitted = self.values.omitted(chunk.start);
+            if shape != Some((chunk.len(), omitted)) {
+                sql.sql_only();
+                self.render_rows::<Conn::Backend>(chunk.clone(), false, &mut sql);
+                shape = Some((chunk.len(), omitted));
+            }
+            #[cfg(debug_assertions)]
+            {
+                let mut fresh = SqlWriter::new(Conn::Backend::DIALECT);
+                self.render_rows::<Conn::Backend>(chunk.clone(), false, &mut fresh);
+                debug_assert_eq!(fresh.sql(), sql.sql(), "the placeholders differ");
+            }
+            let values = ChunkValues::<T, V, C, R, Conn::Backend> {
+                insert: self,
+                rows: chunk.clone(),
+                omitted,
+                _backend: PhantomData,
+            };
+            conn.execute_bound(sql.sql(), &values)
+        };
+        match chunks.as_slice() {
+            [] => Ok(0),
+            [one] => run(conn, one),
+            many => conn.transaction(|conn| many.iter().map(|chunk| run(conn, chunk)).sum()),
+        }
     }
 
     /// Runs the insert and returns the rows it inserted: its `returning` list, or
@@ -831,6 +976,39 @@ where
             .into_iter()
             .next()
             .ok_or(Error::NotFound)
+    }
+}
+
+/// The bind parameters of one chunk of a multi-row insert, in the order of the
+/// placeholders `render_rows` writes: the rows', then those of its `ON CONFLICT` and
+/// `RETURNING` clauses.
+struct ChunkValues<'a, T: Table, V, C, R, DB> {
+    insert: &'a InsertStatement<T, V, C, R>,
+    rows: std::ops::Range<usize>,
+    omitted: u64,
+    _backend: PhantomData<DB>,
+}
+
+impl<'a, T: Table, V, C, R, DB: Backend> BindSource<'a> for ChunkValues<'a, T, V, C, R, DB>
+where
+    V: InsertValues<T> + InsertRows<DB>,
+    C: ConflictClause<DB>,
+    R: ReturningClause<T, DB>,
+{
+    fn give<S: BindSink<'a>>(&self, sink: &mut S) {
+        let insert: &'a InsertStatement<T, V, C, R> = self.insert;
+        // Rows that leave out every column are `DEFAULT VALUES`, with no parameters.
+        if self.omitted != all_columns(V::COLUMN_COUNT) {
+            for row in self.rows.clone() {
+                insert.values.bind_row(row, self.omitted, sink);
+            }
+        }
+        let mut tail = SqlWriter::binds_only(DB::DIALECT);
+        insert.conflict.walk_conflict(&mut tail);
+        insert.returning.walk_explicit(&mut tail);
+        for value in tail.into_parts().1 {
+            sink.bind(value);
+        }
     }
 }
 

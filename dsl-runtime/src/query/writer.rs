@@ -8,10 +8,21 @@ use crate::types::BindValue;
 pub struct SqlWriter<'a> {
     sql: String,
     binds: Vec<BindValue<'a>>,
+    /// Bind parameters walked so far, collected or not: numbers PostgreSQL's `$n`.
+    bind_count: usize,
     dialect: Dialect,
-    /// Set while a statement whose SQL is already in `sql` is walked again for its
-    /// bind parameters only: SQL text is not written.
-    binds_only: bool,
+    mode: Mode,
+}
+
+/// What a walk writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// SQL text and bind parameters.
+    Full,
+    /// SQL text only: the backend takes the bind parameters from elsewhere.
+    SqlOnly,
+    /// Bind parameters only, for a statement whose SQL is already known.
+    BindsOnly,
 }
 
 impl<'a> SqlWriter<'a> {
@@ -19,8 +30,21 @@ impl<'a> SqlWriter<'a> {
         SqlWriter {
             sql: String::with_capacity(128),
             binds: Vec::new(),
+            bind_count: 0,
             dialect,
-            binds_only: false,
+            mode: Mode::Full,
+        }
+    }
+
+    /// A writer that collects bind parameters and writes no SQL (allocating nothing
+    /// until a parameter comes), for the parts of a statement whose SQL is known.
+    pub(crate) fn binds_only(dialect: Dialect) -> Self {
+        SqlWriter {
+            sql: String::new(),
+            binds: Vec::new(),
+            bind_count: 0,
+            dialect,
+            mode: Mode::BindsOnly,
         }
     }
 
@@ -28,7 +52,15 @@ impl<'a> SqlWriter<'a> {
     pub(crate) fn clear(&mut self) {
         self.sql.clear();
         self.binds.clear();
-        self.binds_only = false;
+        self.bind_count = 0;
+        self.mode = Mode::Full;
+    }
+
+    /// Empties the writer for a walk that writes the SQL text with its placeholders
+    /// but does not collect the bind parameters, which the backend is given otherwise.
+    pub(crate) fn sql_only(&mut self) {
+        self.clear();
+        self.mode = Mode::SqlOnly;
     }
 
     /// Empties the bind parameters but keeps the SQL, for a walk of a statement whose
@@ -36,7 +68,8 @@ impl<'a> SqlWriter<'a> {
     /// with as many rows): that walk collects bind parameters and writes no SQL.
     pub(crate) fn rebind(&mut self) {
         self.binds.clear();
-        self.binds_only = true;
+        self.bind_count = 0;
+        self.mode = Mode::BindsOnly;
     }
 
     /// Makes room for `sql` more bytes of SQL and `binds` more bind parameters.
@@ -49,14 +82,14 @@ impl<'a> SqlWriter<'a> {
     /// [`push_bind`](Self::push_bind).
     #[inline]
     pub fn push_sql(&mut self, sql: &str) {
-        if !self.binds_only {
+        if self.mode != Mode::BindsOnly {
             self.sql.push_str(sql);
         }
     }
 
     /// Appends a quoted identifier (`"name"`, with inner quotes doubled).
     pub fn push_identifier(&mut self, name: &str) {
-        if self.binds_only {
+        if self.mode == Mode::BindsOnly {
             return;
         }
         self.sql.push('"');
@@ -72,23 +105,54 @@ impl<'a> SqlWriter<'a> {
     /// Appends a placeholder and records `value` as its bind parameter.
     #[inline]
     pub fn push_bind(&mut self, value: BindValue<'a>) {
-        self.binds.push(value);
-        if self.binds_only {
-            return;
+        self.bind_count += 1;
+        match self.mode {
+            Mode::Full => self.binds.push(value),
+            Mode::SqlOnly => value.discard(),
+            Mode::BindsOnly => {
+                self.binds.push(value);
+                return;
+            }
         }
         match self.dialect {
             Dialect::Sqlite => self.sql.push('?'),
             Dialect::Postgres => {
                 self.sql.push('$');
                 self.sql
-                    .push_str(itoa::Buffer::new().format(self.binds.len()));
+                    .push_str(itoa::Buffer::new().format(self.bind_count));
+            }
+        }
+    }
+
+    /// Whether this walk writes SQL without collecting bind parameters.
+    pub(crate) fn is_sql_only(&self) -> bool {
+        self.mode == Mode::SqlOnly
+    }
+
+    /// Writes `count` placeholders separated by `, `, for bind parameters the backend
+    /// is given otherwise (a `sql_only` walk).
+    pub(crate) fn push_placeholders(&mut self, count: u32) {
+        for i in 0..count {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.bind_count += 1;
+            match self.dialect {
+                Dialect::Sqlite => self.sql.push('?'),
+                Dialect::Postgres => {
+                    self.sql.push('$');
+                    self.sql
+                        .push_str(itoa::Buffer::new().format(self.bind_count));
+                }
             }
         }
     }
 
     /// Records bind parameters whose placeholders are already in the SQL text.
     pub(crate) fn push_raw_binds(&mut self, values: impl Iterator<Item = BindValue<'a>>) {
+        let before = self.binds.len();
         self.binds.extend(values);
+        self.bind_count += self.binds.len() - before;
     }
 
     /// The dialect being rendered.

@@ -95,6 +95,25 @@ pub enum ValueKind {
 }
 
 impl BindValue<'_> {
+    /// Drops a value that has been used. `BindValue`'s drop is recursive (through
+    /// arrays), so the compiler never inlines it; values that own nothing are
+    /// forgotten instead, which costs nothing where the caller knows the value's kind.
+    #[inline(always)]
+    pub(crate) fn discard(self) {
+        let owns = matches!(
+            self,
+            BindValue::Numeric(Cow::Owned(_))
+                | BindValue::Json(Cow::Owned(_))
+                | BindValue::Jsonb(Cow::Owned(_))
+                | BindValue::Array { .. }
+        );
+        if owns {
+            drop(self);
+        } else {
+            std::mem::forget(self);
+        }
+    }
+
     /// The kind of a non-NULL scalar value; `None` for NULL and arrays.
     pub fn kind(&self) -> Option<ValueKind> {
         Some(match self {

@@ -25,6 +25,7 @@ mod types;
 use super::{Backend, Dialect, private};
 use crate::conn::{Connection, Row};
 use crate::error::QueryResult;
+use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
 use raw::{RawConnection, RawStatement, RawValue, Step, Storage};
 use rustc_hash::FxHashMap;
@@ -79,34 +80,49 @@ impl SqliteConnection {
     fn with_statement<T>(
         &mut self,
         sql: &str,
-        binds: &[BindValue<'_>],
+        bind: impl FnOnce(&RawStatement) -> QueryResult<()>,
         f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
     ) -> QueryResult<T> {
         if let Some(stmt) = self.statements.get(sql) {
-            return run_bound(stmt, &self.raw, binds, f);
+            return run_bound(stmt, &self.raw, bind, f);
         }
         if self.statements.len() < STATEMENT_CACHE_CAPACITY {
             let stmt = self.raw.prepare(sql, true)?;
             let stmt = self.statements.entry(sql.to_owned()).or_insert(stmt);
-            run_bound(stmt, &self.raw, binds, f)
+            run_bound(stmt, &self.raw, bind, f)
         } else {
             let stmt = self.raw.prepare(sql, false)?;
-            run_bound(&stmt, &self.raw, binds, f)
+            run_bound(&stmt, &self.raw, bind, f)
         }
     }
 }
 
+/// Binds the statement's parameters with `bind`, runs `f`, and resets the statement on
+/// the way out: what `bind` binds must live until this returns.
 fn run_bound<T>(
     stmt: &RawStatement,
     raw: &RawConnection,
-    binds: &[BindValue<'_>],
+    bind: impl FnOnce(&RawStatement) -> QueryResult<()>,
     f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
 ) -> QueryResult<T> {
     // Resetting on drop also covers a panic inside `f` (a panicking callback), so the
     // statement never stays mid-step, reading bound values that are gone.
     let guard = ResetOnDrop(stmt);
-    guard.0.bind_all(binds)?;
+    bind(guard.0)?;
     f(guard.0, raw)
+}
+
+/// Steps a statement that changes rows to its end, and returns how many it changed.
+fn run_to_end(stmt: &RawStatement, raw: &RawConnection) -> QueryResult<usize> {
+    let before = raw.total_changes();
+    while let Step::Row = stmt.step(raw)? {}
+    // `changes` keeps the count of the last statement that changed rows; report it
+    // only if this one did.
+    Ok(if raw.total_changes() == before {
+        0
+    } else {
+        raw.changes()
+    })
 }
 
 struct ResetOnDrop<'s>(&'s RawStatement);
@@ -141,37 +157,37 @@ impl Connection for SqliteConnection {
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
-        self.with_statement(sql, binds, |stmt, raw| {
-            let before = raw.total_changes();
-            while let Step::Row = stmt.step(raw)? {}
-            // `changes` keeps the count of the last statement that changed rows; report
-            // it only if this one did.
-            Ok(if raw.total_changes() == before {
-                0
-            } else {
-                raw.changes()
-            })
-        })
+        self.with_statement(sql, |stmt| stmt.bind_all(binds), run_to_end)
+    }
+
+    fn execute_bound<'a, B: BindSource<'a>>(&mut self, sql: &str, binds: &B) -> QueryResult<usize> {
+        // What the values borrow lives for `'a`, beyond this call and so beyond the
+        // statement's steps.
+        self.with_statement(sql, |stmt| stmt.bind_from(binds), run_to_end)
     }
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], mut f: F) -> QueryResult<()>
     where
         F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
-        self.with_statement(sql, binds, |stmt, raw| {
-            while let Step::Row = stmt.step(raw)? {
-                // Counted after the step: SQLite re-prepares a statement whose table
-                // changed shape during the first step, and the count may change with it.
-                let row = SqliteRow {
-                    stmt,
-                    len: stmt.column_count(),
-                };
-                if f(&row)?.is_break() {
-                    break;
+        self.with_statement(
+            sql,
+            |stmt| stmt.bind_all(binds),
+            |stmt, raw| {
+                while let Step::Row = stmt.step(raw)? {
+                    // Counted after the step: SQLite re-prepares a statement whose table
+                    // changed shape during the first step, and the count may change with it.
+                    let row = SqliteRow {
+                        stmt,
+                        len: stmt.column_count(),
+                    };
+                    if f(&row)?.is_break() {
+                        break;
+                    }
                 }
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
     }
 
     fn transaction_depth(&mut self) -> &mut u32 {

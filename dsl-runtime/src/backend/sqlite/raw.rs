@@ -3,6 +3,7 @@
 
 use super::types::{Stored, store};
 use crate::error::{DatabaseError, DatabaseErrorKind, Error, QueryResult};
+use crate::query::{BindSink, BindSource};
 use crate::types::{BindValue, DecodeError};
 use libsqlite3_sys as ffi;
 use std::borrow::Cow;
@@ -197,6 +198,45 @@ impl Drop for RawConnection {
     }
 }
 
+/// How long the bind values given to a statement live, which decides whether SQLite
+/// may keep pointers into them (`SQLITE_STATIC`) or must copy (`SQLITE_TRANSIENT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// The values themselves outlive the statement's steps: anything they hold or
+    /// borrow may be bound in place.
+    Values,
+    /// Each value is given and dropped: only the text a `Str` borrows (for the values'
+    /// lifetime) outlives the steps; what a value holds or owns must be copied.
+    Given,
+}
+
+/// Binds each value it is given to the next parameter of a statement.
+struct StatementSink<'s> {
+    stmt: &'s RawStatement,
+    expected: usize,
+    bound: usize,
+    /// The first failure; the values after it are counted but not bound.
+    error: Option<Error>,
+}
+
+impl<'a> BindSink<'a> for StatementSink<'_> {
+    // Inlined into the caller, which knows each value's kind: the match in `bind_one`
+    // then folds to one call into SQLite, and the value's drop to nothing.
+    #[inline(always)]
+    fn bind(&mut self, value: BindValue<'a>) {
+        self.bound += 1;
+        if self.error.is_some() || self.bound > self.expected {
+            // Too many values is reported by the count check afterwards.
+            return;
+        }
+        // Fits: `bound` is at most the parameter count, a c_int.
+        if let Err(error) = self.stmt.bind_one(self.bound as c_int, &value, Keep::Given) {
+            self.error = Some(error);
+        }
+        value.discard();
+    }
+}
+
 /// A prepared `sqlite3_stmt*`, finalized on drop.
 pub(super) struct RawStatement {
     stmt: NonNull<ffi::sqlite3_stmt>,
@@ -249,39 +289,78 @@ impl RawStatement {
             } else {
                 &values[self.value_index(idx, values.len())?]
             };
-            let p = self.stmt.as_ptr();
-            // SAFETY: `p` is a valid statement and `idx` is within 1..=parameter count.
-            // Text and blob pointers are valid for the given lengths. SQLITE_STATIC is
-            // only given for data borrowed from `values`, and is sound because the
-            // statement steps only while they are alive (`run_bound` resets it before
-            // returning) and every later run rebinds every parameter before stepping
-            // (see `reset`); SQLite copies SQLITE_TRANSIENT data at once. The common
-            // kinds bind directly; the others convert first.
-            let rc = unsafe {
-                match value {
-                    BindValue::Null => ffi::sqlite3_bind_null(p, idx),
-                    BindValue::I32(v) => ffi::sqlite3_bind_int64(p, idx, i64::from(*v)),
-                    BindValue::I64(v) => ffi::sqlite3_bind_int64(p, idx, *v),
-                    BindValue::Str(s) => ffi::sqlite3_bind_text64(
-                        p,
-                        idx,
-                        s.as_ptr().cast(),
-                        s.len() as u64,
-                        ffi::SQLITE_STATIC(),
-                        ffi::SQLITE_UTF8 as u8,
-                    ),
-                    _ => self.bind_stored(idx, value)?,
-                }
-            };
-            if rc != ffi::SQLITE_OK {
-                return Err(database_error(rc, format!("cannot bind parameter {idx}")));
+            // `values` outlives the statement's steps (`run_bound` resets it before
+            // returning), so everything they hold or borrow may be bound in place.
+            self.bind_one(idx, value, Keep::Values)?;
+        }
+        Ok(())
+    }
+
+    /// Binds parameters `1, 2, …` in the order `source` gives them, each as it comes,
+    /// without a list. Every parameter must be bound, no more and no fewer, before the
+    /// statement may step; the data the values borrow must outlive the steps, which
+    /// `'a` guarantees for the caller's whole call.
+    pub(super) fn bind_from<'a, B: BindSource<'a>>(&self, source: &B) -> QueryResult<()> {
+        // SAFETY: the statement is valid.
+        let expected = unsafe { ffi::sqlite3_bind_parameter_count(self.stmt.as_ptr()) };
+        let expected = usize::try_from(expected).unwrap_or(0);
+        if !self.positional {
+            // `$N` parameters may come in any order: bind from the whole list.
+            let mut values = Vec::with_capacity(expected);
+            source.give(&mut values);
+            return self.bind_all(&values);
+        }
+        let mut sink = StatementSink {
+            stmt: self,
+            expected,
+            bound: 0,
+            error: None,
+        };
+        source.give(&mut sink);
+        if let Some(error) = sink.error {
+            return Err(error);
+        }
+        if sink.bound != expected {
+            return Err(crate::error::wrong_bind_count(expected, sink.bound));
+        }
+        Ok(())
+    }
+
+    /// Binds one value to parameter `idx`, within 1..=parameter count. The common
+    /// kinds bind directly; the others convert first.
+    #[inline(always)]
+    fn bind_one(&self, idx: c_int, value: &BindValue<'_>, keep: Keep) -> QueryResult<()> {
+        let p = self.stmt.as_ptr();
+        // SAFETY: `p` is a valid statement and `idx` is within 1..=parameter count.
+        // Text and blob pointers are valid for the given lengths. SQLITE_STATIC is only
+        // given for data that lives while the statement steps, as `keep` says (the text
+        // a `Str` borrows always does: it lives for the lifetime of the values, which
+        // outlives the call that steps), and every later run rebinds every parameter
+        // before stepping (see `reset`); SQLite copies SQLITE_TRANSIENT data at once.
+        let rc = unsafe {
+            match value {
+                BindValue::Null => ffi::sqlite3_bind_null(p, idx),
+                BindValue::I32(v) => ffi::sqlite3_bind_int64(p, idx, i64::from(*v)),
+                BindValue::I64(v) => ffi::sqlite3_bind_int64(p, idx, *v),
+                BindValue::Str(s) => ffi::sqlite3_bind_text64(
+                    p,
+                    idx,
+                    s.as_ptr().cast(),
+                    s.len() as u64,
+                    ffi::SQLITE_STATIC(),
+                    ffi::SQLITE_UTF8 as u8,
+                ),
+                _ => self.bind_stored(idx, value, keep)?,
             }
+        };
+        if rc != ffi::SQLITE_OK {
+            return Err(database_error(rc, format!("cannot bind parameter {idx}")));
         }
         Ok(())
     }
 
     /// Binds a value that must first be converted to a storage class.
-    fn bind_stored(&self, idx: c_int, value: &BindValue<'_>) -> QueryResult<c_int> {
+    fn bind_stored(&self, idx: c_int, value: &BindValue<'_>, keep: Keep) -> QueryResult<c_int> {
         let p = self.stmt.as_ptr();
         let stored = store(value)?;
         // SAFETY: as in `bind_all`.
@@ -295,11 +374,12 @@ impl RawStatement {
                     idx,
                     s.as_ptr().cast(),
                     s.len() as u64,
-                    // Borrowed text lives in `values`, owned text only until the
-                    // end of this iteration: SQLite copies the latter.
-                    match s {
-                        Cow::Borrowed(_) => ffi::SQLITE_STATIC(),
-                        Cow::Owned(_) => ffi::SQLITE_TRANSIENT(),
+                    // Borrowed text lives as long as the value it was borrowed
+                    // from, which outlives the steps only with `Keep::Values`; owned
+                    // text lives until the end of this call. SQLite copies the rest.
+                    match (s, keep) {
+                        (Cow::Borrowed(_), Keep::Values) => ffi::SQLITE_STATIC(),
+                        _ => ffi::SQLITE_TRANSIENT(),
                     },
                     ffi::SQLITE_UTF8 as u8,
                 ),
@@ -308,7 +388,10 @@ impl RawStatement {
                     idx,
                     b.as_ptr().cast(),
                     b.len() as u64,
-                    ffi::SQLITE_STATIC(),
+                    match keep {
+                        Keep::Values => ffi::SQLITE_STATIC(),
+                        Keep::Given => ffi::SQLITE_TRANSIENT(),
+                    },
                 ),
             }
         })
