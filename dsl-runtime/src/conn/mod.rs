@@ -73,7 +73,7 @@ pub trait Connection: Sized {
     /// value as it comes never holds them all; this default collects them first.
     #[doc(hidden)]
     fn execute_bound<'a, B: BindSource<'a>>(&mut self, sql: &str, binds: &B) -> QueryResult<usize> {
-        let mut values = Vec::new();
+        let mut values = Vec::with_capacity(binds.size_hint());
         binds.give(&mut values);
         self.execute_sql(sql, &values)
     }

@@ -108,6 +108,11 @@ pub trait BindSink<'a> {
 pub trait BindSource<'a> {
     /// Gives every bind parameter to `sink`, in order.
     fn give<S: BindSink<'a>>(&self, sink: &mut S);
+
+    /// About how many parameters `give` gives, to size buffers.
+    fn size_hint(&self) -> usize {
+        0
+    }
 }
 
 /// Collects bind parameters, for a backend that binds from a list.
@@ -1009,6 +1014,11 @@ where
         for value in tail.into_parts().1 {
             sink.bind(value);
         }
+    }
+
+    fn size_hint(&self) -> usize {
+        let per_row = (all_columns(V::COLUMN_COUNT) & !self.omitted).count_ones();
+        self.rows.len() * per_row as usize
     }
 }
 

@@ -14,8 +14,9 @@ pub use types::PgArrayElements;
 use super::{Backend, Dialect, private};
 use crate::conn::{Connection, Row};
 use crate::error::{Error, QueryResult};
+use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
-use raw::{Oid, Params, RawConnection, RawResult};
+use raw::{Oid, ParamSink, Params, RawConnection, RawResult};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ffi::CString;
@@ -72,19 +73,24 @@ impl PgConnection {
 
     /// Runs `sql` with `binds` and returns its result.
     fn run(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<RawResult> {
-        if self.is_broken() {
-            return Err(Error::Connection(
-                "the connection to PostgreSQL is lost; establish a new one".into(),
-            ));
-        }
         let encoded = binds
             .iter()
             .map(types::encode)
             .collect::<QueryResult<Vec<_>>>()?;
         let params = Params::new(encoded.iter().map(|(oid, value)| (*oid, value.bytes())))?;
+        self.run_params(sql, &params)
+    }
+
+    /// Runs `sql` with `params`, preparing it once and then from the statement cache.
+    fn run_params(&mut self, sql: &str, params: &Params<'_>) -> QueryResult<RawResult> {
+        if self.is_broken() {
+            return Err(Error::Connection(
+                "the connection to PostgreSQL is lost; establish a new one".into(),
+            ));
+        }
         let result = match self.prepare_cached(sql, &params.types)? {
             Some(index) => {
-                let result = self.run_prepared(sql, index, &params);
+                let result = self.run_prepared(sql, index, params);
                 match result {
                     // The table changed shape since the statement was prepared. Outside a
                     // transaction, prepare it again and retry once; inside one, the
@@ -96,14 +102,14 @@ impl PgConnection {
                         }
                         let index = self.prepare_cached(sql, &params.types)?;
                         match index {
-                            Some(index) => self.run_prepared(sql, index, &params),
-                            None => self.run_unnamed(sql, &params),
+                            Some(index) => self.run_prepared(sql, index, params),
+                            None => self.run_unnamed(sql, params),
                         }
                     }
                     other => other,
                 }
             }
-            None => self.run_unnamed(sql, &params),
+            None => self.run_unnamed(sql, params),
         }?;
         if result.is_empty_query() {
             return Err(Error::InvalidQuery(
@@ -247,6 +253,14 @@ impl Connection for PgConnection {
 
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
         self.run(sql, binds).map(|res| res.affected_rows())
+    }
+
+    fn execute_bound<'a, B: BindSource<'a>>(&mut self, sql: &str, binds: &B) -> QueryResult<usize> {
+        // Each value is encoded as it is given; there is no list of values to encode.
+        let mut sink = ParamSink::with_capacity(binds.size_hint());
+        binds.give(&mut sink);
+        let params = sink.finish()?;
+        self.run_params(sql, &params).map(|res| res.affected_rows())
     }
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], mut f: F) -> QueryResult<()>

@@ -6,7 +6,10 @@
 //! only because the connection is in libpq's blocking mode.
 #![allow(unsafe_code)] // FFI
 
+use super::types::{Place, encode_given};
 use crate::error::{DatabaseError, DatabaseErrorKind, Error, QueryResult};
+use crate::query::BindSink;
+use crate::types::BindValue;
 use pq_sys as ffi;
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::ptr::NonNull;
@@ -115,8 +118,9 @@ impl RawConnection {
     pub(super) fn send_query_prepared(&self, name: &CStr, params: &Params<'_>) -> QueryResult<()> {
         let n = param_count(params.values.len())?;
         // SAFETY: the handle is valid; `name` is NUL-terminated; the four parameter
-        // arrays each hold `n` entries whose pointers stay valid for the call (libpq
-        // copies the data into its output buffer before returning).
+        // arrays each hold `n` entries whose pointers stay valid for the call: they
+        // point into data borrowed for `params`' lifetime or into the buffer `params`
+        // owns (libpq copies the data into its output buffer before returning).
         let ok = unsafe {
             ffi::PQsendQueryPrepared(
                 self.conn.as_ptr(),
@@ -201,13 +205,16 @@ fn param_count(n: usize) -> QueryResult<c_int> {
         })
 }
 
-/// Parameters in libpq's four parallel arrays, binary format. Values borrow from the
-/// query's bind values or from `scratch`.
+/// Parameters in libpq's four parallel arrays, binary format. Values point into data
+/// borrowed for `'a` or into `_owned`.
 pub(super) struct Params<'a> {
     pub(super) types: Vec<Oid>,
     values: Vec<*const c_char>,
     lengths: Vec<c_int>,
     formats: Vec<c_int>,
+    /// The bytes of values encoded for these parameters. `values` points into its heap
+    /// buffer, which moving the `Vec` does not move and which is never changed.
+    _owned: Vec<u8>,
     _borrow: std::marker::PhantomData<&'a [u8]>,
 }
 
@@ -222,6 +229,7 @@ impl<'a> Params<'a> {
             values: Vec::with_capacity(n),
             lengths: Vec::with_capacity(n),
             formats: Vec::with_capacity(n),
+            _owned: Vec::new(),
             _borrow: std::marker::PhantomData,
         };
         for (oid, bytes) in encoded {
@@ -242,6 +250,77 @@ impl<'a> Params<'a> {
             }
         }
         Ok(params)
+    }
+}
+
+/// Parameters given one at a time, each encoded as it comes ([`BindSink`]): no list of
+/// bind values, no list of encoded values, one buffer for all the bytes encoded.
+pub(super) struct ParamSink<'a> {
+    types: Vec<Oid>,
+    places: Vec<Place<'a>>,
+    encoded: Vec<u8>,
+    /// The first failure; later values are ignored.
+    error: Option<Error>,
+}
+
+impl<'a> BindSink<'a> for ParamSink<'a> {
+    #[inline]
+    fn bind(&mut self, value: BindValue<'a>) {
+        if self.error.is_some() {
+            return;
+        }
+        match encode_given(value, &mut self.encoded) {
+            Ok((oid, place)) => {
+                self.types.push(oid);
+                self.places.push(place);
+            }
+            Err(error) => self.error = Some(error),
+        }
+    }
+}
+
+impl<'a> ParamSink<'a> {
+    /// A sink with room for about `count` parameters.
+    pub(super) fn with_capacity(count: usize) -> Self {
+        ParamSink {
+            types: Vec::with_capacity(count),
+            places: Vec::with_capacity(count),
+            // Most parameters are 4 or 8 bytes, or borrowed text.
+            encoded: Vec::with_capacity(count * 4),
+            error: None,
+        }
+    }
+
+    /// The parameters, once every value has been given.
+    pub(super) fn finish(self) -> QueryResult<Params<'a>> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let n = self.places.len();
+        let base = self.encoded.as_ptr();
+        let mut values = Vec::with_capacity(n);
+        let mut lengths = Vec::with_capacity(n);
+        for place in &self.places {
+            let (value, len) = match *place {
+                Place::Null => (std::ptr::null(), 0),
+                Place::Borrowed(bytes) => (bytes.as_ptr(), bytes.len()),
+                // In bounds: `encode_given` wrote these bytes. Computing the pointer is
+                // safe; it is only read by libpq while `Params` owns the buffer.
+                Place::Encoded { start, len } => (base.wrapping_add(start), len),
+            };
+            values.push(value.cast::<c_char>());
+            lengths.push(c_int::try_from(len).map_err(|_| {
+                Error::InvalidQuery("a bind parameter is larger than 2 GiB".into())
+            })?);
+        }
+        Ok(Params {
+            types: self.types,
+            values,
+            lengths,
+            formats: vec![1; n],
+            _owned: self.encoded,
+            _borrow: std::marker::PhantomData,
+        })
     }
 }
 

@@ -13,6 +13,7 @@ use crate::error::{Error, QueryResult};
 use crate::types::calendar::MICROS_PER_DAY;
 use crate::types::decimal_text::Decimal;
 use crate::types::{BindValue, DecodeError, ValueKind};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Type OIDs of the built-in types quarry binds and decodes.
@@ -230,6 +231,44 @@ pub(super) fn encode<'a>(value: &'a BindValue<'a>) -> QueryResult<(Oid, Encoded<
             (oid, Encoded::Owned(buf))
         }
     })
+}
+
+/// Where the bytes of a parameter given away to a [`ParamSink`](super::raw::ParamSink)
+/// are: borrowed for the values' lifetime, or at `start..start + len` of its buffer.
+pub(super) enum Place<'a> {
+    Null,
+    Borrowed(&'a [u8]),
+    Encoded { start: usize, len: usize },
+}
+
+/// Encodes a value its owner gives away: what it borrows for `'a` stays borrowed, and
+/// what it holds is written to `buf`. Returns its type OID (0, "infer it", for NULL).
+pub(super) fn encode_given<'a>(
+    value: BindValue<'a>,
+    buf: &mut Vec<u8>,
+) -> QueryResult<(Oid, Place<'a>)> {
+    let start = buf.len();
+    let oid = match value {
+        BindValue::Null => return Ok((0, Place::Null)),
+        BindValue::Str(s) => return Ok((oid::TEXT, Place::Borrowed(s.as_bytes()))),
+        BindValue::Bytes(b) => return Ok((oid::BYTEA, Place::Borrowed(b))),
+        BindValue::Json(Cow::Borrowed(text)) => {
+            return Ok((oid::JSON, Place::Borrowed(text.as_bytes())));
+        }
+        BindValue::Array {
+            element,
+            ref elements,
+        } => {
+            buf.extend_from_slice(&encode_array(element, elements)?);
+            array_oid(element)
+        }
+        ref other => {
+            write_value(other, buf)?;
+            other.kind().map_or(0, scalar_oid)
+        }
+    };
+    let len = buf.len() - start;
+    Ok((oid, Place::Encoded { start, len }))
 }
 
 /// Appends the binary form of a non-NULL scalar value.
