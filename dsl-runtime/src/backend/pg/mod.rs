@@ -16,7 +16,7 @@ use crate::conn::{Connection, Row};
 use crate::error::{Error, QueryResult};
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
-use raw::{Oid, ParamSink, Params, RawConnection, RawResult};
+use raw::{Oid, ParamBuffers, ParamSink, Params, RawConnection, RawResult};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ffi::CString;
@@ -48,6 +48,9 @@ pub struct PgConnection {
     statements: FxHashMap<String, Vec<Prepared>>,
     /// How many statements are prepared.
     prepared: usize,
+    /// The parameter arrays of the last statement given its values one by one, kept so
+    /// that the next one does not allocate them again.
+    param_buffers: ParamBuffers,
     /// The number in the next statement's name.
     next_name: usize,
     transaction_depth: u32,
@@ -232,6 +235,7 @@ impl Connection for PgConnection {
             raw,
             statements: FxHashMap::default(),
             prepared: 0,
+            param_buffers: ParamBuffers::default(),
             next_name: 0,
             transaction_depth: 0,
         };
@@ -257,10 +261,13 @@ impl Connection for PgConnection {
 
     fn execute_bound<'a, B: BindSource<'a>>(&mut self, sql: &str, binds: &B) -> QueryResult<usize> {
         // Each value is encoded as it is given; there is no list of values to encode.
-        let mut sink = ParamSink::with_capacity(binds.size_hint());
+        let buffers = std::mem::take(&mut self.param_buffers);
+        let mut sink = ParamSink::new(buffers, binds.size_hint());
         binds.give(&mut sink);
         let params = sink.finish()?;
-        self.run_params(sql, &params).map(|res| res.affected_rows())
+        let result = self.run_params(sql, &params);
+        self.param_buffers = params.into_buffers();
+        result.map(|res| res.affected_rows())
     }
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], mut f: F) -> QueryResult<()>

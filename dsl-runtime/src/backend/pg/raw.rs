@@ -215,6 +215,8 @@ pub(super) struct Params<'a> {
     /// The bytes of values encoded for these parameters. `values` points into its heap
     /// buffer, which moving the `Vec` does not move and which is never changed.
     _owned: Vec<u8>,
+    /// Kept for [`Params::into_buffers`].
+    fixups: Vec<(usize, usize)>,
     _borrow: std::marker::PhantomData<&'a [u8]>,
 }
 
@@ -230,6 +232,7 @@ impl<'a> Params<'a> {
             lengths: Vec::with_capacity(n),
             formats: Vec::with_capacity(n),
             _owned: Vec::new(),
+            fixups: Vec::new(),
             _borrow: std::marker::PhantomData,
         };
         for (oid, bytes) in encoded {
@@ -251,16 +254,54 @@ impl<'a> Params<'a> {
         }
         Ok(params)
     }
+
+    /// The buffers, emptied, for the next statement: no pointer outlives these
+    /// parameters.
+    pub(super) fn into_buffers(self) -> ParamBuffers {
+        let mut values = self.values;
+        values.clear();
+        ParamBuffers {
+            types: self.types,
+            values: EmptyPointers(values),
+            lengths: self.lengths,
+            formats: self.formats,
+            encoded: self._owned,
+            fixups: self.fixups,
+        }
+    }
 }
 
-/// Parameters given one at a time, each encoded as it comes ([`BindSink`]): no list of
-/// bind values, no list of encoded values, one buffer for all the bytes encoded.
-pub(super) struct ParamSink<'a> {
+/// The buffers of [`Params`], kept by a connection between statements so that a large
+/// statement (a multi-row insert's tens of thousands of parameters) does not allocate
+/// and fault in fresh memory for them every time.
+#[derive(Default)]
+pub(super) struct ParamBuffers {
     types: Vec<Oid>,
-    places: Vec<Place<'a>>,
+    values: EmptyPointers,
+    lengths: Vec<c_int>,
+    formats: Vec<c_int>,
     encoded: Vec<u8>,
+    /// Parameters whose bytes are in `encoded`: their index and offset.
+    fixups: Vec<(usize, usize)>,
+}
+
+/// The allocation of a vector of pointers, kept while it holds none.
+#[derive(Default)]
+struct EmptyPointers(Vec<*const c_char>);
+
+// SAFETY: the vector is empty whenever it is stored (`Params::into_buffers` clears it
+// before it goes back to the connection), so moving it to another thread moves no
+// pointer; only its allocation travels.
+unsafe impl Send for EmptyPointers {}
+
+/// Parameters given one at a time ([`BindSink`]), each encoded as it comes into libpq's
+/// arrays and one buffer of bytes: no list of bind values, no list of encodings.
+pub(super) struct ParamSink<'a> {
+    buffers: ParamBuffers,
+    values: Vec<*const c_char>,
     /// The first failure; later values are ignored.
     error: Option<Error>,
+    _borrow: std::marker::PhantomData<&'a [u8]>,
 }
 
 impl<'a> BindSink<'a> for ParamSink<'a> {
@@ -269,25 +310,56 @@ impl<'a> BindSink<'a> for ParamSink<'a> {
         if self.error.is_some() {
             return;
         }
-        match encode_given(value, &mut self.encoded) {
-            Ok((oid, place)) => {
-                self.types.push(oid);
-                self.places.push(place);
+        let b = &mut self.buffers;
+        let (oid, place) = match encode_given(value, &mut b.encoded) {
+            Ok(encoded) => encoded,
+            Err(error) => {
+                self.error = Some(error);
+                return;
             }
-            Err(error) => self.error = Some(error),
-        }
+        };
+        let (value, len) = match place {
+            Place::Null => (std::ptr::null(), 0),
+            Place::Borrowed(bytes) => (bytes.as_ptr(), bytes.len()),
+            Place::Encoded { start, len } => {
+                // `encoded` may still move as it grows: pointed to in `finish`.
+                b.fixups.push((self.values.len(), start));
+                (std::ptr::null(), len)
+            }
+        };
+        let Ok(len) = c_int::try_from(len) else {
+            self.error = Some(Error::InvalidQuery(
+                "a bind parameter is larger than 2 GiB".into(),
+            ));
+            return;
+        };
+        b.types.push(oid);
+        self.values.push(value.cast::<c_char>());
+        b.lengths.push(len);
+        b.formats.push(1);
     }
 }
 
 impl<'a> ParamSink<'a> {
-    /// A sink with room for about `count` parameters.
-    pub(super) fn with_capacity(count: usize) -> Self {
+    /// A sink that fills `buffers` (emptied first), with room for about `count`
+    /// parameters.
+    pub(super) fn new(mut buffers: ParamBuffers, count: usize) -> Self {
+        let mut values = std::mem::take(&mut buffers.values.0);
+        values.clear();
+        values.reserve(count);
+        buffers.types.clear();
+        buffers.types.reserve(count);
+        buffers.lengths.clear();
+        buffers.lengths.reserve(count);
+        buffers.formats.clear();
+        buffers.formats.reserve(count);
+        buffers.encoded.clear();
+        buffers.fixups.clear();
         ParamSink {
-            types: Vec::with_capacity(count),
-            places: Vec::with_capacity(count),
-            // Most parameters are 4 or 8 bytes, or borrowed text.
-            encoded: Vec::with_capacity(count * 4),
+            buffers,
+            values,
             error: None,
+            _borrow: std::marker::PhantomData,
         }
     }
 
@@ -296,29 +368,25 @@ impl<'a> ParamSink<'a> {
         if let Some(error) = self.error {
             return Err(error);
         }
-        let n = self.places.len();
-        let base = self.encoded.as_ptr();
-        let mut values = Vec::with_capacity(n);
-        let mut lengths = Vec::with_capacity(n);
-        for place in &self.places {
-            let (value, len) = match *place {
-                Place::Null => (std::ptr::null(), 0),
-                Place::Borrowed(bytes) => (bytes.as_ptr(), bytes.len()),
-                // In bounds: `encode_given` wrote these bytes. Computing the pointer is
-                // safe; it is only read by libpq while `Params` owns the buffer.
-                Place::Encoded { start, len } => (base.wrapping_add(start), len),
-            };
-            values.push(value.cast::<c_char>());
-            lengths.push(c_int::try_from(len).map_err(|_| {
-                Error::InvalidQuery("a bind parameter is larger than 2 GiB".into())
-            })?);
+        let ParamSink {
+            buffers,
+            mut values,
+            ..
+        } = self;
+        let base = buffers.encoded.as_ptr();
+        for &(index, start) in &buffers.fixups {
+            // In bounds: `encode_given` wrote these bytes, and `encoded` no longer
+            // changes. Computing the pointer is safe; libpq reads it while `Params`
+            // owns the buffer.
+            values[index] = base.wrapping_add(start).cast::<c_char>();
         }
         Ok(Params {
-            types: self.types,
+            types: buffers.types,
             values,
-            lengths,
-            formats: vec![1; n],
-            _owned: self.encoded,
+            lengths: buffers.lengths,
+            formats: buffers.formats,
+            _owned: buffers.encoded,
+            fixups: buffers.fixups,
             _borrow: std::marker::PhantomData,
         })
     }
