@@ -105,15 +105,22 @@ impl<'a> SqlWriter<'a> {
     /// Appends a placeholder and records `value` as its bind parameter.
     #[inline]
     pub fn push_bind(&mut self, value: BindValue<'a>) {
-        self.bind_count += 1;
         match self.mode {
             Mode::Full => self.binds.push(value),
             Mode::SqlOnly => value.discard(),
             Mode::BindsOnly => {
+                self.bind_count += 1;
                 self.binds.push(value);
                 return;
             }
         }
+        self.push_placeholder();
+    }
+
+    /// Counts one more bind parameter and writes its placeholder: `?`, or `$n`.
+    #[inline]
+    fn push_placeholder(&mut self) {
+        self.bind_count += 1;
         match self.dialect {
             Dialect::Sqlite => self.sql.push('?'),
             Dialect::Postgres => {
@@ -136,15 +143,7 @@ impl<'a> SqlWriter<'a> {
             if i > 0 {
                 self.sql.push_str(", ");
             }
-            self.bind_count += 1;
-            match self.dialect {
-                Dialect::Sqlite => self.sql.push('?'),
-                Dialect::Postgres => {
-                    self.sql.push('$');
-                    self.sql
-                        .push_str(itoa::Buffer::new().format(self.bind_count));
-                }
-            }
+            self.push_placeholder();
         }
     }
 
