@@ -437,10 +437,11 @@ fn values_travel_as_bind_parameters<C: Connection>(db: &mut TestDb<C>) {
     assert!(shown.starts_with("/* cannot run: "), "{shown}");
 }
 
-/// On PostgreSQL, a NULL fits a prepared parameter of any type: rows whose NULLs fall
-/// in different places share one prepared statement.
+/// On PostgreSQL, a NULL fits a prepared parameter of any type, and a statement first
+/// prepared for a NULL where a later row has a value is prepared again with the types
+/// of both: rows whose NULLs fall in different places end up sharing one statement.
 fn nulls_share_a_prepared_statement<C: Connection>(db: &mut TestDb<C>) {
-    let colours = [Some("grey"), None, Some("red"), None];
+    let colours = [None, Some("grey"), None, Some("red")];
     for (i, hair_color) in colours.into_iter().enumerate() {
         let name = format!("user{i}");
         let user = NewUser {

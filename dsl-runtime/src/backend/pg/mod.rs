@@ -143,6 +143,7 @@ impl PgConnection {
     /// types. A parameter prepared as type 0 has the type the server inferred, unknown
     /// here: it takes only NULLs.
     fn prepare_cached(&mut self, sql: &str, types: &[Oid]) -> QueryResult<Option<usize>> {
+        let mut merged = None;
         if let Some(known) = self.statements.get(sql) {
             let fits = |prepared: &[Oid]| {
                 prepared.len() == types.len()
@@ -151,7 +152,29 @@ impl PgConnection {
             if let Some(index) = known.iter().position(|s| fits(&s.types)) {
                 return Ok(Some(index));
             }
+            // A statement prepared for a NULL (type 0, "infer it") where this run has a
+            // value, and otherwise the same: it is replaced by one prepared with the
+            // types of both, so that runs whose NULLs fall in different places (the
+            // chunks of a batch insert) keep sharing one statement, and its plan.
+            let refines = |prepared: &[Oid]| {
+                prepared.len() == types.len()
+                    && prepared
+                        .iter()
+                        .zip(types)
+                        .all(|(p, t)| p == t || *t == 0 || *p == 0)
+            };
+            if let Some(index) = known.iter().position(|s| refines(&s.types)) {
+                let both: Vec<Oid> = known[index]
+                    .types
+                    .iter()
+                    .zip(types)
+                    .map(|(p, t)| if *p == 0 { *t } else { *p })
+                    .collect();
+                merged = Some(both);
+                self.forget(sql, index)?;
+            }
         }
+        let types = merged.as_deref().unwrap_or(types);
         // PostgreSQL would run a statement given more values than it uses, and refuse
         // one given fewer with a protocol error: check here, once per statement.
         let used = placeholders::highest_placeholder(sql);
@@ -194,7 +217,9 @@ impl PgConnection {
             self.statements.remove(sql);
         }
         self.prepared -= 1;
-        if self.raw.is_idle() {
+        // `DEALLOCATE` is not transactional: it runs inside an open transaction too,
+        // but not in one that has failed (the statement is then left to the session).
+        if !self.raw.in_failed_transaction() {
             let name = statement.name.to_string_lossy();
             self.raw
                 .send_query(&c_sql(&format!("DEALLOCATE \"{name}\""))?)?;

@@ -163,6 +163,16 @@ impl RawConnection {
         }
     }
 
+    /// Whether a transaction is open and has failed (`PQTRANS_INERROR`): the server
+    /// refuses every command but `ROLLBACK`.
+    pub(super) fn in_failed_transaction(&self) -> bool {
+        // SAFETY: the handle is valid.
+        unsafe {
+            ffi::PQtransactionStatus(self.conn.as_ptr())
+                == ffi::PGTransactionStatusType::PQTRANS_INERROR
+        }
+    }
+
     /// The next result of the request in flight, or `None` when it is complete.
     /// Blocks until the result has arrived (the connection is in blocking mode).
     pub(super) fn next_result(&self) -> Option<RawResult> {
