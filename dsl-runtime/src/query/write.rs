@@ -814,14 +814,26 @@ where
         }
     }
 
-    /// Runs `each` with every statement of the insert, in one transaction when there
-    /// are several.
+    /// Runs `each` with every statement of the insert (its rows, the columns they leave
+    /// out, and its SQL), in one transaction when there are several, and sums what it
+    /// returns. `collect` says whether the writer also collects the statement's bind
+    /// parameters; without, the backend is given them by [`ChunkValues`].
+    ///
+    /// The SQL of a chunk depends only on its row count and the columns its rows leave
+    /// out: when those are the previous chunk's, its SQL is kept, and only the bind
+    /// parameters (if collected) are walked again.
     fn run_chunks<Conn: Connection>(
         &self,
         conn: &mut Conn,
         returning: bool,
-        mut each: impl FnMut(&mut Conn, &SqlWriter<'_>) -> QueryResult<()>,
-    ) -> QueryResult<()>
+        collect: bool,
+        mut each: impl FnMut(
+            &mut Conn,
+            std::ops::Range<usize>,
+            u64,
+            &SqlWriter<'_>,
+        ) -> QueryResult<usize>,
+    ) -> QueryResult<usize>
     where
         V: InsertRows<Conn::Backend>,
         C: ConflictClause<Conn::Backend>,
@@ -829,31 +841,34 @@ where
     {
         let chunks = self.chunks::<Conn::Backend>();
         let mut out = SqlWriter::new(Conn::Backend::DIALECT);
-        // The SQL of a chunk depends only on its row count and the columns its rows
-        // leave out: when those are the previous chunk's, its SQL is kept and only the
-        // bind parameters are collected again.
         let mut shape = None;
         let mut run = |conn: &mut Conn, chunk: &std::ops::Range<usize>| {
-            let this = Some((chunk.len(), self.values.omitted(chunk.start)));
-            if shape == this {
-                out.rebind();
-            } else {
-                out.clear();
+            let omitted = self.values.omitted(chunk.start);
+            let this = Some((chunk.len(), omitted));
+            if shape != this {
+                if collect {
+                    out.clear();
+                } else {
+                    out.sql_only();
+                }
+                self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut out);
                 shape = this;
+            } else if collect {
+                out.rebind();
+                self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut out);
             }
-            self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut out);
             #[cfg(debug_assertions)]
             {
                 let mut fresh = SqlWriter::new(Conn::Backend::DIALECT);
                 self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut fresh);
                 debug_assert_eq!(fresh.sql(), out.sql(), "a kept chunk SQL differs");
             }
-            each(conn, &out)
+            each(conn, chunk.clone(), omitted, &out)
         };
         match chunks.as_slice() {
-            [] => Ok(()),
+            [] => Ok(0),
             [one] => run(conn, one),
-            many => conn.transaction(|conn| many.iter().try_for_each(|chunk| run(conn, chunk))),
+            many => conn.transaction(|conn| many.iter().map(|chunk| run(conn, chunk)).sum()),
         }
     }
 
@@ -898,53 +913,21 @@ where
         R: ReturningClause<T, Conn::Backend>,
     {
         if V::BINDS_ROWS {
-            return self.execute_bound(conn);
-        }
-        let mut total = 0;
-        self.run_chunks(conn, false, |conn, out| {
-            total += conn.execute_sql(out.sql(), out.binds())?;
-            Ok(())
-        })?;
-        Ok(total)
-    }
-
-    /// `execute` for rows whose values are all bind parameters: the connection takes
-    /// them row by row as it binds them, rather than from a list built first.
-    fn execute_bound<Conn: Connection>(&self, conn: &mut Conn) -> QueryResult<usize>
-    where
-        V: InsertRows<Conn::Backend>,
-        C: ConflictClause<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
-    {
-        let chunks = self.chunks::<Conn::Backend>();
-        let mut sql = SqlWriter::new(Conn::Backend::DIALECT);
-        // As in `run_chunks`, a chunk of the previous one's shape keeps its SQL.
-        let mut shape = None;
-        let mut run = |conn: &mut Conn, chunk: &std::ops::Range<usize>| {
-            let omitted = self.values.omitted(chunk.start);
-            if shape != Some((chunk.len(), omitted)) {
-                sql.sql_only();
-                self.render_rows::<Conn::Backend>(chunk.clone(), false, &mut sql);
-                shape = Some((chunk.len(), omitted));
-            }
-            #[cfg(debug_assertions)]
-            {
-                let mut fresh = SqlWriter::new(Conn::Backend::DIALECT);
-                self.render_rows::<Conn::Backend>(chunk.clone(), false, &mut fresh);
-                debug_assert_eq!(fresh.sql(), sql.sql(), "the placeholders differ");
-            }
-            let values = ChunkValues::<T, V, C, R, Conn::Backend> {
-                insert: self,
-                rows: chunk.clone(),
-                omitted,
-                _backend: PhantomData,
-            };
-            conn.execute_bound(sql.sql(), &values)
-        };
-        match chunks.as_slice() {
-            [] => Ok(0),
-            [one] => run(conn, one),
-            many => conn.transaction(|conn| many.iter().map(|chunk| run(conn, chunk)).sum()),
+            // Rows whose values are all bind parameters: the connection takes them row
+            // by row as it binds them, rather than from a list built first.
+            self.run_chunks(conn, false, false, |conn, rows, omitted, out| {
+                let values = ChunkValues::<T, V, C, R, Conn::Backend> {
+                    insert: self,
+                    rows,
+                    omitted,
+                    _backend: PhantomData,
+                };
+                conn.execute_bound(out.sql(), &values)
+            })
+        } else {
+            self.run_chunks(conn, false, true, |conn, _, _, out| {
+                conn.execute_sql(out.sql(), out.binds())
+            })
         }
     }
 
@@ -960,8 +943,8 @@ where
         R: ReturningClause<T, Conn::Backend>,
     {
         let mut rows = Vec::new();
-        self.run_chunks(conn, true, |conn, out| {
-            load_into::<R::Row, Conn>(conn, out, &mut rows)
+        self.run_chunks(conn, true, true, |conn, _, _, out| {
+            load_into::<R::Row, Conn>(conn, out, &mut rows).map(|()| 0)
         })?;
         Ok(rows)
     }
@@ -977,10 +960,7 @@ where
         C: ConflictClause<Conn::Backend>,
         R: ReturningClause<T, Conn::Backend>,
     {
-        self.get_results(conn)?
-            .into_iter()
-            .next()
-            .ok_or(Error::NotFound)
+        first_row(self.get_results(conn)?)
     }
 }
 
@@ -1042,6 +1022,11 @@ where
         out.push_sql(&sql);
         out.push_raw_binds(binds.into_iter());
     }
+}
+
+/// The first of the rows a statement returned, or [`Error::NotFound`].
+fn first_row<T>(rows: Vec<T>) -> QueryResult<T> {
+    rows.into_iter().next().ok_or(Error::NotFound)
 }
 
 fn load_into<R: DecodeRow, Conn: Connection>(
@@ -1385,9 +1370,6 @@ impl<T: Table, W, A, R> WriteStatement<T, W, A, R> {
         A: WriteAction<Conn::Backend>,
         R: ReturningClause<T, Conn::Backend>,
     {
-        self.get_results(conn)?
-            .into_iter()
-            .next()
-            .ok_or(Error::NotFound)
+        first_row(self.get_results(conn)?)
     }
 }
