@@ -93,6 +93,32 @@ macro_rules! driver_from_methods {
 }
 use driver_from_methods;
 
+/// Inserts `rows` with `insert_chunk`, `per_statement` rows at a time, in one
+/// transaction (run with `exec`) when there are several chunks; returns the number of
+/// rows inserted. The bulk-insert baseline of both backends.
+fn insert_in_chunks<C, R>(
+    conn: &mut C,
+    rows: &[R],
+    per_statement: usize,
+    exec: fn(&C, &str) -> Result<(), String>,
+    insert_chunk: fn(&mut C, &[R]) -> Result<usize, String>,
+) -> Result<usize, String> {
+    let transaction = rows.len() > per_statement;
+    if transaction {
+        exec(conn, "BEGIN")?;
+    }
+    let result = rows
+        .chunks(per_statement)
+        .try_fold(0, |total, chunk| Ok(total + insert_chunk(conn, chunk)?));
+    if transaction {
+        match &result {
+            Ok(_) => exec(conn, "COMMIT")?,
+            Err(_) => exec(conn, "ROLLBACK")?,
+        }
+    }
+    result
+}
+
 /// `INSERT INTO users (name, hair_color) VALUES (?, ?), …` for `rows` rows, with `?`
 /// placeholders, or `$1, $2, …` when `numbered`.
 fn insert_users_sql(rows: usize, numbered: bool) -> String {

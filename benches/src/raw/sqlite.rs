@@ -347,21 +347,13 @@ impl Connection {
     /// Inserts `rows` in chunks of quarry's size, in one transaction when there are
     /// several; returns the number of rows inserted.
     pub fn insert_users(&mut self, rows: &[bulk::NewUser<'_>]) -> Result<usize, String> {
-        let per_statement = rows_per_statement(SQLITE_BIND_LIMIT);
-        let transaction = rows.len() > per_statement;
-        if transaction {
-            self.exec("BEGIN")?;
-        }
-        let result = rows
-            .chunks(per_statement)
-            .try_fold(0, |total, chunk| Ok(total + self.insert_chunk(chunk)?));
-        if transaction {
-            match &result {
-                Ok(_) => self.exec("COMMIT")?,
-                Err(_) => self.exec("ROLLBACK")?,
-            }
-        }
-        result
+        super::insert_in_chunks(
+            self,
+            rows,
+            rows_per_statement(SQLITE_BIND_LIMIT),
+            Self::exec,
+            Self::insert_chunk,
+        )
     }
 
     fn insert_chunk(&mut self, chunk: &[bulk::NewUser<'_>]) -> Result<usize, String> {
