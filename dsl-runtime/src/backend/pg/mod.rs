@@ -48,8 +48,8 @@ pub struct PgConnection {
     statements: FxHashMap<String, Vec<Prepared>>,
     /// How many statements are prepared.
     prepared: usize,
-    /// The parameter arrays of the last statement given its values one by one, kept so
-    /// that the next one does not allocate them again.
+    /// The parameter arrays of the last statement, kept so that the next one does not
+    /// allocate them again.
     param_buffers: ParamBuffers,
     /// The number in the next statement's name.
     next_name: usize,
@@ -76,12 +76,20 @@ impl PgConnection {
 
     /// Runs `sql` with `binds` and returns its result.
     fn run(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<RawResult> {
-        let encoded = binds
-            .iter()
-            .map(types::encode)
-            .collect::<QueryResult<Vec<_>>>()?;
-        let params = Params::new(encoded.iter().map(|(oid, value)| (*oid, value.bytes())))?;
-        self.run_params(sql, &params)
+        let mut sink = ParamSink::new(std::mem::take(&mut self.param_buffers), binds.len());
+        for value in binds {
+            sink.push_ref(value)?;
+        }
+        self.run_with(sql, sink)
+    }
+
+    /// Runs `sql` with the parameters `sink` was given, and keeps their arrays for the
+    /// next statement.
+    fn run_with(&mut self, sql: &str, sink: ParamSink<'_>) -> QueryResult<RawResult> {
+        let params = sink.finish()?;
+        let result = self.run_params(sql, &params);
+        self.param_buffers = params.into_buffers();
+        result
     }
 
     /// Runs `sql` with `params`, preparing it once and then from the statement cache.
@@ -286,13 +294,9 @@ impl Connection for PgConnection {
 
     fn execute_bound<'a, B: BindSource<'a>>(&mut self, sql: &str, binds: &B) -> QueryResult<usize> {
         // Each value is encoded as it is given; there is no list of values to encode.
-        let buffers = std::mem::take(&mut self.param_buffers);
-        let mut sink = ParamSink::new(buffers, binds.size_hint());
+        let mut sink = ParamSink::new(std::mem::take(&mut self.param_buffers), binds.size_hint());
         binds.give(&mut sink);
-        let params = sink.finish()?;
-        let result = self.run_params(sql, &params);
-        self.param_buffers = params.into_buffers();
-        result.map(|res| res.affected_rows())
+        self.run_with(sql, sink).map(|res| res.affected_rows())
     }
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], mut f: F) -> QueryResult<()>

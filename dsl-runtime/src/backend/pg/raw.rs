@@ -6,7 +6,7 @@
 //! only because the connection is in libpq's blocking mode.
 #![allow(unsafe_code)] // FFI
 
-use super::types::{Place, encode_given};
+use super::types::{Place, encode_given, encode_ref};
 use crate::error::{DatabaseError, DatabaseErrorKind, Error, QueryResult};
 use crate::query::BindSink;
 use crate::types::BindValue;
@@ -230,41 +230,7 @@ pub(super) struct Params<'a> {
     _borrow: std::marker::PhantomData<&'a [u8]>,
 }
 
-impl<'a> Params<'a> {
-    /// Builds the arrays from encoded values: `(oid, bytes or None for NULL)`.
-    pub(super) fn new(
-        encoded: impl ExactSizeIterator<Item = (Oid, Option<&'a [u8]>)>,
-    ) -> QueryResult<Self> {
-        let n = encoded.len();
-        let mut params = Params {
-            types: Vec::with_capacity(n),
-            values: Vec::with_capacity(n),
-            lengths: Vec::with_capacity(n),
-            formats: Vec::with_capacity(n),
-            _owned: Vec::new(),
-            fixups: Vec::new(),
-            _borrow: std::marker::PhantomData,
-        };
-        for (oid, bytes) in encoded {
-            params.types.push(oid);
-            params.formats.push(1);
-            match bytes {
-                Some(bytes) => {
-                    let len = c_int::try_from(bytes.len()).map_err(|_| {
-                        Error::InvalidQuery("a bind parameter is larger than 2 GiB".into())
-                    })?;
-                    params.values.push(bytes.as_ptr().cast());
-                    params.lengths.push(len);
-                }
-                None => {
-                    params.values.push(std::ptr::null());
-                    params.lengths.push(0);
-                }
-            }
-        }
-        Ok(params)
-    }
-
+impl Params<'_> {
     /// The buffers, emptied, for the next statement: no pointer outlives these
     /// parameters.
     pub(super) fn into_buffers(self) -> ParamBuffers {
@@ -304,8 +270,9 @@ struct EmptyPointers(Vec<*const c_char>);
 // pointer; only its allocation travels.
 unsafe impl Send for EmptyPointers {}
 
-/// Parameters given one at a time ([`BindSink`]), each encoded as it comes into libpq's
-/// arrays and one buffer of bytes: no list of bind values, no list of encodings.
+/// A statement's parameters, each encoded as it comes into libpq's arrays and one
+/// buffer of bytes: from a list of bind values ([`push_ref`](Self::push_ref)) or one at
+/// a time ([`BindSink`]), with no list of encodings in between.
 pub(super) struct ParamSink<'a> {
     buffers: ParamBuffers,
     values: Vec<*const c_char>,
@@ -320,33 +287,10 @@ impl<'a> BindSink<'a> for ParamSink<'a> {
         if self.error.is_some() {
             return;
         }
-        let b = &mut self.buffers;
-        let (oid, place) = match encode_given(value, &mut b.encoded) {
-            Ok(encoded) => encoded,
-            Err(error) => {
-                self.error = Some(error);
-                return;
-            }
-        };
-        let (value, len) = match place {
-            Place::Null => (std::ptr::null(), 0),
-            Place::Borrowed(bytes) => (bytes.as_ptr(), bytes.len()),
-            Place::Encoded { start, len } => {
-                // `encoded` may still move as it grows: pointed to in `finish`.
-                b.fixups.push((self.values.len(), start));
-                (std::ptr::null(), len)
-            }
-        };
-        let Ok(len) = c_int::try_from(len) else {
-            self.error = Some(Error::InvalidQuery(
-                "a bind parameter is larger than 2 GiB".into(),
-            ));
-            return;
-        };
-        b.types.push(oid);
-        self.values.push(value.cast::<c_char>());
-        b.lengths.push(len);
-        b.formats.push(1);
+        let encoded = encode_given(value, &mut self.buffers.encoded);
+        if let Err(error) = encoded.and_then(|(oid, place)| self.push(oid, place)) {
+            self.error = Some(error);
+        }
     }
 }
 
@@ -371,6 +315,34 @@ impl<'a> ParamSink<'a> {
             error: None,
             _borrow: std::marker::PhantomData,
         }
+    }
+
+    /// Adds a value that outlives the parameters: what it holds may be pointed to.
+    pub(super) fn push_ref(&mut self, value: &'a BindValue<'a>) -> QueryResult<()> {
+        let (oid, place) = encode_ref(value, &mut self.buffers.encoded)?;
+        self.push(oid, place)
+    }
+
+    /// Adds an encoded parameter to libpq's arrays.
+    #[inline]
+    fn push(&mut self, oid: Oid, place: Place<'a>) -> QueryResult<()> {
+        let b = &mut self.buffers;
+        let (value, len) = match place {
+            Place::Null => (std::ptr::null(), 0),
+            Place::Borrowed(bytes) => (bytes.as_ptr(), bytes.len()),
+            Place::Encoded { start, len } => {
+                // `encoded` may still move as it grows: pointed to in `finish`.
+                b.fixups.push((self.values.len(), start));
+                (std::ptr::null(), len)
+            }
+        };
+        let len = c_int::try_from(len)
+            .map_err(|_| Error::InvalidQuery("a bind parameter is larger than 2 GiB".into()))?;
+        b.types.push(oid);
+        self.values.push(value.cast::<c_char>());
+        b.lengths.push(len);
+        b.formats.push(1);
+        Ok(())
     }
 
     /// The parameters, once every value has been given.

@@ -144,27 +144,6 @@ const NUMERIC_MAX_DSCALE: usize = 0x3FFF;
 // Encoding
 // ---------------------------------------------------------------------------------
 
-/// A parameter's binary value: in place for fixed-size values, borrowed from the bind
-/// value for text and bytes, built for the rest.
-pub(super) enum Encoded<'a> {
-    Null,
-    Inline([u8; 8], usize),
-    Borrowed(&'a [u8]),
-    Owned(Vec<u8>),
-}
-
-impl Encoded<'_> {
-    /// The bytes, or `None` for NULL.
-    pub(super) fn bytes(&self) -> Option<&[u8]> {
-        match self {
-            Encoded::Null => None,
-            Encoded::Inline(buf, len) => Some(&buf[..*len]),
-            Encoded::Borrowed(bytes) => Some(bytes),
-            Encoded::Owned(bytes) => Some(bytes),
-        }
-    }
-}
-
 fn invalid(message: String) -> Error {
     Error::InvalidQuery(message)
 }
@@ -207,30 +186,18 @@ fn fixed(value: &BindValue<'_>) -> QueryResult<Option<([u8; 8], usize)>> {
     }))
 }
 
-/// A bind value as a parameter: its type OID (0, "infer it", for NULL) and bytes.
-pub(super) fn encode<'a>(value: &'a BindValue<'a>) -> QueryResult<(Oid, Encoded<'a>)> {
-    if let Some((buf, len)) = fixed(value)? {
-        // `fixed` only answers for scalars, which all have a kind.
-        let oid = value.kind().map_or(0, scalar_oid);
-        return Ok((oid, Encoded::Inline(buf, len)));
+/// Encodes a value that outlives the parameters: its text, bytes, UUID and JSON stay
+/// where they are, and the rest is written to `buf`. Returns its type OID (0, "infer
+/// it", for NULL).
+pub(super) fn encode_ref<'a>(
+    value: &'a BindValue<'a>,
+    buf: &mut Vec<u8>,
+) -> QueryResult<(Oid, Place<'a>)> {
+    match value {
+        BindValue::Uuid(b) => Ok((oid::UUID, Place::Borrowed(b))),
+        BindValue::Json(text) => Ok((oid::JSON, Place::Borrowed(text.as_bytes()))),
+        other => encode_value(other, buf),
     }
-    Ok(match value {
-        BindValue::Null => (0, Encoded::Null),
-        BindValue::Str(s) => (oid::TEXT, Encoded::Borrowed(s.as_bytes())),
-        BindValue::Bytes(b) => (oid::BYTEA, Encoded::Borrowed(b)),
-        BindValue::Uuid(b) => (oid::UUID, Encoded::Borrowed(b)),
-        BindValue::Json(text) => (oid::JSON, Encoded::Borrowed(text.as_bytes())),
-        BindValue::Array { element, elements } => (
-            array_oid(*element),
-            Encoded::Owned(encode_array(*element, elements)?),
-        ),
-        other => {
-            let mut buf = Vec::new();
-            write_value(other, &mut buf)?;
-            let oid = other.kind().map_or(0, scalar_oid);
-            (oid, Encoded::Owned(buf))
-        }
-    })
 }
 
 /// Where the bytes of a parameter given away to a [`ParamSink`](super::raw::ParamSink)
@@ -247,14 +214,20 @@ pub(super) fn encode_given<'a>(
     value: BindValue<'a>,
     buf: &mut Vec<u8>,
 ) -> QueryResult<(Oid, Place<'a>)> {
+    match value {
+        BindValue::Json(Cow::Borrowed(text)) => Ok((oid::JSON, Place::Borrowed(text.as_bytes()))),
+        other => encode_value(&other, buf),
+    }
+}
+
+/// Encodes a value, leaving the text and bytes it borrows for `'a` where they are and
+/// writing everything else (what the value itself holds) to `buf`.
+fn encode_value<'a>(value: &BindValue<'a>, buf: &mut Vec<u8>) -> QueryResult<(Oid, Place<'a>)> {
     let start = buf.len();
-    let oid = match value {
+    let oid = match *value {
         BindValue::Null => return Ok((0, Place::Null)),
         BindValue::Str(s) => return Ok((oid::TEXT, Place::Borrowed(s.as_bytes()))),
         BindValue::Bytes(b) => return Ok((oid::BYTEA, Place::Borrowed(b))),
-        BindValue::Json(Cow::Borrowed(text)) => {
-            return Ok((oid::JSON, Place::Borrowed(text.as_bytes())));
-        }
         BindValue::Array {
             element,
             ref elements,
@@ -685,6 +658,27 @@ pub(super) fn may_be_array(oid: Oid) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A value's bytes as a parameter, or `None` for NULL.
+    struct Encoded(Option<Vec<u8>>);
+
+    impl Encoded {
+        fn bytes(&self) -> Option<&[u8]> {
+            self.0.as_deref()
+        }
+    }
+
+    /// A value as a statement's parameter: its type OID and bytes.
+    fn encode(value: &BindValue<'_>) -> QueryResult<(Oid, Encoded)> {
+        let mut buf = Vec::new();
+        let (oid, place) = encode_ref(value, &mut buf)?;
+        let bytes = match place {
+            Place::Null => None,
+            Place::Borrowed(bytes) => Some(bytes.to_vec()),
+            Place::Encoded { start, len } => Some(buf[start..start + len].to_vec()),
+        };
+        Ok((oid, Encoded(bytes)))
+    }
     use std::borrow::Cow;
 
     fn numeric_bytes(text: &str) -> Vec<u8> {
