@@ -193,6 +193,72 @@ fn cache_survives_rolled_back_transactions<C: Connection>(db: &mut TestDb<C>) {
     }
 }
 
+/// The statements the server holds for this session.
+fn server_statements<C: Connection>(db: &mut TestDb<C>) -> i64 {
+    sql_query("SELECT COUNT(*) FROM pg_prepared_statements")
+        .get_result(&mut db.conn)
+        .unwrap()
+}
+
+/// A cached statement that fails because its table changed shape inside a transaction
+/// is dropped from the cache while the transaction has failed, which refuses
+/// `DEALLOCATE`; it is deallocated once the transaction is over, so repeating this does
+/// not pile statements up on the server.
+fn statements_dropped_in_failed_transactions_are_deallocated<C: Connection>(db: &mut TestDb<C>) {
+    db.exec("CREATE TABLE scratch (a INTEGER NOT NULL); INSERT INTO scratch VALUES (1)");
+    let before = server_statements(db);
+    for i in 0..400 {
+        let row: (i32,) = sql_query("SELECT * FROM scratch")
+            .get_result(&mut db.conn)
+            .unwrap();
+        assert_eq!(row, (1,));
+        let result: Result<(), quarry::Error> = db.conn.transaction(|c| {
+            c.batch_execute(&format!("ALTER TABLE scratch ADD COLUMN c{i} INTEGER"))?;
+            // The cached plan no longer fits the table: PostgreSQL fails the statement
+            // (0A000) and with it the transaction.
+            sql_query("SELECT * FROM scratch").get_result::<(i32, Option<i32>), _>(c)?;
+            Ok(())
+        });
+        let error = result.unwrap_err();
+        assert!(
+            matches!(&error, quarry::Error::Database(e) if e.sqlstate.as_deref() == Some("0A000")),
+            "{error:?}"
+        );
+    }
+    let after = server_statements(db);
+    // The statement of the loop, and the counting one: nothing left over per round.
+    assert!(
+        after <= before + 2,
+        "{before} statements before, {after} after"
+    );
+}
+
+/// Once the cache is full, the least recently used statement makes room for a new one,
+/// and the server never holds more statements than the cache.
+fn the_server_holds_no_more_statements_than_the_cache<C: Connection>(db: &mut TestDb<C>) {
+    for i in 0..MORE_THAN_THE_CACHE {
+        let n: i32 = sql_query(format!("SELECT {i} + $1"))
+            .bind(1)
+            .get_result(&mut db.conn)
+            .unwrap();
+        assert_eq!(n, i as i32 + 1);
+    }
+    assert!(server_statements(db) <= 256);
+    // The newest statements are the ones prepared: the oldest made room for them.
+    let last = format!("SELECT {} + $1", MORE_THAN_THE_CACHE - 1);
+    let prepared: i64 =
+        sql_query("SELECT COUNT(*) FROM pg_prepared_statements WHERE statement = $1")
+            .bind(last.as_str())
+            .get_result(&mut db.conn)
+            .unwrap();
+    assert_eq!(prepared, 1, "`{last}` is not prepared");
+    let first: i64 =
+        sql_query("SELECT COUNT(*) FROM pg_prepared_statements WHERE statement = 'SELECT 0 + $1'")
+            .get_result(&mut db.conn)
+            .unwrap();
+    assert_eq!(first, 0);
+}
+
 common::backend_tests! {
     same_query_many_times,
     same_query_sees_changed_data,
@@ -204,4 +270,10 @@ common::backend_tests! {
     cached_select_star_after_a_column_was_added,
     cached_select_star_after_a_column_was_dropped,
     cache_survives_rolled_back_transactions,
+}
+
+common::backend_tests! {
+    only pg:
+    statements_dropped_in_failed_transactions_are_deallocated,
+    the_server_holds_no_more_statements_than_the_cache,
 }

@@ -19,7 +19,7 @@ use crate::types::{BindValue, DecodeError, SqlValue};
 use raw::{Oid, ParamBuffers, ParamSink, Params, RawConnection, RawResult};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::ops::ControlFlow;
 use types::{oid, type_name};
 
@@ -53,6 +53,13 @@ pub struct PgConnection {
     param_buffers: ParamBuffers,
     /// The number in the next statement's name.
     next_name: usize,
+    /// How many times a statement was looked up in the cache: the clock by which the
+    /// least recently used one is found.
+    uses: u64,
+    /// Statements dropped from the cache that the server still holds: a failed
+    /// transaction refuses `DEALLOCATE`, so they are deallocated as soon as it has ended.
+    /// Counted in the cache's capacity until then.
+    to_deallocate: Vec<CString>,
     transaction_depth: u32,
 }
 
@@ -95,10 +102,9 @@ impl PgConnection {
     /// Runs `sql` with `params`, preparing it once and then from the statement cache.
     fn run_params(&mut self, sql: &str, params: &Params<'_>) -> QueryResult<RawResult> {
         if self.is_broken() {
-            return Err(Error::Connection(
-                "the connection to PostgreSQL is lost; establish a new one".into(),
-            ));
+            return Err(connection_lost());
         }
+        self.deallocate_pending()?;
         let result = match self.prepare_cached(sql, &params.types)? {
             Some(index) => {
                 let result = self.run_prepared(sql, index, params);
@@ -152,12 +158,14 @@ impl PgConnection {
     /// here: it takes only NULLs.
     fn prepare_cached(&mut self, sql: &str, types: &[Oid]) -> QueryResult<Option<usize>> {
         let mut merged = None;
-        if let Some(known) = self.statements.get(sql) {
+        self.uses += 1;
+        if let Some(known) = self.statements.get_mut(sql) {
             let fits = |prepared: &[Oid]| {
                 prepared.len() == types.len()
                     && prepared.iter().zip(types).all(|(p, t)| p == t || *t == 0)
             };
             if let Some(index) = known.iter().position(|s| fits(&s.types)) {
+                known[index].last_used = self.uses;
                 return Ok(Some(index));
             }
             // A statement prepared for a NULL (type 0, "infer it") where this run has a
@@ -195,8 +203,13 @@ impl PgConnection {
         if used < types.len() {
             return Err(crate::error::wrong_bind_count(used, types.len()));
         }
-        if self.prepared >= STATEMENT_CACHE_CAPACITY {
-            return Ok(None);
+        if self.prepared + self.to_deallocate.len() >= STATEMENT_CACHE_CAPACITY {
+            self.evict_least_recently_used()?;
+            if self.prepared + self.to_deallocate.len() >= STATEMENT_CACHE_CAPACITY {
+                // Inside a transaction the evicted statement still holds its place on
+                // the server until the transaction ends.
+                return Ok(None);
+            }
         }
         let name = CString::new(format!("quarry_{}", self.next_name))
             .map_err(|_| Error::InvalidQuery("statement name".into()))?;
@@ -208,6 +221,7 @@ impl PgConnection {
         known.push(Prepared {
             types: types.to_vec(),
             name,
+            last_used: self.uses,
         });
         Ok(Some(known.len() - 1))
     }
@@ -225,16 +239,73 @@ impl PgConnection {
             self.statements.remove(sql);
         }
         self.prepared -= 1;
-        // `DEALLOCATE` is not transactional: it runs inside an open transaction too,
-        // but not in one that has failed (the statement is then left to the session).
-        if !self.raw.in_failed_transaction() {
-            let name = statement.name.to_string_lossy();
-            self.raw
-                .send_query(&c_sql(&format!("DEALLOCATE \"{name}\""))?)?;
-            self.raw.finish()?;
+        self.to_deallocate.push(statement.name);
+        self.deallocate_pending()
+    }
+
+    /// Drops the statement that ran longest ago from the cache, to make room for a new
+    /// one. A scan of the whole cache, but only when it is full and a statement it does
+    /// not hold is prepared, which costs a round trip anyway.
+    fn evict_least_recently_used(&mut self) -> QueryResult<()> {
+        let oldest = self
+            .statements
+            .iter()
+            .flat_map(|(sql, known)| {
+                known
+                    .iter()
+                    .enumerate()
+                    .map(move |(index, s)| (s.last_used, sql, index))
+            })
+            .min_by_key(|&(last_used, ..)| last_used)
+            .map(|(_, sql, index)| (sql.clone(), index));
+        match oldest {
+            Some((sql, index)) => self.forget(&sql, index),
+            None => Ok(()),
         }
+    }
+
+    /// Deallocates the statements dropped from the cache once no transaction is open.
+    ///
+    /// Inside a transaction they wait: a failed transaction refuses `DEALLOCATE`, and in
+    /// one that has not failed, a `DEALLOCATE` that fails (a statement the session
+    /// already dropped with `DEALLOCATE ALL` or `DISCARD`) would abort the user's work.
+    /// Outside one, such a failure only means the statement is already gone.
+    fn deallocate_pending(&mut self) -> QueryResult<()> {
+        if self.to_deallocate.is_empty() || !self.raw.is_idle() {
+            return Ok(());
+        }
+        let mut sql = String::new();
+        for name in &self.to_deallocate {
+            push_deallocate(&mut sql, name);
+        }
+        self.raw.send_query(&c_sql(&sql)?)?;
+        if self.raw.finish().is_err() {
+            if self.is_broken() {
+                return Err(connection_lost());
+            }
+            // One failed `DEALLOCATE` skips the rest of the script: one at a time, so
+            // each statement that still exists goes.
+            for name in &self.to_deallocate {
+                sql.clear();
+                push_deallocate(&mut sql, name);
+                self.raw.send_query(&c_sql(&sql)?)?;
+                let _ = self.raw.finish();
+            }
+        }
+        self.to_deallocate.clear();
         Ok(())
     }
+}
+
+/// What every call on a connection that is known to be lost returns.
+fn connection_lost() -> Error {
+    Error::Connection("the connection to PostgreSQL is lost; establish a new one".into())
+}
+
+fn push_deallocate(sql: &mut String, name: &CStr) {
+    sql.push_str("DEALLOCATE \"");
+    sql.push_str(&name.to_string_lossy());
+    sql.push_str("\";");
 }
 
 /// A statement prepared on the server.
@@ -242,6 +313,8 @@ struct Prepared {
     /// The parameter types it was prepared with.
     types: Vec<Oid>,
     name: CString,
+    /// When it last ran, in the connection's count of statement runs.
+    last_used: u64,
 }
 
 fn c_sql(sql: &str) -> QueryResult<CString> {
@@ -270,6 +343,8 @@ impl Connection for PgConnection {
             prepared: 0,
             param_buffers: ParamBuffers::default(),
             next_name: 0,
+            uses: 0,
+            to_deallocate: Vec::new(),
             transaction_depth: 0,
         };
         // Text travels as UTF-8 whatever the server's default is.
@@ -280,9 +355,7 @@ impl Connection for PgConnection {
 
     fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
         if self.is_broken() {
-            return Err(Error::Connection(
-                "the connection to PostgreSQL is lost; establish a new one".into(),
-            ));
+            return Err(connection_lost());
         }
         self.raw.send_query(&c_sql(sql)?)?;
         self.raw.finish().map(drop)
