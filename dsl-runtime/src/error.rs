@@ -154,6 +154,10 @@ pub enum DatabaseErrorKind {
     /// The database, a table or a row is locked by someone else: SQLite's busy and
     /// locked errors, PostgreSQL's `lock_not_available` (`NOWAIT`, `lock_timeout`).
     Busy,
+    /// The statement was canceled before it finished: it ran past the connection's
+    /// statement timeout, or was canceled or interrupted (PostgreSQL's
+    /// `query_canceled`, SQLite's `SQLITE_INTERRUPT`).
+    Canceled,
     /// Any other error.
     Other,
 }
@@ -169,6 +173,7 @@ impl fmt::Display for DatabaseErrorKind {
             DatabaseErrorKind::Deadlock => "deadlock",
             DatabaseErrorKind::InvalidStatement => "invalid statement",
             DatabaseErrorKind::Busy => "database busy",
+            DatabaseErrorKind::Canceled => "statement canceled",
             DatabaseErrorKind::Other => "database error",
         })
     }

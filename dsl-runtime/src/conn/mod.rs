@@ -60,6 +60,27 @@ pub trait Connection: Sized {
     /// Opens a connection. The form of `url` depends on the backend.
     fn establish(url: &str) -> QueryResult<Self>;
 
+    /// Sets how long one statement may run before it is stopped; `None` (the default)
+    /// lifts the limit. A statement that runs out fails with
+    /// [`DatabaseErrorKind::Canceled`](crate::DatabaseErrorKind::Canceled), has no
+    /// effect, and leaves the connection usable. Inside a transaction, PostgreSQL fails
+    /// the whole transaction, and SQLite rolls it back if the statement was a write
+    /// (`INSERT`, `UPDATE`, `DELETE`).
+    ///
+    /// ```
+    /// # use quarry::prelude::*;
+    /// use std::time::Duration;
+    ///
+    /// let mut conn = SqliteConnection::establish(":memory:")?;
+    /// conn.set_statement_timeout(Some(Duration::from_millis(50)))?;
+    /// let endless = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) \
+    ///                SELECT COUNT(*) FROM n";
+    /// let err = quarry::sql_query(endless).get_result::<i64, _>(&mut conn).unwrap_err();
+    /// assert_eq!(err.database_kind(), Some(quarry::DatabaseErrorKind::Canceled));
+    /// # Ok::<(), quarry::Error>(())
+    /// ```
+    fn set_statement_timeout(&mut self, timeout: Option<std::time::Duration>) -> QueryResult<()>;
+
     /// Runs one or more SQL statements separated by `;`, without bind parameters:
     /// for DDL and scripts.
     fn batch_execute(&mut self, sql: &str) -> QueryResult<()>;

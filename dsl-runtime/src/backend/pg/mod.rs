@@ -21,6 +21,7 @@ use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ffi::{CStr, CString};
 use std::ops::ControlFlow;
+use std::time::Duration;
 use types::{oid, type_name};
 
 /// The PostgreSQL backend.
@@ -41,7 +42,13 @@ const STATEMENT_CACHE_CAPACITY: usize = 256;
 ///
 /// `establish` takes a libpq connection string or URL, such as
 /// `postgres://user:password@localhost:5432/dbname`. A connect timeout of 10 seconds
-/// applies unless the URL sets `connect_timeout`.
+/// applies unless the URL sets `connect_timeout` (or libpq's `PGCONNECT_TIMEOUT`
+/// environment variable does).
+///
+/// Two more limits can be set on an open connection: a statement timeout
+/// ([`Connection::set_statement_timeout`], enforced by the server) and
+/// a read timeout ([`set_read_timeout`](Self::set_read_timeout), for a server or network
+/// that stops answering).
 pub struct PgConnection {
     raw: RawConnection,
     /// Prepared statements by SQL text, then by parameter types.
@@ -79,6 +86,20 @@ impl PgConnection {
     /// [`Error::Connection`]; open a new one.
     pub fn is_broken(&self) -> bool {
         !self.raw.is_ok()
+    }
+
+    /// Sets how long a call waits for the server's answer; `None` (the default) waits as
+    /// long as it takes. When it runs out, the call fails with
+    /// [`Error::Connection`] and the connection is given up
+    /// ([`is_broken`](Self::is_broken)): what the server did with the statement is
+    /// unknown, so open a new connection (a pool does this for you).
+    ///
+    /// This is for a server or network that stops answering; for statements that run too
+    /// long, [`Connection::set_statement_timeout`] is the gentler limit,
+    /// and the read timeout should be longer than it. It covers waiting for results;
+    /// sending relies on TCP (add `tcp_user_timeout` to the URL to bound that too).
+    pub fn set_read_timeout(&mut self, timeout: Option<Duration>) {
+        self.raw.set_read_timeout(timeout);
     }
 
     /// Runs `sql` with `binds` and returns its result.
@@ -308,6 +329,36 @@ fn push_deallocate(sql: &mut String, name: &CStr) {
     sql.push_str("\";");
 }
 
+/// Seconds that `establish` waits for a server when neither the URL nor
+/// `PGCONNECT_TIMEOUT` says how long.
+const DEFAULT_CONNECT_TIMEOUT: &CStr = c"10";
+
+/// The default connect timeout, unless libpq's environment sets one (which libpq reads
+/// only for options that are not given).
+fn default_connect_timeout() -> Option<&'static CStr> {
+    std::env::var_os("PGCONNECT_TIMEOUT")
+        .is_none()
+        .then_some(DEFAULT_CONNECT_TIMEOUT)
+}
+
+/// The options `establish` connects with: the default connect timeout first, then the
+/// URL or `key=value` string as `dbname`, which libpq expands in its place, so that a
+/// `connect_timeout` it holds overrides the default; last the client encoding, which
+/// quarry needs whatever the URL says (text travels as UTF-8). Nothing is added to the
+/// user's text, so no quoting or escaping in it can change what an added option means.
+fn connect_options<'a>(
+    url: &'a CStr,
+    connect_timeout: Option<&'a CStr>,
+) -> Vec<(&'a CStr, &'a CStr)> {
+    let mut options = Vec::with_capacity(3);
+    if let Some(timeout) = connect_timeout {
+        options.push((c"connect_timeout", timeout));
+    }
+    options.push((c"dbname", url));
+    options.push((c"client_encoding", c"UTF8"));
+    options
+}
+
 /// A statement prepared on the server.
 struct Prepared {
     /// The parameter types it was prepared with.
@@ -326,18 +377,10 @@ impl Connection for PgConnection {
     type Row<'r> = PgRow<'r>;
 
     fn establish(url: &str) -> QueryResult<Self> {
-        let mut conninfo = url.to_owned();
-        if !url.contains("connect_timeout") {
-            // URLs take options as query parameters, key=value strings as words.
-            let is_url = url.starts_with("postgres://") || url.starts_with("postgresql://");
-            conninfo.push_str(match (is_url, url.contains('?')) {
-                (true, true) => "&connect_timeout=10",
-                (true, false) => "?connect_timeout=10",
-                (false, _) => " connect_timeout=10",
-            });
-        }
-        let raw = RawConnection::connect(&conninfo)?;
-        let conn = PgConnection {
+        let url = CString::new(url)
+            .map_err(|_| Error::Connection("the connection URL contains a NUL byte".into()))?;
+        let raw = RawConnection::connect(&connect_options(&url, default_connect_timeout()))?;
+        Ok(PgConnection {
             raw,
             statements: FxHashMap::default(),
             prepared: 0,
@@ -346,11 +389,27 @@ impl Connection for PgConnection {
             uses: 0,
             to_deallocate: Vec::new(),
             transaction_depth: 0,
-        };
-        // Text travels as UTF-8 whatever the server's default is.
-        conn.raw.send_query(c"SET client_encoding = 'UTF8'")?;
-        conn.raw.finish()?;
-        Ok(conn)
+        })
+    }
+
+    /// PostgreSQL's `statement_timeout`, for this session: the server cancels the
+    /// statement. Must be called outside a transaction, whose rollback would undo the
+    /// `SET`. The URL can set it too, for every connection:
+    /// `?options=-c%20statement_timeout%3D5000` (milliseconds).
+    fn set_statement_timeout(&mut self, timeout: Option<Duration>) -> QueryResult<()> {
+        if self.transaction_depth > 0 {
+            return Err(Error::InvalidQuery(
+                "set_statement_timeout must be called outside a transaction, whose \
+                 rollback would undo it"
+                    .into(),
+            ));
+        }
+        // 0 is PostgreSQL's "no limit"; a limit rounds up to whole milliseconds, and at
+        // least one, so that a tiny limit does not lift it.
+        let millis = timeout.map_or(0, |t| {
+            t.as_micros().div_ceil(1000).clamp(1, i32::MAX as u128)
+        });
+        self.batch_execute(&format!("SET statement_timeout = {millis}"))
     }
 
     fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
@@ -626,5 +685,36 @@ impl<'a> SqlValue<'a> for PgValue<'a> {
         } else {
             Err(self.wrong_type_or_null())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DEFAULT_CONNECT_TIMEOUT, connect_options};
+
+    #[test]
+    fn the_url_comes_after_the_default_timeout_and_is_passed_whole() {
+        // Neither the text `connect_timeout` in another option's value nor a trailing
+        // backslash changes the options: the URL is one value, expanded by libpq.
+        for url in [
+            c"postgres://u@h/db?application_name=connect_timeout_test",
+            c"host=h application_name=x\\",
+            c"host=h connect_timeout=3",
+        ] {
+            let options = connect_options(url, Some(DEFAULT_CONNECT_TIMEOUT));
+            assert_eq!(
+                options,
+                [
+                    (c"connect_timeout", DEFAULT_CONNECT_TIMEOUT),
+                    (c"dbname", url),
+                    (c"client_encoding", c"UTF8"),
+                ]
+            );
+        }
+        let url = c"host=h";
+        assert_eq!(
+            connect_options(url, None),
+            [(c"dbname", url), (c"client_encoding", c"UTF8")]
+        );
     }
 }

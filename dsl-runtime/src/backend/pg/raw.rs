@@ -11,8 +11,10 @@ use crate::error::{DatabaseError, DatabaseErrorKind, Error, QueryResult};
 use crate::query::BindSink;
 use crate::types::BindValue;
 use pq_sys as ffi;
-use std::ffi::{CStr, CString, c_char, c_int, c_void};
+use std::cell::Cell;
+use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr::NonNull;
+use std::time::{Duration, Instant};
 
 /// A PostgreSQL type OID.
 pub(super) type Oid = ffi::Oid;
@@ -20,6 +22,10 @@ pub(super) type Oid = ffi::Oid;
 /// An open `PGconn*`, closed on drop.
 pub(super) struct RawConnection {
     conn: NonNull<ffi::PGconn>,
+    /// How long to wait for the server's answer; `None`: as long as it takes.
+    read_timeout: Option<Duration>,
+    /// Set when the read timeout ran out: the connection is then unusable.
+    timed_out: Cell<bool>,
 }
 
 // SAFETY: a PGconn may move between threads as long as it is used by one thread at a
@@ -31,19 +37,30 @@ unsafe impl Send for RawConnection {}
 extern "C" fn ignore_notice(_arg: *mut c_void, _message: *const c_char) {}
 
 impl RawConnection {
-    /// Connects, waiting for the connection to be made or to fail.
-    pub(super) fn connect(conninfo: &str) -> QueryResult<Self> {
-        let c_info = CString::new(conninfo)
-            .map_err(|_| Error::Connection("the connection URL contains a NUL byte".into()))?;
-        // SAFETY: `c_info` is NUL-terminated and outlives the call.
-        let conn = unsafe { ffi::PQconnectdb(c_info.as_ptr()) };
+    /// Connects, waiting for the connection to be made or to fail. `options` are libpq
+    /// keywords and values, in order: a later one overrides an earlier one, and a
+    /// `dbname` holding a URL or `key=value` string is expanded in its place (libpq's
+    /// `expand_dbname`), so options before it are defaults that it may override.
+    pub(super) fn connect(options: &[(&CStr, &CStr)]) -> QueryResult<Self> {
+        let mut keywords: Vec<*const c_char> = options.iter().map(|(k, _)| k.as_ptr()).collect();
+        let mut values: Vec<*const c_char> = options.iter().map(|(_, v)| v.as_ptr()).collect();
+        keywords.push(std::ptr::null());
+        values.push(std::ptr::null());
+        // SAFETY: both arrays are null-terminated and as long as each other; every
+        // non-null entry points to a NUL-terminated string that `options` borrows for
+        // the duration of the call (libpq copies what it keeps).
+        let conn = unsafe { ffi::PQconnectdbParams(keywords.as_ptr(), values.as_ptr(), 1) };
         let Some(conn) = NonNull::new(conn) else {
             return Err(Error::Connection(
                 "libpq could not allocate a connection".into(),
             ));
         };
         // Owned from here on, so the handle is freed on every path.
-        let raw = RawConnection { conn };
+        let raw = RawConnection {
+            conn,
+            read_timeout: None,
+            timed_out: Cell::new(false),
+        };
         if !raw.is_ok() {
             return Err(Error::Connection(raw.error_message()));
         }
@@ -55,10 +72,64 @@ impl RawConnection {
         Ok(raw)
     }
 
-    /// Whether the connection is usable (`CONNECTION_OK`).
+    /// How long [`next_result`](Self::next_result) waits for the server; `None` waits
+    /// as long as it takes.
+    pub(super) fn set_read_timeout(&mut self, timeout: Option<Duration>) {
+        self.read_timeout = timeout;
+    }
+
+    /// Waits until a result can be read without blocking, for at most the read timeout.
+    /// When it runs out, the connection is given up: what the server does with the
+    /// request in flight is unknown, so no later request may follow it on this socket.
+    fn wait_for_result(&self, timeout: Duration) -> QueryResult<()> {
+        let deadline = Instant::now() + timeout;
+        // SAFETY (all three calls in the loop): the handle is valid while `self` lives.
+        while unsafe { ffi::PQisBusy(self.conn.as_ptr()) } == 1 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            // SAFETY: as above.
+            let socket = unsafe { ffi::PQsocket(self.conn.as_ptr()) };
+            if socket < 0 {
+                // No socket: PQgetResult reports the lost connection.
+                return Ok(());
+            }
+            let mut fd = libc::pollfd {
+                fd: socket,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // Rounded up, so that a wait never ends before the deadline.
+            let millis = c_int::try_from(left.as_micros().div_ceil(1000)).unwrap_or(c_int::MAX);
+            // SAFETY: `fd` is one valid pollfd for the duration of the call.
+            let ready = unsafe { libc::poll(&mut fd, 1, millis) };
+            if ready < 0 {
+                if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                return Ok(()); // PQconsumeInput and PQgetResult report what is wrong.
+            }
+            if ready == 0 {
+                if Instant::now() < deadline {
+                    continue;
+                }
+                self.timed_out.set(true);
+                return Err(Error::Connection(format!(
+                    "PostgreSQL did not answer within {timeout:?} (the connection's read \
+                     timeout); the connection is given up: establish a new one"
+                )));
+            }
+            // SAFETY: as above.
+            if unsafe { ffi::PQconsumeInput(self.conn.as_ptr()) } == 0 {
+                return Ok(()); // PQgetResult reports the error.
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the connection is usable (`CONNECTION_OK`, and no read timed out).
     pub(super) fn is_ok(&self) -> bool {
         // SAFETY: the handle is valid while `self` lives.
-        unsafe { ffi::PQstatus(self.conn.as_ptr()) == ffi::ConnStatusType::CONNECTION_OK }
+        let ok = unsafe { ffi::PQstatus(self.conn.as_ptr()) == ffi::ConnStatusType::CONNECTION_OK };
+        ok && !self.timed_out.get()
     }
 
     /// libpq's last message for this connection.
@@ -174,18 +245,22 @@ impl RawConnection {
     }
 
     /// The next result of the request in flight, or `None` when it is complete.
-    /// Blocks until the result has arrived (the connection is in blocking mode).
-    pub(super) fn next_result(&self) -> Option<RawResult> {
+    /// Blocks until the result has arrived (the connection is in blocking mode), for at
+    /// most the read timeout.
+    pub(super) fn next_result(&self) -> QueryResult<Option<RawResult>> {
+        if let Some(timeout) = self.read_timeout {
+            self.wait_for_result(timeout)?;
+        }
         // SAFETY: the handle is valid; a non-null result is owned by the caller.
         let res = unsafe { ffi::PQgetResult(self.conn.as_ptr()) };
-        NonNull::new(res).map(|res| RawResult { res })
+        Ok(NonNull::new(res).map(|res| RawResult { res }))
     }
 
     /// Waits for every result of the request in flight and returns the last one, or
     /// the first error.
     pub(super) fn finish(&self) -> QueryResult<RawResult> {
         let mut last: Option<QueryResult<RawResult>> = None;
-        while let Some(result) = self.next_result() {
+        while let Some(result) = self.next_result()? {
             let checked = result.check(self);
             // Keep the first error, but drain every result so the connection is ready
             // for the next request.
@@ -438,6 +513,8 @@ impl RawResult {
             "40P01" => DatabaseErrorKind::Deadlock,
             // lock_not_available: `NOWAIT` found the row locked, or `lock_timeout` ran out.
             "55P03" => DatabaseErrorKind::Busy,
+            // query_canceled: the statement timeout ran out, or a cancel request came.
+            "57014" => DatabaseErrorKind::Canceled,
             s if s.starts_with("42") => DatabaseErrorKind::InvalidStatement,
             // A protocol violation such as a wrong number of parameters leaves the
             // connection usable; a terminated backend does not.

@@ -83,6 +83,7 @@ impl SqliteConnection {
         bind: impl FnOnce(&RawStatement) -> QueryResult<()>,
         f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
     ) -> QueryResult<T> {
+        self.raw.start_statement();
         if let Some(stmt) = self.statements.get(sql) {
             return run_bound(stmt, &self.raw, bind, f);
         }
@@ -152,7 +153,18 @@ impl Connection for SqliteConnection {
         })
     }
 
+    /// SQLite interrupts a statement that runs out of time. The time counts while
+    /// SQLite works on the statement, rows handed to the caller included; for
+    /// `batch_execute`, the limit applies to the whole script. Waiting for another
+    /// connection's lock is bounded separately (5 seconds, then
+    /// [`DatabaseErrorKind::Busy`](crate::DatabaseErrorKind::Busy)).
+    fn set_statement_timeout(&mut self, timeout: Option<std::time::Duration>) -> QueryResult<()> {
+        self.raw.set_statement_timeout(timeout);
+        Ok(())
+    }
+
     fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
+        self.raw.start_statement();
         self.raw.exec(sql)
     }
 

@@ -7,13 +7,33 @@ use crate::query::{BindSink, BindSource};
 use crate::types::{BindValue, DecodeError};
 use libsqlite3_sys as ffi;
 use std::borrow::Cow;
-use std::ffi::{CStr, CString, c_char, c_int};
+use std::cell::Cell;
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::ptr::NonNull;
+use std::time::{Duration, Instant};
 
 /// An open `sqlite3*` database handle, closed on drop.
 pub(super) struct RawConnection {
     db: NonNull<ffi::sqlite3>,
+    /// How long one statement may run; `None`: no limit.
+    statement_timeout: Option<Duration>,
+    /// When the running statement must stop, read by [`past_deadline`] while SQLite
+    /// runs it. Boxed, so that its address, given to SQLite, stays put when the
+    /// connection moves; declared after `db`, so it outlives the handle.
+    deadline: Box<Cell<Option<Instant>>>,
 }
+
+/// SQLite's progress handler: a non-zero answer interrupts the running statement.
+extern "C" fn past_deadline(deadline: *mut c_void) -> c_int {
+    // SAFETY: the argument is the `deadline` cell of the connection that installed this
+    // handler; the box lives as long as the handle and is only read here, on the thread
+    // that is running a statement on that handle.
+    let deadline = unsafe { &*deadline.cast::<Cell<Option<Instant>>>() };
+    c_int::from(deadline.get().is_some_and(|d| Instant::now() >= d))
+}
+
+/// How many SQLite virtual machine instructions run between two looks at the clock.
+const PROGRESS_STEPS: c_int = 1000;
 
 impl RawConnection {
     pub(super) fn open(path: &str) -> QueryResult<Self> {
@@ -33,7 +53,11 @@ impl RawConnection {
             ));
         };
         // Wrap first so the handle is closed on every path below.
-        let conn = RawConnection { db };
+        let conn = RawConnection {
+            db,
+            statement_timeout: None,
+            deadline: Box::new(Cell::new(None)),
+        };
         if rc != ffi::SQLITE_OK {
             return Err(Error::Connection(format!(
                 "cannot open SQLite database `{path}`: {}",
@@ -61,6 +85,37 @@ impl RawConnection {
         Ok(conn)
     }
 
+    /// Sets how long one statement may run before SQLite interrupts it.
+    pub(super) fn set_statement_timeout(&mut self, timeout: Option<Duration>) {
+        self.statement_timeout = timeout;
+        self.deadline.set(None);
+        let arg: *mut c_void = std::ptr::from_ref::<Cell<Option<Instant>>>(&self.deadline)
+            .cast_mut()
+            .cast();
+        // SAFETY: the handle is open; `past_deadline` only reads the cell `arg` points
+        // to, which lives in a box as long as the handle (the handler is removed with
+        // the handle when it closes). A step count of 0 removes the handler.
+        unsafe {
+            match timeout {
+                Some(_) => ffi::sqlite3_progress_handler(
+                    self.db.as_ptr(),
+                    PROGRESS_STEPS,
+                    Some(past_deadline),
+                    arg,
+                ),
+                None => ffi::sqlite3_progress_handler(self.db.as_ptr(), 0, None, arg),
+            }
+        }
+    }
+
+    /// Starts the statement timeout's clock for a statement about to run.
+    #[inline]
+    pub(super) fn start_statement(&self) {
+        if let Some(timeout) = self.statement_timeout {
+            self.deadline.set(Some(Instant::now() + timeout));
+        }
+    }
+
     fn errmsg(&self) -> String {
         // SAFETY: the handle is open; sqlite3_errmsg returns a NUL-terminated string
         // owned by SQLite, valid until the next call on this handle, and we copy it now.
@@ -76,7 +131,20 @@ impl RawConnection {
 
     /// The last error on this handle, classified.
     pub(super) fn last_error(&self) -> Error {
-        database_error(self.extended_errcode(), self.errmsg())
+        self.error(self.extended_errcode(), self.errmsg())
+    }
+
+    /// The error for `code`, saying so when the statement timeout interrupted it.
+    fn error(&self, code: c_int, message: String) -> Error {
+        match self.statement_timeout {
+            Some(timeout) if code == ffi::SQLITE_INTERRUPT => database_error(
+                code,
+                format!(
+                    "{message}: the statement ran longer than the statement timeout of {timeout:?}"
+                ),
+            ),
+            _ => database_error(code, message),
+        }
     }
 
     pub(super) fn exec(&self, sql: &str) -> QueryResult<()> {
@@ -108,7 +176,7 @@ impl RawConnection {
                 msg
             }
         };
-        Err(database_error(self.extended_errcode(), message))
+        Err(self.error(self.extended_errcode(), message))
     }
 
     pub(super) fn changes(&self) -> usize {
@@ -591,6 +659,7 @@ fn database_error(code: c_int, message: String) -> Error {
             DatabaseErrorKind::Busy
         }
         c if c & 0xff == ffi::SQLITE_ERROR => DatabaseErrorKind::InvalidStatement,
+        ffi::SQLITE_INTERRUPT => DatabaseErrorKind::Canceled,
         _ => DatabaseErrorKind::Other,
     };
     let mut err = DatabaseError::new(kind, message);
