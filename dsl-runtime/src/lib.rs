@@ -58,6 +58,9 @@
 //! loaded into a Rust `i32`" (a struct field that does not match its column). The guide's
 //! chapter "Reading compile errors" lists them all.
 #![warn(missing_docs, unreachable_pub)]
+// Library code never unwraps: data from the database or the user is an `Error`, not a panic.
+#![warn(clippy::unwrap_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 // Generated code names `::quarry`; this lets the crate's own tests use the macros.
 #[cfg(test)]

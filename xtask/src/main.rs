@@ -28,10 +28,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test       everything CI checks: starts a throwaway PostgreSQL server (installing it
-             if missing), runs the workspace's tests and doctests (the guide's code
-             blocks among them) with QUARRY_PG_URL pointing at it, then
-             `mdbook build book` (installs mdbook if missing)
+  test       everything CI checks: the lint steps below, then starts a throwaway
+             PostgreSQL server (installing it if missing), runs the workspace's tests
+             and doctests (the guide's code blocks among them) with QUARRY_PG_URL
+             pointing at it, then `mdbook build book` (installs mdbook if missing)
   lint       cargo fmt --check, clippy with -D warnings, rustdoc with -D warnings
   pg-start   start the throwaway PostgreSQL server (127.0.0.1:55432) and leave it
              running; prints its URL on stdout, e.g.
@@ -171,6 +171,7 @@ fn start_postgres(steps: &mut Steps) -> Result<pg::PgServer, String> {
 
 fn test() -> Result<(), String> {
     with_summary("test", |steps| {
+        lint_steps(steps)?;
         let server = start_postgres(steps)?;
         let url = server.url().to_owned();
         let test = || cargo_test().env("QUARRY_PG_URL", &url);
@@ -203,28 +204,32 @@ fn test() -> Result<(), String> {
 }
 
 fn lint() -> Result<(), String> {
-    with_summary("lint", |steps| {
-        steps.run("cargo fmt --all --check", || {
-            Cmd::cargo().args(["fmt", "--all", "--check"]).run()
-        })?;
-        steps.run("cargo clippy --workspace --all-targets", || {
-            Cmd::cargo()
-                .args([
-                    "clippy",
-                    "--workspace",
-                    "--all-targets",
-                    "--",
-                    "-D",
-                    "warnings",
-                ])
-                .run()
-        })?;
-        steps.run("cargo doc --no-deps --workspace", || {
-            Cmd::cargo()
-                .env("RUSTDOCFLAGS", "-D warnings")
-                .args(["doc", "--no-deps", "--workspace"])
-                .run()
-        })
+    with_summary("lint", lint_steps)
+}
+
+/// rustfmt, clippy and rustdoc, each with warnings denied: the gate of `lint`, and the
+/// first steps of `test`.
+fn lint_steps(steps: &mut Steps) -> Result<(), String> {
+    steps.run("cargo fmt --all --check", || {
+        Cmd::cargo().args(["fmt", "--all", "--check"]).run()
+    })?;
+    steps.run("cargo clippy --workspace --all-targets", || {
+        Cmd::cargo()
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .run()
+    })?;
+    steps.run("cargo doc --no-deps --workspace", || {
+        Cmd::cargo()
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args(["doc", "--no-deps", "--workspace"])
+            .run()
     })
 }
 

@@ -78,15 +78,20 @@ impl RawConnection {
         self.read_timeout = timeout;
     }
 
+    /// Whether reading the next result would wait for the server (`PQisBusy`).
+    fn is_busy(&self) -> bool {
+        // SAFETY: the handle is valid while `self` lives.
+        unsafe { ffi::PQisBusy(self.conn.as_ptr()) == 1 }
+    }
+
     /// Waits until a result can be read without blocking, for at most the read timeout.
     /// When it runs out, the connection is given up: what the server does with the
     /// request in flight is unknown, so no later request may follow it on this socket.
     fn wait_for_result(&self, timeout: Duration) -> QueryResult<()> {
         let deadline = Instant::now() + timeout;
-        // SAFETY (all three calls in the loop): the handle is valid while `self` lives.
-        while unsafe { ffi::PQisBusy(self.conn.as_ptr()) } == 1 {
+        while self.is_busy() {
             let left = deadline.saturating_duration_since(Instant::now());
-            // SAFETY: as above.
+            // SAFETY: the handle is valid while `self` lives.
             let socket = unsafe { ffi::PQsocket(self.conn.as_ptr()) };
             if socket < 0 {
                 // No socket: PQgetResult reports the lost connection.
@@ -117,7 +122,7 @@ impl RawConnection {
                      timeout); the connection is given up: establish a new one"
                 )));
             }
-            // SAFETY: as above.
+            // SAFETY: the handle is valid while `self` lives.
             if unsafe { ffi::PQconsumeInput(self.conn.as_ptr()) } == 0 {
                 return Ok(()); // PQgetResult reports the error.
             }
@@ -236,6 +241,7 @@ impl RawConnection {
 
     /// Whether a transaction is open and has failed (`PQTRANS_INERROR`): the server
     /// refuses every command but `ROLLBACK`.
+    #[allow(dead_code)]
     pub(super) fn in_failed_transaction(&self) -> bool {
         // SAFETY: the handle is valid.
         unsafe {
