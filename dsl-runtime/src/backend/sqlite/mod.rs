@@ -43,7 +43,8 @@ impl Backend for Sqlite {
     const DIALECT: Dialect = Dialect::Sqlite;
 }
 
-/// How many prepared statements a connection keeps.
+/// How many prepared statements a connection keeps; past it, the least recently used
+/// one makes room.
 ///
 /// Statements are cached by their SQL text; queries whose text varies with their values
 /// (an `IN` list of varying length) would otherwise fill the cache without end.
@@ -60,7 +61,9 @@ const STATEMENT_CACHE_CAPACITY: usize = 256;
 /// ```
 pub struct SqliteConnection {
     // Declared before `raw` so that statements are finalized before the database closes.
-    statements: FxHashMap<String, RawStatement>,
+    statements: FxHashMap<String, Cached>,
+    /// How many statements ran: the clock by which the least recently used one is found.
+    uses: u64,
     raw: RawConnection,
     transaction_depth: u32,
 }
@@ -84,18 +87,42 @@ impl SqliteConnection {
         f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
     ) -> QueryResult<T> {
         self.raw.start_statement();
-        if let Some(stmt) = self.statements.get(sql) {
-            return run_bound(stmt, &self.raw, bind, f);
+        self.uses += 1;
+        if let Some(cached) = self.statements.get_mut(sql) {
+            cached.last_used = self.uses;
+            return run_bound(&cached.stmt, &self.raw, bind, f);
         }
-        if self.statements.len() < STATEMENT_CACHE_CAPACITY {
-            let stmt = self.raw.prepare(sql, true)?;
-            let stmt = self.statements.entry(sql.to_owned()).or_insert(stmt);
-            run_bound(stmt, &self.raw, bind, f)
-        } else {
-            let stmt = self.raw.prepare(sql, false)?;
-            run_bound(&stmt, &self.raw, bind, f)
+        if self.statements.len() >= STATEMENT_CACHE_CAPACITY {
+            self.evict_least_recently_used();
+        }
+        let stmt = self.raw.prepare(sql, true)?;
+        let cached = self.statements.entry(sql.to_owned()).or_insert(Cached {
+            stmt,
+            last_used: self.uses,
+        });
+        run_bound(&cached.stmt, &self.raw, bind, f)
+    }
+
+    /// Drops the statement that ran longest ago, to make room for a new one: a scan of
+    /// the cache, but only when it is full and a statement it does not hold is
+    /// prepared, which costs far more.
+    fn evict_least_recently_used(&mut self) {
+        let oldest = self
+            .statements
+            .iter()
+            .min_by_key(|(_, cached)| cached.last_used)
+            .map(|(sql, _)| sql.clone());
+        if let Some(sql) = oldest {
+            self.statements.remove(&sql);
         }
     }
+}
+
+/// A prepared statement in the cache.
+struct Cached {
+    stmt: RawStatement,
+    /// When it last ran, in the connection's count of statement runs.
+    last_used: u64,
 }
 
 /// Binds the statement's parameters with `bind`, runs `f`, and resets the statement on
@@ -148,6 +175,7 @@ impl Connection for SqliteConnection {
         raw.exec("PRAGMA foreign_keys = ON")?;
         Ok(SqliteConnection {
             statements: FxHashMap::default(),
+            uses: 0,
             raw,
             transaction_depth: 0,
         })
@@ -381,6 +409,30 @@ mod tests {
                 .unwrap();
             assert_eq!(rows, (from..from + limit).collect::<Vec<_>>());
         }
-        assert_eq!(conn.statements[sql].times_reprepared(), 0);
+        assert_eq!(conn.statements[sql].stmt.times_reprepared(), 0);
+    }
+
+    #[test]
+    fn a_full_cache_makes_room_by_dropping_the_least_recently_used_statement() {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let run = |conn: &mut SqliteConnection, i: usize| {
+            let n: i64 = crate::sql_query(format!("SELECT {i}"))
+                .get_result(conn)
+                .unwrap();
+            assert_eq!(n, i as i64);
+        };
+        for i in 0..STATEMENT_CACHE_CAPACITY {
+            run(&mut conn, i);
+        }
+        // Statement 0 is used again, so statement 1 is now the least recently used.
+        run(&mut conn, 0);
+        run(&mut conn, STATEMENT_CACHE_CAPACITY);
+        assert_eq!(conn.statements.len(), STATEMENT_CACHE_CAPACITY);
+        assert!(conn.statements.contains_key("SELECT 0"));
+        assert!(!conn.statements.contains_key("SELECT 1"));
+        assert!(
+            conn.statements
+                .contains_key(&format!("SELECT {STATEMENT_CACHE_CAPACITY}"))
+        );
     }
 }
