@@ -9,25 +9,41 @@ pub mod pg;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
 
-/// A database backend: its name and SQL dialect.
+/// A database backend: its name, and how its SQL dialect differs where quarry renders
+/// SQL. Backend-neutral code asks the backend through these items; it never matches on
+/// which backend it is, so a new backend is a folder that fills in this list.
 ///
 /// Sealed: quarry's backends are `Sqlite` and `Pg`.
 pub trait Backend: private::Sealed + Sized + Copy + Default + 'static {
     /// The backend's name, for messages.
     const NAME: &'static str;
-    /// How SQL is spelled for this backend.
-    #[doc(hidden)]
-    const DIALECT: Dialect;
-}
 
-/// The differences in spelling between the SQL dialects quarry renders.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    /// `?` placeholders; `LIMIT -1` when only an offset is given.
-    Sqlite,
-    /// `$1, $2, …` placeholders.
-    Postgres,
+    /// The most bind parameters one statement may carry.
+    const BIND_LIMIT: usize;
+
+    /// What goes between a query and its `OFFSET` when it has no `LIMIT`
+    /// (SQLite takes an `OFFSET` only after a `LIMIT`).
+    #[doc(hidden)]
+    const OFFSET_WITHOUT_LIMIT: &'static str;
+
+    /// The SQL of the current date and time, as a `Timestamptz`.
+    #[doc(hidden)]
+    const CURRENT_TIMESTAMP: &'static str;
+
+    /// Whether an `IN` list of values goes as one array parameter (`= ANY($1)`), so
+    /// that lists of every length are one statement.
+    #[doc(hidden)]
+    const IN_LIST_AS_ARRAY: bool;
+
+    /// Writes the placeholder of bind parameter `index` (counted from 1).
+    #[doc(hidden)]
+    fn write_placeholder(sql: &mut String, index: usize);
+
+    /// The type to cast an operand of SQL type `ST` to when it is compared, for a
+    /// backend whose stored form would compare otherwise (SQLite compares a `Numeric`
+    /// stored as text as text).
+    #[doc(hidden)]
+    fn comparison_cast<ST: crate::types::SqlType>() -> Option<&'static str>;
 }
 
 pub(crate) mod private {

@@ -3,7 +3,7 @@
 //! signatures.
 
 use super::{AsExpression, Expression, ValidGrouping, ValidIn, expression_as_itself};
-use crate::backend::{Backend, Dialect};
+use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
 use crate::types::{
     Int4, NotNull, Nullability, Nullable, NumericType, SqlType, TextType, Timestamptz,
@@ -265,10 +265,7 @@ impl<GB> ValidGrouping<GB, ()> for Now {
 
 impl<DB: Backend> QueryFragment<DB> for Now {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.push_sql(match DB::DIALECT {
-            Dialect::Postgres => "now()",
-            Dialect::Sqlite => "CURRENT_TIMESTAMP",
-        });
+        out.push_sql(DB::CURRENT_TIMESTAMP);
     }
 }
 

@@ -4,7 +4,7 @@ use super::functions::{Coalesce, FunctionCall};
 use super::{
     AsExpression, Bound, Combine, Expression, ValidGrouping, ValidIn, expression_as_itself,
 };
-use crate::backend::{Backend, Dialect};
+use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
 use crate::types::{BindValue, Bool, NotNull, Nullability, SqlType, ToSql};
 use std::marker::PhantomData;
@@ -253,8 +253,8 @@ where
     E: QueryFragment<DB> + Expression,
     DB: Backend,
 {
-    match <E::SqlType as SqlType>::SQLITE_COMPARE_AS {
-        Some(cast) if compared && DB::DIALECT == Dialect::Sqlite => {
+    match DB::comparison_cast::<E::SqlType>() {
+        Some(cast) if compared => {
             out.push_sql("CAST(");
             operand.walk(out);
             out.push_sql(" AS ");
@@ -314,7 +314,7 @@ macro_rules! in_list {
                     return;
                 }
                 walk_operand(&self.expr, true, out);
-                if DB::DIALECT == Dialect::Postgres {
+                if DB::IN_LIST_AS_ARRAY {
                     if let Some(array) = as_array(&self.values) {
                         out.push_sql($pg);
                         out.push_bind(array);

@@ -96,7 +96,7 @@ where
 
 /// Renders `query` for backend `DB`: its SQL and its bind parameters.
 pub(crate) fn render<DB: Backend, Q: QueryFragment<DB> + ?Sized>(query: &Q) -> SqlWriter<'_> {
-    let mut out = SqlWriter::new(DB::DIALECT);
+    let mut out = SqlWriter::new::<DB>();
     query.walk(&mut out);
     out
 }

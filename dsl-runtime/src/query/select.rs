@@ -6,7 +6,7 @@ use super::join::{FromFragment, Join, JoinTarget};
 use super::source::{Contains, Inner, Outer, QuerySource, Table};
 use super::subquery::ScalarSubquery;
 use super::{Query, QueryFragment, SqlWriter};
-use crate::backend::{Backend, Dialect};
+use crate::backend::Backend;
 use crate::conn::Row;
 use crate::error::{Error, QueryResult};
 use crate::expr::{
@@ -1108,10 +1108,7 @@ pub(crate) fn walk_limit_offset<DB: Backend>(
             }
         }
         (None, Some(offset)) => {
-            if DB::DIALECT == Dialect::Sqlite {
-                // SQLite accepts OFFSET only after a LIMIT; -1 means no limit.
-                out.push_sql(" LIMIT -1");
-            }
+            out.push_sql(DB::OFFSET_WITHOUT_LIMIT);
             out.push_sql(" OFFSET ");
             out.push_bind(BindValue::I64(offset));
         }

@@ -9,7 +9,7 @@
 use super::select::{ClauseFragment, NoWhere, SelectList, SelectStatement};
 use super::source::{Column, Entry, Here, Inner, Table, There};
 use super::{DecodeRow, QueryFragment, SqlWriter};
-use crate::backend::{Backend, Dialect};
+use crate::backend::Backend;
 use crate::conn::Connection;
 use crate::error::{Error, QueryResult};
 use crate::expr::{AsExpression, Binary, Eq, Expression, SupportedBy, ValidIn};
@@ -582,7 +582,7 @@ impl<DB> ConflictClause<DB> for NoConflict {
     fn walk_conflict<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
 }
 
-impl<DB, K: ConflictTarget<()>> ConflictClause<DB> for OnConflict<K, DoNothing> {
+impl<DB: Backend, K: ConflictTarget<()>> ConflictClause<DB> for OnConflict<K, DoNothing> {
     fn walk_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_sql(" ON CONFLICT (");
         K::walk_target(out);
@@ -615,7 +615,7 @@ impl<DB: Backend, K: ConflictTarget<()>, U: ChangesetFragment<DB>> ConflictClaus
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AnyConflict;
 
-impl<DB> ConflictClause<DB> for OnConflict<AnyConflict, DoNothing> {
+impl<DB: Backend> ConflictClause<DB> for OnConflict<AnyConflict, DoNothing> {
     fn walk_conflict<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_sql(" ON CONFLICT DO NOTHING");
     }
@@ -745,16 +745,6 @@ impl<T: Table, V, C> InsertStatement<T, V, C, NoReturning> {
     }
 }
 
-/// The most bind parameters one statement may carry.
-fn bind_limit(dialect: Dialect) -> usize {
-    match dialect {
-        // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32.
-        Dialect::Sqlite => 32_766,
-        // The wire protocol counts parameters in 16 bits.
-        Dialect::Postgres => 65_535,
-    }
-}
-
 impl<T: Table, V, C, R> InsertStatement<T, V, C, R>
 where
     V: InsertValues<T>,
@@ -840,7 +830,7 @@ where
         R: ReturningClause<T, Conn::Backend>,
     {
         let chunks = self.chunks::<Conn::Backend>();
-        let mut out = SqlWriter::new(Conn::Backend::DIALECT);
+        let mut out = SqlWriter::new::<Conn::Backend>();
         let mut shape = None;
         let mut run = |conn: &mut Conn, chunk: &std::ops::Range<usize>| {
             let omitted = self.values.omitted(chunk.start);
@@ -859,7 +849,7 @@ where
             }
             #[cfg(debug_assertions)]
             {
-                let mut fresh = SqlWriter::new(Conn::Backend::DIALECT);
+                let mut fresh = SqlWriter::new::<Conn::Backend>();
                 self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut fresh);
                 debug_assert_eq!(fresh.sql(), out.sql(), "a kept chunk SQL differs");
             }
@@ -888,10 +878,10 @@ where
             let max_rows = if omitted == all {
                 1
             } else {
-                let mut probe = SqlWriter::new(DB::DIALECT);
+                let mut probe = SqlWriter::new::<DB>();
                 self.values.walk_row(start, omitted, &mut probe);
                 // Leave room for binds in an ON CONFLICT or RETURNING clause.
-                ((bind_limit(DB::DIALECT) - 256) / probe.binds().len().max(1)).max(1)
+                ((DB::BIND_LIMIT - 256) / probe.binds().len().max(1)).max(1)
             };
             let mut end = start + 1;
             while end < rows && end - start < max_rows && self.values.omitted(end) == omitted {
@@ -988,7 +978,7 @@ where
                 insert.values.bind_row(row, self.omitted, sink);
             }
         }
-        let mut tail = SqlWriter::binds_only(DB::DIALECT);
+        let mut tail = SqlWriter::binds_only::<DB>();
         insert.conflict.walk_conflict(&mut tail);
         insert.returning.walk_explicit(&mut tail);
         for value in tail.into_parts().1 {
@@ -1016,7 +1006,7 @@ where
         let Some(first) = self.chunks::<DB>().into_iter().next() else {
             return;
         };
-        let mut statement = SqlWriter::new(DB::DIALECT);
+        let mut statement = SqlWriter::new::<DB>();
         self.render_rows::<DB>(first, false, &mut statement);
         let (sql, binds) = statement.into_parts();
         out.push_sql(&sql);
@@ -1320,7 +1310,7 @@ impl<T: Table, W, A, R> WriteStatement<T, W, A, R> {
         R: ReturningClause<T, DB>,
     {
         let (_, where_clause) = self.target.as_ref().map_err(|e| e.error())?;
-        let mut out = SqlWriter::new(DB::DIALECT);
+        let mut out = SqlWriter::new::<DB>();
         self.action.walk_action::<T>(&mut out)?;
         where_clause.walk_clause(&mut out);
         if returning {

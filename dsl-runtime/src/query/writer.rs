@@ -1,6 +1,6 @@
 //! [`SqlWriter`]: where a query renders its SQL text and collects its bind parameters.
 
-use crate::backend::Dialect;
+use crate::backend::Backend;
 use crate::types::BindValue;
 
 /// The SQL text of a query being rendered, and its bind parameters in order.
@@ -10,7 +10,8 @@ pub struct SqlWriter<'a> {
     binds: Vec<BindValue<'a>>,
     /// Bind parameters walked so far, collected or not: numbers PostgreSQL's `$n`.
     bind_count: usize,
-    dialect: Dialect,
+    /// The backend's placeholder spelling.
+    placeholder: fn(&mut String, usize),
     mode: Mode,
 }
 
@@ -26,24 +27,25 @@ enum Mode {
 }
 
 impl<'a> SqlWriter<'a> {
-    pub(crate) fn new(dialect: Dialect) -> Self {
+    /// A writer of SQL for backend `DB`.
+    pub(crate) fn new<DB: Backend>() -> Self {
         SqlWriter {
             sql: String::with_capacity(128),
             binds: Vec::new(),
             bind_count: 0,
-            dialect,
+            placeholder: DB::write_placeholder,
             mode: Mode::Full,
         }
     }
 
     /// A writer that collects bind parameters and writes no SQL (allocating nothing
     /// until a parameter comes), for the parts of a statement whose SQL is known.
-    pub(crate) fn binds_only(dialect: Dialect) -> Self {
+    pub(crate) fn binds_only<DB: Backend>() -> Self {
         SqlWriter {
             sql: String::new(),
             binds: Vec::new(),
             bind_count: 0,
-            dialect,
+            placeholder: DB::write_placeholder,
             mode: Mode::BindsOnly,
         }
     }
@@ -117,18 +119,12 @@ impl<'a> SqlWriter<'a> {
         self.push_placeholder();
     }
 
-    /// Counts one more bind parameter and writes its placeholder: `?`, or `$n`.
+    /// Counts one more bind parameter and writes its placeholder, as the backend
+    /// spells it (`?`, `$n`).
     #[inline]
     fn push_placeholder(&mut self) {
         self.bind_count += 1;
-        match self.dialect {
-            Dialect::Sqlite => self.sql.push('?'),
-            Dialect::Postgres => {
-                self.sql.push('$');
-                self.sql
-                    .push_str(itoa::Buffer::new().format(self.bind_count));
-            }
-        }
+        (self.placeholder)(&mut self.sql, self.bind_count);
     }
 
     /// Whether this walk writes SQL without collecting bind parameters.
@@ -154,12 +150,6 @@ impl<'a> SqlWriter<'a> {
         self.bind_count += self.binds.len() - before;
     }
 
-    /// The dialect being rendered.
-    #[doc(hidden)]
-    pub fn dialect(&self) -> Dialect {
-        self.dialect
-    }
-
     /// The SQL rendered so far.
     pub fn sql(&self) -> &str {
         &self.sql
@@ -181,7 +171,7 @@ mod tests {
 
     #[test]
     fn identifiers_are_quoted_and_inner_quotes_doubled() {
-        let mut out = SqlWriter::new(Dialect::Sqlite);
+        let mut out = SqlWriter::new::<crate::backend::sqlite::Sqlite>();
         out.push_identifier("users");
         out.push_sql(".");
         out.push_identifier("we\"ird");
@@ -190,8 +180,8 @@ mod tests {
 
     #[test]
     fn placeholders_follow_the_dialect() {
-        let mut sqlite = SqlWriter::new(Dialect::Sqlite);
-        let mut pg = SqlWriter::new(Dialect::Postgres);
+        let mut sqlite = SqlWriter::new::<crate::backend::sqlite::Sqlite>();
+        let mut pg = SqlWriter::new::<crate::backend::pg::Pg>();
         for out in [&mut sqlite, &mut pg] {
             out.push_bind(BindValue::I32(1));
             out.push_sql(", ");

@@ -11,7 +11,7 @@ mod types;
 
 pub use types::PgArrayElements;
 
-use super::{Backend, Dialect, private};
+use super::{Backend, private};
 use crate::conn::{Connection, Row};
 use crate::error::{Error, QueryResult};
 use crate::query::BindSource;
@@ -32,7 +32,21 @@ impl private::Sealed for Pg {}
 
 impl Backend for Pg {
     const NAME: &'static str = "PostgreSQL";
-    const DIALECT: Dialect = Dialect::Postgres;
+    // The wire protocol counts parameters in 16 bits.
+    const BIND_LIMIT: usize = 65_535;
+    const OFFSET_WITHOUT_LIMIT: &'static str = "";
+    const CURRENT_TIMESTAMP: &'static str = "now()";
+    const IN_LIST_AS_ARRAY: bool = true;
+
+    #[inline]
+    fn write_placeholder(sql: &mut String, index: usize) {
+        sql.push('$');
+        sql.push_str(itoa::Buffer::new().format(index));
+    }
+
+    fn comparison_cast<ST: crate::types::SqlType>() -> Option<&'static str> {
+        None
+    }
 }
 
 /// How many prepared statements a connection keeps (see the SQLite backend's note).

@@ -22,7 +22,7 @@
 mod raw;
 mod types;
 
-use super::{Backend, Dialect, private};
+use super::{Backend, private};
 use crate::conn::{Connection, Row};
 use crate::error::QueryResult;
 use crate::query::BindSource;
@@ -40,7 +40,21 @@ impl private::Sealed for Sqlite {}
 
 impl Backend for Sqlite {
     const NAME: &'static str = "SQLite";
-    const DIALECT: Dialect = Dialect::Sqlite;
+    // SQLITE_MAX_VARIABLE_NUMBER is 32766 since SQLite 3.32.
+    const BIND_LIMIT: usize = 32_766;
+    // -1: no limit.
+    const OFFSET_WITHOUT_LIMIT: &'static str = " LIMIT -1";
+    const CURRENT_TIMESTAMP: &'static str = "CURRENT_TIMESTAMP";
+    const IN_LIST_AS_ARRAY: bool = false;
+
+    #[inline]
+    fn write_placeholder(sql: &mut String, _index: usize) {
+        sql.push('?');
+    }
+
+    fn comparison_cast<ST: crate::types::SqlType>() -> Option<&'static str> {
+        ST::SQLITE_COMPARE_AS
+    }
 }
 
 /// How many prepared statements a connection keeps; past it, the least recently used
