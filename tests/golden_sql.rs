@@ -484,6 +484,41 @@ fn nullable_condition_in_and() {
 }
 
 // ---------------------------------------------------------------------------------
+// Comparisons of conditions: no parentheses, and none needed (both databases read
+// `IS NULL`, `BETWEEN`, `IN`, `= ANY` and `LIKE` before a following `=`, and `=`
+// before a following `IS NULL`)
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn conditions_compared_with_a_value() {
+    golden(
+        &users::table.select(users::hair_color.is_null().eq(false)),
+        r#"SELECT "users"."hair_color" IS NULL = ? FROM "users" -- binds: [false]"#,
+        r#"SELECT "users"."hair_color" IS NULL = $1 FROM "users" -- binds: [false]"#,
+    );
+    golden(
+        &users::table.select(users::age.between(1, 10).eq(true)),
+        r#"SELECT "users"."age" BETWEEN ? AND ? = ? FROM "users" -- binds: [1, 10, true]"#,
+        r#"SELECT "users"."age" BETWEEN $1 AND $2 = $3 FROM "users" -- binds: [1, 10, true]"#,
+    );
+    golden(
+        &users::table.select(users::id.eq_any([1, 2]).eq(false)),
+        r#"SELECT "users"."id" IN (?, ?) = ? FROM "users" -- binds: [1, 2, false]"#,
+        r#"SELECT "users"."id" = ANY($1) = $2 FROM "users" -- binds: [[1, 2], false]"#,
+    );
+    golden(
+        &users::table.select(users::name.like("a%").eq(false)),
+        r#"SELECT "users"."name" LIKE ? = ? FROM "users" -- binds: ["a%", false]"#,
+        r#"SELECT "users"."name" LIKE $1 = $2 FROM "users" -- binds: ["a%", false]"#,
+    );
+    golden(
+        &users::table.select(users::hair_color.eq("x").is_null()),
+        r#"SELECT "users"."hair_color" = ? IS NULL FROM "users" -- binds: ["x"]"#,
+        r#"SELECT "users"."hair_color" = $1 IS NULL FROM "users" -- binds: ["x"]"#,
+    );
+}
+
+// ---------------------------------------------------------------------------------
 // Arithmetic
 // ---------------------------------------------------------------------------------
 
@@ -1294,6 +1329,28 @@ fn count_of_a_limited_or_distinct_query_is_a_subquery() {
 }
 
 #[test]
+fn count_of_a_limited_join_keeps_every_column() {
+    golden(
+        &users::table.inner_join(posts::table).limit(1).count(),
+        r#"SELECT COUNT(*) FROM (SELECT "users"."id", "users"."name", "users"."hair_color", "users"."age", "users"."active", "posts"."id", "posts"."user_id", "posts"."title", "posts"."type", "posts"."views" FROM "users" INNER JOIN "posts" ON "posts"."user_id" = "users"."id" LIMIT ?) AS "counted" -- binds: [1]"#,
+        r#"SELECT COUNT(*) FROM (SELECT "users"."id", "users"."name", "users"."hair_color", "users"."age", "users"."active", "posts"."id", "posts"."user_id", "posts"."title", "posts"."type", "posts"."views" FROM "users" INNER JOIN "posts" ON "posts"."user_id" = "users"."id" LIMIT $1) AS "counted" -- binds: [1]"#,
+    );
+    golden(
+        &employees::table
+            .inner_join(
+                managers.on(managers
+                    .col(employees::id)
+                    .nullable()
+                    .eq(employees::manager_id)),
+            )
+            .limit(2)
+            .count(),
+        r#"SELECT COUNT(*) FROM (SELECT "employees"."id", "employees"."name", "employees"."manager_id", "managers"."id", "managers"."name", "managers"."manager_id" FROM "employees" INNER JOIN "employees" AS "managers" ON "managers"."id" = "employees"."manager_id" LIMIT ?) AS "counted" -- binds: [2]"#,
+        r#"SELECT COUNT(*) FROM (SELECT "employees"."id", "employees"."name", "employees"."manager_id", "managers"."id", "managers"."name", "managers"."manager_id" FROM "employees" INNER JOIN "employees" AS "managers" ON "managers"."id" = "employees"."manager_id" LIMIT $1) AS "counted" -- binds: [2]"#,
+    );
+}
+
+#[test]
 fn count_of_a_grouped_query_counts_groups() {
     golden(
         &posts::table.group_by(posts::user_id).count(),
@@ -1805,15 +1862,15 @@ fn boxed_filters_group_each_connective_over_the_ones_before() {
 fn boxed_ordering_limit_offset_and_distinct() {
     golden_each(
         per_backend!(DB => users::table
-            .select(users::name)
+            .select((users::name, users::age))
             .distinct()
             .order_by(users::age)
             .into_boxed::<DB>()
             .then_order_by(users::name.desc())
             .limit(10)
             .offset(5)),
-        r#"SELECT DISTINCT "users"."name" FROM "users" ORDER BY "users"."age", "users"."name" DESC LIMIT ? OFFSET ? -- binds: [10, 5]"#,
-        r#"SELECT DISTINCT "users"."name" FROM "users" ORDER BY "users"."age", "users"."name" DESC LIMIT $1 OFFSET $2 -- binds: [10, 5]"#,
+        r#"SELECT DISTINCT "users"."name", "users"."age" FROM "users" ORDER BY "users"."age", "users"."name" DESC LIMIT ? OFFSET ? -- binds: [10, 5]"#,
+        r#"SELECT DISTINCT "users"."name", "users"."age" FROM "users" ORDER BY "users"."age", "users"."name" DESC LIMIT $1 OFFSET $2 -- binds: [10, 5]"#,
     );
     golden_each(
         per_backend!(DB => users::table
@@ -2158,6 +2215,19 @@ fn upsert_binds_follow_the_rows() {
 }
 
 #[test]
+fn upsert_adds_to_the_existing_row() {
+    golden(
+        &insert_into(users::table)
+            .values(&ada())
+            .on_conflict(users::name)
+            .do_update()
+            .set(users::age.eq(users::age + excluded(users::age))),
+        r#"INSERT INTO "users" ("name", "hair_color", "age", "active") VALUES (?, ?, ?, ?) ON CONFLICT ("name") DO UPDATE SET "age" = ("users"."age" + excluded."age") -- binds: ["Ada", NULL, 36, true]"#,
+        r#"INSERT INTO "users" ("name", "hair_color", "age", "active") VALUES ($1, $2, $3, $4) ON CONFLICT ("name") DO UPDATE SET "age" = ("users"."age" + excluded."age") -- binds: ["Ada", NULL, 36, true]"#,
+    );
+}
+
+#[test]
 fn upsert_of_many_rows_with_a_changeset_struct() {
     let grace = NewUser {
         name: "Grace",
@@ -2373,7 +2443,7 @@ fn sql_query_keeps_its_text() {
 #[test]
 fn sql_query_bind_values_of_each_type() {
     golden(
-        &sql_query("SELECT ?, ?, ?, ?, ?, ?, ?, ?")
+        &sql_query("SELECT $1, $2, $3, $4, $5, $6, $7, $8")
             .bind(true)
             .bind(1_i16)
             .bind(2_i64)
@@ -2382,8 +2452,8 @@ fn sql_query_bind_values_of_each_type() {
             .bind(vec![1_u8, 2, 3])
             .bind(Some(4))
             .bind(None::<&str>),
-        r#"SELECT ?, ?, ?, ?, ?, ?, ?, ? -- binds: [true, 1, 2, 1.5, 2.5, <3 bytes>, 4, NULL]"#,
-        r#"SELECT ?, ?, ?, ?, ?, ?, ?, ? -- binds: [true, 1, 2, 1.5, 2.5, <3 bytes>, 4, NULL]"#,
+        r#"SELECT $1, $2, $3, $4, $5, $6, $7, $8 -- binds: [true, 1, 2, 1.5, 2.5, <3 bytes>, 4, NULL]"#,
+        r#"SELECT $1, $2, $3, $4, $5, $6, $7, $8 -- binds: [true, 1, 2, 1.5, 2.5, <3 bytes>, 4, NULL]"#,
     );
     golden(
         &sql_query("SELECT $1, $2")
