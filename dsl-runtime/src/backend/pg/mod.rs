@@ -12,7 +12,7 @@ mod types;
 pub use types::PgArrayElements;
 
 use super::{Backend, Dialect, private};
-use crate::conn::{Connection, Row};
+use crate::conn::{Connection, Row, TransactionState};
 use crate::error::{Error, QueryResult};
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
@@ -53,14 +53,14 @@ pub struct PgConnection {
     param_buffers: ParamBuffers,
     /// The number in the next statement's name.
     next_name: usize,
-    transaction_depth: u32,
+    transaction: TransactionState,
 }
 
 impl std::fmt::Debug for PgConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgConnection")
             .field("prepared_statements", &self.prepared)
-            .field("transaction_depth", &self.transaction_depth)
+            .field("transaction_depth", &self.transaction.depth)
             .field("broken", &self.is_broken())
             .finish_non_exhaustive()
     }
@@ -89,6 +89,17 @@ impl PgConnection {
         let params = sink.finish()?;
         let result = self.run_params(sql, &params);
         self.param_buffers = params.into_buffers();
+        self.note_failure(result, sql)
+    }
+
+    /// Notes the error of a statement that aborted the open transaction, so that the
+    /// transaction, when its closure returns `Ok`, reports why nothing was committed.
+    fn note_failure<T>(&mut self, result: QueryResult<T>, sql: &str) -> QueryResult<T> {
+        if let Err(e) = &result {
+            if self.raw.in_failed_transaction() {
+                self.transaction.record_failure(e, sql);
+            }
+        }
         result
     }
 
@@ -270,7 +281,7 @@ impl Connection for PgConnection {
             prepared: 0,
             param_buffers: ParamBuffers::default(),
             next_name: 0,
-            transaction_depth: 0,
+            transaction: TransactionState::default(),
         };
         // Text travels as UTF-8 whatever the server's default is.
         conn.raw.send_query(c"SET client_encoding = 'UTF8'")?;
@@ -285,7 +296,8 @@ impl Connection for PgConnection {
             ));
         }
         self.raw.send_query(&c_sql(sql)?)?;
-        self.raw.finish().map(drop)
+        let result = self.raw.finish().map(drop);
+        self.note_failure(result, sql)
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
@@ -319,8 +331,12 @@ impl Connection for PgConnection {
         Ok(())
     }
 
-    fn transaction_depth(&mut self) -> &mut u32 {
-        &mut self.transaction_depth
+    fn transaction_state(&mut self) -> &mut TransactionState {
+        &mut self.transaction
+    }
+
+    fn transaction_aborted(&self) -> bool {
+        self.raw.in_failed_transaction()
     }
 }
 

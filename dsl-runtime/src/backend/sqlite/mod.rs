@@ -23,7 +23,7 @@ mod raw;
 mod types;
 
 use super::{Backend, Dialect, private};
-use crate::conn::{Connection, Row};
+use crate::conn::{Connection, Row, TransactionState};
 use crate::error::QueryResult;
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
@@ -62,14 +62,14 @@ pub struct SqliteConnection {
     // Declared before `raw` so that statements are finalized before the database closes.
     statements: FxHashMap<String, RawStatement>,
     raw: RawConnection,
-    transaction_depth: u32,
+    transaction: TransactionState,
 }
 
 impl std::fmt::Debug for SqliteConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SqliteConnection")
             .field("cached_statements", &self.statements.len())
-            .field("transaction_depth", &self.transaction_depth)
+            .field("transaction_depth", &self.transaction.depth)
             .finish_non_exhaustive()
     }
 }
@@ -83,17 +83,47 @@ impl SqliteConnection {
         bind: impl FnOnce(&RawStatement) -> QueryResult<()>,
         f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
     ) -> QueryResult<T> {
-        if let Some(stmt) = self.statements.get(sql) {
-            return run_bound(stmt, &self.raw, bind, f);
-        }
-        if self.statements.len() < STATEMENT_CACHE_CAPACITY {
-            let stmt = self.raw.prepare(sql, true)?;
-            let stmt = self.statements.entry(sql.to_owned()).or_insert(stmt);
+        self.check_transaction()?;
+        let result = if let Some(stmt) = self.statements.get(sql) {
             run_bound(stmt, &self.raw, bind, f)
+        } else if self.statements.len() < STATEMENT_CACHE_CAPACITY {
+            self.raw.prepare(sql, true).and_then(|stmt| {
+                let stmt = self.statements.entry(sql.to_owned()).or_insert(stmt);
+                run_bound(stmt, &self.raw, bind, f)
+            })
         } else {
-            let stmt = self.raw.prepare(sql, false)?;
-            run_bound(&stmt, &self.raw, bind, f)
+            self.raw
+                .prepare(sql, false)
+                .and_then(|stmt| run_bound(&stmt, &self.raw, bind, f))
+        };
+        self.note_failure(result, sql)
+    }
+
+    /// Whether SQLite has rolled back the transaction that quarry has open, as it does
+    /// itself for `OR ROLLBACK`, a full disk and a few other errors.
+    fn transaction_ended_by_sqlite(&self) -> bool {
+        self.transaction.depth > 0 && self.raw.is_autocommit()
+    }
+
+    /// Refuses to run a statement after SQLite ended the open transaction: outside any
+    /// transaction, it would commit on its own, before the transaction's closure has
+    /// even returned.
+    fn check_transaction(&self) -> QueryResult<()> {
+        if self.transaction_ended_by_sqlite() {
+            return Err(self.transaction.rolled_back(false));
         }
+        Ok(())
+    }
+
+    /// Notes the error of a statement after which SQLite rolled back the open
+    /// transaction, so that what comes next in the transaction reports it.
+    fn note_failure<T>(&mut self, result: QueryResult<T>, sql: &str) -> QueryResult<T> {
+        if let Err(e) = &result {
+            if self.transaction_ended_by_sqlite() {
+                self.transaction.record_failure(e, sql);
+            }
+        }
+        result
     }
 }
 
@@ -148,12 +178,14 @@ impl Connection for SqliteConnection {
         Ok(SqliteConnection {
             statements: FxHashMap::default(),
             raw,
-            transaction_depth: 0,
+            transaction: TransactionState::default(),
         })
     }
 
     fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
-        self.raw.exec(sql)
+        self.check_transaction()?;
+        let result = self.raw.exec(sql);
+        self.note_failure(result, sql)
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
@@ -190,8 +222,12 @@ impl Connection for SqliteConnection {
         )
     }
 
-    fn transaction_depth(&mut self) -> &mut u32 {
-        &mut self.transaction_depth
+    fn transaction_state(&mut self) -> &mut TransactionState {
+        &mut self.transaction
+    }
+
+    fn transaction_aborted(&self) -> bool {
+        self.transaction_ended_by_sqlite()
     }
 }
 
