@@ -67,6 +67,10 @@ pub enum Error {
     ///
     /// For a nested transaction on PostgreSQL, `savepoint` is `true`: only the
     /// savepoint was rolled back, and the transaction around it can go on.
+    ///
+    /// [`database_kind`](Error::database_kind) is `None` for it: the failed statement's
+    /// kind is that of `cause`. It is retryable when `cause` is (a serialization
+    /// failure that the closure ignored still calls for running the transaction again).
     #[error("{}", rolled_back_message(*savepoint, cause.as_deref(), statement.as_deref()))]
     TransactionRolledBack {
         /// The error of the first statement that failed, when the connection saw it.
