@@ -27,7 +27,7 @@ pub(crate) fn bind_count_message(expected: usize, given: usize) -> String {
 pub type QueryResult<T> = Result<T, Error>;
 
 /// An error from quarry or from the database.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A query expected a row and found none (`get_result`, `first`, `find`).
@@ -57,6 +57,53 @@ pub enum Error {
     /// The query could not be sent as built (for example SQL text containing a NUL byte).
     #[error("invalid query: {0}")]
     InvalidQuery(String),
+
+    /// A transaction's closure returned `Ok`, but the database had already rolled the
+    /// transaction back because a statement inside it failed, so nothing it did was
+    /// kept: PostgreSQL aborts a transaction at its first failed statement, and SQLite
+    /// ends one itself for `OR ROLLBACK`, a full disk and a few other errors. On
+    /// SQLite, statements run after that are refused with this error too, instead of
+    /// running (and committing) outside any transaction.
+    ///
+    /// For a nested transaction on PostgreSQL, `savepoint` is `true`: only the
+    /// savepoint was rolled back, and the transaction around it can go on.
+    ///
+    /// [`database_kind`](Error::database_kind) is `None` for it: the failed statement's
+    /// kind is that of `cause`. It is retryable when `cause` is (a serialization
+    /// failure that the closure ignored still calls for running the transaction again).
+    #[error("{}", rolled_back_message(*savepoint, cause.as_deref(), statement.as_deref()))]
+    TransactionRolledBack {
+        /// The error of the first statement that failed, when the connection saw it.
+        #[source]
+        cause: Option<Box<Error>>,
+        /// That statement's SQL text, when the connection saw it.
+        statement: Option<String>,
+        /// Whether only a savepoint (a nested transaction) was rolled back.
+        savepoint: bool,
+    },
+}
+
+/// The message of [`Error::TransactionRolledBack`].
+fn rolled_back_message(savepoint: bool, cause: Option<&Error>, statement: Option<&str>) -> String {
+    let what = if savepoint {
+        "the savepoint (nested transaction) was rolled back because an earlier statement in it failed"
+    } else {
+        "the transaction was rolled back because an earlier statement failed"
+    };
+    let Some(cause) = cause else {
+        return format!("{what} (or ended the transaction)");
+    };
+    let mut message = format!("{what}: {cause}");
+    if let Some(sql) = statement {
+        // A batch insert's SQL can be megabytes long: its start names it well enough.
+        const SHOWN: usize = 200;
+        let sql = sql.trim();
+        match sql.char_indices().nth(SHOWN) {
+            Some((end, _)) => message.push_str(&format!(", in `{}…`", &sql[..end])),
+            None => message.push_str(&format!(", in `{sql}`")),
+        }
+    }
+    message
 }
 
 impl Error {

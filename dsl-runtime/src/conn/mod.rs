@@ -4,11 +4,17 @@
 //! to a callback; [`RunQueryDsl`] and [`ExecuteDsl`] put `load`, `get_result`, `first`
 //! and `execute` on query values. A query value never knows which connection runs it.
 
+#[cfg(feature = "sqlite")]
+mod sqlite_transaction;
 mod transaction;
 #[cfg(feature = "postgres")]
 mod transaction_builder;
 
+#[cfg(feature = "sqlite")]
+pub use sqlite_transaction::TransactionBehavior;
 pub use transaction::RetryableError;
+#[doc(hidden)]
+pub use transaction::TransactionState;
 #[cfg(feature = "postgres")]
 pub use transaction_builder::TransactionBuilder;
 
@@ -105,12 +111,24 @@ pub trait Connection: Sized {
     where
         F: FnMut(&Self::Row<'_>) -> QueryResult<ControlFlow<()>>;
 
-    /// How many transactions are open on this connection (nested ones are savepoints).
+    /// What the connection knows of its open transactions: how deeply they nest, and
+    /// which statement failed first inside them.
     #[doc(hidden)]
-    fn transaction_depth(&mut self) -> &mut u32;
+    fn transaction_state(&mut self) -> &mut TransactionState;
+
+    /// Whether the database has ended the open transaction, or refuses to go on with
+    /// it, because a statement inside failed: PostgreSQL's failed transaction state,
+    /// SQLite's own rollback (`OR ROLLBACK`, a full disk) while quarry has one open.
+    #[doc(hidden)]
+    fn transaction_aborted(&self) -> bool;
 
     /// Runs `f` in a transaction: commits if it returns `Ok`, rolls back if it returns
     /// `Err` or panics. A transaction inside a transaction is a savepoint.
+    ///
+    /// If `f` returns `Ok` although the database has already rolled the transaction
+    /// back (PostgreSQL does at the first failed statement, even when `f` ignored its
+    /// error), nothing is committed and the result is
+    /// [`Error::TransactionRolledBack`], carrying that statement's error.
     ///
     /// ```
     /// # use quarry::prelude::*;
@@ -130,14 +148,15 @@ pub trait Connection: Sized {
         F: FnOnce(&mut Self) -> Result<T, E>,
         E: From<Error>,
     {
-        transaction::run(self, transaction::BEGIN, f)
+        transaction::run(self, None, f)
     }
 
     /// Like [`transaction`](Self::transaction), but runs the whole transaction again
-    /// when it fails because of a concurrent one (a serialization failure or a
-    /// deadlock, as [`RetryableError`] decides), at most `max_attempts` times in all.
-    /// The last error is returned when every attempt failed; `max_attempts` of 0 runs
-    /// `f` once.
+    /// when it fails because of a concurrent one (a serialization failure, a deadlock
+    /// or a busy database, as [`RetryableError`] decides), at most `max_attempts` times
+    /// in all, pausing between attempts (a few milliseconds at first, doubling up to
+    /// 0.2 s, with jitter). The last error is returned when every attempt failed;
+    /// `max_attempts` of 0 runs `f` once.
     ///
     /// `f` may run several times, so it should have no effect outside the database
     /// that it cannot repeat. Inside an open transaction, `f` runs once, in a
@@ -158,7 +177,7 @@ pub trait Connection: Sized {
         F: FnMut(&mut Self) -> Result<T, E>,
         E: From<Error> + RetryableError,
     {
-        transaction::run_with_retry(self, transaction::BEGIN, max_attempts, f)
+        transaction::run_with_retry(self, None, max_attempts, f)
     }
 
     /// Opens a transaction that is never committed, for tests: everything the

@@ -5,6 +5,7 @@
 use super::Connection;
 use crate::error::{DatabaseErrorKind, Error};
 use std::panic::{self, AssertUnwindSafe};
+use std::time::Duration;
 
 /// The statement that opens an outermost transaction with the database's defaults.
 pub(super) const BEGIN: &str = "BEGIN";
@@ -12,8 +13,10 @@ pub(super) const BEGIN: &str = "BEGIN";
 /// An error that says whether running the whole transaction again may succeed, for
 /// [`Connection::transaction_with_retry`].
 ///
-/// [`Error`] implements it: serialization failures and deadlocks are worth a retry
-/// (another transaction won a race), every other error is not. An application's own
+/// [`Error`] implements it: serialization failures, deadlocks and busy errors (SQLite's
+/// "database is locked", PostgreSQL's `lock_not_available`) are worth a retry (another
+/// transaction won a race), and so is a transaction rolled back because of one of them
+/// ([`Error::TransactionRolledBack`]); every other error is not. An application's own
 /// error type implements it by asking the `quarry::Error` it wraps:
 ///
 /// ```
@@ -45,24 +48,121 @@ pub trait RetryableError {
 
 impl RetryableError for Error {
     fn is_retryable(&self) -> bool {
-        matches!(
-            self.database_kind(),
-            Some(DatabaseErrorKind::SerializationFailure | DatabaseErrorKind::Deadlock)
-        )
+        match self {
+            // A conflict that the closure swallowed still spoiled the transaction: running
+            // it again may succeed all the same.
+            Error::TransactionRolledBack {
+                cause: Some(cause), ..
+            } => cause.is_retryable(),
+            _ => matches!(
+                self.database_kind(),
+                Some(
+                    DatabaseErrorKind::SerializationFailure
+                        | DatabaseErrorKind::Deadlock
+                        | DatabaseErrorKind::Busy
+                )
+            ),
+        }
     }
 }
 
-/// Runs `f` inside a transaction opened by `begin`, or inside a savepoint when a
-/// transaction is already open (`begin` is then not used).
-pub(crate) fn run<C, T, E, F>(conn: &mut C, begin: &str, f: F) -> Result<T, E>
+/// What a connection knows of the transactions open on it: how deeply they nest, how
+/// an outermost one begins, and the first statement that failed in a way that ended
+/// the open transaction (see [`Error::TransactionRolledBack`]).
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct TransactionState {
+    /// How many transactions are open (nested ones are savepoints).
+    pub(crate) depth: u32,
+    /// The statement that opens an outermost transaction when none is given.
+    pub(crate) begin: &'static str,
+    failure: Option<Failure>,
+}
+
+/// A statement whose failure ended the open transaction, or its savepoint.
+#[derive(Debug)]
+struct Failure {
+    /// The depth at which it ran: rolling back to a savepoint below it undoes it.
+    depth: u32,
+    error: Error,
+    statement: String,
+}
+
+impl Default for TransactionState {
+    fn default() -> Self {
+        TransactionState {
+            depth: 0,
+            begin: BEGIN,
+            failure: None,
+        }
+    }
+}
+
+impl TransactionState {
+    /// Notes that `error`, from running `sql`, ended (PostgreSQL: aborted) the open
+    /// transaction, as the backend has just asked the database. The first failure is
+    /// the one that explains the others: later ones are not kept.
+    pub(crate) fn record_failure(&mut self, error: &Error, sql: &str) {
+        if self.depth > 0 && self.failure.is_none() {
+            self.failure = Some(Failure {
+                depth: self.depth,
+                error: error.clone(),
+                statement: sql.to_owned(),
+            });
+        }
+    }
+
+    /// The error that says the transaction (or only its savepoint) was rolled back,
+    /// naming the statement that failed first when it is known.
+    pub(crate) fn rolled_back(&self, savepoint: bool) -> Error {
+        Error::TransactionRolledBack {
+            cause: self.failure.as_ref().map(|f| Box::new(f.error.clone())),
+            statement: self.failure.as_ref().map(|f| f.statement.clone()),
+            savepoint,
+        }
+    }
+
+    /// Forgets a failure inside a transaction or savepoint that is now closed.
+    fn forget_failures_deeper_than(&mut self, depth: u32) {
+        if self.failure.as_ref().is_some_and(|f| f.depth > depth) {
+            self.failure = None;
+        }
+    }
+}
+
+/// The pause before running a failed transaction again: exponential in the number of
+/// attempts so far, capped, with jitter so that transactions that failed together do
+/// not all start over together.
+fn backoff(failed_attempts: u32) -> Duration {
+    const FIRST_MICROS: u64 = 2_000;
+    const MAX_MICROS: u64 = 200_000;
+    let doublings = failed_attempts.saturating_sub(1).min(16);
+    let ceiling = (FIRST_MICROS << doublings).min(MAX_MICROS);
+    // Half of it for sure, the other half at random.
+    Duration::from_micros(ceiling / 2 + fastrand::u64(0..=ceiling / 2))
+}
+
+/// Runs `f` inside a transaction opened by `begin` (the connection's default when
+/// `None`), or inside a savepoint when a transaction is already open (`begin` is then
+/// not used).
+///
+/// A closure that returns `Ok` after the database ended the transaction (a failed
+/// statement whose error it ignored) gets [`Error::TransactionRolledBack`], never a
+/// commit that keeps nothing.
+pub(crate) fn run<C, T, E, F>(conn: &mut C, begin: Option<&str>, f: F) -> Result<T, E>
 where
     C: Connection,
     F: FnOnce(&mut C) -> Result<T, E>,
     E: From<Error>,
 {
-    let depth = *conn.transaction_depth();
+    let state = conn.transaction_state();
+    let depth = state.depth;
     let (begin, commit, rollback) = if depth == 0 {
-        (begin.to_owned(), "COMMIT".to_owned(), "ROLLBACK".to_owned())
+        (
+            begin.unwrap_or(state.begin).to_owned(),
+            "COMMIT".to_owned(),
+            "ROLLBACK".to_owned(),
+        )
     } else {
         let name = format!("quarry_savepoint_{depth}");
         (
@@ -72,12 +172,22 @@ where
         )
     };
     conn.batch_execute(&begin)?;
-    *conn.transaction_depth() = depth + 1;
+    conn.transaction_state().depth = depth + 1;
 
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| f(conn)));
-    *conn.transaction_depth() = depth;
-    match outcome {
-        Ok(Ok(value)) => match conn.batch_execute(&commit) {
+    // Asked while the transaction is still open in quarry's eyes.
+    let aborted = matches!(outcome, Ok(Ok(_))) && conn.transaction_aborted();
+    conn.transaction_state().depth = depth;
+    let result = match outcome {
+        Ok(Ok(_)) if aborted => {
+            let _ = conn.batch_execute(&rollback);
+            // PostgreSQL's rollback to the savepoint ends the abort, and the outer
+            // transaction goes on; a transaction that SQLite rolled back itself is gone
+            // at every level.
+            let savepoint = depth > 0 && !conn.transaction_aborted();
+            Ok(Err(conn.transaction_state().rolled_back(savepoint).into()))
+        }
+        Ok(Ok(value)) => Ok(match conn.batch_execute(&commit) {
             Ok(()) => Ok(value),
             Err(e) => {
                 // A failed COMMIT (for example a deferred constraint) leaves the
@@ -85,28 +195,35 @@ where
                 let _ = conn.batch_execute(&rollback);
                 Err(e.into())
             }
-        },
+        }),
         Ok(Err(e)) => {
             // If the rollback fails too (the database may already have ended the
             // transaction, as SQLite does for `INSERT OR ROLLBACK`), the closure's error
             // is still the one that explains what happened.
             let _ = conn.batch_execute(&rollback);
-            Err(e)
+            Ok(Err(e))
         }
         Err(panic) => {
             let _ = conn.batch_execute(&rollback);
-            panic::resume_unwind(panic)
+            Err(panic)
         }
+    };
+    // What failed inside is undone with it, unless the whole transaction is gone (SQLite
+    // rolled it back under a savepoint): the outer levels must still report it.
+    if !conn.transaction_aborted() {
+        conn.transaction_state().forget_failures_deeper_than(depth);
     }
+    result.unwrap_or_else(|panic| panic::resume_unwind(panic))
 }
 
 /// Like [`run`], but reruns the whole transaction, up to `max_attempts` times in all,
-/// while it fails with an error that [`RetryableError::is_retryable`]. Inside an open
-/// transaction `f` runs once, in a savepoint: the outer transaction is the one that
-/// failed and only its caller can start it over.
+/// while it fails with an error that [`RetryableError::is_retryable`], pausing a little
+/// longer each time (see [`backoff`]). Inside an open transaction `f` runs once, in a
+/// savepoint: the outer transaction is the one that failed and only its caller can
+/// start it over.
 pub(crate) fn run_with_retry<C, T, E, F>(
     conn: &mut C,
-    begin: &str,
+    begin: Option<&str>,
     max_attempts: u32,
     mut f: F,
 ) -> Result<T, E>
@@ -115,13 +232,16 @@ where
     F: FnMut(&mut C) -> Result<T, E>,
     E: From<Error> + RetryableError,
 {
-    if *conn.transaction_depth() > 0 {
+    if conn.transaction_state().depth > 0 {
         return run(conn, begin, f);
     }
     let mut attempt = 1;
     loop {
         match run(conn, begin, &mut f) {
-            Err(e) if attempt < max_attempts && e.is_retryable() => attempt += 1,
+            Err(e) if attempt < max_attempts && e.is_retryable() => {
+                std::thread::sleep(backoff(attempt));
+                attempt += 1;
+            }
             outcome => return outcome,
         }
     }
@@ -130,14 +250,67 @@ where
 /// Opens a transaction that nothing commits: see
 /// [`Connection::begin_test_transaction`].
 pub(super) fn begin_test<C: Connection>(conn: &mut C) -> Result<(), Error> {
-    if *conn.transaction_depth() > 0 {
+    if conn.transaction_state().depth > 0 {
         return Err(Error::InvalidQuery(
             "begin_test_transaction must be called before any transaction is open on \
              the connection"
                 .into(),
         ));
     }
-    conn.batch_execute(BEGIN)?;
-    *conn.transaction_depth() = 1;
+    let begin = conn.transaction_state().begin;
+    conn.batch_execute(begin)?;
+    conn.transaction_state().depth = 1;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TransactionState, backoff};
+    use crate::error::{DatabaseError, DatabaseErrorKind, Error};
+    use std::time::Duration;
+
+    #[test]
+    fn pauses_grow_to_a_ceiling_and_keep_at_least_half_of_it() {
+        for _ in 0..100 {
+            let first = backoff(1);
+            assert!(first >= Duration::from_millis(1) && first <= Duration::from_millis(2));
+            let third = backoff(3);
+            assert!(third >= Duration::from_millis(4) && third <= Duration::from_millis(8));
+            let late = backoff(u32::MAX);
+            assert!(late >= Duration::from_millis(100) && late <= Duration::from_millis(200));
+        }
+    }
+
+    #[test]
+    fn the_rolled_back_error_names_the_first_failure_and_its_statement() {
+        let mut state = TransactionState {
+            depth: 1,
+            ..TransactionState::default()
+        };
+        assert_eq!(
+            state.rolled_back(false).to_string(),
+            "the transaction was rolled back because an earlier statement failed (or \
+             ended the transaction)"
+        );
+        let long = format!("INSERT INTO t VALUES {}", "(1), ".repeat(100));
+        let first = Error::from(DatabaseError::new(
+            DatabaseErrorKind::UniqueViolation,
+            "dup",
+        ));
+        state.record_failure(&first, &long);
+        state.record_failure(&Error::NotFound, "SELECT 1");
+        let shown: String = long.chars().take(200).collect();
+        assert_eq!(
+            state.rolled_back(true).to_string(),
+            format!(
+                "the savepoint (nested transaction) was rolled back because an earlier \
+                 statement in it failed: unique violation: dup, in `{shown}…`"
+            )
+        );
+        // Undone by rolling back to a savepoint below it, not by one above it.
+        state.forget_failures_deeper_than(1);
+        assert!(state.failure.is_some());
+        state.forget_failures_deeper_than(0);
+        assert!(state.failure.is_none());
+    }
 }

@@ -111,25 +111,26 @@ impl TransactionBuilder<'_> {
         E: From<Error>,
     {
         let begin = self.outermost_begin()?;
-        transaction::run(self.conn, &begin, f)
+        transaction::run(self.conn, Some(&begin), f)
     }
 
     /// Runs `f` in a transaction with these options, as
-    /// [`Connection::transaction_with_retry`] does: reruns the whole transaction when
-    /// it fails with a serialization failure or a deadlock, at most `max_attempts`
-    /// times in all, and returns the last error when every attempt failed.
+    /// [`Connection::transaction_with_retry`] does: reruns the whole transaction, after
+    /// a pause, when it fails with a serialization failure, a deadlock or a lock not
+    /// available, at most `max_attempts` times in all, and returns the last error when
+    /// every attempt failed.
     pub fn run_with_retry<T, E, F>(mut self, max_attempts: u32, f: F) -> Result<T, E>
     where
         F: FnMut(&mut PgConnection) -> Result<T, E>,
         E: From<Error> + RetryableError,
     {
         let begin = self.outermost_begin()?;
-        transaction::run_with_retry(self.conn, &begin, max_attempts, f)
+        transaction::run_with_retry(self.conn, Some(&begin), max_attempts, f)
     }
 
     /// The `BEGIN` statement, or an error when a transaction is already open.
     fn outermost_begin(&mut self) -> Result<String, Error> {
-        if *self.conn.transaction_depth() > 0 {
+        if self.conn.transaction_state().depth > 0 {
             return Err(Error::InvalidQuery(
                 "transaction options (isolation level, read only, deferrable) apply only \
                  to an outermost transaction, and a transaction is already open on this \

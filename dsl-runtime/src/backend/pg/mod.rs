@@ -12,7 +12,7 @@ mod types;
 pub use types::PgArrayElements;
 
 use super::{Backend, private};
-use crate::conn::{Connection, Row};
+use crate::conn::{Connection, Row, TransactionState};
 use crate::error::{Error, QueryResult};
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
@@ -81,14 +81,14 @@ pub struct PgConnection {
     /// transaction refuses `DEALLOCATE`, so they are deallocated as soon as it has ended.
     /// Counted in the cache's capacity until then.
     to_deallocate: Vec<CString>,
-    transaction_depth: u32,
+    transaction: TransactionState,
 }
 
 impl std::fmt::Debug for PgConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgConnection")
             .field("prepared_statements", &self.prepared)
-            .field("transaction_depth", &self.transaction_depth)
+            .field("transaction_depth", &self.transaction.depth)
             .field("broken", &self.is_broken())
             .finish_non_exhaustive()
     }
@@ -131,6 +131,17 @@ impl PgConnection {
         let params = sink.finish()?;
         let result = self.run_params(sql, &params);
         self.param_buffers = params.into_buffers();
+        self.note_failure(result, sql)
+    }
+
+    /// Notes the error of a statement that aborted the open transaction, so that the
+    /// transaction, when its closure returns `Ok`, reports why nothing was committed.
+    fn note_failure<T>(&mut self, result: QueryResult<T>, sql: &str) -> QueryResult<T> {
+        if let Err(e) = &result {
+            if self.raw.in_failed_transaction() {
+                self.transaction.record_failure(e, sql);
+            }
+        }
         result
     }
 
@@ -402,7 +413,7 @@ impl Connection for PgConnection {
             next_name: 0,
             uses: 0,
             to_deallocate: Vec::new(),
-            transaction_depth: 0,
+            transaction: TransactionState::default(),
         })
     }
 
@@ -411,7 +422,7 @@ impl Connection for PgConnection {
     /// `SET`. The URL can set it too, for every connection:
     /// `?options=-c%20statement_timeout%3D5000` (milliseconds).
     fn set_statement_timeout(&mut self, timeout: Option<Duration>) -> QueryResult<()> {
-        if self.transaction_depth > 0 {
+        if self.transaction.depth > 0 {
             return Err(Error::InvalidQuery(
                 "set_statement_timeout must be called outside a transaction, whose \
                  rollback would undo it"
@@ -431,7 +442,8 @@ impl Connection for PgConnection {
             return Err(connection_lost());
         }
         self.raw.send_query(&c_sql(sql)?)?;
-        self.raw.finish().map(drop)
+        let result = self.raw.finish().map(drop);
+        self.note_failure(result, sql)
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
@@ -465,8 +477,12 @@ impl Connection for PgConnection {
         Ok(())
     }
 
-    fn transaction_depth(&mut self) -> &mut u32 {
-        &mut self.transaction_depth
+    fn transaction_state(&mut self) -> &mut TransactionState {
+        &mut self.transaction
+    }
+
+    fn transaction_aborted(&self) -> bool {
+        self.raw.in_failed_transaction()
     }
 }
 

@@ -241,7 +241,6 @@ impl RawConnection {
 
     /// Whether a transaction is open and has failed (`PQTRANS_INERROR`): the server
     /// refuses every command but `ROLLBACK`.
-    #[allow(dead_code)]
     pub(super) fn in_failed_transaction(&self) -> bool {
         // SAFETY: the handle is valid.
         unsafe {

@@ -23,7 +23,7 @@ mod raw;
 mod types;
 
 use super::{Backend, private};
-use crate::conn::{Connection, Row};
+use crate::conn::{Connection, Row, TransactionState};
 use crate::error::QueryResult;
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
@@ -79,14 +79,14 @@ pub struct SqliteConnection {
     /// How many statements ran: the clock by which the least recently used one is found.
     uses: u64,
     raw: RawConnection,
-    transaction_depth: u32,
+    transaction: TransactionState,
 }
 
 impl std::fmt::Debug for SqliteConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SqliteConnection")
             .field("cached_statements", &self.statements.len())
-            .field("transaction_depth", &self.transaction_depth)
+            .field("transaction_depth", &self.transaction.depth)
             .finish_non_exhaustive()
     }
 }
@@ -100,21 +100,25 @@ impl SqliteConnection {
         bind: impl FnOnce(&RawStatement) -> QueryResult<()>,
         f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
     ) -> QueryResult<T> {
+        self.check_transaction()?;
         self.raw.start_statement();
         self.uses += 1;
-        if let Some(cached) = self.statements.get_mut(sql) {
+        let result = if let Some(cached) = self.statements.get_mut(sql) {
             cached.last_used = self.uses;
-            return run_bound(&cached.stmt, &self.raw, bind, f);
-        }
-        if self.statements.len() >= STATEMENT_CACHE_CAPACITY {
-            self.evict_least_recently_used();
-        }
-        let stmt = self.raw.prepare(sql, true)?;
-        let cached = self.statements.entry(sql.to_owned()).or_insert(Cached {
-            stmt,
-            last_used: self.uses,
-        });
-        run_bound(&cached.stmt, &self.raw, bind, f)
+            run_bound(&cached.stmt, &self.raw, bind, f)
+        } else {
+            if self.statements.len() >= STATEMENT_CACHE_CAPACITY {
+                self.evict_least_recently_used();
+            }
+            self.raw.prepare(sql, true).and_then(|stmt| {
+                let cached = self.statements.entry(sql.to_owned()).or_insert(Cached {
+                    stmt,
+                    last_used: self.uses,
+                });
+                run_bound(&cached.stmt, &self.raw, bind, f)
+            })
+        };
+        self.note_failure(result, sql)
     }
 
     /// Drops the statement that ran longest ago, to make room for a new one: a scan of
@@ -129,6 +133,33 @@ impl SqliteConnection {
         if let Some(sql) = oldest {
             self.statements.remove(&sql);
         }
+    }
+
+    /// Whether SQLite has rolled back the transaction that quarry has open, as it does
+    /// itself for `OR ROLLBACK`, a full disk and a few other errors.
+    fn transaction_ended_by_sqlite(&self) -> bool {
+        self.transaction.depth > 0 && self.raw.is_autocommit()
+    }
+
+    /// Refuses to run a statement after SQLite ended the open transaction: outside any
+    /// transaction, it would commit on its own, before the transaction's closure has
+    /// even returned.
+    fn check_transaction(&self) -> QueryResult<()> {
+        if self.transaction_ended_by_sqlite() {
+            return Err(self.transaction.rolled_back(false));
+        }
+        Ok(())
+    }
+
+    /// Notes the error of a statement after which SQLite rolled back the open
+    /// transaction, so that what comes next in the transaction reports it.
+    fn note_failure<T>(&mut self, result: QueryResult<T>, sql: &str) -> QueryResult<T> {
+        if let Err(e) = &result {
+            if self.transaction_ended_by_sqlite() {
+                self.transaction.record_failure(e, sql);
+            }
+        }
+        result
     }
 }
 
@@ -191,7 +222,7 @@ impl Connection for SqliteConnection {
             statements: FxHashMap::default(),
             uses: 0,
             raw,
-            transaction_depth: 0,
+            transaction: TransactionState::default(),
         })
     }
 
@@ -206,8 +237,10 @@ impl Connection for SqliteConnection {
     }
 
     fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
+        self.check_transaction()?;
         self.raw.start_statement();
-        self.raw.exec(sql)
+        let result = self.raw.exec(sql);
+        self.note_failure(result, sql)
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
@@ -244,8 +277,12 @@ impl Connection for SqliteConnection {
         )
     }
 
-    fn transaction_depth(&mut self) -> &mut u32 {
-        &mut self.transaction_depth
+    fn transaction_state(&mut self) -> &mut TransactionState {
+        &mut self.transaction
+    }
+
+    fn transaction_aborted(&self) -> bool {
+        self.transaction_ended_by_sqlite()
     }
 }
 

@@ -179,6 +179,12 @@ impl RawConnection {
         Err(self.error(self.extended_errcode(), message))
     }
 
+    /// Whether no transaction is open on the handle (`sqlite3_get_autocommit`).
+    pub(super) fn is_autocommit(&self) -> bool {
+        // SAFETY: the handle is open.
+        unsafe { ffi::sqlite3_get_autocommit(self.db.as_ptr()) != 0 }
+    }
+
     pub(super) fn changes(&self) -> usize {
         // SAFETY: the handle is open.
         let n = unsafe { ffi::sqlite3_changes64(self.db.as_ptr()) };
