@@ -455,8 +455,7 @@ impl<'a> SqlValue<'a> for PgValue<'a> {
     fn read_f32(&self) -> Result<f32, DecodeError> {
         match self.oid {
             oid::FLOAT4 => Ok(f32::from_be_bytes(self.fixed()?)),
-            // Narrowing loses precision, as the SQL type says.
-            oid::FLOAT8 => Ok(f64::from_be_bytes(self.fixed()?) as f32),
+            oid::FLOAT8 => crate::types::narrow_to_f32(f64::from_be_bytes(self.fixed()?)),
             _ => {
                 self.bytes()?;
                 Err(self.wrong_type())

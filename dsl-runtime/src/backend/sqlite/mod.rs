@@ -294,8 +294,8 @@ impl<'s> SqlValue<'s> for SqliteValue<'s> {
     }
 
     fn read_f32(&self) -> Result<f32, DecodeError> {
-        // Narrowing a double to a float loses precision, as the SQL type says.
-        self.real().map(|v| v as f32)
+        // SQLite stores every REAL as a double.
+        self.real().and_then(crate::types::narrow_to_f32)
     }
 
     fn read_f64(&self) -> Result<f64, DecodeError> {
