@@ -289,6 +289,32 @@ fn dollar_placeholders_by_number<C: Connection>(db: &mut TestDb<C>) {
     assert!(e.to_string().contains("$3"), "{e}");
 }
 
+// ----- PostgreSQL only: dollar-quoted strings -------------------------------------
+
+fn dollar_quoted_text_is_not_scanned_for_placeholders(db: &mut TestDb<PgConnection>) {
+    // The tag of a dollar quote may hold digits after its first character; the `$5`
+    // inside is text, so the statement has one parameter.
+    let row: (String, String, String, i32) =
+        sql_query("SELECT $a1$costs $5$a1$, $_$ $2 $_$, $$ $3 $$, $1")
+            .bind(7)
+            .get_result(&mut db.conn)
+            .unwrap();
+    assert_eq!(
+        row,
+        (
+            "costs $5".to_owned(),
+            " $2 ".to_owned(),
+            " $3 ".to_owned(),
+            7
+        )
+    );
+    // A quote holding another tag ends at its own tag only.
+    let nested: String = sql_query("SELECT $outer$ $in1$ $4 $in1$ $outer$")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(nested, " $in1$ $4 $in1$ ");
+}
+
 // ----- debug_query (SQLite's spelling) -------------------------------------------
 
 fn question_mark_placeholders_on_sqlite(db: &mut TestDb<SqliteConnection>) {
@@ -451,4 +477,9 @@ common::backend_tests! {
     debug_query_of_operators,
     debug_query_of_count_find_and_struct,
     debug_query_formats_each_bind_type,
+}
+
+common::backend_tests! {
+    only pg:
+    dollar_quoted_text_is_not_scanned_for_placeholders,
 }
