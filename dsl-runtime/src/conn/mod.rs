@@ -226,6 +226,7 @@ pub trait ExecuteDsl: Sized {
         Self: QueryFragment<C::Backend>,
     {
         let out = render::<C::Backend, Self>(&self);
+        out.check()?;
         conn.execute_sql(out.sql(), out.binds())
     }
 }
@@ -236,6 +237,7 @@ where
     C: Connection,
 {
     let out = render::<C::Backend, Q>(query);
+    out.check()?;
     let mut rows = Vec::new();
     conn.query_sql(out.sql(), out.binds(), |row| {
         rows.push(Q::Row::decode(row, &mut 0)?);
@@ -250,6 +252,7 @@ where
     C: Connection,
 {
     let out = render::<C::Backend, Q>(query);
+    out.check()?;
     let mut first = None;
     conn.query_sql(out.sql(), out.binds(), |row| {
         first = Some(Q::Row::decode(row, &mut 0)?);

@@ -863,6 +863,7 @@ where
                 self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut fresh);
                 debug_assert_eq!(fresh.sql(), out.sql(), "a kept chunk SQL differs");
             }
+            out.check()?;
             each(conn, chunk.clone(), omitted, &out)
         };
         match chunks.as_slice() {
@@ -1018,9 +1019,7 @@ where
         };
         let mut statement = SqlWriter::new(DB::DIALECT);
         self.render_rows::<DB>(first, false, &mut statement);
-        let (sql, binds) = statement.into_parts();
-        out.push_sql(&sql);
-        out.push_raw_binds(binds.into_iter());
+        out.append(statement);
     }
 }
 
@@ -1284,11 +1283,7 @@ where
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         match self.render::<DB>(false) {
-            Ok(statement) => {
-                let (sql, binds) = statement.into_parts();
-                out.push_sql(&sql);
-                out.push_raw_binds(binds.into_iter());
-            }
+            Ok(statement) => out.append(statement),
             Err(error) => {
                 let reason = error.to_string().replace("*/", "* /");
                 out.push_sql(&format!("/* cannot run: {reason} */"));
@@ -1328,6 +1323,7 @@ impl<T: Table, W, A, R> WriteStatement<T, W, A, R> {
         } else {
             self.returning.walk_explicit(&mut out);
         }
+        out.check()?;
         Ok(out)
     }
 
