@@ -101,14 +101,6 @@ fn column_missing_from_sql_query_result<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(renamed[0].visits, 40);
 }
 
-fn fewer_columns_than_the_tuple<C: Connection>(db: &mut TestDb<C>) {
-    let result = sql_query("SELECT 1").load::<(i32, i32), _>(&mut db.conn);
-    let (column, expected, found) = expect_decode_error(result);
-    assert_eq!(column, "#2");
-    assert_eq!(expected, "Int4");
-    assert_eq!(found, "no such column in the row");
-}
-
 fn a_double_beyond_the_range_of_f32_is_out_of_range_as_float4<C: Connection>(db: &mut TestDb<C>) {
     // Row 2 of `type_samples` holds 1e100 in its double precision column.
     let too_big =
@@ -271,7 +263,6 @@ common::backend_tests! {
     null_error_is_not_swallowed_by_optional,
     decode_error_on_a_later_row_leaves_the_connection_usable,
     column_missing_from_sql_query_result,
-    fewer_columns_than_the_tuple,
     a_double_beyond_the_range_of_f32_is_out_of_range_as_float4,
 }
 
