@@ -18,6 +18,9 @@ pub trait Operator {
     /// Whether it compares its operands (`=`, `<`, …), so that they must compare as
     /// their SQL type says.
     const COMPARES: bool = false;
+    /// Whether it matches a pattern (`LIKE`, `ILIKE`, …), which is then followed by
+    /// `ESCAPE '\'`, so that a backslash escapes `%` and `_` on every backend.
+    const MATCHES_PATTERN: bool = false;
     /// The result type of `L op R`.
     type Output<L: SqlType, R: SqlType>: SqlType;
 }
@@ -95,10 +98,23 @@ where
         walk_operand(&self.left, Op::COMPARES, out);
         out.push_sql(Op::SQL);
         walk_operand(&self.right, Op::COMPARES, out);
+        if Op::MATCHES_PATTERN {
+            push_like_escape(out);
+        }
         if Op::GROUPED {
             out.push_sql(")");
         }
     }
+}
+
+/// ` ESCAPE '\'` after a pattern. SQLite has no escape character unless one is named;
+/// PostgreSQL's default is the backslash, named too so that the SQL says what it means,
+/// and written `E'\\'` so that it does not depend on `standard_conforming_strings`.
+pub(super) fn push_like_escape(out: &mut SqlWriter<'_>) {
+    out.push_sql(match out.dialect() {
+        Dialect::Sqlite => " ESCAPE '\\'",
+        Dialect::Postgres => " ESCAPE E'\\\\'",
+    });
 }
 
 /// Nullable `Bool` when either side is nullable, `Bool` otherwise.
@@ -118,11 +134,15 @@ macro_rules! operators {
             const SQL: &'static str = $sql;
             const GROUPED: bool = $grouped;
             const COMPARES: bool = operators!(@compares $out);
+            const MATCHES_PATTERN: bool = operators!(@matches $out);
             type Output<L: SqlType, R: SqlType> = operators!(@out $out, L, R);
         }
     )*};
     (@compares compare) => { true };
     (@compares $other:ident) => { false };
+    (@matches pattern) => { true };
+    (@matches $other:ident) => { false };
+    (@out pattern, $l:ident, $r:ident) => { BoolOf<$l, $r> };
     (@out compare, $l:ident, $r:ident) => { BoolOf<$l, $r> };
     (@out bool, $l:ident, $r:ident) => { BoolOf<$l, $r> };
     (@out left, $l:ident, $r:ident) => { $l };
@@ -141,10 +161,10 @@ operators! {
     Gt = " > ", grouped: false, compare;
     /// `>=`
     Ge = " >= ", grouped: false, compare;
-    /// `LIKE`
-    Like = " LIKE ", grouped: false, bool;
-    /// `NOT LIKE`
-    NotLike = " NOT LIKE ", grouped: false, bool;
+    /// `LIKE`, with `ESCAPE '\'`
+    Like = " LIKE ", grouped: false, pattern;
+    /// `NOT LIKE`, with `ESCAPE '\'`
+    NotLike = " NOT LIKE ", grouped: false, pattern;
     /// `AND`
     And = " AND ", grouped: true, bool;
     /// `OR`
