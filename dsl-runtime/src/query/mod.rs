@@ -48,7 +48,7 @@ pub use subquery::{
 };
 pub use write::{
     AnyConflict, AsChangeset, Assignment, BindSink, BindSource, ChangesetFragment, Checked,
-    ColumnOf, CompleteInsert, ConflictClause, ConflictTarget, DefaultValues, Delete,
+    ColumnList, ColumnOf, CompleteInsert, ConflictClause, ConflictTarget, DefaultValues, Delete,
     DeleteStatement, DoNothing, DoUpdate, DoUpdateBuilder, Excluded, IncompleteInsert, InsertRows,
     InsertStatement, InsertValues, IntoUpdateTarget, NoConflict, NoReturning, Omittable,
     OnConflict, OnConflictBuilder, Provides, Returning, ReturningClause, Separator, Set,
