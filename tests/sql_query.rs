@@ -426,7 +426,7 @@ fn debug_query_of_operators(db: &mut TestDb<SqliteConnection>) {
         debug_query::<Sqlite, _>(&query).to_string(),
         "SELECT DISTINCT \"users\".\"name\", ((\"users\".\"age\" + ?) * ?) FROM \"users\" \
          WHERE ((NOT ((\"users\".\"age\" BETWEEN ? AND ? AND (\"users\".\"hair_color\" IS NULL OR \"users\".\"id\" IN (?, ?)))) \
-         AND \"users\".\"name\" LIKE ?) OR 1 = 1) \
+         AND \"users\".\"name\" LIKE ? ESCAPE '\\') OR 1 = 1) \
          -- binds: [1, 2, 30, 40, 1, 2, \"A%\"]"
     );
     assert_eq!(query.load(&mut db.conn).unwrap().len(), 5);

@@ -782,7 +782,7 @@ impl<T: Table, V, K, R> OnConflictBuilder<T, V, K, R> {
     /// every backend and however many statements the rows need (PostgreSQL would refuse
     /// them in one statement, SQLite would let the later row update the earlier one).
     /// A row whose key holds a NULL, or leaves a key column to its default, repeats no
-    /// other. [`do_nothing`](Self::do_nothing) has no such rule.
+    /// other. [`do_nothing`](OnConflictBuilder::do_nothing) has no such rule.
     pub fn do_update(self) -> DoUpdateBuilder<T, V, K, R> {
         DoUpdateBuilder { builder: self }
     }
