@@ -246,6 +246,72 @@ fn offset_with_and_without_limit<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(zero, [1, 2, 3, 4, 5]);
 }
 
+fn negative_limit_and_offset_are_refused<C: Connection>(db: &mut TestDb<C>) {
+    const LIMIT: &str = "invalid query: LIMIT must not be negative, but `limit(-1)` was given; \
+                         leave out `limit` to return every row";
+    let offset = |n: i64| {
+        format!(
+            "invalid query: OFFSET must not be negative, but `offset({n})` was given; \
+             leave out `offset` to skip no row"
+        )
+    };
+    let refused = |result: quarry::QueryResult<Vec<i32>>| match result {
+        Err(quarry::Error::InvalidQuery(reason)) => format!("invalid query: {reason}"),
+        other => panic!("expected Error::InvalidQuery, got {other:?}"),
+    };
+    // SQLite alone would return every row for LIMIT -1; PostgreSQL would refuse it.
+    let query = users::table.select(users::id).limit(-1);
+    assert_eq!(refused(query.clone().load(&mut db.conn)), LIMIT);
+    assert_eq!(
+        refused(query.get_result(&mut db.conn).map(|id| vec![id])),
+        LIMIT
+    );
+    let with_limit = users::table.select(users::id).limit(2).offset(-1);
+    assert_eq!(refused(with_limit.load(&mut db.conn)), offset(-1));
+    // Offset alone is `LIMIT -1 OFFSET ?` on SQLite: still refused for its offset.
+    let offset_only = users::table.select(users::id).offset(-3);
+    assert_eq!(refused(offset_only.load(&mut db.conn)), offset(-3));
+    let first = users::table
+        .select(users::id)
+        .offset(-2)
+        .first(&mut db.conn);
+    assert_eq!(refused(first.map(|id| vec![id])), offset(-2));
+    let boxed = users::table.select(users::id).into_boxed().limit(-1);
+    assert_eq!(refused(boxed.load(&mut db.conn)), LIMIT);
+    let counted = users::table.limit(-1).count().get_result(&mut db.conn);
+    assert_eq!(refused(counted.map(|n: i64| vec![n as i32])), LIMIT);
+    // Inside a subquery, and in the subquery of an update, which changes nothing.
+    let authors = posts::table.select(posts::user_id).limit(-1);
+    let filtered = users::table
+        .filter(users::id.eq_any(authors.clone()))
+        .select(users::id)
+        .load(&mut db.conn);
+    assert_eq!(refused(filtered), LIMIT);
+    let update = quarry::update(users::table.filter(users::id.eq_any(authors)))
+        .set(users::visits.eq(0))
+        .execute(&mut db.conn);
+    assert_eq!(refused(update.map(|n| vec![n as i32])), LIMIT);
+    let visits: Vec<i32> = db.rows("SELECT visits FROM users ORDER BY id");
+    assert_eq!(visits, [40, 85, 10, 50, 41]);
+
+    // Zero is a limit like any other, and the connection is still usable.
+    let zero = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .limit(0)
+        .offset(0)
+        .load(&mut db.conn)
+        .unwrap();
+    assert!(zero.is_empty(), "{zero:?}");
+    let rest = users::table
+        .select(users::id)
+        .order_by(users::id)
+        .offset(3)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(rest, [4, 5]);
+}
+
 fn distinct<C: Connection>(db: &mut TestDb<C>) {
     let ages = users::table
         .select(users::age)
@@ -510,6 +576,7 @@ common::backend_tests! {
     order_by_replaces_then_order_by_appends,
     limit,
     offset_with_and_without_limit,
+    negative_limit_and_offset_are_refused,
     distinct,
     count,
     find_by_primary_key,

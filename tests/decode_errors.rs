@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestDb, User, expect_decode_error, expect_err, loose};
+use common::{BackendKind, TestDb, User, expect_decode_error, expect_err, loose, samples};
 use quarry::conn::Connection;
 use quarry::prelude::*;
 use quarry::sql_query;
@@ -101,12 +101,53 @@ fn column_missing_from_sql_query_result<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(renamed[0].visits, 40);
 }
 
-fn fewer_columns_than_the_tuple<C: Connection>(db: &mut TestDb<C>) {
-    let result = sql_query("SELECT 1").load::<(i32, i32), _>(&mut db.conn);
-    let (column, expected, found) = expect_decode_error(result);
-    assert_eq!(column, "#2");
-    assert_eq!(expected, "Int4");
-    assert_eq!(found, "no such column in the row");
+fn a_double_beyond_the_range_of_f32_is_out_of_range_as_float4<C: Connection>(db: &mut TestDb<C>) {
+    // Row 2 of `type_samples` holds 1e100 in its double precision column.
+    let too_big =
+        sql_query("SELECT precise FROM type_samples WHERE id = 2").load::<f32, _>(&mut db.conn);
+    let (column, expected, found) = expect_decode_error(too_big);
+    assert_eq!(
+        (column.as_str(), expected, found.as_str()),
+        ("precise", "Float4", "1e100, which is out of range")
+    );
+    let negative = sql_query("SELECT -precise AS negated FROM type_samples WHERE id = 2")
+        .get_result::<f32, _>(&mut db.conn);
+    assert_eq!(
+        expect_decode_error(negative).2,
+        "-1e100, which is out of range"
+    );
+
+    // Within range, a double rounds to the nearest f32.
+    let exact: f32 = sql_query("SELECT precise FROM type_samples WHERE id = 1")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(exact, 2.25);
+    let tenth: f32 = sql_query("SELECT CAST(0.1 AS DOUBLE PRECISION)")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(tenth, 0.1_f32);
+
+    // An infinite double stays infinite: it was not out of range, it was infinite.
+    let infinity = match db.kind() {
+        BackendKind::Sqlite => "SELECT -1e999",
+        BackendKind::Pg => "SELECT CAST('-Infinity' AS DOUBLE PRECISION)",
+    };
+    let infinite: f32 = sql_query(infinity).get_result(&mut db.conn).unwrap();
+    assert_eq!(infinite, f32::NEG_INFINITY);
+
+    if db.kind() == BackendKind::Sqlite {
+        // SQLite's REAL is a double, so a `Float4` column can hold one too big for it.
+        db.exec("UPDATE type_samples SET ratio = 1e100 WHERE id = 2");
+        let typed = samples::table
+            .filter(samples::id.eq(2))
+            .select(samples::ratio)
+            .load(&mut db.conn);
+        let (column, expected, found) = expect_decode_error(typed);
+        assert_eq!(
+            (column.as_str(), expected, found.as_str()),
+            ("ratio", "Float4", "1e100, which is out of range")
+        );
+    }
 }
 
 // ----- SQLite only: its loose typing lets any value into any column ----------------
@@ -222,7 +263,7 @@ common::backend_tests! {
     null_error_is_not_swallowed_by_optional,
     decode_error_on_a_later_row_leaves_the_connection_usable,
     column_missing_from_sql_query_result,
-    fewer_columns_than_the_tuple,
+    a_double_beyond_the_range_of_f32_is_out_of_range_as_float4,
 }
 
 common::backend_tests! {

@@ -365,18 +365,18 @@ fn not_null_column_stands_for_a_nullable_one() {
 fn like_and_not_like() {
     golden(
         &users::table.select(users::name.like("A%")),
-        r#"SELECT "users"."name" LIKE ? FROM "users" -- binds: ["A%"]"#,
-        r#"SELECT "users"."name" LIKE $1 FROM "users" -- binds: ["A%"]"#,
+        r#"SELECT "users"."name" LIKE ? ESCAPE '\' FROM "users" -- binds: ["A%"]"#,
+        r#"SELECT "users"."name" LIKE $1 ESCAPE E'\\' FROM "users" -- binds: ["A%"]"#,
     );
     golden(
         &users::table.select(users::name.not_like("%z")),
-        r#"SELECT "users"."name" NOT LIKE ? FROM "users" -- binds: ["%z"]"#,
-        r#"SELECT "users"."name" NOT LIKE $1 FROM "users" -- binds: ["%z"]"#,
+        r#"SELECT "users"."name" NOT LIKE ? ESCAPE '\' FROM "users" -- binds: ["%z"]"#,
+        r#"SELECT "users"."name" NOT LIKE $1 ESCAPE E'\\' FROM "users" -- binds: ["%z"]"#,
     );
     golden(
         &users::table.select(users::hair_color.like("b%")),
-        r#"SELECT "users"."hair_color" LIKE ? FROM "users" -- binds: ["b%"]"#,
-        r#"SELECT "users"."hair_color" LIKE $1 FROM "users" -- binds: ["b%"]"#,
+        r#"SELECT "users"."hair_color" LIKE ? ESCAPE '\' FROM "users" -- binds: ["b%"]"#,
+        r#"SELECT "users"."hair_color" LIKE $1 ESCAPE E'\\' FROM "users" -- binds: ["b%"]"#,
     );
 }
 
@@ -484,10 +484,25 @@ fn nullable_condition_in_and() {
 }
 
 // ---------------------------------------------------------------------------------
-// Comparisons of conditions: no parentheses, and none needed (both databases read
-// `IS NULL`, `BETWEEN`, `IN`, `= ANY` and `LIKE` before a following `=`, and `=`
-// before a following `IS NULL`)
+// Comparisons of conditions: `IS NULL`, `BETWEEN`, `IN` and `= ANY` need no
+// parentheses (both databases read them before a following `=`, and `=` before a
+// following `IS NULL`); a comparison or pattern match compared again does, since
+// PostgreSQL refuses `a = b = c`.
 // ---------------------------------------------------------------------------------
+
+#[test]
+fn comparisons_compared_again_are_parenthesized() {
+    golden(
+        &users::table.select(users::active.eq(users::age.eq(1))),
+        r#"SELECT "users"."active" = ("users"."age" = ?) FROM "users" -- binds: [1]"#,
+        r#"SELECT "users"."active" = ("users"."age" = $1) FROM "users" -- binds: [1]"#,
+    );
+    golden(
+        &users::table.select(users::age.gt(1).ne(users::age.lt(9))),
+        r#"SELECT ("users"."age" > ?) <> ("users"."age" < ?) FROM "users" -- binds: [1, 9]"#,
+        r#"SELECT ("users"."age" > $1) <> ("users"."age" < $2) FROM "users" -- binds: [1, 9]"#,
+    );
+}
 
 #[test]
 fn conditions_compared_with_a_value() {
@@ -508,8 +523,8 @@ fn conditions_compared_with_a_value() {
     );
     golden(
         &users::table.select(users::name.like("a%").eq(false)),
-        r#"SELECT "users"."name" LIKE ? = ? FROM "users" -- binds: ["a%", false]"#,
-        r#"SELECT "users"."name" LIKE $1 = $2 FROM "users" -- binds: ["a%", false]"#,
+        r#"SELECT ("users"."name" LIKE ? ESCAPE '\') = ? FROM "users" -- binds: ["a%", false]"#,
+        r#"SELECT ("users"."name" LIKE $1 ESCAPE E'\\') = $2 FROM "users" -- binds: ["a%", false]"#,
     );
     golden(
         &users::table.select(users::hair_color.eq("x").is_null()),
@@ -968,13 +983,13 @@ fn aggregates_over_windows() {
 fn ilike_and_not_ilike() {
     golden_pg(
         &users::table.select(users::name.ilike("a%")),
-        r#"SELECT "users"."name" ILIKE $1 FROM "users" -- binds: ["a%"]"#,
+        r#"SELECT "users"."name" ILIKE $1 ESCAPE E'\\' FROM "users" -- binds: ["a%"]"#,
     );
     golden_pg(
         &users::table
             .filter(users::hair_color.not_ilike("B%"))
             .select(users::id),
-        r#"SELECT "users"."id" FROM "users" WHERE "users"."hair_color" NOT ILIKE $1 -- binds: ["B%"]"#,
+        r#"SELECT "users"."id" FROM "users" WHERE "users"."hair_color" NOT ILIKE $1 ESCAPE E'\\' -- binds: ["B%"]"#,
     );
 }
 
@@ -1917,7 +1932,7 @@ fn boxed_pg_only_filter() {
             .into_boxed::<Pg>()
             .filter(users::name.ilike("a%"))
             .filter(users::id.eq_any([1, 2])),
-        r#"SELECT "users"."id" FROM "users" WHERE ("users"."name" ILIKE $1 AND "users"."id" = ANY($2)) -- binds: ["a%", [1, 2]]"#,
+        r#"SELECT "users"."id" FROM "users" WHERE ("users"."name" ILIKE $1 ESCAPE E'\\' AND "users"."id" = ANY($2)) -- binds: ["a%", [1, 2]]"#,
     );
 }
 

@@ -286,6 +286,76 @@ fn like_and_not_like<C: Connection>(db: &mut TestDb<C>) {
     );
 }
 
+/// Users 10 to 15, whose names hold LIKE's special characters.
+const SPECIAL_NAMES: &str = r"INSERT INTO users (id, name, age) VALUES
+    (10, '50%_off', 1), (11, '50 percent off', 1), (12, 'back\slash', 1),
+    (13, 'backslash', 1), (14, 'a_b', 1), (15, 'axb', 1)";
+
+/// The ids, in order, of the users of `SPECIAL_NAMES` that `filter` keeps.
+macro_rules! special_ids {
+    ($db:expr, $filter:expr) => {
+        users::table
+            .filter(users::id.ge(10))
+            .filter($filter)
+            .select(users::id)
+            .order_by(users::id)
+            .load(&mut $db.conn)
+            .unwrap()
+    };
+}
+
+fn like_patterns_from_user_text_match_it_literally<C: Connection>(db: &mut TestDb<C>) {
+    db.exec(SPECIAL_NAMES);
+    let escape = quarry::escape_like;
+    assert_eq!(escape(r"50%_ back\"), r"50\%\_ back\\");
+    // Unescaped, `%` and `_` are wildcards; escaped, they match themselves.
+    assert_eq!(special_ids!(db, users::name.like("50%_%")), [10, 11]);
+    assert_eq!(
+        special_ids!(db, users::name.like(escape("50%_") + "%")),
+        [10]
+    );
+    assert_eq!(
+        special_ids!(db, users::name.like(format!("%{}%", escape("%_")))),
+        [10]
+    );
+    assert_eq!(special_ids!(db, users::name.like("a_b")), [14, 15]);
+    assert_eq!(special_ids!(db, users::name.like(escape("a_b"))), [14]);
+    assert_eq!(
+        special_ids!(db, users::name.not_like(escape("a_b"))),
+        [10, 11, 12, 13, 15]
+    );
+    // A backslash of the user's text matches a backslash.
+    assert_eq!(
+        special_ids!(db, users::name.like(escape(r"back\") + "%")),
+        [12]
+    );
+    assert_eq!(
+        special_ids!(db, users::name.like(format!("%{}", escape(r"\slash")))),
+        [12]
+    );
+    assert_eq!(
+        special_ids!(db, users::name.like(format!("%{}%", escape(r"k\s")))),
+        [12]
+    );
+    // A backslash escapes in a pattern of one's own too, on both backends (SQLite has
+    // no escape character unless the SQL names one).
+    assert_eq!(special_ids!(db, users::name.like(r"a\_b")), [14]);
+    assert_eq!(special_ids!(db, users::name.like(r"50\%%")), [10]);
+    // The escape character is named in the SQL, in each backend's spelling.
+    let query = users::table
+        .filter(users::name.not_like("x"))
+        .select(users::id);
+    let sql = |text: String| text.split(" WHERE ").nth(1).map(str::to_owned);
+    assert_eq!(
+        sql(quarry::debug_query::<Sqlite, _>(&query).sql()).as_deref(),
+        Some(r#""users"."name" NOT LIKE ? ESCAPE '\'"#)
+    );
+    assert_eq!(
+        sql(quarry::debug_query::<Pg, _>(&query).sql()).as_deref(),
+        Some(r#""users"."name" NOT LIKE $1 ESCAPE E'\\'"#)
+    );
+}
+
 fn between<C: Connection>(db: &mut TestDb<C>) {
     check_users!(
         db,
@@ -535,7 +605,36 @@ fn integer_overflow_is_an_error_not_a_panic<C: Connection>(db: &mut TestDb<C>) {
     }
 }
 
+/// A comparison whose operand is itself a comparison runs on both backends and means
+/// the same on each: `(a > b) = (a < c)`, never `a > b = a < c`, which PostgreSQL
+/// refuses as a syntax error.
+fn comparisons_of_comparisons<C: Connection>(db: &mut TestDb<C>) {
+    let rows: Vec<(i32, bool)> = users::table
+        .select((users::id, users::age.gt(30).eq(users::age.lt(40))))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let expected: Vec<(i32, bool)> = common::fixture_users()
+        .iter()
+        .map(|u| (u.id, (u.age > 30) == (u.age < 40)))
+        .collect();
+    assert_eq!(rows, expected);
+    let like_false: Vec<i32> = users::table
+        .filter(users::name.like("A%").eq(false))
+        .select(users::id)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let expected: Vec<i32> = common::fixture_users()
+        .iter()
+        .filter(|u| !u.name.starts_with('A'))
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(like_false, expected);
+}
+
 common::backend_tests! {
+    comparisons_of_comparisons,
     comparisons_against_values,
     comparisons_against_other_columns,
     comparisons_on_text,
@@ -546,6 +645,7 @@ common::backend_tests! {
     not_of_a_nullable_condition,
     is_null_and_is_not_null,
     like_and_not_like,
+    like_patterns_from_user_text_match_it_literally,
     between,
     eq_any_and_ne_all,
     eq_any_and_ne_all_with_empty_lists,
@@ -554,4 +654,20 @@ common::backend_tests! {
     arithmetic_in_filter,
     integer_division_by_zero_is_an_error_not_a_panic,
     integer_overflow_is_an_error_not_a_panic,
+}
+
+fn ilike_patterns_from_user_text_match_it_literally(db: &mut TestDb<PgConnection>) {
+    db.exec(SPECIAL_NAMES);
+    let pattern = quarry::escape_like("50%_OFF");
+    assert_eq!(special_ids!(db, users::name.ilike("50%_OFF")), [10, 11]);
+    assert_eq!(special_ids!(db, users::name.ilike(pattern.clone())), [10]);
+    assert_eq!(
+        special_ids!(db, users::name.not_ilike(pattern)),
+        [11, 12, 13, 14, 15]
+    );
+}
+
+common::backend_tests! {
+    only pg:
+    ilike_patterns_from_user_text_match_it_literally,
 }

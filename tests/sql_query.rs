@@ -191,6 +191,45 @@ fn load_into_selectable_struct_by_column_name<C: Connection>(db: &mut TestDb<C>)
     assert_eq!(one.name, "Alan");
 }
 
+fn positional_loads_read_every_column_of_the_result<C: Connection>(db: &mut TestDb<C>) {
+    let refused = |e: quarry::Error| match e {
+        quarry::Error::InvalidQuery(reason) => reason,
+        other => panic!("expected Error::InvalidQuery, got {other:?}"),
+    };
+    let message = |found: &str, reads: &str| {
+        format!(
+            "the query returns {found} but the row type reads {reads} by position: give it \
+             one value per column, or load a `#[derive(Selectable)]` struct, which reads its \
+             columns by name"
+        )
+    };
+    // A column more than the tuple reads.
+    let extra = sql_query("SELECT id, name, age FROM users ORDER BY id")
+        .load::<(i32, String), _>(&mut db.conn);
+    assert_eq!(
+        refused(expect_err(extra)),
+        message("3 columns", "2 columns")
+    );
+    let one_more = sql_query("SELECT id, name FROM users WHERE id = $1")
+        .bind(1)
+        .get_result::<i32, _>(&mut db.conn);
+    assert_eq!(
+        refused(expect_err(one_more)),
+        message("2 columns", "1 column")
+    );
+    // And one fewer.
+    let fewer = sql_query("SELECT 1").get_result::<(i32, i32), _>(&mut db.conn);
+    assert_eq!(refused(expect_err(fewer)), message("1 column", "2 columns"));
+    // As many columns as the tuple has load, and the connection is still usable.
+    let exact: Vec<(i32, String)> = db.rows("SELECT id, name FROM users WHERE id < 3 ORDER BY id");
+    assert_eq!(exact, [(1, "Ada".to_owned()), (2, "Grace".to_owned())]);
+    // A struct reads by name, and leaves the columns it has no field for.
+    let by_name: User = sql_query("SELECT 'extra' AS extra, users.* FROM users WHERE id = 1")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(by_name, fixture_users()[0]);
+}
+
 fn get_result_on_no_rows_is_not_found<C: Connection>(db: &mut TestDb<C>) {
     let result = sql_query("SELECT id FROM users WHERE id = $1")
         .bind(42)
@@ -289,6 +328,32 @@ fn dollar_placeholders_by_number<C: Connection>(db: &mut TestDb<C>) {
     assert!(e.to_string().contains("$3"), "{e}");
 }
 
+// ----- PostgreSQL only: dollar-quoted strings -------------------------------------
+
+fn dollar_quoted_text_is_not_scanned_for_placeholders(db: &mut TestDb<PgConnection>) {
+    // The tag of a dollar quote may hold digits after its first character; the `$5`
+    // inside is text, so the statement has one parameter.
+    let row: (String, String, String, i32) =
+        sql_query("SELECT $a1$costs $5$a1$, $_$ $2 $_$, $$ $3 $$, $1")
+            .bind(7)
+            .get_result(&mut db.conn)
+            .unwrap();
+    assert_eq!(
+        row,
+        (
+            "costs $5".to_owned(),
+            " $2 ".to_owned(),
+            " $3 ".to_owned(),
+            7
+        )
+    );
+    // A quote holding another tag ends at its own tag only.
+    let nested: String = sql_query("SELECT $outer$ $in1$ $4 $in1$ $outer$")
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(nested, " $in1$ $4 $in1$ ");
+}
+
 // ----- debug_query (SQLite's spelling) -------------------------------------------
 
 fn question_mark_placeholders_on_sqlite(db: &mut TestDb<SqliteConnection>) {
@@ -361,7 +426,7 @@ fn debug_query_of_operators(db: &mut TestDb<SqliteConnection>) {
         debug_query::<Sqlite, _>(&query).to_string(),
         "SELECT DISTINCT \"users\".\"name\", ((\"users\".\"age\" + ?) * ?) FROM \"users\" \
          WHERE ((NOT ((\"users\".\"age\" BETWEEN ? AND ? AND (\"users\".\"hair_color\" IS NULL OR \"users\".\"id\" IN (?, ?)))) \
-         AND \"users\".\"name\" LIKE ?) OR 1 = 1) \
+         AND \"users\".\"name\" LIKE ? ESCAPE '\\') OR 1 = 1) \
          -- binds: [1, 2, 30, 40, 1, 2, \"A%\"]"
     );
     assert_eq!(query.load(&mut db.conn).unwrap().len(), 5);
@@ -436,6 +501,7 @@ common::backend_tests! {
     binds_in_where_clauses,
     load_into_values_and_tuples,
     load_into_selectable_struct_by_column_name,
+    positional_loads_read_every_column_of_the_result,
     get_result_on_no_rows_is_not_found,
     execute_returns_the_number_of_changed_rows,
     execute_of_a_statement_that_changes_nothing_returns_zero,
@@ -451,4 +517,9 @@ common::backend_tests! {
     debug_query_of_operators,
     debug_query_of_count_find_and_struct,
     debug_query_formats_each_bind_type,
+}
+
+common::backend_tests! {
+    only pg:
+    dollar_quoted_text_is_not_scanned_for_placeholders,
 }

@@ -164,13 +164,15 @@ fn cached_select_star_after_a_column_was_dropped<C: Connection>(db: &mut TestDb<
         .unwrap();
     assert_eq!(before, (1, Some(2), 3));
     db.exec("ALTER TABLE scratch DROP COLUMN b");
-    // Two columns now: loading three must say the third is missing, loading two works.
+    // Two columns now: loading three must say so, loading two works.
     let result =
         sql_query("SELECT * FROM scratch").get_result::<(i32, Option<i32>, i32), _>(&mut db.conn);
-    let (column, _, found) = common::expect_decode_error(result);
-    assert_eq!(
-        (column.as_str(), found.as_str()),
-        ("#3", "no such column in the row")
+    let error = common::expect_err(result).to_string();
+    assert!(
+        error.starts_with(
+            "invalid query: the query returns 2 columns but the row type reads 3 columns"
+        ),
+        "{error}"
     );
     let after: (i32, i32) = sql_query("SELECT * FROM scratch")
         .get_result(&mut db.conn)

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestDb, expect_database_error, users};
+use common::{TestDb, expect_database_error, memberships, users};
 use quarry::conn::Connection;
 use quarry::prelude::*;
 use quarry::{DatabaseErrorKind, Error, delete, excluded, insert_into, update};
@@ -396,6 +396,141 @@ fn upserts_do_nothing_and_do_update<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(visits, 41);
 }
 
+fn upserts_refuse_rows_that_repeat_the_conflict_key<C: Connection>(db: &mut TestDb<C>) {
+    let refused = |result: quarry::QueryResult<usize>| match result {
+        Err(Error::InvalidQuery(reason)) => reason,
+        other => panic!("expected Error::InvalidQuery, got {other:?}"),
+    };
+    let message = |first: usize, second: usize, columns: &str, table: &str| {
+        format!(
+            "the rows at index {first} and {second} of this upsert into `{table}` have the \
+             same {columns} (its conflict target); ON CONFLICT DO UPDATE cannot change a row \
+             twice in one statement, so give each key once (merge the rows first), or use \
+             `do_nothing()`"
+        )
+    };
+    let upsert = |rows: &[NewUser<'_>], conn: &mut C| {
+        insert_into(users::table)
+            .values(rows)
+            .on_conflict(users::name)
+            .do_update()
+            .set(users::age.eq(excluded(users::age)))
+            .execute(conn)
+    };
+
+    // Repeats in one statement: PostgreSQL alone would refuse them.
+    let one_chunk = [new_user("Zed", 1), new_user("Yul", 2), new_user("Zed", 3)];
+    assert_eq!(
+        refused(upsert(&one_chunk, &mut db.conn)),
+        message(0, 2, "`name`", "users")
+    );
+    // Repeats 25,000 rows apart fall in two statements on both backends, where each
+    // backend alone would let the second update the first: refused all the same.
+    let names: Vec<String> = (0..25_000).map(|i| format!("bulk{i}")).collect();
+    let mut rows: Vec<NewUser<'_>> = names.iter().map(|n| new_user(n, 20)).collect();
+    rows[24_999].name = "bulk0";
+    assert_eq!(
+        refused(upsert(&rows, &mut db.conn)),
+        message(0, 24_999, "`name`", "users")
+    );
+    rows[24_999].name = "bulk24999";
+    // Rows that leave out different columns go in different statements too.
+    let split = vec![
+        UserWithDefaults {
+            id: None,
+            name: "Zed",
+            age: 1,
+            visits: None,
+        },
+        UserWithDefaults {
+            id: Some(50),
+            name: "Zed",
+            age: 2,
+            visits: None,
+        },
+    ];
+    let split = insert_into(users::table)
+        .values(&split)
+        .on_conflict(users::name)
+        .do_update()
+        .set(users::age.eq(excluded(users::age)))
+        .returning(users::id)
+        .get_results(&mut db.conn)
+        .map(|ids| ids.len());
+    assert_eq!(refused(split), message(0, 1, "`name`", "users"));
+    // Tuples of assignments, and a conflict target of two columns.
+    let tuples = vec![
+        (users::name.eq("Zed"), users::age.eq(1)),
+        (users::name.eq("Zed"), users::age.eq(2)),
+    ];
+    let tuples = insert_into(users::table)
+        .values(&tuples)
+        .on_conflict(users::name)
+        .do_update()
+        .set(users::age.eq(excluded(users::age)))
+        .execute(&mut db.conn);
+    assert_eq!(refused(tuples), message(0, 1, "`name`", "users"));
+    let member = |user: i32, team: i32, role: &'static str| {
+        (
+            memberships::user_id.eq(user),
+            memberships::team_id.eq(team),
+            memberships::role.eq(role),
+        )
+    };
+    let upsert_members = |rows: &[_], conn: &mut C| {
+        insert_into(memberships::table)
+            .values(rows)
+            .on_conflict((memberships::user_id, memberships::team_id))
+            .do_update()
+            .set(memberships::role.eq(excluded(memberships::role)))
+            .execute(conn)
+    };
+    let repeated = [member(2, 20, "a"), member(1, 10, "b"), member(2, 20, "c")];
+    assert_eq!(
+        refused(upsert_members(&repeated, &mut db.conn)),
+        message(0, 2, "`user_id`, `team_id`", "memberships")
+    );
+    // Nothing was sent.
+    assert_eq!(count(db), 5);
+    assert_eq!(db.count("memberships"), 4);
+
+    // Keys that differ in any column are different keys, and update as asked.
+    let distinct = [
+        member(1, 10, "owner"),
+        member(1, 20, "owner"),
+        member(2, 20, "new"),
+    ];
+    assert_eq!(upsert_members(&distinct, &mut db.conn).unwrap(), 3);
+    let roles: Vec<(i32, i32, String)> =
+        db.rows("SELECT user_id, team_id, role FROM memberships ORDER BY user_id, team_id");
+    let roles: Vec<(i32, i32, &str)> = roles.iter().map(|(u, t, r)| (*u, *t, r.as_str())).collect();
+    assert_eq!(
+        roles,
+        [
+            (1, 10, "owner"),
+            (1, 20, "owner"),
+            (2, 10, "member"),
+            (2, 20, "new"),
+            (3, 30, "lead")
+        ]
+    );
+    assert_eq!(upsert(&rows, &mut db.conn).unwrap(), 25_000);
+    // DO NOTHING may see a key twice: the first row is inserted, the second skipped.
+    let skipped = insert_into(users::table)
+        .values(&one_chunk[..])
+        .on_conflict(users::name)
+        .do_nothing()
+        .execute(&mut db.conn)
+        .unwrap();
+    assert_eq!(skipped, 2);
+    let zed: i32 = users::table
+        .filter(users::name.eq("Zed"))
+        .select(users::age)
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(zed, 1);
+}
+
 fn values_travel_as_bind_parameters<C: Connection>(db: &mut TestDb<C>) {
     let name = "Robert'); DROP TABLE users; --";
     let query = insert_into(users::table).values(new_user(name, 10));
@@ -479,5 +614,6 @@ common::backend_tests! {
     update_and_delete_targets_reject_limits,
     deletes_and_returns_what_it_removed,
     upserts_do_nothing_and_do_update,
+    upserts_refuse_rows_that_repeat_the_conflict_key,
     values_travel_as_bind_parameters,
 }

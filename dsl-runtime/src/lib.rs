@@ -75,6 +75,7 @@ pub mod query;
 pub mod types;
 
 pub use error::{DatabaseError, DatabaseErrorKind, Error, OptionalExtension, QueryResult};
+pub use expr::escape_like;
 pub use query::{debug_query, delete, excluded, insert_into, sql_query, update};
 
 /// Declares a table: a module with the table, one type per column, and the metadata

@@ -26,6 +26,10 @@ pub trait Backend: private::Sealed + Sized + Copy + Default + 'static {
     #[doc(hidden)]
     const OFFSET_WITHOUT_LIMIT: &'static str;
 
+    /// ` ESCAPE …` after a `LIKE` pattern, naming the backslash as its escape character.
+    #[doc(hidden)]
+    const LIKE_ESCAPE: &'static str;
+
     /// The SQL of the current date and time, as a `Timestamptz`.
     #[doc(hidden)]
     const CURRENT_TIMESTAMP: &'static str;

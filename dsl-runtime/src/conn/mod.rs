@@ -266,6 +266,7 @@ pub trait ExecuteDsl: Sized {
         Self: QueryFragment<C::Backend>,
     {
         let out = render::<C::Backend, Self>(&self);
+        out.check()?;
         conn.execute_sql(out.sql(), out.binds())
     }
 }
@@ -276,6 +277,7 @@ where
     C: Connection,
 {
     let out = render::<C::Backend, Q>(query);
+    out.check()?;
     let mut rows = Vec::new();
     conn.query_sql(out.sql(), out.binds(), |row| {
         rows.push(Q::Row::decode(row, &mut 0)?);
@@ -290,6 +292,7 @@ where
     C: Connection,
 {
     let out = render::<C::Backend, Q>(query);
+    out.check()?;
     let mut first = None;
     conn.query_sql(out.sql(), out.binds(), |row| {
         first = Some(Q::Row::decode(row, &mut 0)?);

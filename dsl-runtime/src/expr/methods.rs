@@ -106,7 +106,45 @@ pub trait ExpressionMethods: Expression + Sized {
 
 impl<E: Expression> ExpressionMethods for E {}
 
+/// Escapes `text` for a `LIKE` pattern, so that it matches only itself: each `%`, `_`
+/// and `\` gets a `\` before it. Every pattern quarry sends says `ESCAPE '\'`, on both
+/// backends, so the result may be combined with wildcards of your own:
+///
+/// ```
+/// # use quarry::prelude::*;
+/// quarry::table! { files (id) { id -> Int4, name -> Text } }
+/// let mut conn = SqliteConnection::establish(":memory:")?;
+/// conn.batch_execute(
+///     "CREATE TABLE files (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+///      INSERT INTO files VALUES (1, '100%_done.txt'), (2, '100 percent done.txt');",
+/// )?;
+/// let typed = "100%_";
+/// assert_eq!(quarry::escape_like(typed), r"100\%\_");
+/// let starting: Vec<i32> = files::table
+///     .filter(files::name.like(quarry::escape_like(typed) + "%"))
+///     .select(files::id)
+///     .load(&mut conn)?;
+/// assert_eq!(starting, [1]);
+/// # Ok::<(), quarry::Error>(())
+/// ```
+pub fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 /// `LIKE` and `NOT LIKE`, on text expressions.
+///
+/// In a pattern, `%` matches any run of characters and `_` any one character; a `\`
+/// makes the character after it match itself, on every backend (quarry writes
+/// `ESCAPE '\'`, which SQLite needs and PostgreSQL assumes). Text from users becomes a
+/// literal pattern with [`escape_like`]. How case is compared stays the backend's:
+/// SQLite's `LIKE` ignores the case of ASCII letters, PostgreSQL's does not.
 pub trait TextExpressionMethods: Expression + Sized {
     /// `self LIKE pattern`; only for text expressions.
     fn like<T>(self, pattern: T) -> Binary<Like, Self, T::Expression>

@@ -26,7 +26,7 @@ pub use grouping::{
     CountDistinct, GroupBy, GroupContains, IntoGroupList, Max, Min, NoGroupBy, Ordered, Plain, Sum,
     Summable, ValidGrouping, avg, count, count_distinct, count_star, max, min, sum,
 };
-pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
+pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods, escape_like};
 pub(crate) use ops::walk_operand;
 pub use ops::{
     Add, And, AsNullable, Asc, Between, Binary, Desc, Div, Eq, Ge, Gt, In, IsNotNull, IsNull, Le,

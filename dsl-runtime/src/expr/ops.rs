@@ -18,6 +18,9 @@ pub trait Operator {
     /// Whether it compares its operands (`=`, `<`, …), so that they must compare as
     /// their SQL type says.
     const COMPARES: bool = false;
+    /// Whether it matches a pattern (`LIKE`, `ILIKE`, …), which is then followed by
+    /// `ESCAPE '\'`, so that a backslash escapes `%` and `_` on every backend.
+    const MATCHES_PATTERN: bool = false;
     /// The result type of `L op R`.
     type Output<L: SqlType, R: SqlType>: SqlType;
 }
@@ -88,13 +91,23 @@ where
     R: QueryFragment<DB> + Expression,
     DB: Backend,
 {
+    fn is_comparison(&self) -> bool {
+        (Op::COMPARES || Op::MATCHES_PATTERN) && !Op::GROUPED
+    }
+
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         if Op::GROUPED {
             out.push_sql("(");
         }
-        walk_operand(&self.left, Op::COMPARES, out);
+        let nests = Op::COMPARES || Op::MATCHES_PATTERN;
+        let left = nests && self.left.is_comparison();
+        walk_nested_operand(&self.left, Op::COMPARES, left, out);
         out.push_sql(Op::SQL);
-        walk_operand(&self.right, Op::COMPARES, out);
+        let right = nests && self.right.is_comparison();
+        walk_nested_operand(&self.right, Op::COMPARES, right, out);
+        if Op::MATCHES_PATTERN {
+            out.push_sql(DB::LIKE_ESCAPE);
+        }
         if Op::GROUPED {
             out.push_sql(")");
         }
@@ -118,11 +131,15 @@ macro_rules! operators {
             const SQL: &'static str = $sql;
             const GROUPED: bool = $grouped;
             const COMPARES: bool = operators!(@compares $out);
+            const MATCHES_PATTERN: bool = operators!(@matches $out);
             type Output<L: SqlType, R: SqlType> = operators!(@out $out, L, R);
         }
     )*};
     (@compares compare) => { true };
     (@compares $other:ident) => { false };
+    (@matches pattern) => { true };
+    (@matches $other:ident) => { false };
+    (@out pattern, $l:ident, $r:ident) => { BoolOf<$l, $r> };
     (@out compare, $l:ident, $r:ident) => { BoolOf<$l, $r> };
     (@out bool, $l:ident, $r:ident) => { BoolOf<$l, $r> };
     (@out left, $l:ident, $r:ident) => { $l };
@@ -141,10 +158,10 @@ operators! {
     Gt = " > ", grouped: false, compare;
     /// `>=`
     Ge = " >= ", grouped: false, compare;
-    /// `LIKE`
-    Like = " LIKE ", grouped: false, bool;
-    /// `NOT LIKE`
-    NotLike = " NOT LIKE ", grouped: false, bool;
+    /// `LIKE`, with `ESCAPE '\'`
+    Like = " LIKE ", grouped: false, pattern;
+    /// `NOT LIKE`, with `ESCAPE '\'`
+    NotLike = " NOT LIKE ", grouped: false, pattern;
     /// `AND`
     And = " AND ", grouped: true, bool;
     /// `OR`
@@ -243,6 +260,25 @@ where
         walk_operand(&self.low, true, out);
         out.push_sql(" AND ");
         walk_operand(&self.high, true, out);
+    }
+}
+
+/// Renders an operand as [`walk_operand`] does, in parentheses when `grouped`.
+fn walk_nested_operand<'a, E, DB>(
+    operand: &'a E,
+    compared: bool,
+    grouped: bool,
+    out: &mut SqlWriter<'a>,
+) where
+    E: QueryFragment<DB> + Expression,
+    DB: Backend,
+{
+    if grouped {
+        out.push_sql("(");
+    }
+    walk_operand(operand, compared, out);
+    if grouped {
+        out.push_sql(")");
     }
 }
 

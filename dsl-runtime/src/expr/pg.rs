@@ -29,15 +29,16 @@ macro_rules! pg_operators {
         impl Operator for $name {
             const SQL: &'static str = $sql;
             const GROUPED: bool = false;
+            const MATCHES_PATTERN: bool = true;
             type Output<L: SqlType, R: SqlType> = BoolOf<L, R>;
         }
     )*};
 }
 
 pg_operators! {
-    /// `ILIKE`: case-insensitive `LIKE` (PostgreSQL only).
+    /// `ILIKE`: case-insensitive `LIKE` (PostgreSQL only), with `ESCAPE '\'`.
     ILike = " ILIKE ";
-    /// `NOT ILIKE` (PostgreSQL only).
+    /// `NOT ILIKE` (PostgreSQL only), with `ESCAPE '\'`.
     NotILike = " NOT ILIKE ";
 }
 

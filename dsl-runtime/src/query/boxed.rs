@@ -112,13 +112,15 @@ impl<'a, F: QuerySource, R, DB: Backend> BoxedSelect<'a, F, R, DB> {
         self
     }
 
-    /// Returns at most `count` rows.
+    /// Returns at most `count` rows. A negative `count` is refused with
+    /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) when the query runs.
     pub fn limit(mut self, count: i64) -> Self {
         self.limit = Some(count);
         self
     }
 
-    /// Skips the first `count` rows.
+    /// Skips the first `count` rows. A negative `count` is refused as for
+    /// [`limit`](Self::limit).
     pub fn offset(mut self, count: i64) -> Self {
         self.offset = Some(count);
         self

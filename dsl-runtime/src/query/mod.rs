@@ -48,7 +48,7 @@ pub use subquery::{
 };
 pub use write::{
     AnyConflict, AsChangeset, Assignment, BindSink, BindSource, ChangesetFragment, Checked,
-    ColumnOf, CompleteInsert, ConflictClause, ConflictTarget, DefaultValues, Delete,
+    ColumnList, ColumnOf, CompleteInsert, ConflictClause, ConflictTarget, DefaultValues, Delete,
     DeleteStatement, DoNothing, DoUpdate, DoUpdateBuilder, Excluded, IncompleteInsert, InsertRows,
     InsertStatement, InsertValues, IntoUpdateTarget, NoConflict, NoReturning, Omittable,
     OnConflict, OnConflictBuilder, Provides, Returning, ReturningClause, Separator, Set,
@@ -65,6 +65,15 @@ use crate::backend::Backend;
     label = "this query, or a part of it, is not supported by this backend"
 )]
 pub trait QueryFragment<DB: Backend> {
+    /// Whether it renders as a bare comparison or pattern match (`a = b`,
+    /// `a LIKE b ESCAPE '\'`), which needs parentheses to be an operand of another
+    /// one: `(a = b) = c`, never `a = b = c`, which PostgreSQL refuses and SQLite reads
+    /// in its own way.
+    #[doc(hidden)]
+    fn is_comparison(&self) -> bool {
+        false
+    }
+
     /// Writes the SQL of `self` into `out`, and its values as bind parameters.
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>);
 }

@@ -507,7 +507,9 @@ pub trait QueryDsl: Sized {
         self.into_select().map_order(|o| o.add(terms))
     }
 
-    /// Returns at most `count` rows (`LIMIT`, sent as a bind parameter).
+    /// Returns at most `count` rows (`LIMIT`, sent as a bind parameter). A negative
+    /// `count` is refused with [`Error::InvalidQuery`](crate::Error::InvalidQuery) when
+    /// the query runs, on every backend.
     fn limit(
         self,
         count: i64,
@@ -517,7 +519,8 @@ pub trait QueryDsl: Sized {
         q
     }
 
-    /// Skips the first `count` rows (`OFFSET`, sent as a bind parameter).
+    /// Skips the first `count` rows (`OFFSET`, sent as a bind parameter). A negative
+    /// `count` is refused as for [`limit`](Self::limit).
     fn offset(
         self,
         count: i64,
@@ -1091,12 +1094,28 @@ impl<F, S: QueryFragment<DB>, R, DB: Backend> SelectClauseFragment<F, DB> for Se
     }
 }
 
-/// Renders `LIMIT` and `OFFSET`, as bind parameters.
+/// Renders `LIMIT` and `OFFSET`, as bind parameters. A negative value rejects the
+/// statement: PostgreSQL refuses one while SQLite reads a negative LIMIT as no limit at
+/// all, so quarry refuses it on both.
 pub(crate) fn walk_limit_offset<DB: Backend>(
     limit: Option<i64>,
     offset: Option<i64>,
     out: &mut SqlWriter<'_>,
 ) {
+    let clauses = [
+        ("LIMIT", "limit", limit, "return every row"),
+        ("OFFSET", "offset", offset, "skip no row"),
+    ];
+    for (clause, method, value, instead) in clauses {
+        if let Some(value) = value.filter(|v| *v < 0) {
+            out.reject(|| {
+                format!(
+                    "{clause} must not be negative, but `{method}({value})` was given; \
+                     leave out `{method}` to {instead}"
+                )
+            });
+        }
+    }
     match (limit, offset) {
         (None, None) => {}
         (Some(limit), offset) => {

@@ -140,22 +140,28 @@ impl SqlQuery {
 
     /// Runs the query and loads every row into `T`: a Rust value or tuple of values
     /// (by position), or a `#[derive(Selectable)]` struct (by column name).
+    ///
+    /// A value or tuple must read every column of the result: a result with more or
+    /// fewer columns is [`Error::InvalidQuery`], since a column left over is most often
+    /// a mistake in the SQL or the tuple. A struct finds its columns by name and
+    /// ignores the others.
     pub fn load<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<Vec<T>> {
         let binds: Vec<_> = self.binds.iter().map(OwnedValue::as_bind).collect();
         let mut rows = Vec::new();
         conn.query_sql(&self.sql, &binds, |row| {
-            rows.push(T::from_row(row)?);
+            rows.push(load_row::<T, _>(row)?);
             Ok(ControlFlow::Continue(()))
         })?;
         Ok(rows)
     }
 
-    /// Runs the query and loads its first row, or returns [`Error::NotFound`].
+    /// Runs the query and loads its first row, or returns [`Error::NotFound`]. `T` is
+    /// checked against the result's columns as for [`load`](Self::load).
     pub fn get_result<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<T> {
         let binds: Vec<_> = self.binds.iter().map(OwnedValue::as_bind).collect();
         let mut first = None;
         conn.query_sql(&self.sql, &binds, |row| {
-            first = Some(T::from_row(row)?);
+            first = Some(load_row::<T, _>(row)?);
             Ok(ControlFlow::Break(()))
         })?;
         first.ok_or(Error::NotFound)
@@ -234,14 +240,50 @@ where
     note = "load into a Rust value, a tuple of values, or a struct with `#[derive(Selectable)]`"
 )]
 pub trait FromRow: Sized {
+    /// How many columns it reads by position, so that a result with another number of
+    /// columns is refused; `None` for a type that finds its columns by name (a
+    /// `#[derive(Selectable)]` struct), which ignores the others.
+    #[doc(hidden)]
+    const POSITIONAL_COLUMNS: Option<usize> = None;
+
     /// Loads `row`.
     fn from_row<R: Row>(row: &R) -> QueryResult<Self>;
+}
+
+/// Loads `row` into `T`, after checking that a type that reads by position reads every
+/// column the result has, no more and no fewer.
+fn load_row<T: FromRow, R: Row>(row: &R) -> QueryResult<T> {
+    if let Some(expected) = T::POSITIONAL_COLUMNS {
+        let found = row.len();
+        if found != expected {
+            return Err(column_count_mismatch(found, expected));
+        }
+    }
+    T::from_row(row)
+}
+
+fn column_count_mismatch(found: usize, expected: usize) -> Error {
+    let columns = |n: usize| {
+        if n == 1 {
+            "1 column".to_owned()
+        } else {
+            format!("{n} columns")
+        }
+    };
+    Error::InvalidQuery(format!(
+        "the query returns {} but the row type reads {} by position: give it one value \
+         per column, or load a `#[derive(Selectable)]` struct, which reads its columns by name",
+        columns(found),
+        columns(expected),
+    ))
 }
 
 impl<T> FromRow for T
 where
     T: HasSqlType + FromSql<T::SqlType>,
 {
+    const POSITIONAL_COLUMNS: Option<usize> = Some(1);
+
     fn from_row<R: Row>(row: &R) -> QueryResult<Self> {
         decode_value::<T::SqlType, T, R>(row, &mut 0)
     }
@@ -253,6 +295,8 @@ macro_rules! from_row_tuples {
         where
             $($t: HasSqlType + FromSql<$t::SqlType>),+
         {
+            const POSITIONAL_COLUMNS: Option<usize> = Some([$(stringify!($t)),+].len());
+
             fn from_row<R: Row>(row: &R) -> QueryResult<Self> {
                 let mut idx = 0;
                 Ok(($(decode_value::<$t::SqlType, $t, R>(row, &mut idx)?,)+))

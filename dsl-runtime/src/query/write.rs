@@ -54,7 +54,7 @@ pub trait CompleteInsert<L, I> {}
 )]
 pub trait InsertValues<T> {
     /// The columns given, as a type-level list `(C0, (C1, ()))`.
-    type Columns;
+    type Columns: ColumnList;
     /// How many columns a row has (at most 64).
     const COLUMN_COUNT: u32;
     /// Writes the names of the columns not in `omitted` (bit `i` stands for column `i`):
@@ -91,6 +91,68 @@ pub trait InsertRows<DB: Backend> {
     #[inline]
     fn bind_row<'a, S: BindSink<'a>>(&'a self, row: usize, omitted: u64, sink: &mut S) {
         let _ = (row, omitted, sink);
+    }
+
+    /// Writes the value row `row` gives column `column` (its position among all the
+    /// columns, left out or not), or nothing when the row leaves it out: what an upsert
+    /// compares to find rows that repeat a conflict key. Rows that give their values
+    /// through [`bind_row`](Self::bind_row) need not implement it.
+    #[doc(hidden)]
+    fn walk_value<'a>(&'a self, row: usize, omitted: u64, column: u32, out: &mut SqlWriter<'a>) {
+        if Self::BINDS_ROWS && omitted & (1 << column) == 0 {
+            // `bind_row` gives one value per column it does not leave out.
+            let before = (omitted | !all_columns(column)).count_zeros();
+            let mut sink = PickSink {
+                out,
+                skip: before,
+                picked: false,
+            };
+            self.bind_row(row, omitted, &mut sink);
+        }
+    }
+}
+
+/// Writes the one value it is told to pick, after skipping `skip` others.
+struct PickSink<'w, 'a> {
+    out: &'w mut SqlWriter<'a>,
+    skip: u32,
+    picked: bool,
+}
+
+impl<'a> BindSink<'a> for PickSink<'_, 'a> {
+    fn bind(&mut self, value: BindValue<'a>) {
+        if self.picked {
+            value.discard();
+        } else if self.skip > 0 {
+            self.skip -= 1;
+            value.discard();
+        } else {
+            self.out.push_bind(value);
+            self.picked = true;
+        }
+    }
+}
+
+/// A type-level list of columns `(C0, (C1, ()))`: the columns of an insert's values.
+#[doc(hidden)]
+pub trait ColumnList {
+    /// The position in the list of the column named `name`.
+    fn position(name: &str) -> Option<u32>;
+}
+
+impl ColumnList for () {
+    fn position(_name: &str) -> Option<u32> {
+        None
+    }
+}
+
+impl<C: Column, Rest: ColumnList> ColumnList for (C, Rest) {
+    fn position(name: &str) -> Option<u32> {
+        if C::NAME == name {
+            Some(0)
+        } else {
+            Rest::position(name).map(|i| i + 1)
+        }
     }
 }
 
@@ -180,6 +242,11 @@ impl<DB: Backend, C, E: QueryFragment<DB>> InsertRows<DB> for Binary<Eq, C, E> {
     fn walk_row<'a>(&'a self, _row: usize, _omitted: u64, out: &mut SqlWriter<'a>) {
         self.right().walk(out);
     }
+    fn walk_value<'a>(&'a self, _row: usize, _omitted: u64, column: u32, out: &mut SqlWriter<'a>) {
+        if column == 0 {
+            self.right().walk(out);
+        }
+    }
 }
 
 macro_rules! tuple_values {
@@ -202,6 +269,13 @@ macro_rules! tuple_values {
                 $(
                     separator.next(out);
                     self.$idx.walk_row(row, omitted, out);
+                )+
+            }
+            fn walk_value<'a>(&'a self, row: usize, omitted: u64, column: u32, out: &mut SqlWriter<'a>) {
+                $(
+                    if column == $idx {
+                        self.$idx.walk_row(row, omitted, out);
+                    }
                 )+
             }
         }
@@ -256,6 +330,9 @@ macro_rules! many_rows {
             fn bind_row<'a, S: BindSink<'a>>(&'a self, row: usize, omitted: u64, sink: &mut S) {
                 self[row].bind_row(0, omitted, sink);
             }
+            fn walk_value<'a>(&'a self, row: usize, omitted: u64, column: u32, out: &mut SqlWriter<'a>) {
+                self[row].walk_value(0, omitted, column, out);
+            }
         }
     )*};
 }
@@ -284,6 +361,9 @@ impl<DB: Backend, V: InsertRows<DB>> InsertRows<DB> for &V {
     #[inline]
     fn bind_row<'a, S: BindSink<'a>>(&'a self, row: usize, omitted: u64, sink: &mut S) {
         (**self).bind_row(row, omitted, sink);
+    }
+    fn walk_value<'a>(&'a self, row: usize, omitted: u64, column: u32, out: &mut SqlWriter<'a>) {
+        (**self).walk_value(row, omitted, column, out);
     }
 }
 
@@ -546,11 +626,17 @@ pub struct DoUpdate<U>(U);
 pub trait ConflictTarget<T> {
     /// Writes the column names.
     fn walk_target(out: &mut SqlWriter<'_>);
+    /// Adds the column names to `names`.
+    #[doc(hidden)]
+    fn target_columns(names: &mut Vec<&'static str>);
 }
 
 impl<T, C: Column + ColumnOf<T>> ConflictTarget<T> for C {
     fn walk_target(out: &mut SqlWriter<'_>) {
         out.push_identifier(C::NAME);
+    }
+    fn target_columns(names: &mut Vec<&'static str>) {
+        names.push(C::NAME);
     }
 }
 
@@ -564,6 +650,9 @@ macro_rules! tuple_conflict_target {
                     $name::walk_target(out);
                 )+
             }
+            fn target_columns(names: &mut Vec<&'static str>) {
+                $($name::target_columns(names);)+
+            }
         }
     };
 }
@@ -576,6 +665,12 @@ tuple_conflict_target!(A, B, C, D);
 pub trait ConflictClause<DB> {
     /// Writes ` ON CONFLICT …`, or nothing.
     fn walk_conflict<'a>(&'a self, out: &mut SqlWriter<'a>);
+    /// The columns of the conflict target of a `DO UPDATE`, whose values the rows of
+    /// one insert must not repeat; `None` for every other clause.
+    #[doc(hidden)]
+    fn update_target() -> Option<Vec<&'static str>> {
+        None
+    }
 }
 
 impl<DB> ConflictClause<DB> for NoConflict {
@@ -598,6 +693,9 @@ impl<K: ConflictTarget<T>, T> ConflictTarget<()> for Checked<K, T> {
     fn walk_target(out: &mut SqlWriter<'_>) {
         K::walk_target(out);
     }
+    fn target_columns(names: &mut Vec<&'static str>) {
+        K::target_columns(names);
+    }
 }
 
 impl<DB: Backend, K: ConflictTarget<()>, U: ChangesetFragment<DB>> ConflictClause<DB>
@@ -608,6 +706,11 @@ impl<DB: Backend, K: ConflictTarget<()>, U: ChangesetFragment<DB>> ConflictClaus
         K::walk_target(out);
         out.push_sql(") DO UPDATE SET ");
         self.action.0.walk_changes(out);
+    }
+    fn update_target() -> Option<Vec<&'static str>> {
+        let mut names = Vec::new();
+        K::target_columns(&mut names);
+        Some(names)
     }
 }
 
@@ -672,6 +775,14 @@ impl<T: Table, V, K, R> OnConflictBuilder<T, V, K, R> {
 
     /// `DO UPDATE SET …`: the existing row is updated instead. Refer to the row that
     /// was to be inserted with [`excluded`].
+    ///
+    /// The rows of such an upsert must not repeat a key: two rows with the same values
+    /// in the conflict target's columns make it fail with
+    /// [`Error::InvalidQuery`](crate::Error::InvalidQuery) before anything is sent, on
+    /// every backend and however many statements the rows need (PostgreSQL would refuse
+    /// them in one statement, SQLite would let the later row update the earlier one).
+    /// A row whose key holds a NULL, or leaves a key column to its default, repeats no
+    /// other. [`do_nothing`](OnConflictBuilder::do_nothing) has no such rule.
     pub fn do_update(self) -> DoUpdateBuilder<T, V, K, R> {
         DoUpdateBuilder { builder: self }
     }
@@ -829,6 +940,7 @@ where
         C: ConflictClause<Conn::Backend>,
         R: ReturningClause<T, Conn::Backend>,
     {
+        self.refuse_repeated_update_keys::<Conn::Backend>()?;
         let chunks = self.chunks::<Conn::Backend>();
         let mut out = SqlWriter::new::<Conn::Backend>();
         let mut shape = None;
@@ -853,6 +965,7 @@ where
                 self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut fresh);
                 debug_assert_eq!(fresh.sql(), out.sql(), "a kept chunk SQL differs");
             }
+            out.check()?;
             each(conn, chunk.clone(), omitted, &out)
         };
         match chunks.as_slice() {
@@ -860,6 +973,62 @@ where
             [one] => run(conn, one),
             many => conn.transaction(|conn| many.iter().map(|chunk| run(conn, chunk)).sum()),
         }
+    }
+
+    /// Refuses an upsert with `DO UPDATE` whose rows repeat the values of its conflict
+    /// target. PostgreSQL refuses to update a row twice in one statement, while SQLite
+    /// lets the later row update the earlier one, and which of the two happens would
+    /// otherwise depend on whether the rows fall in the same chunk. Rows are compared by
+    /// the values they give (text as sent, a SQL expression by its SQL and values); a
+    /// row whose key holds a NULL, or leaves a key column to its default, repeats none.
+    fn refuse_repeated_update_keys<DB: Backend>(&self) -> QueryResult<()>
+    where
+        V: InsertRows<DB>,
+        C: ConflictClause<DB>,
+    {
+        let rows = self.values.row_count();
+        if rows < 2 {
+            return Ok(());
+        }
+        let Some(target) = C::update_target() else {
+            return Ok(());
+        };
+        // A target column the values do not give takes its default in every row.
+        let Some(positions) = target
+            .iter()
+            .map(|name| V::Columns::position(name))
+            .collect::<Option<Vec<u32>>>()
+        else {
+            return Ok(());
+        };
+        let mut seen = std::collections::HashMap::with_capacity(rows);
+        let mut value = SqlWriter::new::<DB>();
+        'rows: for row in 0..rows {
+            let omitted = self.values.omitted(row);
+            let mut key = Vec::new();
+            for &column in &positions {
+                value.clear();
+                self.values.walk_value(row, omitted, column, &mut value);
+                let lone_null =
+                    matches!(value.binds(), [BindValue::Null]) && matches!(value.sql(), "?" | "$1");
+                if value.sql().is_empty() || lone_null {
+                    continue 'rows;
+                }
+                push_key(value.sql(), value.binds(), &mut key);
+            }
+            if let Some(first) = seen.insert(key, row) {
+                let columns: Vec<String> = target.iter().map(|c| format!("`{c}`")).collect();
+                return Err(Error::InvalidQuery(format!(
+                    "the rows at index {first} and {row} of this upsert into `{table}` have \
+                     the same {columns} (its conflict target); ON CONFLICT DO UPDATE cannot \
+                     change a row twice in one statement, so give each key once (merge the \
+                     rows first), or use `do_nothing()`",
+                    table = T::NAME,
+                    columns = columns.join(", "),
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Splits the rows into statements: runs of rows that leave out the same columns,
@@ -1008,9 +1177,50 @@ where
         };
         let mut statement = SqlWriter::new::<DB>();
         self.render_rows::<DB>(first, false, &mut statement);
-        let (sql, binds) = statement.into_parts();
-        out.push_sql(&sql);
-        out.push_raw_binds(binds.into_iter());
+        out.append(statement);
+    }
+}
+
+/// Appends to `key` an encoding of one value of a row (its SQL and bind parameters)
+/// that equals another's exactly when the two are the same.
+fn push_key(sql: &str, binds: &[BindValue<'_>], key: &mut Vec<u8>) {
+    fn bytes(tag: u8, data: &[u8], key: &mut Vec<u8>) {
+        key.push(tag);
+        key.extend_from_slice(&(data.len() as u64).to_le_bytes());
+        key.extend_from_slice(data);
+    }
+    fn value(v: &BindValue<'_>, key: &mut Vec<u8>) {
+        match v {
+            BindValue::Null => key.push(0),
+            BindValue::Boolean(v) => bytes(1, &[u8::from(*v)], key),
+            BindValue::I16(v) => bytes(2, &v.to_le_bytes(), key),
+            BindValue::I32(v) => bytes(3, &v.to_le_bytes(), key),
+            BindValue::I64(v) => bytes(4, &v.to_le_bytes(), key),
+            BindValue::F32(v) => bytes(5, &v.to_le_bytes(), key),
+            BindValue::F64(v) => bytes(6, &v.to_le_bytes(), key),
+            BindValue::Str(v) => bytes(7, v.as_bytes(), key),
+            BindValue::Bytes(v) => bytes(8, v, key),
+            BindValue::Timestamp(v) => bytes(9, &v.to_le_bytes(), key),
+            BindValue::Timestamptz(v) => bytes(10, &v.to_le_bytes(), key),
+            BindValue::Date(v) => bytes(11, &v.to_le_bytes(), key),
+            BindValue::Time(v) => bytes(12, &v.to_le_bytes(), key),
+            BindValue::Uuid(v) => bytes(13, v, key),
+            BindValue::Numeric(v) => bytes(14, v.as_bytes(), key),
+            BindValue::Json(v) => bytes(15, v.as_bytes(), key),
+            BindValue::Jsonb(v) => bytes(16, v.as_bytes(), key),
+            BindValue::Array { element, elements } => {
+                bytes(17, format!("{element:?}").as_bytes(), key);
+                key.extend_from_slice(&(elements.len() as u64).to_le_bytes());
+                for e in elements {
+                    value(e, key);
+                }
+            }
+        }
+    }
+    bytes(0xff, sql.as_bytes(), key);
+    key.extend_from_slice(&(binds.len() as u64).to_le_bytes());
+    for v in binds {
+        value(v, key);
     }
 }
 
@@ -1274,11 +1484,7 @@ where
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         match self.render::<DB>(false) {
-            Ok(statement) => {
-                let (sql, binds) = statement.into_parts();
-                out.push_sql(&sql);
-                out.push_raw_binds(binds.into_iter());
-            }
+            Ok(statement) => out.append(statement),
             Err(error) => {
                 let reason = error.to_string().replace("*/", "* /");
                 out.push_sql(&format!("/* cannot run: {reason} */"));
@@ -1318,6 +1524,7 @@ impl<T: Table, W, A, R> WriteStatement<T, W, A, R> {
         } else {
             self.returning.walk_explicit(&mut out);
         }
+        out.check()?;
         Ok(out)
     }
 
@@ -1361,5 +1568,108 @@ impl<T: Table, W, A, R> WriteStatement<T, W, A, R> {
         R: ReturningClause<T, Conn::Backend>,
     {
         first_row(self.get_results(conn)?)
+    }
+}
+
+#[cfg(all(test, feature = "sqlite", feature = "postgres"))]
+mod tests {
+    use crate::backend::pg::Pg;
+    use crate::backend::sqlite::Sqlite;
+    use crate::expr::ExpressionMethods;
+    use crate::{Error, excluded, insert_into};
+
+    quarry::table! { tags (id) { id -> Int4 = default, code -> Nullable<Text>, label -> Text = default } }
+
+    #[derive(crate::Insertable)]
+    #[quarry(table = tags)]
+    struct NewTag<'a> {
+        id: Option<i32>,
+        code: Option<&'a str>,
+        label: &'a str,
+    }
+
+    fn reason(result: crate::QueryResult<()>) -> Option<String> {
+        match result {
+            Ok(()) => None,
+            Err(Error::InvalidQuery(reason)) => Some(reason),
+            Err(other) => panic!("expected Error::InvalidQuery, got {other:?}"),
+        }
+    }
+
+    /// Why an upsert of `rows` on `code` is refused, in SQLite's and PostgreSQL's
+    /// placeholders.
+    macro_rules! repeats {
+        ($rows:expr) => {{
+            let upsert = insert_into(tags::table)
+                .values($rows)
+                .on_conflict(tags::code)
+                .do_update()
+                .set(tags::label.eq(excluded(tags::label)));
+            [
+                reason(upsert.refuse_repeated_update_keys::<Sqlite>()),
+                reason(upsert.refuse_repeated_update_keys::<Pg>()),
+            ]
+        }};
+    }
+
+    #[test]
+    fn null_keys_and_keys_left_to_their_default_repeat_nothing() {
+        let none: Option<&str> = None;
+        let tuples = vec![
+            (tags::code.eq(none), tags::label.eq("a")),
+            (tags::code.eq(none), tags::label.eq("b")),
+        ];
+        assert_eq!(repeats!(&tuples), [None, None]);
+        let tag = |code, label| NewTag {
+            id: None,
+            code,
+            label,
+        };
+        let structs = vec![tag(None, "a"), tag(Some("x"), "b"), tag(None, "c")];
+        assert_eq!(repeats!(&structs), [None, None]);
+
+        // The same non-NULL key twice is a repeat, in a struct or in a tuple.
+        let structs = vec![tag(None, "a"), tag(Some("x"), "b"), tag(Some("x"), "c")];
+        let [sqlite, pg] = repeats!(&structs);
+        assert!(sqlite.as_deref().is_some_and(|r| r.starts_with(
+            "the rows at index 1 and 2 of this upsert into `tags` have the same `code`"
+        )));
+        assert_eq!(sqlite, pg);
+        let tuples = vec![
+            (tags::code.eq(Some("y")), tags::label.eq("a")),
+            (tags::code.eq(Some("y")), tags::label.eq("b")),
+        ];
+        assert!(repeats!(&tuples).iter().all(Option::is_some));
+    }
+
+    #[test]
+    fn a_target_the_values_leave_to_its_default_is_not_compared() {
+        let upsert = |rows: &[NewTag<'_>]| {
+            insert_into(tags::table)
+                .values(rows)
+                .on_conflict(tags::id)
+                .do_update()
+                .set(tags::label.eq(excluded(tags::label)))
+                .refuse_repeated_update_keys::<Sqlite>()
+                .map_err(|e| e.to_string())
+        };
+        let tag = |id, label| NewTag {
+            id,
+            code: None,
+            label,
+        };
+        // `None` leaves `id` to the database: no two such rows are known to repeat.
+        assert_eq!(upsert(&[tag(None, "a"), tag(None, "b")]), Ok(()));
+        assert!(upsert(&[tag(Some(3), "a"), tag(None, "b"), tag(Some(3), "c")]).is_err());
+        // `label` is not among the tuples' columns: every row takes its default, which
+        // the database knows and quarry does not.
+        let no_label = vec![(tags::code.eq(Some("z")),), (tags::code.eq(Some("z")),)];
+        let other_target = insert_into(tags::table)
+            .values(&no_label)
+            .on_conflict(tags::label)
+            .do_update()
+            .set(tags::code.eq(excluded(tags::code)))
+            .refuse_repeated_update_keys::<Sqlite>();
+        assert!(other_target.is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! [`SqlWriter`]: where a query renders its SQL text and collects its bind parameters.
 
 use crate::backend::Backend;
+use crate::error::{Error, QueryResult};
 use crate::types::BindValue;
 
 /// The SQL text of a query being rendered, and its bind parameters in order.
@@ -13,6 +14,9 @@ pub struct SqlWriter<'a> {
     /// The backend's placeholder spelling.
     placeholder: fn(&mut String, usize),
     mode: Mode,
+    /// Why the statement must not be sent, when a part of it found out while
+    /// rendering (a negative LIMIT): the first reason given.
+    rejected: Option<String>,
 }
 
 /// What a walk writes.
@@ -35,6 +39,7 @@ impl<'a> SqlWriter<'a> {
             bind_count: 0,
             placeholder: DB::write_placeholder,
             mode: Mode::Full,
+            rejected: None,
         }
     }
 
@@ -47,6 +52,7 @@ impl<'a> SqlWriter<'a> {
             bind_count: 0,
             placeholder: DB::write_placeholder,
             mode: Mode::BindsOnly,
+            rejected: None,
         }
     }
 
@@ -56,6 +62,7 @@ impl<'a> SqlWriter<'a> {
         self.binds.clear();
         self.bind_count = 0;
         self.mode = Mode::Full;
+        self.rejected = None;
     }
 
     /// Empties the writer for a walk that writes the SQL text with its placeholders
@@ -72,6 +79,35 @@ impl<'a> SqlWriter<'a> {
         self.binds.clear();
         self.bind_count = 0;
         self.mode = Mode::BindsOnly;
+        self.rejected = None;
+    }
+
+    /// Marks the statement as one that must not run, for `reason` (kept if it is the
+    /// first). Rendering goes on, so that `debug_query` still shows it; running it
+    /// fails with [`Error::InvalidQuery`] before anything is sent.
+    pub(crate) fn reject(&mut self, reason: impl FnOnce() -> String) {
+        if self.rejected.is_none() {
+            self.rejected = Some(reason());
+        }
+    }
+
+    /// `Ok` unless a part of the statement [rejected](Self::reject) it: what every
+    /// path that sends a rendered statement checks first.
+    pub(crate) fn check(&self) -> QueryResult<()> {
+        match &self.rejected {
+            None => Ok(()),
+            Some(reason) => Err(Error::InvalidQuery(reason.clone())),
+        }
+    }
+
+    /// Appends a statement rendered by a writer of its own: its SQL, its bind
+    /// parameters and its rejection, if any.
+    pub(crate) fn append(&mut self, other: SqlWriter<'a>) {
+        if let Some(reason) = other.rejected {
+            self.reject(|| reason);
+        }
+        self.push_sql(&other.sql);
+        self.push_raw_binds(other.binds.into_iter());
     }
 
     /// Makes room for `sql` more bytes of SQL and `binds` more bind parameters.

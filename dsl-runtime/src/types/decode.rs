@@ -14,7 +14,8 @@ pub enum DecodeError {
         /// What the database sent (`text`, `real`, `integer`, …).
         found: String,
     },
-    /// An integer that does not fit the Rust type.
+    /// A number that does not fit the Rust type: an integer too wide for it, or a
+    /// finite double beyond the range of an `f32`.
     OutOfRange {
         /// The value the database sent.
         value: String,
@@ -147,6 +148,20 @@ where
     }
 }
 
+/// A double read as a `Float4`: rounded to the nearest `f32`, as the SQL type says;
+/// NaN and the infinities stay what they are, but a finite value beyond `f32`'s range
+/// would become an infinity, so it is [`DecodeError::OutOfRange`] instead.
+pub(crate) fn narrow_to_f32(value: f64) -> Result<f32, DecodeError> {
+    let narrowed = value as f32;
+    if narrowed.is_infinite() && value.is_finite() {
+        Err(DecodeError::OutOfRange {
+            value: format!("{value:?}"),
+        })
+    } else {
+        Ok(narrowed)
+    }
+}
+
 /// `text "…"`, cut to 40 characters: how decoders show text they reject.
 pub(crate) fn text_preview(text: &str) -> String {
     let shown: String = text.chars().take(40).collect();
@@ -154,5 +169,29 @@ pub(crate) fn text_preview(text: &str) -> String {
         format!("text {shown:?}…")
     } else {
         format!("text {shown:?}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_narrow_to_f32_unless_out_of_its_range() {
+        assert_eq!(narrow_to_f32(2.25), Ok(2.25));
+        assert_eq!(narrow_to_f32(0.1), Ok(0.1_f32));
+        assert_eq!(narrow_to_f32(f64::from(f32::MAX)), Ok(f32::MAX));
+        assert_eq!(narrow_to_f32(1e-50), Ok(0.0));
+        assert_eq!(narrow_to_f32(f64::INFINITY), Ok(f32::INFINITY));
+        assert_eq!(narrow_to_f32(f64::NEG_INFINITY), Ok(f32::NEG_INFINITY));
+        assert!(narrow_to_f32(f64::NAN).is_ok_and(f32::is_nan));
+        for too_big in [1e100, -1e100, f64::from(f32::MAX) * 2.0] {
+            assert_eq!(
+                narrow_to_f32(too_big),
+                Err(DecodeError::OutOfRange {
+                    value: format!("{too_big:?}")
+                })
+            );
+        }
     }
 }

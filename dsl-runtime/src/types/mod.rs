@@ -56,8 +56,8 @@ mod uuid;
 
 pub use array::{Array, ArrayElement};
 pub use bind::{BindValue, ToSql, ValueKind};
-pub(crate) use decode::text_preview;
 pub use decode::{DecodeError, FromSql, SqlValue};
+pub(crate) use decode::{narrow_to_f32, text_preview};
 
 use crate::backend::Backend;
 use crate::expr::SupportedBy;

@@ -35,6 +35,9 @@ impl Backend for Pg {
     // The wire protocol counts parameters in 16 bits.
     const BIND_LIMIT: usize = 65_535;
     const OFFSET_WITHOUT_LIMIT: &'static str = "";
+    // The backslash is the default, named so that the SQL says what it means, and
+    // written `E'\\'` so that it does not depend on `standard_conforming_strings`.
+    const LIKE_ESCAPE: &'static str = " ESCAPE E'\\\\'";
     const CURRENT_TIMESTAMP: &'static str = "now()";
     const IN_LIST_AS_ARRAY: bool = true;
 
@@ -617,8 +620,7 @@ impl<'a> SqlValue<'a> for PgValue<'a> {
     fn read_f32(&self) -> Result<f32, DecodeError> {
         match self.oid {
             oid::FLOAT4 => Ok(f32::from_be_bytes(self.fixed()?)),
-            // Narrowing loses precision, as the SQL type says.
-            oid::FLOAT8 => Ok(f64::from_be_bytes(self.fixed()?) as f32),
+            oid::FLOAT8 => crate::types::narrow_to_f32(f64::from_be_bytes(self.fixed()?)),
             _ => {
                 self.bytes()?;
                 Err(self.wrong_type())

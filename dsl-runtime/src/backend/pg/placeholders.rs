@@ -89,12 +89,17 @@ fn skip_block_comment(bytes: &[u8], start: usize) -> usize {
 }
 
 /// Skips `$tag$ … $tag$` starting at the `$` at `start`, or just the `$` when it opens
-/// no dollar quote.
+/// no dollar quote. The tag follows PostgreSQL's rules for it: empty, or a letter or
+/// `_` followed by letters, digits and `_` (bytes of multi-byte characters count as
+/// letters), never a `$`.
 fn skip_dollar_quoted(bytes: &[u8], start: usize) -> usize {
-    let tag_len = bytes[start + 1..]
-        .iter()
-        .take_while(|&&b| is_word(b) && !b.is_ascii_digit() || b == b'_')
-        .count();
+    let tag_len = match bytes.get(start + 1) {
+        Some(&first) if is_word(first) && !first.is_ascii_digit() => bytes[start + 1..]
+            .iter()
+            .take_while(|&&b| is_word(b))
+            .count(),
+        _ => 0,
+    };
     let close = start + 1 + tag_len;
     if bytes.get(close) != Some(&b'$') {
         return start + 1;
@@ -123,5 +128,29 @@ mod tests {
         );
         assert_eq!(highest_placeholder("SELECT E'\\' $5', $1"), 1);
         assert_eq!(highest_placeholder("SELECT a$1 FROM t WHERE x = $12"), 12);
+    }
+
+    #[test]
+    fn dollar_quote_tags_follow_postgres_rules() {
+        // A tag may hold digits after its first character.
+        assert_eq!(highest_placeholder("SELECT $a1$ $5 $a1$, $1"), 1);
+        assert_eq!(highest_placeholder("SELECT $tag_2$ $9 $tag_2$"), 0);
+        assert_eq!(highest_placeholder("SELECT $_$ $5 $_$, $2"), 2);
+        assert_eq!(highest_placeholder("SELECT $_1$ $5 $_1$, $2"), 2);
+        assert_eq!(highest_placeholder("SELECT $$ $5 $$, $2"), 2);
+        assert_eq!(highest_placeholder("SELECT $é$ $5 $é$, $1"), 1);
+        // Another tag inside a quote is text; only the opening tag closes it.
+        assert_eq!(
+            highest_placeholder("SELECT $outer$ $inner$ $7 $inner$ $a$ $8 $outer$, $3"),
+            3
+        );
+        assert_eq!(highest_placeholder("SELECT $a$ $a1$ $6 $a$, $1"), 1);
+        // `$1$` starts with a digit: a parameter followed by a `$`, not a tag.
+        assert_eq!(highest_placeholder("SELECT $1$ $4"), 4);
+        // An unterminated quote runs to the end of the text.
+        assert_eq!(highest_placeholder("SELECT $1, $q1$ $5"), 1);
+        assert_eq!(highest_placeholder("SELECT $2, $$ $5"), 2);
+        // A `$` that opens no quote is skipped.
+        assert_eq!(highest_placeholder("SELECT $ $a $3"), 3);
     }
 }

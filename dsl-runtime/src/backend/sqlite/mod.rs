@@ -44,6 +44,8 @@ impl Backend for Sqlite {
     const BIND_LIMIT: usize = 32_766;
     // -1: no limit.
     const OFFSET_WITHOUT_LIMIT: &'static str = " LIMIT -1";
+    // SQLite has no escape character unless one is named.
+    const LIKE_ESCAPE: &'static str = " ESCAPE '\\'";
     const CURRENT_TIMESTAMP: &'static str = "CURRENT_TIMESTAMP";
     const IN_LIST_AS_ARRAY: bool = false;
 
@@ -385,8 +387,8 @@ impl<'s> SqlValue<'s> for SqliteValue<'s> {
     }
 
     fn read_f32(&self) -> Result<f32, DecodeError> {
-        // Narrowing a double to a float loses precision, as the SQL type says.
-        self.real().map(|v| v as f32)
+        // SQLite stores every REAL as a double.
+        self.real().and_then(crate::types::narrow_to_f32)
     }
 
     fn read_f64(&self) -> Result<f64, DecodeError> {
