@@ -170,7 +170,27 @@ fn aggregates_in_filters_of_groups_only<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(typed, [(36, 2)]);
 }
 
+/// A query grouped before a join keeps its `GROUP BY` and `HAVING`, applied to the
+/// joined rows (they used to be left out of the SQL: every row came back ungrouped).
+fn grouping_before_a_join_groups_the_joined_rows<C: Connection>(db: &mut TestDb<C>) {
+    let typed: Vec<(i32, i64)> = posts::table
+        .group_by(posts::user_id)
+        .having(count_star().gt(1_i64))
+        .inner_join(users::table)
+        .select((posts::user_id, count_star()))
+        .order_by(posts::user_id)
+        .load(&mut db.conn)
+        .unwrap();
+    let plain: Vec<(i32, i64)> = db.rows(
+        "SELECT posts.user_id, COUNT(*) FROM posts INNER JOIN users ON posts.user_id = users.id \
+         GROUP BY posts.user_id HAVING COUNT(*) > 1 ORDER BY posts.user_id",
+    );
+    assert!(!plain.is_empty());
+    assert_same(typed, plain);
+}
+
 common::backend_tests! {
+    grouping_before_a_join_groups_the_joined_rows,
     counts,
     sum_avg_min_max,
     aggregates_of_no_rows,

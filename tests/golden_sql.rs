@@ -1457,6 +1457,19 @@ fn group_by_over_a_join() {
     );
 }
 
+#[test]
+fn group_by_before_a_join() {
+    golden(
+        &posts::table
+            .group_by(posts::user_id)
+            .having(count_star().gt(1_i64))
+            .inner_join(users::table)
+            .select((posts::user_id, count_star())),
+        r#"SELECT "posts"."user_id", COUNT(*) FROM "posts" INNER JOIN "users" ON "posts"."user_id" = "users"."id" GROUP BY "posts"."user_id" HAVING COUNT(*) > ? -- binds: [1]"#,
+        r#"SELECT "posts"."user_id", COUNT(*) FROM "posts" INNER JOIN "users" ON "posts"."user_id" = "users"."id" GROUP BY "posts"."user_id" HAVING COUNT(*) > $1 -- binds: [1]"#,
+    );
+}
+
 // ---------------------------------------------------------------------------------
 // Joins
 // ---------------------------------------------------------------------------------

@@ -84,6 +84,8 @@ where
 {
     type List = <L::List as Append<Entry<R, M>>>::Output;
     type GroupBy = L::GroupBy;
+    // A grouped query joined afterwards is still grouped: over the joined rows.
+    const GROUPED: bool = L::GROUPED;
     type DefaultRows =
         <L::DefaultRows as Append<<M::Nullability as Nullability>::WrapRow<R::AllColumns>>>::Output;
     type DefaultSelection = RowList<Self::DefaultRows>;
@@ -147,6 +149,12 @@ where
         FromFragment::<DB>::walk_from(&self.right, out);
         out.push_sql(" ON ");
         self.on.walk(out);
+    }
+
+    /// A query grouped before a join is grouped over the joined rows: its
+    /// `GROUP BY … HAVING …` follows the whole FROM clause.
+    fn walk_grouping<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        self.left.walk_grouping(out);
     }
 }
 
