@@ -112,8 +112,45 @@ fn one_table_twice_through_two_aliases<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(rows[0].1.1, "Linus");
 }
 
+/// A boxed join with an alias and no select list reads the alias's columns, as the
+/// query does unboxed (it used to read the aliased table's own columns twice).
+fn boxed_self_join_reads_the_alias_columns<C: Connection>(db: &mut TestDb<C>)
+where
+    C::Backend: Default,
+{
+    let on = managers
+        .col(employees::id)
+        .nullable()
+        .eq(employees::manager_id);
+    let unboxed = employees::table
+        .inner_join(managers.on(on))
+        .order_by(employees::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let boxed = employees::table
+        .inner_join(managers.on(on))
+        .into_boxed::<C::Backend>()
+        .order_by(employees::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(boxed, unboxed);
+    let names: Vec<(String, String)> = boxed
+        .into_iter()
+        .map(|((_, name, _), (_, manager, _))| (name, manager))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Ada".to_owned(), "Grace".to_owned()),
+            ("Linus".to_owned(), "Ada".to_owned()),
+            ("Alan".to_owned(), "Grace".to_owned()),
+        ]
+    );
+}
+
 common::backend_tests! {
     extra_schema: SCHEMA;
+    boxed_self_join_reads_the_alias_columns,
     self_join_through_an_alias,
     one_table_twice_through_two_aliases,
 }

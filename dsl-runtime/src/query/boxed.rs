@@ -196,24 +196,35 @@ where
     label = "box the query before `distinct_on`, or do not box it"
 )]
 pub trait BoxSelect<'a, F, DB: Backend> {
-    /// The select list as a fragment.
-    fn boxed(self) -> Fragment<'a, DB>;
+    /// The select list as a fragment, for a query reading from `from`.
+    fn boxed(self, from: &F) -> Fragment<'a, DB>;
 }
 
-impl<'a, F: QuerySource, DB: Backend> BoxSelect<'a, F, DB> for super::DefaultSelect
-where
-    F::DefaultSelection: QueryFragment<DB> + Default + 'a,
-{
-    fn boxed(self) -> Fragment<'a, DB> {
-        Box::new(F::DefaultSelection::default())
+impl<'a, F: QuerySource, DB: Backend> BoxSelect<'a, F, DB> for super::DefaultSelect {
+    fn boxed(self, from: &F) -> Fragment<'a, DB> {
+        // Rendered from the FROM clause itself, as the unboxed query does: an alias's
+        // columns are named by the alias, which the types alone do not give.
+        let mut columns = SqlWriter::new::<DB>();
+        from.walk_default_selection(&mut columns);
+        Box::new(ColumnsSql(columns.into_parts().0))
     }
 }
 
 impl<'a, F, S: QueryFragment<DB> + 'a, I, DB: Backend> BoxSelect<'a, F, DB>
     for super::SelectClause<S, I>
 {
-    fn boxed(self) -> Fragment<'a, DB> {
+    fn boxed(self, _from: &F) -> Fragment<'a, DB> {
         Box::new(self.into_items())
+    }
+}
+
+/// The SQL of a default select list, rendered when the query was boxed: column names
+/// only, no bind parameters.
+struct ColumnsSql(String);
+
+impl<DB: Backend> QueryFragment<DB> for ColumnsSql {
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql(&self.0);
     }
 }
 

@@ -319,9 +319,10 @@ pub trait QueryDsl: Sized {
         Self::Order: BoxOrder<'a, DB>,
     {
         let q = self.into_select();
+        let select = q.select.boxed(&q.from);
         BoxedSelect::new(
             q.from,
-            q.select.boxed(),
+            select,
             q.distinct,
             q.where_clause.boxed(),
             q.order.boxed(),
