@@ -75,18 +75,26 @@ pub fn rotation(round: u32, contenders: usize) -> Vec<usize> {
 }
 
 /// The number of iterations that makes one batch take about [`BATCH_TARGET`], found by
-/// timing `run(n)` for n = 1, 10, 100, … until a batch takes [`CALIBRATION_FLOOR`]. A
-/// workload slower than the target gets one iteration per batch.
+/// timing `run(n)` for n = 1, 10, 100, … until a batch takes [`CALIBRATION_FLOOR`], then
+/// once more at the size that suggests. A workload slower than the target gets one
+/// iteration per batch.
 pub fn batch_iterations(mut run: impl FnMut(u64) -> Duration) -> u64 {
     let mut iterations = 1u64;
-    loop {
+    let estimate = loop {
         let elapsed = run(iterations);
         if elapsed >= CALIBRATION_FLOOR || iterations >= 1 << 40 {
-            let scaled = iterations as f64 * BATCH_TARGET.as_secs_f64() / elapsed.as_secs_f64();
-            return (scaled.round() as u64).max(1);
+            break scaled_to_target(iterations, elapsed);
         }
         iterations *= 10;
-    }
+    };
+    // Other work on the machine only ever makes a batch slower, and so an estimate
+    // smaller: of two estimates, the larger is the one less disturbed.
+    estimate.max(scaled_to_target(estimate, run(estimate)))
+}
+
+fn scaled_to_target(iterations: u64, elapsed: Duration) -> u64 {
+    let scaled = iterations as f64 * BATCH_TARGET.as_secs_f64() / elapsed.as_secs_f64().max(1e-9);
+    (scaled.round() as u64).max(1)
 }
 
 /// One contender's batch in one round: a line of the results file.
@@ -181,10 +189,25 @@ mod tests {
             tried.push(n);
             Duration::from_nanos(300 * n)
         });
-        assert_eq!(tried, [1, 10, 100, 1_000, 10_000]);
+        assert_eq!(tried, [1, 10, 100, 1_000, 10_000, 33_333]);
         assert_eq!(iterations, 33_333);
         // Slower than the target: one iteration per batch.
         assert_eq!(batch_iterations(|n| Duration::from_millis(80 * n)), 1);
+    }
+
+    #[test]
+    fn an_interrupted_first_run_does_not_shrink_the_batch() {
+        let mut tried = Vec::new();
+        let iterations = batch_iterations(|n| {
+            tried.push(n);
+            if tried.len() == 1 {
+                Duration::from_millis(5)
+            } else {
+                Duration::from_nanos(300 * n)
+            }
+        });
+        assert_eq!(tried, [1, 2]);
+        assert_eq!(iterations, 33_333);
     }
 
     #[test]
