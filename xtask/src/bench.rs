@@ -269,11 +269,11 @@ fn render(cases: &[CaseRounds], criterion: &Results, machine: &str) -> String {
         out,
         "\n## Interleaved rounds\n\n\
          {rounds} measured rounds per case, after one warm-up round. In each round every \
-         contender runs the case for a batch of about 10 ms, in an order that rotates from \
-         round to round. A ratio is the median of the per-round ratios of quarry's time to \
-         the peer's, with the interquartile range (25th to 75th percentile) of those \
-         ratios in brackets; above 1 means quarry is slower. Times are medians per \
-         iteration.\n"
+         contender runs the case for a batch of about 10 ms (one iteration, when one takes \
+         longer), in an order that rotates from round to round. A ratio is the median of \
+         the per-round ratios of quarry's time to the peer's, with the interquartile range \
+         (25th to 75th percentile) of those ratios in brackets; above 1 means quarry is \
+         slower. Times are medians per iteration.\n"
     );
     let mut backends: Vec<&str> = cases.iter().map(|c| c.backend.as_str()).collect();
     backends.dedup();
