@@ -14,7 +14,7 @@ pub const DEFAULT_ROUNDS: u32 = 30;
 pub const BATCH_TARGET: Duration = Duration::from_millis(10);
 /// Calibration grows the batch until it takes at least this long, then scales it to
 /// [`BATCH_TARGET`]: shorter runs are dominated by the clock's and the loop's own cost.
-const CALIBRATION_FLOOR: Duration = Duration::from_millis(1);
+pub const CALIBRATION_FLOOR: Duration = Duration::from_millis(1);
 
 /// The first line of the results file: what its columns are.
 pub const HEADER: &str = "backend\tworkload\tsize\tround\tcontender\titerations\tnanoseconds";
