@@ -1,11 +1,14 @@
-//! quarry's benchmark workloads, shared by the criterion targets in `benches/`: the
-//! schemas and data, and one implementation of each workload per contender (quarry,
-//! Diesel and the raw drivers), so that every figure of a run comes from the same code
-//! and reads the same rows.
+//! quarry's benchmark workloads, shared by the targets in `benches/`: the schemas and
+//! data, one implementation of each workload per contender (quarry, Diesel and the raw
+//! drivers), and the cases with their checks, so that every figure of a run comes from
+//! the same code and reads the same rows.
 
+pub mod arena;
 pub mod bulk;
+pub mod cases;
 pub mod data;
 pub mod diesel_driver;
+pub mod interleaved;
 pub mod quarry_driver;
 pub mod raw;
 

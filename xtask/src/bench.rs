@@ -1,6 +1,13 @@
-//! `cargo xtask bench`: runs the criterion benchmarks of `benches/` (quarry, Diesel and
-//! the raw drivers on SQLite and PostgreSQL) and writes their medians and ratios to
-//! `target/bench/report.md`.
+//! `cargo xtask bench`: runs the benchmarks of `benches/` (quarry, Diesel and the raw
+//! drivers on SQLite and PostgreSQL) and writes their ratios to `target/bench/report.md`.
+//!
+//! The ratios come from `benches/interleaved.rs`, which runs the contenders in
+//! alternating rounds and writes one tab-separated line per batch to
+//! `target/bench/interleaved.tsv`; this module takes, per case, the median and the
+//! interquartile range of the per-round ratios. Criterion's runs, one contender after
+//! another, moved ratios by up to ±50% between two quiet runs on a shared machine, so
+//! they only add a second table: of `bulk_insert_100k`, which has no interleaved form,
+//! and, with `--criterion`, of the workloads too.
 //!
 //! Criterion leaves one `new/benchmark.json` (the benchmark's id) and one
 //! `new/estimates.json` (its statistics) per benchmark under `target/criterion/`; the
@@ -17,31 +24,292 @@ use crate::cmd::{self, Cmd};
 
 /// The contenders, in the report's column order.
 const CONTENDERS: [&str; 3] = ["quarry", "diesel", "raw"];
+/// The peers quarry's time is divided by.
+const PEERS: [&str; 2] = ["diesel", "raw"];
+/// The first line of the interleaved results, as `benches/src/interleaved.rs` writes it.
+const INTERLEAVED_HEADER: &str =
+    "backend\tworkload\tsize\tround\tcontender\titerations\tnanoseconds";
 
-/// Runs `cargo bench -p quarry-benches` with `QUARRY_PG_URL` set to `pg_url`, passing
-/// `criterion_args` to criterion (a filter, `--quick`, …), then writes the report and
-/// returns its path.
-pub(crate) fn run(pg_url: &str, criterion_args: &[String]) -> Result<PathBuf, String> {
-    let started = SystemTime::now();
-    let mut bench = Cmd::cargo()
-        .args(["bench", "-p", "quarry-benches"])
-        .env("QUARRY_PG_URL", pg_url);
-    if !criterion_args.is_empty() {
-        bench = bench.arg("--").args(criterion_args);
-    }
-    bench.run()?;
+/// What `cargo xtask bench -- …` asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Options {
+    /// Measured rounds per case; `None` for the harness's default.
+    rounds: Option<u32>,
+    /// Also run criterion's `workloads` target.
+    criterion: bool,
+    /// Workloads to run: substrings of `<workload>/<backend>/<size>` for the interleaved
+    /// rounds, joined into one regular expression for criterion.
+    filters: Vec<String>,
+}
 
-    let results = read_results(&cmd::target_dir().join("criterion"), started)?;
-    if results.is_empty() {
-        return Err("the benchmarks wrote no results under target/criterion".to_owned());
+/// Parses the arguments after `cargo xtask bench --`.
+pub(crate) fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        rounds: None,
+        criterion: false,
+        filters: Vec::new(),
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--rounds" => {
+                let value = args.next().ok_or("`--rounds` needs a number")?;
+                options.rounds = match value.parse() {
+                    Ok(rounds) if rounds > 0 => Some(rounds),
+                    _ => return Err(format!("`--rounds` needs a number above 0, not `{value}`")),
+                };
+            }
+            "--criterion" => options.criterion = true,
+            flag if flag.starts_with('-') => {
+                return Err(format!("`bench` has no option `{flag}`"));
+            }
+            filter => options.filters.push(filter.to_owned()),
+        }
     }
-    let report = render(&results, &machine());
+    Ok(options)
+}
+
+/// Runs the interleaved rounds and criterion's targets, against the database of
+/// `QUARRY_PG_URL` if it is set and else `server_url`, then writes the report and returns
+/// its path.
+pub(crate) fn run(server_url: &str, options: &Options) -> Result<PathBuf, String> {
+    let pg_url = std::env::var("QUARRY_PG_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| server_url.to_owned());
     let dir = cmd::target_dir().join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    let tsv = dir.join("interleaved.tsv");
+    // A failed run must not leave the previous run's rounds to be reported.
+    if tsv.exists() {
+        std::fs::remove_file(&tsv).map_err(|e| format!("remove {}: {e}", tsv.display()))?;
+    }
+    let mut interleaved = Cmd::cargo()
+        .args([
+            "bench",
+            "-p",
+            "quarry-benches",
+            "--bench",
+            "interleaved",
+            "--",
+        ])
+        .arg("--out")
+        .arg(&tsv)
+        .env("QUARRY_PG_URL", &pg_url);
+    if let Some(rounds) = options.rounds {
+        interleaved = interleaved.arg("--rounds").arg(rounds.to_string());
+    }
+    interleaved.args(&options.filters).run()?;
+    let text = std::fs::read_to_string(&tsv).map_err(|e| format!("read {}: {e}", tsv.display()))?;
+    let cases = parse_interleaved(&text)?;
+    if cases.is_empty() {
+        return Err(format!(
+            "no workload matched `{}`: the interleaved rounds wrote nothing",
+            options.filters.join(" ")
+        ));
+    }
+
+    let started = SystemTime::now();
+    let mut criterion = Cmd::cargo()
+        .args(["bench", "-p", "quarry-benches", "--bench", "bulk_insert"])
+        .env("QUARRY_PG_URL", &pg_url);
+    if options.criterion {
+        criterion = criterion.args(["--bench", "workloads"]);
+    }
+    if !options.filters.is_empty() {
+        criterion = criterion.arg("--").arg(options.filters.join("|"));
+    }
+    criterion.run()?;
+    let criterion_results = read_results(&cmd::target_dir().join("criterion"), started)?;
+
+    let report = render(&cases, &criterion_results, &machine());
     let path = dir.join("report.md");
     std::fs::write(&path, &report).map_err(|e| format!("write {}: {e}", path.display()))?;
     println!("{report}");
     Ok(path)
+}
+
+/// The measured rounds of one case on one backend.
+#[derive(Debug, PartialEq)]
+struct CaseRounds {
+    backend: String,
+    /// `<workload>/<size>`.
+    name: String,
+    /// Nanoseconds per iteration, by round and then contender.
+    rounds: BTreeMap<u32, BTreeMap<String, f64>>,
+}
+
+/// The lines of `interleaved.tsv`, grouped by case in the order the cases ran.
+fn parse_interleaved(text: &str) -> Result<Vec<CaseRounds>, String> {
+    let mut lines = text.lines().enumerate();
+    match lines.next() {
+        Some((_, header)) if header == INTERLEAVED_HEADER => {}
+        _ => {
+            return Err(format!(
+                "interleaved results do not start with `{INTERLEAVED_HEADER}`"
+            ));
+        }
+    }
+    let mut cases: Vec<CaseRounds> = Vec::new();
+    for (index, line) in lines {
+        if line.is_empty() {
+            continue;
+        }
+        let bad = |what: &str| format!("interleaved results, line {}: {what}: `{line}`", index + 1);
+        let [backend, workload, size, round, contender, iterations, nanos] =
+            <[&str; 7]>::try_from(line.split('\t').collect::<Vec<_>>())
+                .map_err(|_| bad("not 7 fields"))?;
+        let round: u32 = round.parse().map_err(|_| bad("bad round"))?;
+        let iterations: u64 = iterations.parse().map_err(|_| bad("bad iterations"))?;
+        let nanos: u64 = nanos.parse().map_err(|_| bad("bad nanoseconds"))?;
+        if iterations == 0 {
+            return Err(bad("no iterations"));
+        }
+        let name = format!("{workload}/{size}");
+        let position = match cases
+            .iter()
+            .position(|c| c.backend == backend && c.name == name)
+        {
+            Some(position) => position,
+            None => {
+                cases.push(CaseRounds {
+                    backend: backend.to_owned(),
+                    name,
+                    rounds: BTreeMap::new(),
+                });
+                cases.len() - 1
+            }
+        };
+        cases[position]
+            .rounds
+            .entry(round)
+            .or_default()
+            .insert(contender.to_owned(), nanos as f64 / iterations as f64);
+    }
+    Ok(cases)
+}
+
+/// A median and the interquartile range around it.
+#[derive(Debug, PartialEq)]
+struct Spread {
+    median: f64,
+    p25: f64,
+    p75: f64,
+}
+
+impl Spread {
+    /// `None` for no values.
+    fn of(mut values: Vec<f64>) -> Option<Spread> {
+        if values.is_empty() {
+            return None;
+        }
+        values.sort_by(f64::total_cmp);
+        Some(Spread {
+            median: percentile(&values, 50.0),
+            p25: percentile(&values, 25.0),
+            p75: percentile(&values, 75.0),
+        })
+    }
+}
+
+/// The `p`th percentile of sorted, non-empty `values`, interpolated linearly between the
+/// two nearest ranks (NumPy's default), so that the median of an even count is the mean
+/// of the middle two.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let rank = p / 100.0 * (sorted.len() - 1) as f64;
+    let below = rank.floor() as usize;
+    let above = rank.ceil() as usize;
+    sorted[below] + (sorted[above] - sorted[below]) * (rank - below as f64)
+}
+
+impl CaseRounds {
+    /// quarry's time over `peer`'s, one ratio per round in which both ran.
+    fn ratios(&self, peer: &str) -> Vec<f64> {
+        self.rounds
+            .values()
+            .filter_map(|round| match (round.get("quarry"), round.get(peer)) {
+                (Some(q), Some(p)) if *p > 0.0 => Some(q / p),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `contender`'s time per iteration, one value per round in which it ran.
+    fn times(&self, contender: &str) -> Vec<f64> {
+        self.rounds
+            .values()
+            .filter_map(|round| round.get(contender).copied())
+            .collect()
+    }
+}
+
+/// The backend's name in headings.
+fn backend_title(backend: &str) -> &str {
+    match backend {
+        "sqlite" => "SQLite",
+        "pg" => "PostgreSQL",
+        other => other,
+    }
+}
+
+/// The report: one table of interleaved ratios per backend, then criterion's medians.
+fn render(cases: &[CaseRounds], criterion: &Results, machine: &str) -> String {
+    let mut out = String::new();
+    out.push_str("# quarry benchmark report\n\n");
+    out.push_str(machine);
+    let mut round_counts: Vec<usize> = cases.iter().map(|c| c.rounds.len()).collect();
+    round_counts.sort_unstable();
+    round_counts.dedup();
+    let rounds = match round_counts.as_slice() {
+        [n] => n.to_string(),
+        [fewest, .., most] => format!("{fewest} to {most}"),
+        [] => "no".to_owned(),
+    };
+    let _ = write!(
+        out,
+        "\n## Interleaved rounds\n\n\
+         {rounds} measured rounds per case, after one warm-up round. In each round every \
+         contender runs the case for a batch of about 10 ms (one iteration, when one takes \
+         longer), in an order that rotates from round to round. A ratio is the median of \
+         the per-round ratios of quarry's time to the peer's, with the interquartile range \
+         (25th to 75th percentile) of those ratios in brackets; above 1 means quarry is \
+         slower. Times are medians per iteration.\n"
+    );
+    let mut backends: Vec<&str> = cases.iter().map(|c| c.backend.as_str()).collect();
+    backends.dedup();
+    for backend in backends {
+        let _ = write!(
+            out,
+            "\n### {}\n\n\
+             | benchmark | quarry / diesel | quarry / raw | quarry | diesel | raw |\n\
+             |---|---:|---:|---:|---:|---:|\n",
+            backend_title(backend)
+        );
+        for case in cases.iter().filter(|c| c.backend == backend) {
+            let _ = write!(out, "| {} |", case.name);
+            for peer in PEERS {
+                let cell = Spread::of(case.ratios(peer)).map_or_else(
+                    || "—".to_owned(),
+                    |s| format!("{:.2}× ({:.2}–{:.2})", s.median, s.p25, s.p75),
+                );
+                let _ = write!(out, " {cell} |");
+            }
+            for contender in CONTENDERS {
+                let cell = Spread::of(case.times(contender))
+                    .map_or_else(|| "—".to_owned(), |s| duration(s.median));
+                let _ = write!(out, " {cell} |");
+            }
+            out.push('\n');
+        }
+    }
+    if !criterion.is_empty() {
+        out.push_str(
+            "\n## Criterion\n\nContenders one after another; medians of criterion's \
+             samples. Ratios from such runs move from run to run on a busy machine.\n\n",
+        );
+        render_criterion(&mut out, criterion);
+    }
+    out
 }
 
 /// One benchmark's id split at its contender: `select_users/sqlite/quarry/100` is the
@@ -138,14 +406,8 @@ fn json_median(json: &str) -> Option<f64> {
     rest[..end].parse().ok()
 }
 
-/// The Markdown report: one row per workload, backend and size.
-fn render(results: &Results, machine: &str) -> String {
-    let mut out = String::new();
-    out.push_str("# quarry benchmark report\n\n");
-    out.push_str(machine);
-    out.push_str(
-        "\nMedian time per iteration (criterion). Ratios above 1 mean quarry is slower.\n\n",
-    );
+/// Criterion's medians: one row per workload, backend and size, with quarry's ratios.
+fn render_criterion(out: &mut String, results: &Results) {
     out.push_str("| benchmark | quarry | diesel | raw | quarry / diesel | quarry / raw |\n");
     out.push_str("|---|---:|---:|---:|---:|---:|\n");
     for (row, medians) in results {
@@ -157,7 +419,7 @@ fn render(results: &Results, machine: &str) -> String {
             let _ = write!(out, " {cell} |");
         }
         let quarry = medians.get("quarry");
-        for peer in ["diesel", "raw"] {
+        for peer in PEERS {
             let cell = match (quarry, medians.get(peer)) {
                 (Some(q), Some(p)) if *p > 0.0 => format!("{:.2}×", q / p),
                 _ => "—".to_owned(),
@@ -166,7 +428,6 @@ fn render(results: &Results, machine: &str) -> String {
         }
         out.push('\n');
     }
-    out
 }
 
 /// Nanoseconds, in the unit that keeps three or four significant digits.
@@ -234,7 +495,7 @@ mod tests {
     }
 
     #[test]
-    fn the_report_gives_ratios_to_each_peer() {
+    fn criterion_medians_give_ratios_to_each_peer() {
         let mut results = Results::new();
         results.insert(
             "select_users/sqlite/100".to_owned(),
@@ -250,15 +511,131 @@ mod tests {
                 .map(|(c, ns)| (c.to_owned(), ns))
                 .collect(),
         );
-        let report = render(&results, "- Machine: test\n");
-        assert!(
-            report
-                .contains("| select_users/sqlite/100 | 1.5 µs | 3.0 µs | 1.0 µs | 0.50× | 1.50× |"),
-            "{report}"
+        let mut table = String::new();
+        render_criterion(&mut table, &results);
+        assert_eq!(
+            table,
+            "| benchmark | quarry | diesel | raw | quarry / diesel | quarry / raw |\n\
+             |---|---:|---:|---:|---:|---:|\n\
+             | bulk_insert_100k/pg | 200.00 ms | — | 160.00 ms | — | 1.25× |\n\
+             | select_users/sqlite/100 | 1.5 µs | 3.0 µs | 1.0 µs | 0.50× | 1.50× |\n"
+        );
+    }
+
+    #[test]
+    fn bench_arguments_are_rounds_criterion_and_filters() {
+        let words = |line: &str| {
+            line.split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            parse_args(&words("--rounds 5 find_user --criterion select_users/pg")),
+            Ok(Options {
+                rounds: Some(5),
+                criterion: true,
+                filters: vec!["find_user".to_owned(), "select_users/pg".to_owned()],
+            })
+        );
+        assert_eq!(
+            parse_args(&[]),
+            Ok(Options {
+                rounds: None,
+                criterion: false,
+                filters: Vec::new(),
+            })
+        );
+        assert_eq!(
+            parse_args(&words("--rounds x")),
+            Err("`--rounds` needs a number above 0, not `x`".to_owned())
+        );
+        assert_eq!(
+            parse_args(&words("--quick")),
+            Err("`bench` has no option `--quick`".to_owned())
+        );
+    }
+
+    #[test]
+    fn percentiles_interpolate_between_ranks() {
+        let values = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(percentile(&values, 50.0), 2.5);
+        assert_eq!(percentile(&values, 25.0), 1.75);
+        assert_eq!(percentile(&values, 75.0), 3.25);
+        assert_eq!(percentile(&values, 0.0), 1.0);
+        assert_eq!(percentile(&values, 100.0), 4.0);
+        assert_eq!(percentile(&[7.0], 25.0), 7.0);
+        assert_eq!(
+            Spread::of(vec![3.0, 1.0, 2.0]),
+            Some(Spread {
+                median: 2.0,
+                p25: 1.5,
+                p75: 2.5
+            })
+        );
+        assert_eq!(Spread::of(Vec::new()), None);
+    }
+
+    #[test]
+    fn interleaved_lines_become_times_per_iteration() {
+        // The line that `benches/src/interleaved.rs`'s own test pins.
+        let text =
+            format!("{INTERLEAVED_HEADER}\nsqlite\tfind_user\t1000x\t3\tdiesel\t25\t9876000\n");
+        let cases = parse_interleaved(&text).expect("valid results");
+        assert_eq!(
+            cases,
+            [CaseRounds {
+                backend: "sqlite".to_owned(),
+                name: "find_user/1000x".to_owned(),
+                rounds: [(3, [("diesel".to_owned(), 395_040.0)].into_iter().collect())]
+                    .into_iter()
+                    .collect(),
+            }]
+        );
+        assert_eq!(
+            parse_interleaved("backend\tworkload\n"),
+            Err(format!(
+                "interleaved results do not start with `{INTERLEAVED_HEADER}`"
+            ))
+        );
+        assert_eq!(
+            parse_interleaved(&format!("{INTERLEAVED_HEADER}\npg\tload_tree\t1\n")),
+            Err("interleaved results, line 2: not 7 fields: `pg\tload_tree\t1`".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_report_has_a_table_of_per_round_ratios_per_backend() {
+        let mut text = format!("{INTERLEAVED_HEADER}\n");
+        // quarry / diesel per round: 0.5, 0.6, 0.7; quarry / raw: 1.0, 1.2, 1.4.
+        for (round, quarry_ns) in [(1, 1_000), (2, 1_200), (3, 1_400)] {
+            let _ = writeln!(
+                text,
+                "sqlite\tfind_user\t1000x\t{round}\tquarry\t10\t{}",
+                quarry_ns * 10
+            );
+            let _ = writeln!(text, "sqlite\tfind_user\t1000x\t{round}\tdiesel\t5\t10000");
+            let _ = writeln!(text, "sqlite\tfind_user\t1000x\t{round}\traw\t10\t10000");
+        }
+        text.push_str("pg\tload_tree\t100x10x10\t1\tquarry\t1\t3000000\n");
+        text.push_str("pg\tload_tree\t100x10x10\t1\traw\t1\t2500000\n");
+        let cases = parse_interleaved(&text).expect("valid results");
+        let report = render(&cases, &Results::new(), "- Machine: test\n");
+        let tables = &report[report.find("### SQLite").expect("a SQLite table")..];
+        assert_eq!(
+            tables,
+            "### SQLite\n\n\
+             | benchmark | quarry / diesel | quarry / raw | quarry | diesel | raw |\n\
+             |---|---:|---:|---:|---:|---:|\n\
+             | find_user/1000x | 0.60× (0.55–0.65) | 1.20× (1.10–1.30) | 1.2 µs | 2.0 µs | 1.0 µs |\n\
+             \n### PostgreSQL\n\n\
+             | benchmark | quarry / diesel | quarry / raw | quarry | diesel | raw |\n\
+             |---|---:|---:|---:|---:|---:|\n\
+             | load_tree/100x10x10 | — | 1.20× (1.20–1.20) | 3.00 ms | — | 2.50 ms |\n"
         );
         assert!(
-            report.contains("| bulk_insert_100k/pg | 200.00 ms | — | 160.00 ms | — | 1.25× |"),
+            report.contains("1 to 3 measured rounds per case"),
             "{report}"
         );
+        assert!(!report.contains("## Criterion"), "{report}");
     }
 }

@@ -37,11 +37,15 @@ commands:
              running; prints its URL on stdout, e.g.
              export QUARRY_PG_URL=$(cargo xtask pg-start)
   pg-stop    stop the server that pg-start left running
-  bench [-- ARGS]
+  bench [-- [--rounds R] [--criterion] [FILTER...]]
              run the benchmarks of `benches/` (quarry, Diesel and the raw drivers on
-             SQLite and on the throwaway PostgreSQL server) and write their medians
-             and ratios to target/bench/report.md; ARGS go to criterion (a filter,
-             `--quick`)
+             SQLite and on the throwaway PostgreSQL server, or on QUARRY_PG_URL's
+             database when it is set) and write to target/bench/report.md, per
+             workload, the median and interquartile range of quarry's time over
+             Diesel's and over the raw driver's in R interleaved rounds (default 30),
+             and criterion's medians of bulk_insert_100k; FILTER picks workloads by
+             part of their id (`find_user`, `select_users/pg`); --criterion also runs
+             the workloads under criterion, one contender after another
   bench-compile [--tables 10,50,100] [--runs 3] [--quarry PATH]
              build the gen-schema crates of both flavours for each N (under
              target/bench/compile/), then time R clean builds and R builds after
@@ -104,17 +108,18 @@ fn run(args: &[String]) -> Result<(), Failure> {
         return Ok(());
     }
     if command == "bench" {
-        let criterion_args = match rest.split_first() {
+        let bench_args = match rest.split_first() {
             None => rest,
             Some((dashes, args)) if dashes == "--" => args,
             Some(_) => {
                 return Err(Failure::Usage(format!(
-                    "`bench` passes arguments to criterion after `--` (got `{}`)",
+                    "`bench` takes its arguments after `--` (got `{}`)",
                     rest.join(" ")
                 )));
             }
         };
-        return bench(criterion_args).map_err(Failure::Task);
+        let options = bench::parse_args(bench_args).map_err(Failure::Usage)?;
+        return bench(&options).map_err(Failure::Task);
     }
     if command == "bench-compile" {
         let options = bench_compile::parse_args(rest).map_err(Failure::Usage)?;
@@ -233,11 +238,11 @@ fn lint_steps(steps: &mut Steps) -> Result<(), String> {
     })
 }
 
-fn bench(criterion_args: &[String]) -> Result<(), String> {
+fn bench(options: &bench::Options) -> Result<(), String> {
     with_summary("bench", |steps| {
         let server = start_postgres(steps)?;
         steps.run("cargo bench -p quarry-benches", || {
-            let report = bench::run(server.url(), criterion_args)?;
+            let report = bench::run(server.url(), options)?;
             eprintln!("    report: {}", report.display());
             Ok(())
         })
@@ -277,6 +282,10 @@ mod tests {
         };
         let runs = run(&words("bench-compile --runs 0"));
         assert!(matches!(runs, Err(Failure::Usage(m)) if m.contains("--runs")));
+        let rounds = run(&words("bench -- --rounds 0 find_user"));
+        assert!(matches!(rounds, Err(Failure::Usage(m)) if m.contains("--rounds")));
+        let dashes = run(&words("bench find_user"));
+        assert!(matches!(dashes, Err(Failure::Usage(m)) if m.contains("after `--`")));
         let flavour = run(&words("gen-schema --tables 10 --out x --flavour sqlx"));
         assert!(matches!(flavour, Err(Failure::Usage(m)) if m.contains("sqlx")));
     }
