@@ -1738,6 +1738,34 @@ fn set_operations_chain_left_to_right_with_their_binds() {
 }
 
 #[test]
+fn set_operands_that_would_change_meaning_are_subqueries() {
+    let young = || users::table.filter(users::age.lt(37)).select(users::id);
+    // A set operation on the right.
+    golden(
+        &young().except(young().union(young())),
+        r#"SELECT "users"."id" FROM "users" WHERE "users"."age" < ? EXCEPT SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."age" < ? UNION SELECT "users"."id" FROM "users" WHERE "users"."age" < ?) AS "quarry_operand" -- binds: [37, 37, 37]"#,
+        r#"SELECT "users"."id" FROM "users" WHERE "users"."age" < $1 EXCEPT SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."age" < $2 UNION SELECT "users"."id" FROM "users" WHERE "users"."age" < $3) AS "quarry_operand" -- binds: [37, 37, 37]"#,
+    );
+    // A UNION on the left of an INTERSECT; an INTERSECT on the left stays as it is.
+    golden(
+        &young().union(young()).intersect(young()),
+        r#"SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."age" < ? UNION SELECT "users"."id" FROM "users" WHERE "users"."age" < ?) AS "quarry_operand" INTERSECT SELECT "users"."id" FROM "users" WHERE "users"."age" < ? -- binds: [37, 37, 37]"#,
+        r#"SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."age" < $1 UNION SELECT "users"."id" FROM "users" WHERE "users"."age" < $2) AS "quarry_operand" INTERSECT SELECT "users"."id" FROM "users" WHERE "users"."age" < $3 -- binds: [37, 37, 37]"#,
+    );
+    golden(
+        &young().intersect(young()).union(young()),
+        r#"SELECT "users"."id" FROM "users" WHERE "users"."age" < ? INTERSECT SELECT "users"."id" FROM "users" WHERE "users"."age" < ? UNION SELECT "users"."id" FROM "users" WHERE "users"."age" < ? -- binds: [37, 37, 37]"#,
+        r#"SELECT "users"."id" FROM "users" WHERE "users"."age" < $1 INTERSECT SELECT "users"."id" FROM "users" WHERE "users"."age" < $2 UNION SELECT "users"."id" FROM "users" WHERE "users"."age" < $3 -- binds: [37, 37, 37]"#,
+    );
+    // An operand with its own ORDER BY and LIMIT.
+    golden(
+        &young().order_by(users::id).limit(1).union(young()),
+        r#"SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."age" < ? ORDER BY "users"."id" LIMIT ?) AS "quarry_operand" UNION SELECT "users"."id" FROM "users" WHERE "users"."age" < ? -- binds: [37, 1, 37]"#,
+        r#"SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."age" < $1 ORDER BY "users"."id" LIMIT $2) AS "quarry_operand" UNION SELECT "users"."id" FROM "users" WHERE "users"."age" < $3 -- binds: [37, 1, 37]"#,
+    );
+}
+
+#[test]
 fn set_operation_of_whole_tables() {
     golden(
         &chain::table.union(chain::table.filter(chain::id.eq(1))),

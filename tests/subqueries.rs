@@ -121,7 +121,44 @@ fn set_operations<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(plain, [4]);
 }
 
+/// Nested set operations keep the nesting they were built with, on both backends, and
+/// an operand with its own ORDER BY and LIMIT keeps them to itself.
+fn nested_set_operations_keep_their_meaning<C: Connection>(db: &mut TestDb<C>) {
+    let young = || users::table.filter(users::age.lt(37)).select(users::id);
+    let brown = || {
+        users::table
+            .filter(users::hair_color.eq("brown"))
+            .select(users::id)
+    };
+    let sorted = |mut ids: Vec<i32>| {
+        ids.sort();
+        ids
+    };
+    // young − (brown ∪ young) is empty; read as (young − brown) ∪ young it is not.
+    let none = young()
+        .except(brown().union(young()))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(none, Vec::<i32>::new());
+    // (young ∪ brown) ∩ brown is brown; PostgreSQL would read young ∪ (brown ∩ brown).
+    let brown_ids = young()
+        .union(brown())
+        .intersect(brown())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(sorted(brown_ids), [2, 4]);
+    // The first young user, then the brown-haired ones.
+    let first_and_brown = young()
+        .order_by(users::id)
+        .limit(1)
+        .union(brown())
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(sorted(first_and_brown), [1, 2, 4]);
+}
+
 common::backend_tests! {
+    nested_set_operations_keep_their_meaning,
     eq_any_and_ne_all_of_a_subquery,
     exists_and_not_exists,
     scalar_subquery_in_select_and_filter,

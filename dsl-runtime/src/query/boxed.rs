@@ -153,6 +153,16 @@ where
     F: QuerySource + FromFragment<DB>,
     DB: Backend,
 {
+    fn set_operand(&self) -> super::SetOperand {
+        if self.limit.is_some() || self.offset.is_some() || !self.order.is_empty() {
+            super::SetOperand::Limited
+        } else if self.from.has_prelude() {
+            super::SetOperand::Prelude
+        } else {
+            super::SetOperand::Simple
+        }
+    }
+
     fn walk<'b>(&'b self, out: &mut SqlWriter<'b>) {
         self.from.walk_prelude(out);
         out.push_sql(if self.distinct {

@@ -83,6 +83,10 @@ impl<T: Table + FromFragment<DB>, Q: QueryFragment<DB>, DB: Backend, const R: bo
         FromFragment::<DB>::walk_from(&self.table, out);
     }
 
+    fn has_prelude(&self) -> bool {
+        true
+    }
+
     fn walk_prelude<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_sql(if R { "WITH RECURSIVE " } else { "WITH " });
         out.push_sql(T::QUOTED);

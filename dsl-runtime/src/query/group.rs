@@ -50,6 +50,9 @@ impl<Prev, P> AddHaving<P> for Having<Prev> {
 
 impl<DB> ClauseFragment<DB> for NoHaving {
     fn walk_clause<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
+    fn is_empty(&self) -> bool {
+        true
+    }
 }
 
 impl<P: QueryFragment<DB>, DB: Backend> ClauseFragment<DB> for Having<P> {
@@ -84,6 +87,10 @@ where
 
     fn walk_prelude<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.from.walk_prelude(out);
+    }
+
+    fn has_prelude(&self) -> bool {
+        self.from.has_prelude()
     }
 
     fn walk_grouping<'a>(&'a self, out: &mut SqlWriter<'a>) {

@@ -123,6 +123,10 @@ pub trait FromFragment<DB> {
     fn walk_grouping<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
     /// Renders what comes before `SELECT`: the `WITH` clause of a CTE; nothing otherwise.
     fn walk_prelude<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
+    /// Whether [`walk_prelude`](Self::walk_prelude) renders anything.
+    fn has_prelude(&self) -> bool {
+        false
+    }
 }
 
 impl<T: Table, DB: Backend> FromFragment<DB> for T {
@@ -141,6 +145,10 @@ where
 {
     fn walk_prelude<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.left.walk_prelude(out);
+    }
+
+    fn has_prelude(&self) -> bool {
+        self.left.has_prelude()
     }
 
     fn walk_from<'a>(&'a self, out: &mut SqlWriter<'a>) {

@@ -44,7 +44,8 @@ pub use source::{
 pub use sql_query::{FromRow, HasSqlType, SqlQuery, sql_query};
 pub use subquery::{
     CombineDsl, Combined, ComparableWith, Except, Exists, InArgument, InSubquery, Intersect,
-    SameRows, ScalarSubquery, SetOperator, SingleColumnQuery, Union, UnionAll, exists, not_exists,
+    SameRows, ScalarSubquery, SetOperand, SetOperator, SingleColumnQuery, Union, UnionAll, exists,
+    not_exists,
 };
 pub use write::{
     AnyConflict, AsChangeset, Assignment, BindSink, BindSource, ChangesetFragment, Checked,
@@ -72,6 +73,13 @@ pub trait QueryFragment<DB: Backend> {
     #[doc(hidden)]
     fn is_comparison(&self) -> bool {
         false
+    }
+
+    /// What it is as an operand of `UNION`, `INTERSECT` or `EXCEPT`: whether it must be
+    /// read as a subquery there to keep its meaning.
+    #[doc(hidden)]
+    fn set_operand(&self) -> SetOperand {
+        SetOperand::Simple
     }
 
     /// Writes the SQL of `self` into `out`, and its values as bind parameters.

@@ -1139,10 +1139,18 @@ pub(crate) fn walk_limit_offset<DB: Backend>(
 pub trait ClauseFragment<DB> {
     /// Renders it, with its leading keyword, or nothing.
     fn walk_clause<'a>(&'a self, out: &mut SqlWriter<'a>);
+
+    /// Whether it renders nothing.
+    fn is_empty(&self) -> bool {
+        false
+    }
 }
 
 impl<DB> ClauseFragment<DB> for NoWhere {
     fn walk_clause<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
+    fn is_empty(&self) -> bool {
+        true
+    }
 }
 
 impl<P: QueryFragment<DB>, DB: Backend> ClauseFragment<DB> for WhereClause<P> {
@@ -1154,6 +1162,9 @@ impl<P: QueryFragment<DB>, DB: Backend> ClauseFragment<DB> for WhereClause<P> {
 
 impl<DB> ClauseFragment<DB> for NoOrder {
     fn walk_clause<'a>(&'a self, _out: &mut SqlWriter<'a>) {}
+    fn is_empty(&self) -> bool {
+        true
+    }
 }
 
 impl<O: OrderFragment<DB>, DB: Backend> ClauseFragment<DB> for OrderClause<O> {
@@ -1196,6 +1207,19 @@ where
     W: ClauseFragment<DB>,
     O: ClauseFragment<DB>,
 {
+    fn set_operand(&self) -> super::SetOperand {
+        if self.limit.is_some()
+            || self.offset.is_some()
+            || !ClauseFragment::<DB>::is_empty(&self.order)
+        {
+            super::SetOperand::Limited
+        } else if FromFragment::<DB>::has_prelude(&self.from) {
+            super::SetOperand::Prelude
+        } else {
+            super::SetOperand::Simple
+        }
+    }
+
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         self.walk_with(out, false);
     }

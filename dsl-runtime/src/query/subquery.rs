@@ -207,6 +207,28 @@ impl<Q: QueryFragment<DB>, ST, DB: Backend> QueryFragment<DB> for ScalarSubquery
 pub trait SetOperator {
     /// The keyword, with spaces.
     const SQL: &'static str;
+    /// Whether it is `INTERSECT`, which PostgreSQL binds tighter than `UNION` and
+    /// `EXCEPT` (SQLite reads them all from left to right).
+    const INTERSECT: bool = false;
+}
+
+/// What a query is as an operand of a set operation.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOperand {
+    /// A plain `SELECT`, which stands as it is.
+    Simple,
+    /// A `SELECT` with `ORDER BY`, `LIMIT` or `OFFSET`, which would apply to the whole
+    /// combination, or not parse.
+    Limited,
+    /// A `SELECT` with a `WITH` clause: it may open a combination (its CTEs then serve
+    /// every operand), but not follow an operator.
+    Prelude,
+    /// Another set operation; `intersect` when it is an `INTERSECT`.
+    Combined {
+        /// Whether it is an `INTERSECT`.
+        intersect: bool,
+    },
 }
 
 macro_rules! set_operators {
@@ -217,8 +239,11 @@ macro_rules! set_operators {
 
         impl SetOperator for $name {
             const SQL: &'static str = $sql;
+            const INTERSECT: bool = set_operators!(@intersect $name);
         }
     )*};
+    (@intersect Intersect) => { true };
+    (@intersect $other:ident) => { false };
 }
 
 set_operators! {
@@ -281,10 +306,42 @@ where
     R: QueryFragment<DB>,
     DB: Backend,
 {
+    fn set_operand(&self) -> SetOperand {
+        SetOperand::Combined {
+            intersect: Op::INTERSECT,
+        }
+    }
+
+    /// Renders `left op right`, reading an operand as a subquery where it would
+    /// otherwise lose its meaning: one with `ORDER BY`, `LIMIT` or `OFFSET`; one with a
+    /// `WITH` clause on the right; a set operation on the right (both databases read
+    /// them from left to right); and a `UNION` or `EXCEPT` on the left of an
+    /// `INTERSECT`, which PostgreSQL would otherwise read as `a UNION (b INTERSECT c)`.
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        self.left.walk(out);
+        let left = match self.left.set_operand() {
+            SetOperand::Simple | SetOperand::Prelude => false,
+            SetOperand::Limited => true,
+            SetOperand::Combined { intersect } => Op::INTERSECT && !intersect,
+        };
+        walk_set_operand(&self.left, left, out);
         out.push_sql(Op::SQL);
-        self.right.walk(out);
+        let right = self.right.set_operand() != SetOperand::Simple;
+        walk_set_operand(&self.right, right, out);
+    }
+}
+
+/// Renders an operand of a set operation, as `SELECT * FROM (…)` when `as_subquery`.
+fn walk_set_operand<'a, Q: QueryFragment<DB>, DB: Backend>(
+    operand: &'a Q,
+    as_subquery: bool,
+    out: &mut SqlWriter<'a>,
+) {
+    if as_subquery {
+        out.push_sql("SELECT * FROM (");
+        operand.walk(out);
+        out.push_sql(") AS \"quarry_operand\"");
+    } else {
+        operand.walk(out);
     }
 }
 
