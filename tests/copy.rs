@@ -342,11 +342,10 @@ fn copy_in_every_type_with_nulls(db: &mut TestDb<PgConnection>) {
         .unwrap();
     assert_eq!(back, rows);
     // The database holds what the literals say, not only what quarry decodes.
-    let (label, note, tags, meta): (String, Option<String>, String, String) = sql_query(
-        "SELECT label, note, tags::text, meta->>'id' FROM copied WHERE id = 1",
-    )
-    .get_result(&mut db.conn)
-    .unwrap();
+    let (label, note, tags, meta): (String, Option<String>, String, String) =
+        sql_query("SELECT label, note, tags::text, meta->>'id' FROM copied WHERE id = 1")
+            .get_result(&mut db.conn)
+            .unwrap();
     assert_eq!(label, rows[0].label);
     assert_eq!(note.as_deref(), Some("note 1"));
     assert_eq!(tags, "{x,y1}");
@@ -371,11 +370,10 @@ fn copy_in_many_rows(db: &mut TestDb<PgConnection>) {
     let rows = new_users(20_000);
     assert_eq!(db.conn.copy_in(users::table, &rows).unwrap(), 20_000);
     assert_eq!(db.count("users"), 20_005);
-    let grey: i64 = sql_query(
-        "SELECT COUNT(*) FROM users WHERE name LIKE 'copied %' AND hair_color = 'grey'",
-    )
-    .get_result(&mut db.conn)
-    .unwrap();
+    let grey: i64 =
+        sql_query("SELECT COUNT(*) FROM users WHERE name LIKE 'copied %' AND hair_color = 'grey'")
+            .get_result(&mut db.conn)
+            .unwrap();
     assert_eq!(grey, 10_000);
 }
 
@@ -407,9 +405,21 @@ fn copy_in_rows_that_leave_out_different_columns(db: &mut TestDb<PgConnection>) 
         age: i32,
     }
     let rows = [
-        Numbered { id: Some(100), name: "hundred", age: 1 },
-        Numbered { id: None, name: "numbered", age: 2 },
-        Numbered { id: Some(102), name: "hundred and two", age: 3 },
+        Numbered {
+            id: Some(100),
+            name: "hundred",
+            age: 1,
+        },
+        Numbered {
+            id: None,
+            name: "numbered",
+            age: 2,
+        },
+        Numbered {
+            id: Some(102),
+            name: "hundred and two",
+            age: 3,
+        },
     ];
     assert_eq!(db.conn.copy_in(users::table, &rows[..]).unwrap(), 3);
     let ids: Vec<i32> = users::table
@@ -422,9 +432,21 @@ fn copy_in_rows_that_leave_out_different_columns(db: &mut TestDb<PgConnection>) 
 
     // A failure in the last run takes the earlier runs with it.
     let again = [
-        Numbered { id: Some(200), name: "two hundred", age: 1 },
-        Numbered { id: None, name: "unnumbered", age: 2 },
-        Numbered { id: Some(202), name: "Ada", age: 3 },
+        Numbered {
+            id: Some(200),
+            name: "two hundred",
+            age: 1,
+        },
+        Numbered {
+            id: None,
+            name: "unnumbered",
+            age: 2,
+        },
+        Numbered {
+            id: Some(202),
+            name: "Ada",
+            age: 3,
+        },
     ];
     let err = expect_database_error(db.conn.copy_in(users::table, &again[..]));
     assert_eq!(err.kind, DatabaseErrorKind::UniqueViolation);
@@ -490,7 +512,11 @@ fn copy_out_round_trip(db: &mut TestDb<PgConnection>) {
     db.conn.copy_in(copied::table, &rows).unwrap();
     let out = db
         .conn
-        .copy_out(copied::table.select(Copied::as_select()).order_by(copied::id))
+        .copy_out(
+            copied::table
+                .select(Copied::as_select())
+                .order_by(copied::id),
+        )
         .unwrap();
     assert_eq!(out, rows);
     // Tuples, a join-free expression list, decoded like `load`.
@@ -554,8 +580,14 @@ fn copy_out_each_streams_and_stops(db: &mut TestDb<PgConnection>) {
 
 /// A decode failure names the column, as `load` does.
 fn copy_out_decode_error(db: &mut TestDb<PgConnection>) {
-    let err = expect_err(db.conn.copy_out(users_strict::table.select(users_strict::hair_color)));
-    assert!(matches!(err, Error::Decode { ref column, .. } if column == "hair_color"), "{err:?}");
+    let err = expect_err(
+        db.conn
+            .copy_out(users_strict::table.select(users_strict::hair_color)),
+    );
+    assert!(
+        matches!(err, Error::Decode { ref column, .. } if column == "hair_color"),
+        "{err:?}"
+    );
     assert_eq!(db.count("users"), 5);
 }
 
@@ -618,10 +650,10 @@ fn raw_copy_errors(db: &mut TestDb<PgConnection>) {
             Ok(line.len())
         }
     }
-    let err = expect_err(db.conn.copy_in_raw(
-        "COPY users (name, age) FROM STDIN (FORMAT csv)",
-        Failing(1),
-    ));
+    let err = expect_err(
+        db.conn
+            .copy_in_raw("COPY users (name, age) FROM STDIN (FORMAT csv)", Failing(1)),
+    );
     assert_eq!(
         err.to_string(),
         "invalid query: reading the COPY data failed: disk on fire"

@@ -149,9 +149,7 @@ impl PgConnection {
             }
         }
         encoder.buf.extend_from_slice(&(-1i16).to_be_bytes());
-        self.raw
-            .put_copy_data(&encoder.buf)
-            .map_err(Stopped::Libpq)
+        self.raw.put_copy_data(&encoder.buf).map_err(Stopped::Libpq)
     }
 
     /// Ends a `COPY FROM STDIN` whose data was all sent, or stopped, reads the request
@@ -231,7 +229,9 @@ impl PgConnection {
                 Ok(Some(data)) if failure.is_none() => {
                     let decoded = reader.feed(&data, &mut |row: &CopyRow<'_>| {
                         count += 1;
-                        f(<<Q::Query as Query>::Row as DecodeRow>::decode(row, &mut 0)?)
+                        f(<<Q::Query as Query>::Row as DecodeRow>::decode(
+                            row, &mut 0,
+                        )?)
                     });
                     failure = decoded.err();
                 }
@@ -352,7 +352,9 @@ struct Encoder<'d> {
 
 impl<'d> Encoder<'d> {
     fn new(table: &'static str, target: &'d RawResult) -> Self {
-        let types = (0..target.columns()).map(|c| target.column_type(c)).collect();
+        let types = (0..target.columns())
+            .map(|c| target.column_type(c))
+            .collect();
         let mut buf = Vec::with_capacity(CHUNK + CHUNK / 4);
         buf.extend_from_slice(SIGNATURE);
         // No flags (no OIDs), no header extension.
@@ -557,8 +559,8 @@ impl<'d> Reader<'d> {
                     self.fields.push(None);
                     continue;
                 }
-                let len = usize::try_from(len)
-                    .map_err(|_| malformed("a field has a negative length"))?;
+                let len =
+                    usize::try_from(len).map_err(|_| malformed("a field has a negative length"))?;
                 if data.len() - at < len {
                     return Ok(pos);
                 }
@@ -587,7 +589,9 @@ impl<'d> Reader<'d> {
 }
 
 fn malformed(what: &str) -> Error {
-    Error::InvalidQuery(format!("malformed binary COPY data from the server: {what}"))
+    Error::InvalidQuery(format!(
+        "malformed binary COPY data from the server: {what}"
+    ))
 }
 
 fn be_i16(data: &[u8], at: usize) -> Option<i16> {
@@ -634,7 +638,9 @@ impl Row for CopyRow<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::types::oid;
     use super::*;
+    use crate::types::SqlValue;
 
     #[test]
     fn be_reads_stop_at_the_end() {
@@ -643,5 +649,92 @@ mod tests {
         assert_eq!(be_i32(&[0, 0, 1, 0], 0), Some(256));
         assert_eq!(be_i32(&[0, 0, 1], 0), None);
         assert_eq!(be_i32(&[0, 0, 1], usize::MAX), None);
+    }
+
+    /// A binary COPY stream of `(int4, text)` rows, with a header extension.
+    fn stream(rows: &[(i32, Option<&str>)]) -> Vec<u8> {
+        let mut data = SIGNATURE.to_vec();
+        data.extend_from_slice(&0i32.to_be_bytes());
+        data.extend_from_slice(&3i32.to_be_bytes());
+        data.extend_from_slice(b"ext");
+        for (n, text) in rows {
+            data.extend_from_slice(&2i16.to_be_bytes());
+            data.extend_from_slice(&4i32.to_be_bytes());
+            data.extend_from_slice(&n.to_be_bytes());
+            match text {
+                Some(t) => {
+                    data.extend_from_slice(&(t.len() as i32).to_be_bytes());
+                    data.extend_from_slice(t.as_bytes());
+                }
+                None => data.extend_from_slice(&(-1i32).to_be_bytes()),
+            }
+        }
+        data.extend_from_slice(&(-1i16).to_be_bytes());
+        data
+    }
+
+    /// Feeds `data` in pieces of `piece` bytes; returns the rows read.
+    fn read_all(data: &[u8], piece: usize) -> QueryResult<Vec<(i32, Option<String>)>> {
+        let mut reader = Reader::new(None, vec![oid::INT4, oid::TEXT]);
+        let mut rows = Vec::new();
+        for chunk in data.chunks(piece) {
+            reader.feed(chunk, &mut |row: &CopyRow<'_>| {
+                let n = row.value(0).unwrap().read_i32().unwrap();
+                let text = row.value(1).unwrap();
+                let text = (!text.is_null()).then(|| text.read_text().unwrap().to_owned());
+                rows.push((n, text));
+                Ok(())
+            })?;
+        }
+        reader.finished()?;
+        Ok(rows)
+    }
+
+    #[test]
+    fn rows_cut_anywhere_are_read_whole() {
+        let data = stream(&[(7, Some("seven")), (-1, None), (0, Some(""))]);
+        let expected = vec![
+            (7, Some("seven".to_owned())),
+            (-1, None),
+            (0, Some(String::new())),
+        ];
+        for piece in [1, 2, 3, 5, 8, 13, data.len()] {
+            assert_eq!(
+                read_all(&data, piece).unwrap(),
+                expected,
+                "pieces of {piece}"
+            );
+        }
+        assert_eq!(read_all(&stream(&[]), 1).unwrap(), []);
+    }
+
+    #[test]
+    fn malformed_streams_are_errors() {
+        let message = |data: &[u8]| read_all(data, 4).unwrap_err().to_string();
+        let prefix = "invalid query: malformed binary COPY data from the server: ";
+        let mut bad = stream(&[(1, None)]);
+        bad[0] = b'X';
+        assert_eq!(message(&bad), format!("{prefix}the signature is missing"));
+        let good = stream(&[(1, None)]);
+        assert_eq!(
+            message(&good[..good.len() - 2]),
+            format!("{prefix}the data ended before its trailer")
+        );
+        let mut after = good.clone();
+        after.push(0);
+        assert_eq!(message(&after), format!("{prefix}data follows the trailer"));
+        let mut three = good.clone();
+        // The row's field count, after the 19-byte header and its 3-byte extension.
+        three[22..24].copy_from_slice(&3i16.to_be_bytes());
+        assert_eq!(
+            message(&three),
+            format!("{prefix}a row has 3 fields where the query has 2 columns")
+        );
+        let mut negative = good;
+        negative[24..28].copy_from_slice(&(-5i32).to_be_bytes());
+        assert_eq!(
+            message(&negative),
+            format!("{prefix}a field has a negative length")
+        );
     }
 }
