@@ -548,7 +548,7 @@ fn copy_out_with_values_is_an_error(db: &mut TestDb<PgConnection>) {
 }
 
 fn copy_out_each_streams_and_stops(db: &mut TestDb<PgConnection>) {
-    db.conn.copy_in(users::table, &new_users(3_000)).unwrap();
+    db.conn.copy_in(users::table, new_users(3_000)).unwrap();
     let mut ages = 0_i64;
     let n = db
         .conn
