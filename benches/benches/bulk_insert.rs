@@ -1,5 +1,7 @@
 //! Bulk insert of 100,000 rows: quarry's `insert_into(users).values(&vec)` against the
-//! raw driver running the same multi-row statements.
+//! raw driver running the same multi-row statements; on PostgreSQL also the same rows
+//! by `COPY … FROM STDIN (FORMAT binary)`, quarry's `copy_in` against the raw driver
+//! sending the same stream (`bulk_copy_100k/pg/…`).
 //!
 //! Both sides do the same work: rows go in chunks of `rows_per_statement` rows (what
 //! quarry computes from the backend's bind limit), each chunk one prepared multi-row
@@ -19,6 +21,8 @@ use quarry_benches::raw;
 use std::time::{Duration, Instant};
 
 const GROUP: &str = "bulk_insert_100k";
+/// The same rows by `COPY` (PostgreSQL only).
+const COPY_GROUP: &str = "bulk_copy_100k";
 
 /// Times `insert` over `iters` runs on `conn`, calling the untimed `empty` before each
 /// and `check` once at the end.
@@ -147,6 +151,33 @@ fn pg(c: &mut Criterion) {
                 &mut raw,
                 |raw| raw.exec(empty).expect("empty table"),
                 |raw| raw.insert_users(&rows).expect("raw insert"),
+                |raw| assert_eq!(raw.checksum().expect("checksum"), expected),
+            )
+        });
+    });
+    group.finish();
+
+    // The same rows through COPY: one `COPY … FROM STDIN (FORMAT binary)` each.
+    let mut group = c.benchmark_group(format!("{COPY_GROUP}/pg"));
+    configure(&mut group);
+    group.bench_function("quarry", |b| {
+        b.iter_custom(|iters| {
+            timed(
+                iters,
+                &mut conn,
+                |conn| conn.batch_execute(empty).expect("empty table"),
+                |conn| conn.copy_in(users::table, &rows).expect("quarry copy_in"),
+                |conn| assert_eq!(quarry_checksum(conn), expected, "table contents"),
+            )
+        });
+    });
+    group.bench_function("raw", |b| {
+        b.iter_custom(|iters| {
+            timed(
+                iters,
+                &mut raw,
+                |raw| raw.exec(empty).expect("empty table"),
+                |raw| raw.copy_users(&rows).expect("raw copy"),
                 |raw| assert_eq!(raw.checksum().expect("checksum"), expected),
             )
         });

@@ -395,6 +395,64 @@ impl Connection {
         res.affected().map_err(|e| format!("insert: {e}"))
     }
 
+    /// Copies `rows` with one `COPY … FROM STDIN (FORMAT binary)`, the data sent in
+    /// pieces of 64 KiB as quarry's `copy_in` sends it; returns the number of rows.
+    pub fn copy_users(&mut self, rows: &[bulk::NewUser<'_>]) -> Result<usize, String> {
+        const PIECE: usize = 64 * 1024;
+        let sql = c"COPY users (name, hair_color, age) FROM STDIN (FORMAT binary)";
+        // SAFETY: the handle is valid and `sql` is NUL-terminated.
+        let res = unsafe { ffi::PQexec(self.pg.0.as_ptr(), sql.as_ptr()) };
+        let res = PgResult(NonNull::new(res).ok_or_else(|| self.pg.error("copy"))?);
+        // SAFETY: the result is valid.
+        if unsafe { ffi::PQresultStatus(res.0.as_ptr()) } != ffi::ExecStatusType::PGRES_COPY_IN {
+            return Err(self.pg.error("copy"));
+        }
+        let mut buf = Vec::with_capacity(PIECE + 1024);
+        buf.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+        buf.extend_from_slice(&[0; 8]);
+        for (i, row) in rows.iter().enumerate() {
+            buf.extend_from_slice(&3i16.to_be_bytes());
+            buf.extend_from_slice(&(row.name.len() as i32).to_be_bytes());
+            buf.extend_from_slice(row.name.as_bytes());
+            match row.hair_color {
+                Some(color) => {
+                    buf.extend_from_slice(&(color.len() as i32).to_be_bytes());
+                    buf.extend_from_slice(color.as_bytes());
+                }
+                None => buf.extend_from_slice(&(-1i32).to_be_bytes()),
+            }
+            buf.extend_from_slice(&4i32.to_be_bytes());
+            buf.extend_from_slice(&row.age.to_be_bytes());
+            if i + 1 == rows.len() {
+                buf.extend_from_slice(&(-1i16).to_be_bytes());
+            }
+            if buf.len() >= PIECE || i + 1 == rows.len() {
+                // SAFETY: the handle is valid; `buf` is readable for its length (a
+                // little over 64 KiB, which fits a c_int); libpq copies it.
+                let ok = unsafe {
+                    ffi::PQputCopyData(self.pg.0.as_ptr(), buf.as_ptr().cast(), buf.len() as c_int)
+                };
+                if ok != 1 {
+                    return Err(self.pg.error("copy data"));
+                }
+                buf.clear();
+            }
+        }
+        // SAFETY: the handle is valid; a null message ends the COPY successfully.
+        if unsafe { ffi::PQputCopyEnd(self.pg.0.as_ptr(), std::ptr::null()) } != 1 {
+            return Err(self.pg.error("copy end"));
+        }
+        // SAFETY: the handle is valid; the COPY's outcome, then the end of the request.
+        let res = self
+            .pg
+            .check(unsafe { ffi::PQgetResult(self.pg.0.as_ptr()) }, "copy")?;
+        // SAFETY: as above.
+        while let Some(extra) = NonNull::new(unsafe { ffi::PQgetResult(self.pg.0.as_ptr()) }) {
+            drop(PgResult(extra));
+        }
+        res.affected().map_err(|e| format!("copy: {e}"))
+    }
+
     /// [`crate::bulk::CHECKSUM_SQL`] on this connection's table.
     pub fn checksum(&self) -> Result<[i64; 3], String> {
         let sql = CString::new(crate::bulk::CHECKSUM_SQL).map_err(|e| e.to_string())?;

@@ -5,8 +5,10 @@
 //! prepared statement (`PQexecPrepared`); other statements, once the cache is full, run
 //! as unnamed ones.
 
+mod copy;
 mod placeholders;
 mod raw;
+mod raw_copy;
 mod types;
 
 pub use types::PgArrayElements;

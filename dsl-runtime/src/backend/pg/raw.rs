@@ -130,6 +130,11 @@ impl RawConnection {
         Ok(())
     }
 
+    /// The handle, for the COPY calls in `raw_copy`.
+    pub(super) fn as_ptr(&self) -> *mut ffi::PGconn {
+        self.conn.as_ptr()
+    }
+
     /// Whether the connection is usable (`CONNECTION_OK`, and no read timed out).
     pub(super) fn is_ok(&self) -> bool {
         // SAFETY: the handle is valid while `self` lives.
@@ -156,7 +161,7 @@ impl RawConnection {
         }
     }
 
-    fn send_error(&self) -> Error {
+    pub(super) fn send_error(&self) -> Error {
         let message = self.error_message();
         if self.is_ok() {
             Error::InvalidQuery(message)
@@ -266,7 +271,16 @@ impl RawConnection {
     pub(super) fn finish(&self) -> QueryResult<RawResult> {
         let mut last: Option<QueryResult<RawResult>> = None;
         while let Some(result) = self.next_result()? {
-            let checked = result.check(self);
+            let checked = match result.copy_state() {
+                // A COPY waits for data this request cannot send or take: libpq would
+                // hand the same result back forever. End it and read on.
+                Some(state) => match self.abandon_copy(state) {
+                    Ok(error) => Err(error),
+                    // libpq refused to end it: stop, rather than loop on it.
+                    Err(error) => return Err(error),
+                },
+                None => result.check(self),
+            };
             // Keep the first error, but drain every result so the connection is ready
             // for the next request.
             if !matches!(last, Some(Err(_))) {
@@ -460,13 +474,13 @@ pub(super) struct RawResult {
 }
 
 impl RawResult {
-    fn status(&self) -> ffi::ExecStatusType {
+    pub(super) fn status(&self) -> ffi::ExecStatusType {
         // SAFETY: the result is valid while `self` lives.
         unsafe { ffi::PQresultStatus(self.res.as_ptr()) }
     }
 
     /// `Ok(self)` for a successful result, the classified error otherwise.
-    fn check(self, conn: &RawConnection) -> QueryResult<Self> {
+    pub(super) fn check(self, conn: &RawConnection) -> QueryResult<Self> {
         use ffi::ExecStatusType::*;
         match self.status() {
             PGRES_COMMAND_OK | PGRES_TUPLES_OK | PGRES_EMPTY_QUERY | PGRES_SINGLE_TUPLE => Ok(self),
