@@ -127,7 +127,7 @@ pub mod prelude {
     pub use crate::backend::pg::{Pg, PgConnection};
     #[cfg(feature = "sqlite")]
     pub use crate::backend::sqlite::{Sqlite, SqliteConnection};
-    pub use crate::conn::{Connection, ExecuteDsl, RunQueryDsl};
+    pub use crate::conn::{Connection, ExecuteDsl, RunQueryDsl, SqlQueryDsl};
     pub use crate::expr::WindowFunction;
     pub use crate::expr::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};
     #[cfg(feature = "postgres")]

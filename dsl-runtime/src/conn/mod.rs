@@ -4,12 +4,15 @@
 //! to a callback; [`RunQueryDsl`] and [`ExecuteDsl`] put `load`, `get_result`, `first`
 //! and `execute` on query values. A query value never knows which connection runs it.
 
+pub(crate) mod run;
 #[cfg(feature = "sqlite")]
 mod sqlite_transaction;
 mod transaction;
 #[cfg(feature = "postgres")]
 mod transaction_builder;
 
+#[doc(hidden)]
+pub use run::{NoValues, Plan, Runnable};
 #[cfg(feature = "sqlite")]
 pub use sqlite_transaction::TransactionBehavior;
 pub use transaction::RetryableError;
@@ -21,7 +24,8 @@ pub use transaction_builder::TransactionBuilder;
 use crate::backend::Backend;
 use crate::error::{Error, QueryResult};
 use crate::query::{
-    AsQuery, BindSource, DecodeRow, Query, QueryDsl, QueryFragment, SelectStatement, render,
+    AsQuery, BindSource, DecodeRow, FromRow, Query, QueryDsl, QueryFragment, SelectStatement,
+    SqlQuery,
 };
 use crate::types::{BindValue, SqlValue};
 use std::ops::ControlFlow;
@@ -222,7 +226,8 @@ pub trait RunQueryDsl: AsQuery + Sized {
     where
         Self::Query: QueryFragment<C::Backend>,
     {
-        load(&self.into_query(), conn)
+        let query = self.into_query();
+        run::load::<<Self::Query as Query>::Row, _, _>(conn, run::Single(&query))
     }
 
     /// Same as [`load`](Self::load).
@@ -238,18 +243,22 @@ pub trait RunQueryDsl: AsQuery + Sized {
     where
         Self::Query: QueryFragment<C::Backend>,
     {
-        get_result(&self.into_query(), conn)
+        let query = self.into_query();
+        run::first::<<Self::Query as Query>::Row, _, _>(conn, run::Single(&query))
     }
 
-    /// Runs the query with `LIMIT 1` and returns the row, or [`Error::NotFound`].
+    /// Runs the query with `LIMIT 1` and returns the row, or [`Error::NotFound`]. A
+    /// query that locks rows keeps its lock.
     fn first<C: Connection>(self, conn: &mut C) -> QueryResult<RowOf<Self>>
     where
-        Self: QueryDsl,
-        Self::Query: QueryFragment<C::Backend>,
-        SelectStatement<Self::From, Self::Select, Self::Where, Self::Order>:
-            AsQuery<Query = Self::Query>,
+        Self: LimitOne,
+        <Self::Limited as AsQuery>::Query: QueryFragment<C::Backend>,
     {
-        get_result(&self.limit(1).into_query(), conn)
+        let query = self.limit_one().into_query();
+        run::first::<<<Self::Limited as AsQuery>::Query as Query>::Row, _, _>(
+            conn,
+            run::Single(&query),
+        )
     }
 }
 
@@ -258,45 +267,107 @@ impl<T: AsQuery> RunQueryDsl for T {}
 /// What one row of `Q` loads into.
 pub type RowOf<Q> = <<<Q as AsQuery>::Query as Query>::Row as DecodeRow>::Output;
 
-/// `execute`, on statements that change data.
-pub trait ExecuteDsl: Sized {
-    /// Runs the statement and returns the number of rows it changed.
-    fn execute<C: Connection>(self, conn: &mut C) -> QueryResult<usize>
-    where
-        Self: QueryFragment<C::Backend>,
-    {
-        let out = render::<C::Backend, Self>(&self);
-        out.check()?;
-        conn.execute_sql(out.sql(), out.binds())
+/// A query that [`first`](RunQueryDsl::first) can limit to one row, returning the
+/// same rows: a `SELECT` statement or table, a boxed query, a query that locks rows.
+#[doc(hidden)]
+pub trait LimitOne: AsQuery {
+    /// The query with `LIMIT 1`.
+    type Limited: AsQuery<Query: Query<Row = <Self::Query as Query>::Row>>;
+    /// Adds `LIMIT 1`.
+    fn limit_one(self) -> Self::Limited;
+}
+
+impl<T> LimitOne for T
+where
+    T: QueryDsl + AsQuery,
+    SelectStatement<T::From, T::Select, T::Where, T::Order>: AsQuery<Query = T::Query>,
+{
+    type Limited = SelectStatement<T::From, T::Select, T::Where, T::Order>;
+    fn limit_one(self) -> Self::Limited {
+        self.limit(1)
     }
 }
 
-fn load<Q, C>(query: &Q, conn: &mut C) -> QueryResult<Vec<<Q::Row as DecodeRow>::Output>>
-where
-    Q: Query + QueryFragment<C::Backend>,
-    C: Connection,
-{
-    let out = render::<C::Backend, Q>(query);
-    out.check()?;
-    let mut rows = Vec::new();
-    conn.query_sql(out.sql(), out.binds(), |row| {
-        rows.push(Q::Row::decode(row, &mut 0)?);
-        Ok(ControlFlow::Continue(()))
-    })?;
-    Ok(rows)
+/// `execute`, `get_results` and `get_result`, on the statements that change data
+/// (`insert_into`, `update`, `delete`).
+pub trait ExecuteDsl: Sized {
+    /// Runs the statement and returns the number of rows it changed. A batch insert
+    /// that needs several statements runs them in one transaction, so that a failing
+    /// row leaves none of them behind.
+    fn execute<C: Connection>(&self, conn: &mut C) -> QueryResult<usize>
+    where
+        Self: Runnable<C::Backend>,
+    {
+        run::execute(conn, self.plan(false)?)
+    }
+
+    /// Runs the statement and returns the rows it changed: its `returning` list, or
+    /// every column.
+    fn get_results<C: Connection>(&self, conn: &mut C) -> QueryResult<Vec<ReturnedRow<Self, C>>>
+    where
+        Self: Runnable<C::Backend>,
+    {
+        run::load::<<Self as Runnable<C::Backend>>::Returned, _, _>(conn, self.plan(true)?)
+    }
+
+    /// Runs the statement and returns the first row it changed, or
+    /// [`Error::NotFound`] (an `ON CONFLICT DO NOTHING` may insert none). Every row is
+    /// still changed.
+    fn get_result<C: Connection>(&self, conn: &mut C) -> QueryResult<ReturnedRow<Self, C>>
+    where
+        Self: Runnable<C::Backend>,
+    {
+        self.get_results(conn)?
+            .into_iter()
+            .next()
+            .ok_or(Error::NotFound)
+    }
 }
 
-fn get_result<Q, C>(query: &Q, conn: &mut C) -> QueryResult<<Q::Row as DecodeRow>::Output>
-where
-    Q: Query + QueryFragment<C::Backend>,
-    C: Connection,
-{
-    let out = render::<C::Backend, Q>(query);
-    out.check()?;
-    let mut first = None;
-    conn.query_sql(out.sql(), out.binds(), |row| {
-        first = Some(Q::Row::decode(row, &mut 0)?);
-        Ok(ControlFlow::Break(()))
-    })?;
-    first.ok_or(Error::NotFound)
+/// What one row that statement `S` returns on connection `C` loads into.
+pub type ReturnedRow<S, C> =
+    <<S as Runnable<<C as Connection>::Backend>>::Returned as DecodeRow>::Output;
+
+/// `load`, `get_result` and `execute`, on SQL written by hand ([`sql_query`](crate::sql_query)):
+/// its rows load into the Rust type the caller names.
+pub trait SqlQueryDsl: Sized {
+    /// Runs the query and loads every row into `T`: a Rust value or tuple of values
+    /// (by position), or a `#[derive(Selectable)]` struct (by column name).
+    ///
+    /// A value or tuple must read every column of the result: a result with more or
+    /// fewer columns is [`Error::InvalidQuery`], since a column left over is most often
+    /// a mistake in the SQL or the tuple. A struct finds its columns by name and
+    /// ignores the others.
+    fn load<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<Vec<T>>;
+
+    /// Runs the query and loads its first row, or returns [`Error::NotFound`]. `T` is
+    /// checked against the result's columns as for [`load`](Self::load).
+    fn get_result<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<T>;
+
+    /// Runs the statement and returns the number of rows it changed.
+    fn execute<C: Connection>(&self, conn: &mut C) -> QueryResult<usize>;
+}
+
+impl SqlQueryDsl for SqlQuery {
+    fn load<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<Vec<T>> {
+        let mut rows = Vec::new();
+        run::for_each_row(conn, run::Single(&self), |row| {
+            rows.push(crate::query::sql_query::load_row::<T, _>(row)?);
+            Ok(ControlFlow::Continue(()))
+        })?;
+        Ok(rows)
+    }
+
+    fn get_result<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<T> {
+        let mut first = None;
+        run::for_each_row(conn, run::Single(&self), |row| {
+            first = Some(crate::query::sql_query::load_row::<T, _>(row)?);
+            Ok(ControlFlow::Break(()))
+        })?;
+        first.ok_or(Error::NotFound)
+    }
+
+    fn execute<C: Connection>(&self, conn: &mut C) -> QueryResult<usize> {
+        run::execute(conn, run::Single(self))
+    }
 }

@@ -125,15 +125,14 @@ impl<'a, F: QuerySource, R, DB: Backend> BoxedSelect<'a, F, R, DB> {
         self.offset = Some(count);
         self
     }
+}
 
-    /// Runs the query with `LIMIT 1` and returns the row, or [`Error::NotFound`](crate::Error::NotFound).
-    pub fn first<C>(self, conn: &mut C) -> crate::QueryResult<R::Output>
-    where
-        C: crate::conn::Connection<Backend = DB>,
-        R: DecodeRow,
-        F: FromFragment<DB>,
-    {
-        crate::conn::RunQueryDsl::get_result(self.limit(1), conn)
+impl<'a, F: QuerySource, R: DecodeRow, DB: Backend> crate::conn::LimitOne
+    for BoxedSelect<'a, F, R, DB>
+{
+    type Limited = Self;
+    fn limit_one(self) -> Self {
+        self.limit(1)
     }
 }
 

@@ -16,8 +16,6 @@ use super::{AsQuery, DefaultSelect, Query, QueryDsl, QueryFragment, QuerySource,
 use crate::backend::Backend;
 #[cfg(feature = "postgres")]
 use crate::backend::pg::Pg;
-use crate::conn::{Connection, RowOf, RunQueryDsl};
-use crate::error::QueryResult;
 use crate::expr::{Constant, NoGroupBy, Plain, ValidGrouping};
 use std::marker::PhantomData;
 
@@ -246,20 +244,19 @@ impl<Q, M> Locked<Q, M, WaitForLocks> {
     }
 }
 
-impl<F: QuerySource, S, W, O, M, P> Locked<SelectStatement<F, S, W, O>, M, P> {
-    /// Runs the query with `LIMIT 1` and returns the row, locked, or
-    /// [`Error::NotFound`](crate::Error::NotFound). It stands in for
-    /// [`RunQueryDsl::first`], which would lose the lock.
-    pub fn first<C: Connection>(self, conn: &mut C) -> QueryResult<RowOf<Self>>
-    where
-        SelectStatement<F, S, W, O>: Query,
-        Self: QueryFragment<C::Backend>,
-    {
+/// [`RunQueryDsl::first`](crate::conn::RunQueryDsl::first) keeps the lock: `LIMIT 1`
+/// goes inside, before the locking clause.
+impl<F: QuerySource, S, W, O, M, P> crate::conn::LimitOne
+    for Locked<SelectStatement<F, S, W, O>, M, P>
+where
+    SelectStatement<F, S, W, O>: Query,
+{
+    type Limited = Self;
+    fn limit_one(self) -> Self {
         Locked {
             query: self.query.limit(1),
             _lock: self._lock,
         }
-        .get_result(conn)
     }
 }
 

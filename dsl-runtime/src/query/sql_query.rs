@@ -2,7 +2,7 @@
 
 use super::{QueryFragment, SqlWriter};
 use crate::backend::Backend;
-use crate::conn::{Connection, ExecuteDsl, Row};
+use crate::conn::Row;
 use crate::error::{Error, QueryResult};
 use crate::query::select::{Selectable, decode_value};
 use crate::types::{
@@ -10,7 +10,6 @@ use crate::types::{
     NotNullType, Nullable, SqlType, Text, ToSql, ValueKind,
 };
 use std::borrow::Cow;
-use std::ops::ControlFlow;
 
 /// A statement written as SQL text, with values bound to its placeholders.
 ///
@@ -137,35 +136,6 @@ impl SqlQuery {
     pub fn sql(&self) -> &str {
         &self.sql
     }
-
-    /// Runs the query and loads every row into `T`: a Rust value or tuple of values
-    /// (by position), or a `#[derive(Selectable)]` struct (by column name).
-    ///
-    /// A value or tuple must read every column of the result: a result with more or
-    /// fewer columns is [`Error::InvalidQuery`], since a column left over is most often
-    /// a mistake in the SQL or the tuple. A struct finds its columns by name and
-    /// ignores the others.
-    pub fn load<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<Vec<T>> {
-        let binds: Vec<_> = self.binds.iter().map(OwnedValue::as_bind).collect();
-        let mut rows = Vec::new();
-        conn.query_sql(&self.sql, &binds, |row| {
-            rows.push(load_row::<T, _>(row)?);
-            Ok(ControlFlow::Continue(()))
-        })?;
-        Ok(rows)
-    }
-
-    /// Runs the query and loads its first row, or returns [`Error::NotFound`]. `T` is
-    /// checked against the result's columns as for [`load`](Self::load).
-    pub fn get_result<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<T> {
-        let binds: Vec<_> = self.binds.iter().map(OwnedValue::as_bind).collect();
-        let mut first = None;
-        conn.query_sql(&self.sql, &binds, |row| {
-            first = Some(load_row::<T, _>(row)?);
-            Ok(ControlFlow::Break(()))
-        })?;
-        first.ok_or(Error::NotFound)
-    }
 }
 
 impl<DB: Backend> QueryFragment<DB> for SqlQuery {
@@ -175,8 +145,6 @@ impl<DB: Backend> QueryFragment<DB> for SqlQuery {
         out.push_raw_binds(self.binds.iter().map(OwnedValue::as_bind));
     }
 }
-
-impl ExecuteDsl for SqlQuery {}
 
 /// The SQL type a Rust type is sent as and loaded from when nothing else says.
 #[diagnostic::on_unimplemented(
@@ -252,7 +220,7 @@ pub trait FromRow: Sized {
 
 /// Loads `row` into `T`, after checking that a type that reads by position reads every
 /// column the result has, no more and no fewer.
-fn load_row<T: FromRow, R: Row>(row: &R) -> QueryResult<T> {
+pub(crate) fn load_row<T: FromRow, R: Row>(row: &R) -> QueryResult<T> {
     if let Some(expected) = T::POSITIONAL_COLUMNS {
         let found = row.len();
         if found != expected {

@@ -10,12 +10,11 @@ use super::select::{ClauseFragment, NoWhere, SelectList, SelectStatement};
 use super::source::{Column, Entry, Here, Inner, Table, There};
 use super::{DecodeRow, QueryFragment, SqlWriter};
 use crate::backend::Backend;
-use crate::conn::Connection;
+use crate::conn::{ExecuteDsl, NoValues, Plan, Runnable};
 use crate::error::{Error, QueryResult};
 use crate::expr::{AsExpression, Binary, Eq, Expression, SupportedBy, ValidIn};
 use crate::types::{BindValue, ToSql};
 use std::marker::PhantomData;
-use std::ops::ControlFlow;
 
 /// The FROM list of a statement on one table.
 type Single<T> = (Entry<T, Inner>, ());
@@ -915,66 +914,6 @@ where
         }
     }
 
-    /// Runs `each` with every statement of the insert (its rows, the columns they leave
-    /// out, and its SQL), in one transaction when there are several, and sums what it
-    /// returns. `collect` says whether the writer also collects the statement's bind
-    /// parameters; without, the backend is given them by [`ChunkValues`].
-    ///
-    /// The SQL of a chunk depends only on its row count and the columns its rows leave
-    /// out: when those are the previous chunk's, its SQL is kept, and only the bind
-    /// parameters (if collected) are walked again.
-    fn run_chunks<Conn: Connection>(
-        &self,
-        conn: &mut Conn,
-        returning: bool,
-        collect: bool,
-        mut each: impl FnMut(
-            &mut Conn,
-            std::ops::Range<usize>,
-            u64,
-            &SqlWriter<'_>,
-        ) -> QueryResult<usize>,
-    ) -> QueryResult<usize>
-    where
-        V: InsertRows<Conn::Backend>,
-        C: ConflictClause<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
-    {
-        self.refuse_repeated_update_keys::<Conn::Backend>()?;
-        let chunks = self.chunks::<Conn::Backend>();
-        let mut out = SqlWriter::new::<Conn::Backend>();
-        let mut shape = None;
-        let mut run = |conn: &mut Conn, chunk: &std::ops::Range<usize>| {
-            let omitted = self.values.omitted(chunk.start);
-            let this = Some((chunk.len(), omitted));
-            if shape != this {
-                if collect {
-                    out.clear();
-                } else {
-                    out.sql_only();
-                }
-                self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut out);
-                shape = this;
-            } else if collect {
-                out.rebind();
-                self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut out);
-            }
-            #[cfg(debug_assertions)]
-            {
-                let mut fresh = SqlWriter::new::<Conn::Backend>();
-                self.render_rows::<Conn::Backend>(chunk.clone(), returning, &mut fresh);
-                debug_assert_eq!(fresh.sql(), out.sql(), "a kept chunk SQL differs");
-            }
-            out.check()?;
-            each(conn, chunk.clone(), omitted, &out)
-        };
-        match chunks.as_slice() {
-            [] => Ok(0),
-            [one] => run(conn, one),
-            many => conn.transaction(|conn| many.iter().map(|chunk| run(conn, chunk)).sum()),
-        }
-    }
-
     /// Refuses an upsert with `DO UPDATE` whose rows repeat the values of its conflict
     /// target. PostgreSQL refuses to update a row twice in one statement, while SQLite
     /// lets the later row update the earlier one, and which of the two happens would
@@ -1061,72 +1000,112 @@ where
         }
         chunks
     }
+}
 
-    /// Runs the insert and returns the number of rows inserted. Many rows go in as
-    /// multi-row statements; when they need more than one, all run in one transaction,
-    /// so a failing row leaves none of them behind.
-    pub fn execute<Conn: Connection>(&self, conn: &mut Conn) -> QueryResult<usize>
-    where
-        V: InsertRows<Conn::Backend>,
-        C: ConflictClause<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
-    {
-        if V::BINDS_ROWS {
-            // Rows whose values are all bind parameters: the connection takes them row
-            // by row as it binds them, rather than from a list built first.
-            self.run_chunks(conn, false, false, |conn, rows, omitted, out| {
-                let values = ChunkValues::<T, V, C, R, Conn::Backend> {
-                    insert: self,
-                    rows,
-                    omitted,
-                    _backend: PhantomData,
-                };
-                conn.execute_bound(out.sql(), &values)
-            })
-        } else {
-            self.run_chunks(conn, false, true, |conn, _, _, out| {
-                conn.execute_sql(out.sql(), out.binds())
-            })
+/// How an insert runs: one statement per chunk of its rows (see
+/// [`InsertStatement::chunks`]), all in one transaction when there are several.
+///
+/// The SQL of a chunk depends only on its row count and the columns its rows leave out:
+/// when those are the previous chunk's, its SQL is kept, and only the bind parameters
+/// (if collected) are walked again.
+#[doc(hidden)]
+pub struct InsertPlan<'a, T: Table, V, C, R, DB> {
+    insert: &'a InsertStatement<T, V, C, R>,
+    chunks: Vec<std::ops::Range<usize>>,
+    /// Whether the statements return the inserted rows.
+    returning: bool,
+    /// Whether the writer collects the bind parameters; without, the connection is
+    /// given them by [`ChunkValues`], row by row as it binds them.
+    collect: bool,
+    /// The row count and omitted columns of the SQL the writer holds.
+    shape: Option<(usize, u64)>,
+    _backend: PhantomData<DB>,
+}
+
+impl<'a, T: Table, V, C, R, DB: Backend> Plan<'a, DB> for InsertPlan<'a, T, V, C, R, DB>
+where
+    V: InsertValues<T> + InsertRows<DB>,
+    C: ConflictClause<DB>,
+    R: ReturningClause<T, DB>,
+{
+    type Given = ChunkValues<'a, T, V, C, R, DB>;
+
+    fn statements(&self) -> usize {
+        self.chunks.len()
+    }
+
+    fn write(&mut self, index: usize, out: &mut SqlWriter<'a>) -> QueryResult<Option<Self::Given>> {
+        let insert: &'a InsertStatement<T, V, C, R> = self.insert;
+        let Some(chunk) = self.chunks.get(index).cloned() else {
+            return Err(Error::InvalidQuery(format!(
+                "an insert of {} statements has no statement {index}",
+                self.chunks.len()
+            )));
+        };
+        let omitted = insert.values.omitted(chunk.start);
+        let this = Some((chunk.len(), omitted));
+        if self.shape != this {
+            if self.collect {
+                out.clear();
+            } else {
+                out.sql_only();
+            }
+            insert.render_rows::<DB>(chunk.clone(), self.returning, out);
+            self.shape = this;
+        } else if self.collect {
+            out.rebind();
+            insert.render_rows::<DB>(chunk.clone(), self.returning, out);
         }
-    }
-
-    /// Runs the insert and returns the rows it inserted: its `returning` list, or
-    /// every column.
-    pub fn get_results<Conn: Connection>(
-        &self,
-        conn: &mut Conn,
-    ) -> QueryResult<Vec<<R::Row as DecodeRow>::Output>>
-    where
-        V: InsertRows<Conn::Backend>,
-        C: ConflictClause<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
-    {
-        let mut rows = Vec::new();
-        self.run_chunks(conn, true, true, |conn, _, _, out| {
-            load_into::<R::Row, Conn>(conn, out, &mut rows).map(|()| 0)
-        })?;
-        Ok(rows)
-    }
-
-    /// Runs the insert and returns the first row it inserted, or [`Error::NotFound`]
-    /// (an `ON CONFLICT DO NOTHING` may insert none).
-    pub fn get_result<Conn: Connection>(
-        &self,
-        conn: &mut Conn,
-    ) -> QueryResult<<R::Row as DecodeRow>::Output>
-    where
-        V: InsertRows<Conn::Backend>,
-        C: ConflictClause<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
-    {
-        first_row(self.get_results(conn)?)
+        #[cfg(debug_assertions)]
+        {
+            let mut fresh = SqlWriter::new::<DB>();
+            insert.render_rows::<DB>(chunk.clone(), self.returning, &mut fresh);
+            debug_assert_eq!(fresh.sql(), out.sql(), "a kept chunk SQL differs");
+        }
+        Ok((!self.collect).then_some(ChunkValues {
+            insert,
+            rows: chunk,
+            omitted,
+            _backend: PhantomData,
+        }))
     }
 }
+
+impl<T: Table, V, C, R, DB: Backend> Runnable<DB> for InsertStatement<T, V, C, R>
+where
+    V: InsertValues<T> + InsertRows<DB>,
+    C: ConflictClause<DB>,
+    R: ReturningClause<T, DB>,
+{
+    type Returned = R::Row;
+    type Plan<'a>
+        = InsertPlan<'a, T, V, C, R, DB>
+    where
+        Self: 'a;
+
+    fn plan(&self, returning: bool) -> QueryResult<Self::Plan<'_>> {
+        self.refuse_repeated_update_keys::<DB>()?;
+        Ok(InsertPlan {
+            insert: self,
+            chunks: self.chunks::<DB>(),
+            returning,
+            // Rows whose values are all bind parameters go to the connection as it binds
+            // them, rather than through a list built first; returned rows come back
+            // through the query path, which reads a list.
+            collect: returning || !V::BINDS_ROWS,
+            shape: None,
+            _backend: PhantomData,
+        })
+    }
+}
+
+impl<T: Table, V, C, R> ExecuteDsl for InsertStatement<T, V, C, R> {}
 
 /// The bind parameters of one chunk of a multi-row insert, in the order of the
 /// placeholders `render_rows` writes: the rows', then those of its `ON CONFLICT` and
 /// `RETURNING` clauses.
-struct ChunkValues<'a, T: Table, V, C, R, DB> {
+#[doc(hidden)]
+pub struct ChunkValues<'a, T: Table, V, C, R, DB> {
     insert: &'a InsertStatement<T, V, C, R>,
     rows: std::ops::Range<usize>,
     omitted: u64,
@@ -1222,22 +1201,6 @@ fn push_key(sql: &str, binds: &[BindValue<'_>], key: &mut Vec<u8>) {
     for v in binds {
         value(v, key);
     }
-}
-
-/// The first of the rows a statement returned, or [`Error::NotFound`].
-fn first_row<T>(rows: Vec<T>) -> QueryResult<T> {
-    rows.into_iter().next().ok_or(Error::NotFound)
-}
-
-fn load_into<R: DecodeRow, Conn: Connection>(
-    conn: &mut Conn,
-    out: &SqlWriter<'_>,
-    rows: &mut Vec<R::Output>,
-) -> QueryResult<()> {
-    conn.query_sql(out.sql(), out.binds(), |row| {
-        rows.push(R::decode(row, &mut 0)?);
-        Ok(ControlFlow::Continue(()))
-    })
 }
 
 // ---------------------------------------------------------------------------------
@@ -1515,61 +1478,83 @@ impl<T: Table, W, A, R> WriteStatement<T, W, A, R> {
         A: WriteAction<DB>,
         R: ReturningClause<T, DB>,
     {
-        let (_, where_clause) = self.target.as_ref().map_err(|e| e.error())?;
         let mut out = SqlWriter::new::<DB>();
-        self.action.walk_action::<T>(&mut out)?;
-        where_clause.walk_clause(&mut out);
-        if returning {
-            self.returning.walk_returning(&mut out);
-        } else {
-            self.returning.walk_explicit(&mut out);
-        }
+        self.write_into::<DB>(returning, &mut out)?;
         out.check()?;
         Ok(out)
     }
 
-    /// Runs the statement and returns the number of rows it changed or removed.
-    pub fn execute<Conn: Connection>(&self, conn: &mut Conn) -> QueryResult<usize>
+    /// Writes the statement into `out`, with `RETURNING` when `returning` (every
+    /// column, unless it names its own list).
+    fn write_into<'a, DB: Backend>(
+        &'a self,
+        returning: bool,
+        out: &mut SqlWriter<'a>,
+    ) -> QueryResult<()>
     where
-        W: ClauseFragment<Conn::Backend>,
-        A: WriteAction<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
+        W: ClauseFragment<DB>,
+        A: WriteAction<DB>,
+        R: ReturningClause<T, DB>,
     {
-        let out = self.render::<Conn::Backend>(false)?;
-        conn.execute_sql(out.sql(), out.binds())
-    }
-
-    /// Runs the statement and returns the rows it changed or removed: its `returning`
-    /// list, or every column.
-    pub fn get_results<Conn: Connection>(
-        &self,
-        conn: &mut Conn,
-    ) -> QueryResult<Vec<<R::Row as DecodeRow>::Output>>
-    where
-        W: ClauseFragment<Conn::Backend>,
-        A: WriteAction<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
-    {
-        let out = self.render::<Conn::Backend>(true)?;
-        let mut rows = Vec::new();
-        load_into::<R::Row, Conn>(conn, &out, &mut rows)?;
-        Ok(rows)
-    }
-
-    /// Runs the statement and returns the first row it changed or removed, or
-    /// [`Error::NotFound`].
-    pub fn get_result<Conn: Connection>(
-        &self,
-        conn: &mut Conn,
-    ) -> QueryResult<<R::Row as DecodeRow>::Output>
-    where
-        W: ClauseFragment<Conn::Backend>,
-        A: WriteAction<Conn::Backend>,
-        R: ReturningClause<T, Conn::Backend>,
-    {
-        first_row(self.get_results(conn)?)
+        let (_, where_clause) = self.target.as_ref().map_err(|e| e.error())?;
+        self.action.walk_action::<T>(out)?;
+        where_clause.walk_clause(out);
+        if returning {
+            self.returning.walk_returning(out);
+        } else {
+            self.returning.walk_explicit(out);
+        }
+        Ok(())
     }
 }
+
+/// How an update or a delete runs: one statement.
+#[doc(hidden)]
+pub struct WritePlan<'a, S> {
+    statement: &'a S,
+    returning: bool,
+}
+
+impl<'a, T: Table, W, A, R, DB: Backend> Plan<'a, DB> for WritePlan<'a, WriteStatement<T, W, A, R>>
+where
+    W: ClauseFragment<DB>,
+    A: WriteAction<DB>,
+    R: ReturningClause<T, DB>,
+{
+    type Given = NoValues;
+
+    fn statements(&self) -> usize {
+        1
+    }
+
+    fn write(&mut self, _index: usize, out: &mut SqlWriter<'a>) -> QueryResult<Option<NoValues>> {
+        out.clear();
+        self.statement.write_into::<DB>(self.returning, out)?;
+        Ok(None)
+    }
+}
+
+impl<T: Table, W, A, R, DB: Backend> Runnable<DB> for WriteStatement<T, W, A, R>
+where
+    W: ClauseFragment<DB>,
+    A: WriteAction<DB>,
+    R: ReturningClause<T, DB>,
+{
+    type Returned = R::Row;
+    type Plan<'a>
+        = WritePlan<'a, Self>
+    where
+        Self: 'a;
+
+    fn plan(&self, returning: bool) -> QueryResult<Self::Plan<'_>> {
+        Ok(WritePlan {
+            statement: self,
+            returning,
+        })
+    }
+}
+
+impl<T: Table, W, A, R> ExecuteDsl for WriteStatement<T, W, A, R> {}
 
 #[cfg(all(test, feature = "sqlite", feature = "postgres"))]
 mod tests {

@@ -445,6 +445,7 @@ impl<'s> SqlValue<'s> for SqliteValue<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conn::SqlQueryDsl;
 
     #[test]
     fn a_cached_statement_with_a_bound_limit_is_not_prepared_again() {

@@ -1,0 +1,173 @@
+//! Running statements: the one place where a statement meets a connection.
+//!
+//! A statement never runs itself. It describes how it runs as a [`Plan`]: how many SQL
+//! statements it sends, and how each is written (its SQL, and where its bind parameters
+//! come from); several statements run in one transaction, so that a failure leaves none
+//! behind. The drivers here, [`execute`] and [`for_each_row`], are the only code that
+//! hands SQL to a [`Connection`], and `for_each_row` is the one row loop: every
+//! entry point (`load`, `get_result(s)`, `first`, `execute`, for typed queries, writes
+//! and `sql_query` alike) goes through them.
+//!
+//! Bind values stay borrowed from the statement (`BindValue<'a>`) on every path that
+//! runs on the caller's thread. A connection whose database lives on another thread
+//! turns a step's values into owned ones itself, when it sends them; nothing else pays
+//! for a copy.
+
+use super::Connection;
+use crate::backend::Backend;
+use crate::error::{Error, QueryResult};
+use crate::query::{BindSource, DecodeRow, QueryFragment, SqlWriter};
+use std::ops::ControlFlow;
+
+/// How a statement runs: the SQL statements it sends, in order.
+///
+/// `'a` is the lifetime of the statement the plan reads; the bind values each step
+/// writes borrow from it.
+#[doc(hidden)]
+pub trait Plan<'a, DB: Backend> {
+    /// Where a step's bind parameters come from when the step does not write them into
+    /// its writer (a connection that binds each value as it is given needs no list).
+    type Given: BindSource<'a>;
+
+    /// How many SQL statements the plan sends; more than one run in one transaction.
+    fn statements(&self) -> usize;
+
+    /// Writes statement `index` into `out`, which holds what the previous step wrote
+    /// (a plan may keep its SQL when it is the same). Returns the bind parameters when
+    /// they are not written into `out`.
+    fn write(&mut self, index: usize, out: &mut SqlWriter<'a>) -> QueryResult<Option<Self::Given>>;
+}
+
+/// A statement that changes data, run by [`ExecuteDsl`](super::ExecuteDsl): its plan,
+/// with or without `RETURNING`, and how the rows it returns decode.
+#[doc(hidden)]
+pub trait Runnable<DB: Backend> {
+    /// The rows `get_result(s)` returns: the `RETURNING` list, or every column.
+    type Returned: DecodeRow;
+
+    /// The plan that runs it.
+    type Plan<'a>: Plan<'a, DB>
+    where
+        Self: 'a;
+
+    /// Its plan; `returning` when the rows it changes are to be returned.
+    fn plan(&self, returning: bool) -> QueryResult<Self::Plan<'_>>;
+}
+
+/// The plan of one statement that renders as a whole: a query, or SQL written by hand.
+#[doc(hidden)]
+pub(crate) struct Single<'a, Q: ?Sized>(pub(crate) &'a Q);
+
+impl<'a, Q: QueryFragment<DB> + ?Sized, DB: Backend> Plan<'a, DB> for Single<'a, Q> {
+    type Given = NoValues;
+
+    fn statements(&self) -> usize {
+        1
+    }
+
+    fn write(&mut self, _index: usize, out: &mut SqlWriter<'a>) -> QueryResult<Option<NoValues>> {
+        out.clear();
+        self.0.walk(out);
+        Ok(None)
+    }
+}
+
+/// The bind source of plans that always write their values into the writer.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub enum NoValues {}
+
+impl<'a> BindSource<'a> for NoValues {
+    fn give<S: crate::query::BindSink<'a>>(&self, _sink: &mut S) {
+        match *self {}
+    }
+    fn size_hint(&self) -> usize {
+        match *self {}
+    }
+}
+
+/// Runs every statement of `plan` and returns the number of rows they changed.
+pub(crate) fn execute<'a, C, P>(conn: &mut C, mut plan: P) -> QueryResult<usize>
+where
+    C: Connection,
+    P: Plan<'a, C::Backend>,
+{
+    let statements = plan.statements();
+    let mut out = SqlWriter::new::<C::Backend>();
+    let mut step = |conn: &mut C, index: usize| -> QueryResult<usize> {
+        let given = plan.write(index, &mut out)?;
+        out.check()?;
+        match given {
+            Some(values) => conn.execute_bound(out.sql(), &values),
+            None => conn.execute_sql(out.sql(), out.binds()),
+        }
+    };
+    match statements {
+        0 => Ok(0),
+        1 => step(conn, 0),
+        many => conn.transaction(|conn| (0..many).map(|index| step(conn, index)).sum()),
+    }
+}
+
+/// Runs every statement of `plan` and calls `f` with each row they return: the one row
+/// loop. When `f` breaks, the rest of that statement's rows are not read; the plan's
+/// other statements still run (a batch insert inserts every chunk).
+pub(crate) fn for_each_row<'a, C, P, F>(conn: &mut C, mut plan: P, mut f: F) -> QueryResult<()>
+where
+    C: Connection,
+    P: Plan<'a, C::Backend>,
+    F: FnMut(&C::Row<'_>) -> QueryResult<ControlFlow<()>>,
+{
+    let statements = plan.statements();
+    let mut out = SqlWriter::new::<C::Backend>();
+    let mut step = |conn: &mut C, index: usize| -> QueryResult<()> {
+        let given = plan.write(index, &mut out)?;
+        out.check()?;
+        match given {
+            // Rows come back through the statement cache's query path, which reads its
+            // values from a list.
+            Some(values) => {
+                let mut list = Vec::with_capacity(values.size_hint());
+                values.give(&mut list);
+                conn.query_sql(out.sql(), &list, &mut f)
+            }
+            None => conn.query_sql(out.sql(), out.binds(), &mut f),
+        }
+    };
+    match statements {
+        0 => Ok(()),
+        1 => step(conn, 0),
+        many => conn.transaction(|conn| (0..many).try_for_each(|index| step(conn, index))),
+    }
+}
+
+/// Every row that `plan` returns, decoded as `R`.
+pub(crate) fn load<'a, R, C, P>(conn: &mut C, plan: P) -> QueryResult<Vec<R::Output>>
+where
+    R: DecodeRow,
+    C: Connection,
+    P: Plan<'a, C::Backend>,
+{
+    let mut rows = Vec::new();
+    for_each_row(conn, plan, |row| {
+        rows.push(R::decode(row, &mut 0)?);
+        Ok(ControlFlow::Continue(()))
+    })?;
+    Ok(rows)
+}
+
+/// The first row that `plan` returns, decoded as `R`, or [`Error::NotFound`]; the
+/// other rows are not read.
+pub(crate) fn first<'a, R, C, P>(conn: &mut C, plan: P) -> QueryResult<R::Output>
+where
+    R: DecodeRow,
+    C: Connection,
+    P: Plan<'a, C::Backend>,
+{
+    let mut first = None;
+    for_each_row(conn, plan, |row| {
+        first = Some(R::decode(row, &mut 0)?);
+        Ok(ControlFlow::Break(()))
+    })?;
+    first.ok_or(Error::NotFound)
+}
