@@ -1124,6 +1124,14 @@ fn distinct_on() {
             .distinct_on(users::age),
         r#"SELECT DISTINCT ON ("users"."age") "users"."name" FROM "users" -- binds: []"#,
     );
+    // …and a `distinct` after it changes nothing.
+    golden_pg(
+        &users::table
+            .select(users::name)
+            .distinct_on(users::age)
+            .distinct(),
+        r#"SELECT DISTINCT ON ("users"."age") "users"."name" FROM "users" -- binds: []"#,
+    );
 }
 
 // ---------------------------------------------------------------------------------

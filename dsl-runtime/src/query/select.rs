@@ -531,7 +531,8 @@ pub trait QueryDsl: Sized {
         q
     }
 
-    /// Returns each distinct row once (`SELECT DISTINCT`).
+    /// Returns each distinct row once (`SELECT DISTINCT`). After `distinct_on`, which
+    /// already returns one row of each group, it changes nothing.
     fn distinct(self) -> SelectStatement<Self::From, Self::Select, Self::Where, Self::Order> {
         let mut q = self.into_select();
         q.distinct = true;
@@ -1237,7 +1238,9 @@ impl<F, S, W, O> SelectStatement<F, S, W, O> {
         O: ClauseFragment<DB>,
     {
         FromFragment::<DB>::walk_prelude(&self.from, out);
-        out.push_sql(if self.distinct {
+        // DISTINCT ON already keeps one row of each group: a plain DISTINCT after it
+        // adds nothing (and `DISTINCT DISTINCT ON` is not SQL).
+        out.push_sql(if self.distinct && !S::DISTINCT_ON {
             "SELECT DISTINCT "
         } else {
             "SELECT "
