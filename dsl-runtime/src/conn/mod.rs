@@ -109,6 +109,29 @@ pub trait Connection: Sized {
         self.execute_sql(sql, &values)
     }
 
+    /// Whether the connection keeps statements found by [`StatementKey`], so that
+    /// [`query_keyed`](Self::query_keyed) is worth calling.
+    #[doc(hidden)]
+    const CACHES_BY_TYPE: bool = false;
+
+    /// Runs the query that `key` names, as [`query_sql`](Self::query_sql) does: a
+    /// connection that keeps statements by key runs the one it prepared for `key`,
+    /// without the SQL text, which `render` gives only when it must prepare it.
+    #[doc(hidden)]
+    fn query_keyed<F>(
+        &mut self,
+        key: StatementKey,
+        render: &dyn Fn() -> String,
+        binds: &[BindValue<'_>],
+        f: F,
+    ) -> QueryResult<()>
+    where
+        F: FnMut(&Self::Row<'_>) -> QueryResult<ControlFlow<()>>,
+    {
+        let _ = key;
+        self.query_sql(&render(), binds, f)
+    }
+
     /// Runs a query and calls `f` with each row in turn, until `f` breaks.
     #[doc(hidden)]
     fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], f: F) -> QueryResult<()>
@@ -219,6 +242,25 @@ pub trait Connection: Sized {
     }
 }
 
+/// Names the SQL of a typed query without its text: the query's type (lifetimes
+/// erased) and the choices its values made about the SQL (see `SqlWriter::shape`), so
+/// that a cached statement is found without rendering or hashing its SQL.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StatementKey {
+    ty: std::any::TypeId,
+    shape: u64,
+}
+
+impl StatementKey {
+    pub(crate) fn of<Q: ?Sized>(shape: u64) -> Self {
+        StatementKey {
+            ty: typeid::of::<Q>(),
+            shape,
+        }
+    }
+}
+
 /// `load`, `get_result`, `get_results` and `first`, on tables and `SELECT` statements.
 pub trait RunQueryDsl: AsQuery + Sized {
     /// Runs the query and returns all its rows.
@@ -227,7 +269,12 @@ pub trait RunQueryDsl: AsQuery + Sized {
         Self::Query: QueryFragment<C::Backend>,
     {
         let query = self.into_query();
-        run::load::<<Self::Query as Query>::Row, _, _>(conn, run::Single(&query))
+        let mut rows = Vec::new();
+        run::for_each_row_of_query(conn, &query, |row| {
+            rows.push(<Self::Query as Query>::Row::decode(row, &mut 0)?);
+            Ok(ControlFlow::Continue(()))
+        })?;
+        Ok(rows)
     }
 
     /// Same as [`load`](Self::load).
@@ -244,7 +291,7 @@ pub trait RunQueryDsl: AsQuery + Sized {
         Self::Query: QueryFragment<C::Backend>,
     {
         let query = self.into_query();
-        run::first::<<Self::Query as Query>::Row, _, _>(conn, run::Single(&query))
+        run::first_of_query::<<Self::Query as Query>::Row, _, _>(conn, &query)
     }
 
     /// Runs the query with `LIMIT 1` and returns the row, or [`Error::NotFound`]. A
@@ -255,10 +302,7 @@ pub trait RunQueryDsl: AsQuery + Sized {
         <Self::Limited as AsQuery>::Query: QueryFragment<C::Backend>,
     {
         let query = self.limit_one().into_query();
-        run::first::<<<Self::Limited as AsQuery>::Query as Query>::Row, _, _>(
-            conn,
-            run::Single(&query),
-        )
+        run::first_of_query::<<<Self::Limited as AsQuery>::Query as Query>::Row, _, _>(conn, &query)
     }
 }
 

@@ -13,7 +13,7 @@
 //! turns a step's values into owned ones itself, when it sends them; nothing else pays
 //! for a copy.
 
-use super::Connection;
+use super::{Connection, StatementKey};
 use crate::backend::Backend;
 use crate::error::{Error, QueryResult};
 use crate::query::{BindSource, DecodeRow, QueryFragment, SqlWriter};
@@ -141,6 +141,50 @@ where
     }
 }
 
+/// Runs a typed query and calls `f` with each row, as [`for_each_row`] does. On a
+/// connection that keeps statements by key, a query whose SQL follows from its type and
+/// shape is found by that key: only its bind values are walked, and its SQL is rendered
+/// only when the statement is prepared.
+pub(crate) fn for_each_row_of_query<C, Q, F>(conn: &mut C, query: &Q, f: F) -> QueryResult<()>
+where
+    C: Connection,
+    Q: QueryFragment<C::Backend>,
+    F: FnMut(&C::Row<'_>) -> QueryResult<ControlFlow<()>>,
+{
+    if !C::CACHES_BY_TYPE {
+        return for_each_row(conn, Single(query), f);
+    }
+    let mut binds = SqlWriter::binds_only::<C::Backend>();
+    query.walk(&mut binds);
+    binds.check()?;
+    match binds.statement_shape() {
+        Some(shape) => {
+            let render = || {
+                let mut out = SqlWriter::new::<C::Backend>();
+                query.walk(&mut out);
+                out.into_parts().0
+            };
+            conn.query_keyed(StatementKey::of::<Q>(shape), &render, binds.binds(), f)
+        }
+        None => for_each_row(conn, Single(query), f),
+    }
+}
+
+/// The first row of a typed query, decoded as `R`, or [`Error::NotFound`].
+pub(crate) fn first_of_query<R, C, Q>(conn: &mut C, query: &Q) -> QueryResult<R::Output>
+where
+    R: DecodeRow,
+    C: Connection,
+    Q: QueryFragment<C::Backend>,
+{
+    let mut first = None;
+    for_each_row_of_query(conn, query, |row| {
+        first = Some(R::decode(row, &mut 0)?);
+        Ok(ControlFlow::Break(()))
+    })?;
+    first.ok_or(Error::NotFound)
+}
+
 /// Every row that `plan` returns, decoded as `R`.
 pub(crate) fn load<'a, R, C, P>(conn: &mut C, plan: P) -> QueryResult<Vec<R::Output>>
 where
@@ -154,20 +198,4 @@ where
         Ok(ControlFlow::Continue(()))
     })?;
     Ok(rows)
-}
-
-/// The first row that `plan` returns, decoded as `R`, or [`Error::NotFound`]; the
-/// other rows are not read.
-pub(crate) fn first<'a, R, C, P>(conn: &mut C, plan: P) -> QueryResult<R::Output>
-where
-    R: DecodeRow,
-    C: Connection,
-    P: Plan<'a, C::Backend>,
-{
-    let mut first = None;
-    for_each_row(conn, plan, |row| {
-        first = Some(R::decode(row, &mut 0)?);
-        Ok(ControlFlow::Break(()))
-    })?;
-    first.ok_or(Error::NotFound)
 }

@@ -346,18 +346,22 @@ macro_rules! in_list {
             fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
                 if self.values.is_empty() {
                     // `IN ()` is not SQL; an empty list matches nothing (or, negated, everything).
+                    out.shape(0);
                     out.push_sql($empty);
                     return;
                 }
                 walk_operand(&self.expr, true, out);
                 if DB::IN_LIST_AS_ARRAY {
                     if let Some(array) = as_array(&self.values) {
+                        out.shape(1);
                         out.push_sql($pg);
                         out.push_bind(array);
                         out.push_sql(")");
                         return;
                     }
                 }
+                // One placeholder per value: the length is part of the SQL.
+                out.shape(2 + self.values.len() as u64);
                 out.push_sql($op);
                 for (i, value) in self.values.iter().enumerate() {
                     if i > 0 {

@@ -163,6 +163,8 @@ where
     }
 
     fn walk<'b>(&'b self, out: &mut SqlWriter<'b>) {
+        // Its filters and ordering are chosen at run time, behind one type.
+        out.dynamic();
         self.from.walk_prelude(out);
         out.push_sql(if self.distinct {
             "SELECT DISTINCT "

@@ -766,7 +766,10 @@ where
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         let q = &self.0;
-        if q.limit.is_some() || q.offset.is_some() || q.distinct || S::DISTINCT_ON || F::GROUPED {
+        let subquery =
+            q.limit.is_some() || q.offset.is_some() || q.distinct || S::DISTINCT_ON || F::GROUPED;
+        out.shape(u64::from(subquery));
+        if subquery {
             out.push_sql("SELECT COUNT(*) FROM (");
             // A grouped query's default select list names ungrouped columns; the count
             // of its groups needs none of them.
@@ -1104,6 +1107,7 @@ pub(crate) fn walk_limit_offset<DB: Backend>(
     offset: Option<i64>,
     out: &mut SqlWriter<'_>,
 ) {
+    out.shape(u64::from(limit.is_some()) | (u64::from(offset.is_some()) << 1));
     let clauses = [
         ("LIMIT", "limit", limit, "return every row"),
         ("OFFSET", "offset", offset, "skip no row"),
@@ -1237,6 +1241,7 @@ impl<F, S, W, O> SelectStatement<F, S, W, O> {
         W: ClauseFragment<DB>,
         O: ClauseFragment<DB>,
     {
+        out.shape(u64::from(self.distinct) | (u64::from(select_one) << 1));
         FromFragment::<DB>::walk_prelude(&self.from, out);
         // DISTINCT ON already keeps one row of each group: a plain DISTINCT after it
         // adds nothing (and `DISTINCT DISTINCT ON` is not SQL).

@@ -17,6 +17,12 @@ pub struct SqlWriter<'a> {
     /// Why the statement must not be sent, when a part of it found out while
     /// rendering (a negative LIMIT): the first reason given.
     rejected: Option<String>,
+    /// What the values chose of the SQL, as the nodes that choose report it (a LIMIT
+    /// given or not, an IN list's length): with the statement's type, it names the SQL.
+    shape: u64,
+    /// Whether a node's SQL depends on more than its type and shape (a boxed query):
+    /// the statement is then found by its SQL text.
+    dynamic: bool,
 }
 
 /// What a walk writes.
@@ -40,6 +46,8 @@ impl<'a> SqlWriter<'a> {
             placeholder: DB::write_placeholder,
             mode: Mode::Full,
             rejected: None,
+            shape: 0,
+            dynamic: false,
         }
     }
 
@@ -53,6 +61,8 @@ impl<'a> SqlWriter<'a> {
             placeholder: DB::write_placeholder,
             mode: Mode::BindsOnly,
             rejected: None,
+            shape: 0,
+            dynamic: false,
         }
     }
 
@@ -63,6 +73,8 @@ impl<'a> SqlWriter<'a> {
         self.bind_count = 0;
         self.mode = Mode::Full;
         self.rejected = None;
+        self.shape = 0;
+        self.dynamic = false;
     }
 
     /// Empties the writer for a walk that writes the SQL text with its placeholders
@@ -80,6 +92,27 @@ impl<'a> SqlWriter<'a> {
         self.bind_count = 0;
         self.mode = Mode::BindsOnly;
         self.rejected = None;
+    }
+
+    /// Records a choice the values made about the SQL (whether a LIMIT is given, how
+    /// long an IN list is). Every node whose SQL depends on its values, not only on
+    /// its type, reports that here, or marks itself [`dynamic`](Self::dynamic): the
+    /// statement cache finds a statement by its type and this shape.
+    #[inline]
+    pub(crate) fn shape(&mut self, choice: u64) {
+        // Order matters (a LIMIT here and none there is not the reverse), so mix.
+        self.shape = (self.shape.rotate_left(5) ^ choice).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    /// Marks the SQL as depending on more than the statement's type and shape.
+    pub(crate) fn dynamic(&mut self) {
+        self.dynamic = true;
+    }
+
+    /// The shape of the walked statement, or `None` when its SQL is
+    /// [`dynamic`](Self::dynamic).
+    pub(crate) fn statement_shape(&self) -> Option<u64> {
+        (!self.dynamic).then_some(self.shape)
     }
 
     /// Marks the statement as one that must not run, for `reason` (kept if it is the

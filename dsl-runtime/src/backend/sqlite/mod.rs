@@ -23,7 +23,7 @@ mod raw;
 mod types;
 
 use super::{Backend, private};
-use crate::conn::{Connection, Row, TransactionState};
+use crate::conn::{Connection, Row, StatementKey, TransactionState};
 use crate::error::QueryResult;
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
@@ -78,6 +78,9 @@ const STATEMENT_CACHE_CAPACITY: usize = 256;
 pub struct SqliteConnection {
     // Declared before `raw` so that statements are finalized before the database closes.
     statements: FxHashMap<String, Cached>,
+    /// Prepared statements of typed queries, by their type and shape, with their SQL;
+    /// they share the cache's capacity with the others.
+    typed: FxHashMap<StatementKey, (Cached, String)>,
     /// How many statements ran: the clock by which the least recently used one is found.
     uses: u64,
     raw: RawConnection,
@@ -109,9 +112,7 @@ impl SqliteConnection {
             cached.last_used = self.uses;
             run_bound(&cached.stmt, &self.raw, bind, f)
         } else {
-            if self.statements.len() >= STATEMENT_CACHE_CAPACITY {
-                self.evict_least_recently_used();
-            }
+            self.make_room();
             self.raw.prepare(sql, true).and_then(|stmt| {
                 let cached = self.statements.entry(sql.to_owned()).or_insert(Cached {
                     stmt,
@@ -123,17 +124,76 @@ impl SqliteConnection {
         self.note_failure(result, sql)
     }
 
-    /// Drops the statement that ran longest ago, to make room for a new one: a scan of
-    /// the cache, but only when it is full and a statement it does not hold is
-    /// prepared, which costs far more.
-    fn evict_least_recently_used(&mut self) {
-        let oldest = self
+    /// Runs `f` with the prepared statement of the typed query `key` names, as
+    /// [`with_statement`](Self::with_statement) does for SQL text; `render` gives the
+    /// SQL when the statement is prepared.
+    fn with_keyed_statement<T>(
+        &mut self,
+        key: StatementKey,
+        render: &dyn Fn() -> String,
+        bind: impl FnOnce(&RawStatement) -> QueryResult<()>,
+        f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
+    ) -> QueryResult<T> {
+        self.check_transaction()?;
+        self.raw.start_statement();
+        self.uses += 1;
+        if !self.typed.contains_key(&key) {
+            let sql = render();
+            self.make_room();
+            let stmt = self.raw.prepare(&sql, true);
+            let stmt = self.note_failure(stmt, &sql)?;
+            let cached = Cached { stmt, last_used: 0 };
+            self.typed.insert(key, (cached, sql));
+        }
+        let Some((cached, sql)) = self.typed.get_mut(&key) else {
+            return Err(crate::Error::InvalidQuery(
+                "a statement prepared for the cache is missing from it".into(),
+            ));
+        };
+        cached.last_used = self.uses;
+        // A node whose SQL depends on its values must report it (`SqlWriter::shape`),
+        // or two queries of one type would share a statement: tests check every run.
+        debug_assert_eq!(
+            *sql,
+            render(),
+            "a query's SQL differs from the SQL cached for its type and shape"
+        );
+        let result = run_bound(&cached.stmt, &self.raw, bind, f);
+        if result.is_err() && self.transaction_ended_by_sqlite() {
+            let sql = self.typed.get(&key).map(|(_, sql)| sql.clone());
+            return self.note_failure(result, sql.as_deref().unwrap_or_default());
+        }
+        result
+    }
+
+    /// Drops the statement that ran longest ago when the cache is full, to make room
+    /// for a new one: a scan of the cache, but only when a statement it does not hold
+    /// is prepared, which costs far more.
+    fn make_room(&mut self) {
+        if self.statements.len() + self.typed.len() < STATEMENT_CACHE_CAPACITY {
+            return;
+        }
+        let oldest_text = self
             .statements
             .iter()
             .min_by_key(|(_, cached)| cached.last_used)
-            .map(|(sql, _)| sql.clone());
-        if let Some(sql) = oldest {
-            self.statements.remove(&sql);
+            .map(|(sql, cached)| (cached.last_used, sql.clone()));
+        let oldest_typed = self
+            .typed
+            .iter()
+            .min_by_key(|(_, (cached, _))| cached.last_used)
+            .map(|(key, (cached, _))| (cached.last_used, *key));
+        match (oldest_text, oldest_typed) {
+            (Some((text_used, sql)), Some((typed_used, _))) if text_used <= typed_used => {
+                self.statements.remove(&sql);
+            }
+            (_, Some((_, key))) => {
+                self.typed.remove(&key);
+            }
+            (Some((_, sql)), None) => {
+                self.statements.remove(&sql);
+            }
+            (None, None) => {}
         }
     }
 
@@ -200,6 +260,27 @@ fn run_to_end(stmt: &RawStatement, raw: &RawConnection) -> QueryResult<usize> {
     })
 }
 
+/// Steps a query to its end, or until `f` breaks, calling `f` with each row.
+fn rows_into<F>(mut f: F) -> impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<()>
+where
+    F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
+{
+    move |stmt, raw| {
+        while let Step::Row = stmt.step(raw)? {
+            // Counted after the step: SQLite re-prepares a statement whose table changed
+            // shape during the first step, and the count may change with it.
+            let row = SqliteRow {
+                stmt,
+                len: stmt.column_count(),
+            };
+            if f(&row)?.is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
 struct ResetOnDrop<'s>(&'s RawStatement);
 
 impl Drop for ResetOnDrop<'_> {
@@ -222,6 +303,7 @@ impl Connection for SqliteConnection {
         raw.exec("PRAGMA foreign_keys = ON")?;
         Ok(SqliteConnection {
             statements: FxHashMap::default(),
+            typed: FxHashMap::default(),
             uses: 0,
             raw,
             transaction: TransactionState::default(),
@@ -255,28 +337,26 @@ impl Connection for SqliteConnection {
         self.with_statement(sql, |stmt| stmt.bind_from(binds), run_to_end)
     }
 
-    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], mut f: F) -> QueryResult<()>
+    const CACHES_BY_TYPE: bool = true;
+
+    fn query_keyed<F>(
+        &mut self,
+        key: StatementKey,
+        render: &dyn Fn() -> String,
+        binds: &[BindValue<'_>],
+        f: F,
+    ) -> QueryResult<()>
     where
         F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
-        self.with_statement(
-            sql,
-            |stmt| stmt.bind_all(binds),
-            |stmt, raw| {
-                while let Step::Row = stmt.step(raw)? {
-                    // Counted after the step: SQLite re-prepares a statement whose table
-                    // changed shape during the first step, and the count may change with it.
-                    let row = SqliteRow {
-                        stmt,
-                        len: stmt.column_count(),
-                    };
-                    if f(&row)?.is_break() {
-                        break;
-                    }
-                }
-                Ok(())
-            },
-        )
+        self.with_keyed_statement(key, render, |stmt| stmt.bind_all(binds), rows_into(f))
+    }
+
+    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], f: F) -> QueryResult<()>
+    where
+        F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
+    {
+        self.with_statement(sql, |stmt| stmt.bind_all(binds), rows_into(f))
     }
 
     fn transaction_state(&mut self) -> &mut TransactionState {
@@ -488,5 +568,53 @@ mod tests {
             conn.statements
                 .contains_key(&format!("SELECT {STATEMENT_CACHE_CAPACITY}"))
         );
+    }
+
+    crate::table! {
+        items (id) {
+            id -> Int4,
+            name -> Text,
+        }
+    }
+
+    #[test]
+    fn typed_queries_are_found_by_their_type_and_shape() {
+        use crate::prelude::*;
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        conn.batch_execute(
+            "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+             INSERT INTO items VALUES (1, 'a'), (2, 'b'), (3, 'c');",
+        )
+        .unwrap();
+        let named = |conn: &mut SqliteConnection, name: &str| {
+            items::table
+                .filter(items::name.eq(name))
+                .select(items::id)
+                .load(conn)
+                .unwrap()
+        };
+        assert_eq!(named(&mut conn, "a"), [1]);
+        assert_eq!(named(&mut conn, "c"), [3]);
+        // One statement for both values, found by type: no SQL text was cached.
+        assert_eq!((conn.typed.len(), conn.statements.len()), (1, 0));
+
+        // Values that change the SQL make statements of their own.
+        let ids = |conn: &mut SqliteConnection, list: Vec<i32>, limit: Option<i64>| {
+            let query = items::table
+                .filter(items::id.eq_any(list))
+                .select(items::id)
+                .order_by(items::id);
+            match limit {
+                Some(n) => query.limit(n).load(conn),
+                None => query.limit(i64::MAX).offset(0).load(conn),
+            }
+            .unwrap()
+        };
+        assert_eq!(ids(&mut conn, vec![1, 2], Some(1)), [1]);
+        assert_eq!(ids(&mut conn, vec![1, 2, 3], Some(5)), [1, 2, 3]);
+        assert_eq!(ids(&mut conn, vec![2, 3], None), [2, 3]);
+        assert_eq!(ids(&mut conn, vec![3, 2], Some(1)), [2]);
+        // Lists of two and three values, and LIMIT with and without OFFSET.
+        assert_eq!(conn.typed.len(), 1 + 3);
     }
 }
