@@ -5,6 +5,9 @@
 //! token, all reported at once. The entry points call `expand` functions that take and
 //! return `proc_macro2::TokenStream`, so expansions are unit-tested without a compiler.
 
+mod crate_path;
+#[cfg(test)]
+mod expansion_tests;
 mod selectable;
 mod table;
 mod writable;
