@@ -9,6 +9,9 @@
 //!     full_name: String,
 //! }
 //! ```
+//!
+//! `#[quarry(crate = path::to::quarry)]` on the struct (for this derive and the
+//! writable ones) names the runtime when it is re-exported rather than `::quarry`.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
