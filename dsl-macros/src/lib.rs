@@ -4,7 +4,16 @@
 //! Each macro is parse → validate → expand; errors are `syn::Error`s at the user's
 //! token, all reported at once. The entry points call `expand` functions that take and
 //! return `proc_macro2::TokenStream`, so expansions are unit-tested without a compiler.
+//!
+//! Generated code reaches the runtime only through `::quarry::__private`, its impls sit
+//! in `const _: () = { … };` blocks, and the generics it introduces are named `__QS`,
+//! `__DB`, … so that they cannot capture a user's names. A crate that reaches quarry
+//! through a re-export names it with `#[quarry(crate = path)]`: on the struct for the
+//! derives, as the first item of the input for `table!`.
 
+mod crate_path;
+#[cfg(test)]
+mod expansion_tests;
 mod selectable;
 mod table;
 mod writable;

@@ -9,6 +9,9 @@
 //!     full_name: String,
 //! }
 //! ```
+//!
+//! `#[quarry(crate = path::to::quarry)]` on the struct (for this derive and the
+//! writable ones) names the runtime when it is re-exported rather than `::quarry`.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -27,6 +30,8 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
 
 pub(crate) struct Parsed {
     pub(crate) table: Path,
+    /// `#[quarry(crate = …)]`: the runtime's path when it is not `::quarry`.
+    pub(crate) krate: Option<Path>,
     pub(crate) fields: Vec<FieldDef>,
     /// `#[quarry(treat_none_as_null = true)]`, accepted by `AsChangeset` only.
     pub(crate) treat_none_as_null: bool,
@@ -65,10 +70,14 @@ fn each_quarry_attr(
 /// Parses a struct deriving `derive`: its table and its fields, one per column.
 pub(crate) fn parse(input: &DeriveInput, derive: &str) -> syn::Result<Parsed> {
     let mut table = None;
+    let mut krate = None;
     let mut treat_none_as_null = false;
     each_quarry_attr(&input.attrs, |key, value| {
         if key == "table" {
             table = Some(value.parse::<Path>()?);
+            Ok(())
+        } else if key == "crate" {
+            krate = Some(value.parse::<Path>()?);
             Ok(())
         } else if key == "treat_none_as_null" && derive == "AsChangeset" {
             treat_none_as_null = value.parse::<syn::LitBool>()?.value;
@@ -145,13 +154,21 @@ pub(crate) fn parse(input: &DeriveInput, derive: &str) -> syn::Result<Parsed> {
     }
     Ok(Parsed {
         table,
+        krate,
         fields,
         treat_none_as_null,
     })
 }
 
+impl Parsed {
+    /// The runtime's hidden module, through the struct's crate path.
+    pub(crate) fn private(&self) -> TokenStream {
+        crate::crate_path::private(self.krate.as_ref())
+    }
+}
+
 fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
-    let q = quote!(::quarry::__private);
+    let q = parsed.private();
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let table = &parsed.table;

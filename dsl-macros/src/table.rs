@@ -13,6 +13,11 @@
 //!     }
 //! }
 //! ```
+//!
+//! A crate that re-exports quarry starts the input with `#[quarry(crate = path)]`; it
+//! applies to every table of the invocation. The path is used inside each table's
+//! module as well as beside it, so it is written from the crate root
+//! (`crate::reexport::quarry`) or as a dependency's name.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -25,13 +30,14 @@ use syn::{Ident, LitStr, Token, Type, braced, parenthesized};
 /// Entry point: every error is reported, each at the offending token.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     match syn::parse2::<Tables>(input).and_then(|tables| {
+        let q = crate::crate_path::private(tables.krate.as_ref());
         let mut errors = Errors::default();
         let out: Vec<_> = tables
-            .0
+            .tables
             .iter()
             .map(|t| {
-                let validated = validate(t, &mut errors);
-                expand_table(t, &validated)
+                let validated = validate(t, &q, &mut errors);
+                expand_table(t, &validated, &q)
             })
             .collect();
         errors.finish()?;
@@ -42,7 +48,11 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     }
 }
 
-struct Tables(Vec<TableDef>);
+struct Tables {
+    /// `#[quarry(crate = …)]` at the start of the input.
+    krate: Option<syn::Path>,
+    tables: Vec<TableDef>,
+}
 
 struct TableDef {
     docs: Vec<TokenStream>,
@@ -63,6 +73,11 @@ struct ColumnDef {
 
 impl Parse for Tables {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let krate = if starts_with_quarry_attribute(input) {
+            Some(parse_crate_attribute(input)?)
+        } else {
+            None
+        };
         let mut tables = Vec::new();
         while !input.is_empty() {
             tables.push(input.parse()?);
@@ -73,8 +88,40 @@ impl Parse for Tables {
                 "expected a table: `users (id) { id -> Int4, name -> Text }`",
             ));
         }
-        Ok(Tables(tables))
+        Ok(Tables { krate, tables })
     }
+}
+
+/// Whether the input starts with `#[quarry(…)]`.
+fn starts_with_quarry_attribute(input: ParseStream<'_>) -> bool {
+    fn peek(input: ParseStream<'_>) -> syn::Result<bool> {
+        input.parse::<Token![#]>()?;
+        let content;
+        syn::bracketed!(content in input);
+        Ok(content.call(Ident::parse_any)? == "quarry")
+    }
+    peek(&input.fork()).unwrap_or(false)
+}
+
+/// `#[quarry(crate = path)]`: the runtime's path, for every table of the invocation.
+fn parse_crate_attribute(input: ParseStream<'_>) -> syn::Result<syn::Path> {
+    input.parse::<Token![#]>()?;
+    let content;
+    syn::bracketed!(content in input);
+    let meta: syn::Meta = content.parse()?;
+    let mut krate = None;
+    meta.require_list()?.parse_nested_meta(|meta| {
+        if meta.path.is_ident("crate") {
+            krate = Some(meta.value()?.parse()?);
+            Ok(())
+        } else {
+            Err(meta
+                .error("`table!` takes `#[quarry(crate = path::to::quarry)]` before its tables"))
+        }
+    })?;
+    krate.ok_or_else(|| {
+        syn::Error::new_spanned(&meta, "expected `#[quarry(crate = path::to::quarry)]`")
+    })
 }
 
 /// Splits doc comments from `#[sql_name = "…"]`; anything else is an error. Parsed by
@@ -103,6 +150,11 @@ fn parse_attributes(input: ParseStream<'_>) -> syn::Result<(Vec<TokenStream>, Op
                 Ok(s) if !s.value().is_empty() && content.is_empty() => sql_name = Some(s),
                 _ => return Err(syn::Error::new_spanned(value, message)),
             }
+        } else if name == "quarry" {
+            return Err(syn::Error::new_spanned(
+                name,
+                "`#[quarry(crate = …)]` goes first in `table!`, once, before every table and doc comment, and applies to all of them",
+            ));
         } else {
             return Err(syn::Error::new_spanned(
                 name,
@@ -317,7 +369,7 @@ struct Validated {
     primary_key: Vec<Ident>,
 }
 
-fn validate(table: &TableDef, errors: &mut Errors) -> Validated {
+fn validate(table: &TableDef, q: &TokenStream, errors: &mut Errors) -> Validated {
     let mut seen: Vec<String> = Vec::new();
     let mut seen_sql: Vec<String> = Vec::new();
     for column in &table.columns {
@@ -356,7 +408,7 @@ fn validate(table: &TableDef, errors: &mut Errors) -> Validated {
         .columns
         .iter()
         .map(
-            |c| match resolve_type(&c.sql_type, TypeContext::default()) {
+            |c| match resolve_type(&c.sql_type, q, TypeContext::default()) {
                 Ok(resolved) => resolved,
                 Err(e) => {
                     errors.push(e);
@@ -410,8 +462,7 @@ fn validate(table: &TableDef, errors: &mut Errors) -> Validated {
 
 /// `CompleteInsert` for the table: an insert's column list must provide every column
 /// that is NOT NULL and has no `= default`.
-fn complete_insert_impl(table: &TableDef) -> TokenStream {
-    let q = quote!(::quarry::__private);
+fn complete_insert_impl(table: &TableDef, q: &TokenStream) -> TokenStream {
     let required: Vec<&Ident> = table
         .columns
         .iter()
@@ -419,10 +470,13 @@ fn complete_insert_impl(table: &TableDef) -> TokenStream {
         .map(|c| &c.name)
         .collect();
     let indices: Vec<Ident> = (0..required.len()).map(|i| format_ident!("I{i}")).collect();
+    // `L` and `I0…` show in "the trait `CompleteInsert<L, (I0, I1)>` is implemented"; the
+    // columns are named through `self::` so that a column called `L` or `I0` still means
+    // the column here.
     quote! {
         impl<L, #(#indices),*> #q::CompleteInsert<L, (#(#indices,)*)> for table
         where
-            #(L: #q::Provides<#required, #indices>,)*
+            #(L: #q::Provides<self::#required, #indices>,)*
         {
         }
     }
@@ -441,7 +495,11 @@ pub(crate) fn is_named(ty: &Type, name: &str) -> bool {
 
 /// Resolves a column's SQL type: a known name (possibly inside `Nullable<…>` or
 /// `Array<…>`), or a path with `::`, taken as a user-defined SQL type.
-fn resolve_type(ty: &Type, context: TypeContext) -> syn::Result<(TokenStream, bool)> {
+fn resolve_type(
+    ty: &Type,
+    q: &TokenStream,
+    context: TypeContext,
+) -> syn::Result<(TokenStream, bool)> {
     let Type::Path(path) = ty else {
         return Err(syn::Error::new_spanned(
             ty,
@@ -490,9 +548,9 @@ fn resolve_type(ty: &Type, context: TypeContext) -> syn::Result<(TokenStream, bo
                 in_nullable: true,
                 ..context
             };
-            let (inner, numeric) = resolve_type(inner, inner_context)?;
+            let (inner, numeric) = resolve_type(inner, q, inner_context)?;
             Ok((
-                quote_spanned!(ty.span()=> ::quarry::__private::types::Nullable<#inner>),
+                quote_spanned!(ty.span()=> #q::types::Nullable<#inner>),
                 numeric,
             ))
         } else {
@@ -501,11 +559,8 @@ fn resolve_type(ty: &Type, context: TypeContext) -> syn::Result<(TokenStream, bo
                 in_nullable: false,
                 in_array: true,
             };
-            let (inner, _) = resolve_type(inner, inner_context)?;
-            Ok((
-                quote_spanned!(ty.span()=> ::quarry::__private::types::Array<#inner>),
-                false,
-            ))
+            let (inner, _) = resolve_type(inner, q, inner_context)?;
+            Ok((quote_spanned!(ty.span()=> #q::types::Array<#inner>), false))
         };
     }
     let Some((_, canonical)) = SQL_TYPES.iter().find(|(alias, _)| *alias == name) else {
@@ -529,15 +584,14 @@ fn resolve_type(ty: &Type, context: TypeContext) -> syn::Result<(TokenStream, bo
         "Int2" | "Int4" | "Int8" | "Float4" | "Float8" | "Numeric"
     );
     let ident = Ident::new(canonical, segment.ident.span());
-    Ok((quote!(::quarry::__private::types::#ident), numeric))
+    Ok((quote!(#q::types::#ident), numeric))
 }
 
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
-    let q = quote!(::quarry::__private);
+fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> TokenStream {
     let module = &table.name;
     let table_sql = table
         .sql_name
@@ -567,21 +621,17 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
         keys => quote!((#(#keys),*)),
     };
 
-    let columns = table
+    // The column types, which users name; their impls go in the `const _` block below.
+    let column_structs = table
         .columns
         .iter()
-        .zip(&validated.types)
         .zip(&column_sql)
-        .map(|((column, (sql_type, numeric)), sql_name)| {
+        .map(|(column, sql_name)| {
             let name = &column.name;
             let docs = &column.docs;
-            let qualified = format!("{table_quoted}.{}", quoted(sql_name));
-            let has_default = column.has_default;
-            let omittable = (has_default || is_nullable(&column.sql_type))
-                .then(|| quote!(impl #q::Omittable for #name {}));
-            let default_doc = has_default.then(|| {
-                quote!(#[doc = ""] #[doc = "The database fills it when an insert leaves it out."])
-            });
+            let default_doc = column.has_default.then(|| {
+            quote!(#[doc = ""] #[doc = "The database fills it when an insert leaves it out."])
+        });
             let references_doc = column.references.as_ref().map(|path| {
                 let text = format!(
                     "References `{}`.",
@@ -590,6 +640,28 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 quote!(#[doc = ""] #[doc = #text])
             });
             let summary = format!("Column `{sql_name}` of `{table_sql}`.");
+            quote! {
+                #[doc = #summary]
+                #(#docs)*
+                #default_doc
+                #references_doc
+                // Few derives: each costs time on every column of a large schema.
+                #[derive(Debug, Clone, Copy, Default)]
+                pub struct #name;
+            }
+        });
+
+    let column_impls = table
+        .columns
+        .iter()
+        .zip(&validated.types)
+        .zip(&column_sql)
+        .map(|((column, (sql_type, numeric)), sql_name)| {
+            let name = &column.name;
+            let qualified = format!("{table_quoted}.{}", quoted(sql_name));
+            let has_default = column.has_default;
+            let omittable = (has_default || is_nullable(&column.sql_type))
+                .then(|| quote!(impl #q::Omittable for #name {}));
             // A NOT NULL column of a built-in type also stands where its nullable type
             // is expected: `users::hair_color.eq(users::name)`.
             let builtin_not_null = matches!(
@@ -626,27 +698,19 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 let op = format_ident!("{op}");
                 let method = format_ident!("{method}");
                 quote! {
-                    impl<Rhs> #q::ops::#op<Rhs> for #name
+                    impl<__Rhs> #q::ops::#op<__Rhs> for #name
                     where
-                        Rhs: #q::AsExpression<#sql_type>,
-                        Rhs::Expression: #q::Expression<SqlType: #q::types::NumericType>,
+                        __Rhs: #q::AsExpression<#sql_type>,
+                        __Rhs::Expression: #q::Expression<SqlType: #q::types::NumericType>,
                     {
-                        type Output = #q::Binary<::quarry::expr::#op, #name, Rhs::Expression>;
-                        fn #method(self, rhs: Rhs) -> Self::Output {
+                        type Output = #q::Binary<#q::sql_ops::#op, #name, __Rhs::Expression>;
+                        fn #method(self, rhs: __Rhs) -> Self::Output {
                             #q::Binary::new(self, #q::AsExpression::into_expression(rhs))
                         }
                     }
                 }
             });
             quote! {
-                #[doc = #summary]
-                #(#docs)*
-                #default_doc
-                #references_doc
-                // Few derives: each costs time on every column of a large schema.
-                #[derive(Debug, Clone, Copy, Default)]
-                pub struct #name;
-
                 impl #q::AsExpression<#sql_type> for #name {
                     type Expression = #name;
                     #[inline]
@@ -667,13 +731,13 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
                 impl #q::ColumnOf<table> for #name {}
                 #omittable
 
-                impl<QS, I> #q::SelectList<QS, I> for #name
+                impl<__QS, __I> #q::SelectList<__QS, __I> for #name
                 where
-                    QS: #q::Contains<table, I>,
-                    <QS::Nullability as #q::Nullability>::Apply<#sql_type>: #q::DecodeRow,
+                    __QS: #q::Contains<table, __I>,
+                    <__QS::Nullability as #q::Nullability>::Apply<#sql_type>: #q::DecodeRow,
                 {
                     // Nullable when the table is left-joined.
-                    type Row = <QS::Nullability as #q::Nullability>::Apply<#sql_type>;
+                    type Row = <__QS::Nullability as #q::Nullability>::Apply<#sql_type>;
                 }
 
                 #(#arithmetic)*
@@ -684,8 +748,8 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
     let decode_types2 = decode_types.clone();
     let support_types = decode_types.clone();
     let column_count = table.columns.len();
-    let joins = join_impls(table);
-    let complete_insert = complete_insert_impl(table);
+    let joins = join_impls(table, q);
+    let complete_insert = complete_insert_impl(table, q);
     let table_doc = format!("The `{table_sql}` table.");
     let all_doc = format!("Every column of `{table_sql}`, in declaration order.");
 
@@ -697,58 +761,69 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
             #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
             pub struct table;
 
-            #complete_insert
-
-            impl #q::Table for table {
-                const NAME: &'static str = #table_sql;
-                const QUOTED: &'static str = #table_quoted;
-                type PrimaryKey = #primary_key;
-                type AllColumns = all_columns;
-                const ALL_COLUMNS_SQL: &'static str = #all_columns_sql;
-                const COLUMN_NAMES: &'static [&'static str] = &[#(#column_sql),*];
-            }
-
             #[doc = #all_doc]
             #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
             pub struct all_columns;
-            impl #q::ValidGrouping<#q::NoGroupBy, ()> for all_columns {
-                type Kind = #q::Plain;
-            }
 
-            impl<QS, I> #q::SelectList<QS, I> for all_columns
-            where
-                QS: #q::Contains<table, I>,
-            {
-                type Row = <QS::Nullability as #q::Nullability>::WrapRow<all_columns>;
-            }
-
-            impl #q::DecodeRow for all_columns {
-                type Output = (#(<#decode_types as #q::SqlType>::Rust,)*);
-                const WIDTH: usize = #column_count;
-                #[inline]
-                fn decode<R: #q::Row>(row: &R, idx: &mut usize) -> #q::QueryResult<Self::Output> {
-                    Ok((#(#q::decode_value::<#decode_types2, _, R>(row, idx)?,)*))
-                }
-            }
-
-            // Renders only on backends that store every column's type: a table with an
-            // `Array` column cannot be loaded whole from SQLite.
-            impl<DB: #q::Backend> #q::QueryFragment<DB> for all_columns
-            where
-                #(#support_types: #q::SupportedBy<DB>,)*
-            {
-                fn walk<'a>(&'a self, out: &mut #q::SqlWriter<'a>) {
-                    out.push_sql(#all_columns_sql);
-                }
-            }
-
-            #(#columns)*
+            #(#column_structs)*
 
             /// The columns of this table, to import with `use …::columns::*`.
-            #[allow(unused_imports)]
             pub mod columns {
+                // In a private module, re-exports nobody imports would be reported.
+                #[allow(unused_imports)]
                 pub use super::{#(#column_names),*};
             }
+
+            const _: () = {
+                #complete_insert
+
+                impl #q::Table for table {
+                    const NAME: &'static str = #table_sql;
+                    const QUOTED: &'static str = #table_quoted;
+                    type PrimaryKey = #primary_key;
+                    type AllColumns = all_columns;
+                    const ALL_COLUMNS_SQL: &'static str = #all_columns_sql;
+                    const COLUMN_NAMES: &'static [&'static str] = &[#(#column_sql),*];
+                }
+
+                impl #q::ValidGrouping<#q::NoGroupBy, ()> for all_columns {
+                    type Kind = #q::Plain;
+                }
+
+                impl<__QS, __I> #q::SelectList<__QS, __I> for all_columns
+                where
+                    __QS: #q::Contains<table, __I>,
+                {
+                    type Row = <__QS::Nullability as #q::Nullability>::WrapRow<all_columns>;
+                }
+
+                impl #q::DecodeRow for all_columns {
+                    type Output = (#(<#decode_types as #q::SqlType>::Rust,)*);
+                    const WIDTH: usize = #column_count;
+                    #[inline]
+                    fn decode<__R: #q::Row>(
+                        row: &__R,
+                        idx: &mut usize,
+                    ) -> #q::QueryResult<Self::Output> {
+                        ::core::result::Result::Ok((
+                            #(#q::decode_value::<#decode_types2, _, __R>(row, idx)?,)*
+                        ))
+                    }
+                }
+
+                // Renders only on backends that store every column's type: a table with
+                // an `Array` column cannot be loaded whole from SQLite.
+                impl<__DB: #q::Backend> #q::QueryFragment<__DB> for all_columns
+                where
+                    #(#support_types: #q::SupportedBy<__DB>,)*
+                {
+                    fn walk<'__a>(&'__a self, out: &mut #q::SqlWriter<'__a>) {
+                        out.push_sql(#all_columns_sql);
+                    }
+                }
+
+                #(#column_impls)*
+            };
         }
 
         #joins
@@ -760,33 +835,40 @@ fn expand_table(table: &TableDef, validated: &Validated) -> TokenStream {
 /// referenced table's path means what the user wrote. Each impl names the key column,
 /// so several keys to the same table coexist (and a join between them must say which
 /// with `.on(…)`).
-fn join_impls(table: &TableDef) -> TokenStream {
-    let q = quote!(::quarry::__private);
+fn join_impls(table: &TableDef, q: &TokenStream) -> TokenStream {
     let module = &table.name;
-    let impls = table.columns.iter().filter_map(|column| {
-        let target = column.references.as_ref()?;
-        let key = &column.name;
-        let on = quote! {
-            #q::Binary<#q::Eq, #module::#key, <#target::table as #q::Table>::PrimaryKey>
-        };
-        let forward = quote! {
-            impl #q::JoinTo<#target::table, #module::#key> for #module::table {
-                type On = #on;
+    let impls: Vec<TokenStream> = table
+        .columns
+        .iter()
+        .filter_map(|column| {
+            let target = column.references.as_ref()?;
+            // A key to the table itself (a tree) joins through an alias, not this way:
+            // a table joined to itself would name its columns ambiguously.
+            if target.get_ident().is_some_and(|t| t == module) {
+                return None;
             }
+            let key = &column.name;
+            let on = quote! {
+                #q::Binary<#q::Eq, #module::#key, <#target::table as #q::Table>::PrimaryKey>
+            };
+            Some(quote! {
+                impl #q::JoinTo<#target::table, #module::#key> for #module::table {
+                    type On = #on;
+                }
+                impl #q::JoinTo<#module::table, #module::#key> for #target::table {
+                    type On = #on;
+                }
+            })
+        })
+        .collect();
+    if impls.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        const _: () = {
+            #(#impls)*
         };
-        // A key to the table itself (a tree) joins through an alias, not this way: a
-        // table joined to itself would name its columns ambiguously.
-        if target.get_ident().is_some_and(|t| t == module) {
-            return None;
-        }
-        let backward = quote! {
-            impl #q::JoinTo<#module::table, #module::#key> for #target::table {
-                type On = #on;
-            }
-        };
-        Some(quote!(#forward #backward))
-    });
-    quote!(#(#impls)*)
+    }
 }
 
 #[cfg(test)]

@@ -17,8 +17,6 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Type, parse_quote};
 
-const Q: fn() -> TokenStream = || quote!(::quarry::__private);
-
 fn with_input(
     input: TokenStream,
     derive: &str,
@@ -41,8 +39,8 @@ fn column(parsed: &Parsed, field: &FieldDef) -> TokenStream {
 }
 
 /// `impl` generics with a backend parameter `__DB` added.
-fn generics_with_backend(input: &DeriveInput) -> syn::Generics {
-    let q = Q();
+fn generics_with_backend(input: &DeriveInput, parsed: &Parsed) -> syn::Generics {
+    let q = parsed.private();
     let mut generics = input.generics.clone();
     generics.params.push(parse_quote!(__DB: #q::Backend));
     generics
@@ -64,7 +62,7 @@ fn column_at_field(parsed: &Parsed, field: &FieldDef) -> TokenStream {
 /// Binds `value` (an expression of type `&field type`) as a value of the field's column,
 /// reporting a type mismatch at the field.
 fn push_value(parsed: &Parsed, field: &FieldDef, value: TokenStream) -> TokenStream {
-    let q = Q();
+    let q = parsed.private();
     let column = column_at_field(parsed, field);
     quote_spanned! {field.ty.span()=>
         #q::push_field::<#column, __DB, _>(#value, out);
@@ -80,7 +78,7 @@ pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
             )
             .into_compile_error();
         }
-        let q = Q();
+        let q = parsed.private();
         let name = &input.ident;
         let table = &parsed.table;
         let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -90,7 +88,7 @@ pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
             .rev()
             .fold(quote!(()), |rest, column| quote!((#column, #rest)));
         let count = parsed.fields.len() as u32;
-        let db_generics = generics_with_backend(input);
+        let db_generics = generics_with_backend(input, parsed);
         let (db_impl_generics, _, _) = db_generics.split_for_impl();
         // An `Option` field that is `None` leaves its column out when the column has a
         // default (it is NULL otherwise): bit `i` of `omitted` for field `i`.
@@ -142,46 +140,48 @@ pub(crate) fn expand_insertable(input: TokenStream) -> TokenStream {
             .map(|column| quote!(<#column as #q::Column>::SqlType: #q::SupportedBy<__DB>));
         let where_items = where_clause.map(|w| &w.predicates);
         quote! {
-            impl #impl_generics #q::InsertValues<#table::table> for #name #ty_generics #where_clause {
-                type Columns = #list;
-                const COLUMN_COUNT: u32 = #count;
-                fn walk_columns(omitted: u64, out: &mut #q::SqlWriter<'_>) {
-                    let mut separator = #q::Separator::default();
-                    #(#names)*
-                }
-                fn omitted(&self, _row: usize) -> u64 {
-                    let mut omitted = 0;
-                    #(#omitted)*
-                    omitted
-                }
-            }
-
-            impl #db_impl_generics #q::InsertRows<__DB> for #name #ty_generics
-            where
-                #(#supported,)*
-                #where_items
-            {
-                const BINDS_ROWS: bool = true;
-
-                fn walk_row<'__a>(
-                    &'__a self,
-                    row: usize,
-                    omitted: u64,
-                    out: &mut #q::SqlWriter<'__a>,
-                ) {
-                    #q::walk_bound_row::<__DB, Self>(self, row, omitted, out);
+            const _: () = {
+                impl #impl_generics #q::InsertValues<#table::table> for #name #ty_generics #where_clause {
+                    type Columns = #list;
+                    const COLUMN_COUNT: u32 = #count;
+                    fn walk_columns(omitted: u64, out: &mut #q::SqlWriter<'_>) {
+                        let mut separator = <#q::Separator as #q::Default>::default();
+                        #(#names)*
+                    }
+                    fn omitted(&self, _row: usize) -> u64 {
+                        let mut omitted = 0;
+                        #(#omitted)*
+                        omitted
+                    }
                 }
 
-                #[inline]
-                fn bind_row<'__a, __S: #q::BindSink<'__a>>(
-                    &'__a self,
-                    _row: usize,
-                    omitted: u64,
-                    sink: &mut __S,
-                ) {
-                    #(#binds)*
+                impl #db_impl_generics #q::InsertRows<__DB> for #name #ty_generics
+                where
+                    #(#supported,)*
+                    #where_items
+                {
+                    const BINDS_ROWS: bool = true;
+
+                    fn walk_row<'__a>(
+                        &'__a self,
+                        row: usize,
+                        omitted: u64,
+                        out: &mut #q::SqlWriter<'__a>,
+                    ) {
+                        #q::walk_bound_row::<__DB, Self>(self, row, omitted, out);
+                    }
+
+                    #[inline]
+                    fn bind_row<'__a, __S: #q::BindSink<'__a>>(
+                        &'__a self,
+                        _row: usize,
+                        omitted: u64,
+                        sink: &mut __S,
+                    ) {
+                        #(#binds)*
+                    }
                 }
-            }
+            };
         }
     })
 }
@@ -195,11 +195,11 @@ fn is_option(ty: &Type) -> bool {
 
 pub(crate) fn expand_changeset(input: TokenStream) -> TokenStream {
     with_input(input, "AsChangeset", |input, parsed| {
-        let q = Q();
+        let q = parsed.private();
         let name = &input.ident;
         let table = &parsed.table;
         let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-        let db_generics = generics_with_backend(input);
+        let db_generics = generics_with_backend(input, parsed);
         let (db_impl_generics, _, _) = db_generics.split_for_impl();
         let skippable = |field: &FieldDef| !parsed.treat_none_as_null && is_option(&field.ty);
         let noop = if parsed.fields.iter().all(skippable) {
@@ -234,26 +234,28 @@ pub(crate) fn expand_changeset(input: TokenStream) -> TokenStream {
         let columns = parsed.fields.iter().map(|field| column(parsed, field));
         let where_items = where_clause.map(|w| &w.predicates);
         quote! {
-            impl #impl_generics #q::AsChangeset<#table::table, ()> for #name #ty_generics
-            where
-                #(#columns: #q::ColumnOf<#table::table>,)*
-                #where_items
-            {
-            }
+            const _: () = {
+                impl #impl_generics #q::AsChangeset<#table::table, ()> for #name #ty_generics
+                where
+                    #(#columns: #q::ColumnOf<#table::table>,)*
+                    #where_items
+                {
+                }
 
-            impl #db_impl_generics #q::ChangesetFragment<__DB> for #name #ty_generics
-            where
-                #(#supported,)*
-                #where_items
-            {
-                fn is_noop(&self) -> bool {
-                    #noop
+                impl #db_impl_generics #q::ChangesetFragment<__DB> for #name #ty_generics
+                where
+                    #(#supported,)*
+                    #where_items
+                {
+                    fn is_noop(&self) -> bool {
+                        #noop
+                    }
+                    fn walk_changes<'__a>(&'__a self, out: &mut #q::SqlWriter<'__a>) {
+                        let mut separator = <#q::Separator as #q::Default>::default();
+                        #(#assignments)*
+                    }
                 }
-                fn walk_changes<'__a>(&'__a self, out: &mut #q::SqlWriter<'__a>) {
-                    let mut separator = #q::Separator::default();
-                    #(#assignments)*
-                }
-            }
+            };
         }
     })
 }

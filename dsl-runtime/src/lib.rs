@@ -167,4 +167,9 @@ pub mod __private {
     pub use crate::types::{FromSql, SqlType};
     pub use core::default::Default;
     pub use core::ops;
+
+    /// The SQL operators behind `+ - * /` on numeric columns (`ops` holds Rust's traits).
+    pub mod sql_ops {
+        pub use crate::expr::{Add, Div, Mul, Sub};
+    }
 }

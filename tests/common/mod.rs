@@ -36,10 +36,6 @@ use std::fmt::Debug;
 // Schema
 // ---------------------------------------------------------------------------------
 
-// `table!` also emits `pub mod columns { pub use super::{…}; }`; in a module that is not
-// reachable from outside the crate, rustc reports every re-export that a test binary
-// does not use as an unused import. Silence that here, for the schema only.
-#[allow(unused_imports)]
 mod schema {
     quarry::table! {
         /// People. Doc comments on tables and columns are kept on the generated items.
