@@ -11,6 +11,10 @@
 //! through a re-export names it with `#[quarry(crate = path)]`: on the struct for the
 //! derives, as the first item of the input for `table!`.
 
+// A macro reports bad input as a compile error with its span, never by panicking.
+#![warn(clippy::unwrap_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 mod crate_path;
 #[cfg(test)]
 mod expansion_tests;
