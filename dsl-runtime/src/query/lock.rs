@@ -24,7 +24,7 @@ use std::marker::PhantomData;
 /// Built by [`LockingDsl`]; `M` is the lock strength ([`ForUpdate`], [`ForNoKeyUpdate`],
 /// [`ForShare`], [`ForKeyShare`]) and `P` what to do about rows another transaction has
 /// locked ([`WaitForLocks`], [`SkipLocked`], [`NoWait`]). The locks are held until the
-/// end of the transaction, so run it inside [`Connection::transaction`].
+/// end of the transaction, so run it inside [`Connection::transaction`](crate::conn::Connection::transaction).
 #[derive(Debug, Clone)]
 #[must_use = "a query does nothing until it is run with `load`, `get_result` or `first`"]
 pub struct Locked<Q, M, P = WaitForLocks> {
