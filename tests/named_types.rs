@@ -32,7 +32,9 @@ fn brown_or_named<'a>(
 }
 
 fn adults_by_age() -> dsl::ThenOrder<dsl::Order<Adults, dsl::Desc<users::age>>, users::id> {
-    adults().order_by(users::age.desc()).then_order_by(users::id)
+    adults()
+        .order_by(users::age.desc())
+        .then_order_by(users::id)
 }
 
 fn adult_names() -> dsl::Select<Adults, users::name, Here> {
@@ -135,10 +137,7 @@ fn find_returns_the_row<C: Connection>(db: &mut TestDb<C>) {
 }
 
 fn limit_and_offset<C: Connection>(db: &mut TestDb<C>) {
-    let ids = second_page()
-        .select(users::id)
-        .load(&mut db.conn)
-        .unwrap();
+    let ids = second_page().select(users::id).load(&mut db.conn).unwrap();
     assert_eq!(ids, [3, 4]);
 }
 
@@ -175,7 +174,10 @@ fn joins<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(
         rows,
         [
-            ("Ada".to_owned(), "Notes on the Analytical Engine".to_owned()),
+            (
+                "Ada".to_owned(),
+                "Notes on the Analytical Engine".to_owned()
+            ),
             ("Linus".to_owned(), "Rust and the kernel".to_owned()),
         ]
     );
@@ -196,10 +198,7 @@ fn distinct_count_and_having<C: Connection>(db: &mut TestDb<C>) {
     ages.sort_unstable();
     assert_eq!(ages, [28, 36, 41, 85]);
     assert_eq!(adult_count().get_result(&mut db.conn).unwrap(), 4);
-    let shared = ages_shared()
-        .select(users::age)
-        .load(&mut db.conn)
-        .unwrap();
+    let shared = ages_shared().select(users::age).load(&mut db.conn).unwrap();
     assert_eq!(shared, [36]);
 }
 

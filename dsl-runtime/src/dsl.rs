@@ -51,8 +51,9 @@
 //! - For a join with `.on(condition)`: `Explicit<P>`, with `P` the position of the
 //!   condition as for `select`, in the FROM clause that includes the joined table.
 //!
-//! When unsure, write the return type as `_`: the compiler refuses it and names the
-//! type to write.
+//! When unsure, write the return type as `_`: the compiler refuses it and prints the
+//! query's whole type, in which the positions appear
+//! (`SelectClause<(name, title), (Here, There<Here>)>`).
 //!
 //! # One trait per method
 //!
@@ -60,7 +61,9 @@
 //! [`OffsetDsl`] are implemented by tables, [`SelectStatement`]s and [`BoxedSelect`]s
 //! alike, so that a function generic over the query can build on any of them. They are
 //! not in the prelude: [`QueryDsl`] already gives tables and statements these methods,
-//! and a boxed query has them as its own.
+//! and a boxed query has them as its own. Name them by path in bounds
+//! (`Q: dsl::FilterDsl<P, I>`): imported next to the prelude, `.filter(…)` on a table
+//! would be ambiguous between the two traits.
 
 use crate::backend::Backend;
 use crate::expr::{self, AsCondition, AsExpression, Expression, ValidIn};
