@@ -25,9 +25,9 @@ fn named(name: &str) -> dsl::Eq<users::name, &str> {
     users::name.eq(name)
 }
 
-fn brown_or_named<'a>(
-    name: &'a str,
-) -> dsl::Or<dsl::Eq<users::hair_color, &'static str>, dsl::Eq<users::name, &'a str>> {
+fn brown_or_named(
+    name: &str,
+) -> dsl::Or<dsl::Eq<users::hair_color, &'static str>, dsl::Eq<users::name, &str>> {
     users::hair_color.eq("brown").or(named(name))
 }
 
@@ -57,18 +57,16 @@ fn in_ages(ages: Vec<i32>) -> dsl::Filter<users::table, dsl::EqAny<users::age, V
     users::table.filter(users::age.eq_any(ages))
 }
 
-fn titled_like(
-    pattern: &str,
-) -> dsl::Filter<posts::table, dsl::And<dsl::Like<posts::title, &str>, dsl::Ne<posts::kind, &str>>>
-{
+type TitleAndKind<'a> = dsl::And<dsl::Like<posts::title, &'a str>, dsl::Ne<posts::kind, &'a str>>;
+
+fn titled_like(pattern: &str) -> dsl::Filter<posts::table, TitleAndKind<'_>> {
     posts::table.filter(posts::title.like(pattern).and(posts::kind.ne("spec")))
 }
 
-fn authors_and_titles() -> dsl::Select<
-    dsl::InnerJoin<users::table, posts::table, (posts::user_id, Here)>,
-    (users::name, posts::title),
-    (Here, There<Here>),
-> {
+type UsersWithPosts = dsl::InnerJoin<users::table, posts::table, (posts::user_id, Here)>;
+
+fn authors_and_titles()
+-> dsl::Select<UsersWithPosts, (users::name, posts::title), (Here, There<Here>)> {
     users::table
         .inner_join(posts::table)
         .select((users::name, posts::title))

@@ -208,19 +208,19 @@ pub type IntoBoxed<'a, Q, DB> = BoxedSelect<'a, FromOf<Q>, <Statement<Q> as Quer
 /// `left.eq(right)`, with `R` the type of `right`: a Rust value or an expression.
 pub type Eq<L, R> = expr::Binary<expr::Eq, L, <R as AsExpression<SqlTypeOf<L>>>::Expression>;
 
-/// `left.ne(right)`, as [`Eq`].
+/// `left.ne(right)`, as [`Eq`](type@Eq).
 pub type Ne<L, R> = expr::Binary<expr::Ne, L, <R as AsExpression<SqlTypeOf<L>>>::Expression>;
 
-/// `left.gt(right)`, as [`Eq`].
+/// `left.gt(right)`, as [`Eq`](type@Eq).
 pub type Gt<L, R> = expr::Binary<expr::Gt, L, <R as AsExpression<SqlTypeOf<L>>>::Expression>;
 
-/// `left.ge(right)`, as [`Eq`].
+/// `left.ge(right)`, as [`Eq`](type@Eq).
 pub type Ge<L, R> = expr::Binary<expr::Ge, L, <R as AsExpression<SqlTypeOf<L>>>::Expression>;
 
-/// `left.lt(right)`, as [`Eq`].
+/// `left.lt(right)`, as [`Eq`](type@Eq).
 pub type Lt<L, R> = expr::Binary<expr::Lt, L, <R as AsExpression<SqlTypeOf<L>>>::Expression>;
 
-/// `left.le(right)`, as [`Eq`].
+/// `left.le(right)`, as [`Eq`](type@Eq).
 pub type Le<L, R> = expr::Binary<expr::Le, L, <R as AsExpression<SqlTypeOf<L>>>::Expression>;
 
 /// `expr.between(low, high)`, with `Lo` and `Hi` the types of `low` and `high`.
