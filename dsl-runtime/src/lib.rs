@@ -69,6 +69,7 @@ extern crate self as quarry;
 
 pub mod backend;
 pub mod conn;
+pub mod dsl;
 mod error;
 pub mod expr;
 pub mod query;

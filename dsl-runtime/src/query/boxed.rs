@@ -27,6 +27,11 @@ type OrderPart<'a, DB> = Box<dyn OrderFragment<DB> + 'a>;
 /// A `SELECT` on `F` for backend `DB`, loading rows with `R`, whose WHERE, ORDER BY,
 /// LIMIT and OFFSET are values rather than types. Built by
 /// [`QueryDsl::into_boxed`](super::QueryDsl::into_boxed).
+///
+/// Its methods below are also its impls of the builder traits of [`dsl`](crate::dsl)
+/// ([`FilterDsl`](crate::dsl::FilterDsl), [`OrderDsl`](crate::dsl::OrderDsl),
+/// [`LimitDsl`](crate::dsl::LimitDsl), …), which tables and statements implement too,
+/// so that a function generic over the query takes a boxed one as well.
 pub struct BoxedSelect<'a, F, R, DB: Backend> {
     from: F,
     select: Fragment<'a, DB>,
