@@ -3,12 +3,13 @@
 use crate::backend::Backend;
 use crate::error::{Error, QueryResult};
 use crate::types::BindValue;
+use smallvec::SmallVec;
 
 /// The SQL text of a query being rendered, and its bind parameters in order.
 #[derive(Debug)]
 pub struct SqlWriter<'a> {
     sql: String,
-    binds: Vec<BindValue<'a>>,
+    binds: SmallVec<[BindValue<'a>; 8]>,
     /// Bind parameters walked so far, collected or not: numbers PostgreSQL's `$n`.
     bind_count: usize,
     /// The backend's placeholder spelling.
@@ -41,7 +42,7 @@ impl<'a> SqlWriter<'a> {
     pub(crate) fn new<DB: Backend>() -> Self {
         SqlWriter {
             sql: String::with_capacity(128),
-            binds: Vec::new(),
+            binds: SmallVec::new(),
             bind_count: 0,
             placeholder: DB::write_placeholder,
             mode: Mode::Full,
@@ -56,7 +57,7 @@ impl<'a> SqlWriter<'a> {
     pub(crate) fn binds_only<DB: Backend>() -> Self {
         SqlWriter {
             sql: String::new(),
-            binds: Vec::new(),
+            binds: SmallVec::new(),
             bind_count: 0,
             placeholder: DB::write_placeholder,
             mode: Mode::BindsOnly,
@@ -230,7 +231,7 @@ impl<'a> SqlWriter<'a> {
     }
 
     pub(crate) fn into_parts(self) -> (String, Vec<BindValue<'a>>) {
-        (self.sql, self.binds)
+        (self.sql, self.binds.into_vec())
     }
 }
 

@@ -137,28 +137,34 @@ impl SqliteConnection {
         self.check_transaction()?;
         self.raw.start_statement();
         self.uses += 1;
-        if !self.typed.contains_key(&key) {
-            let sql = render();
-            self.make_room();
-            let stmt = self.raw.prepare(&sql, true);
-            let stmt = self.note_failure(stmt, &sql)?;
-            let cached = Cached { stmt, last_used: 0 };
-            self.typed.insert(key, (cached, sql));
-        }
-        let Some((cached, sql)) = self.typed.get_mut(&key) else {
-            return Err(crate::Error::InvalidQuery(
-                "a statement prepared for the cache is missing from it".into(),
-            ));
+        let result = match self.typed.get_mut(&key) {
+            Some((cached, sql)) => {
+                cached.last_used = self.uses;
+                // A node whose SQL depends on its values must report it
+                // (`SqlWriter::shape`), or two queries of one type would share a
+                // statement: tests check every run.
+                debug_assert_eq!(
+                    *sql,
+                    render(),
+                    "a query's SQL differs from the SQL cached for its type and shape"
+                );
+                run_bound(&cached.stmt, &self.raw, bind, f)
+            }
+            None => {
+                let sql = render();
+                self.make_room();
+                let stmt = self.raw.prepare(&sql, true);
+                let stmt = self.note_failure(stmt, &sql)?;
+                let (cached, _) = self.typed.entry(key).or_insert((
+                    Cached {
+                        stmt,
+                        last_used: self.uses,
+                    },
+                    sql,
+                ));
+                run_bound(&cached.stmt, &self.raw, bind, f)
+            }
         };
-        cached.last_used = self.uses;
-        // A node whose SQL depends on its values must report it (`SqlWriter::shape`),
-        // or two queries of one type would share a statement: tests check every run.
-        debug_assert_eq!(
-            *sql,
-            render(),
-            "a query's SQL differs from the SQL cached for its type and shape"
-        );
-        let result = run_bound(&cached.stmt, &self.raw, bind, f);
         if result.is_err() && self.transaction_ended_by_sqlite() {
             let sql = self.typed.get(&key).map(|(_, sql)| sql.clone());
             return self.note_failure(result, sql.as_deref().unwrap_or_default());
