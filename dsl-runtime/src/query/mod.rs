@@ -6,6 +6,7 @@
 
 mod alias;
 mod boxed;
+mod combine;
 mod cte;
 mod debug;
 mod group;
@@ -20,6 +21,9 @@ mod writer;
 
 pub use alias::{Alias, AliasName, AliasedColumn};
 pub use boxed::{BoxOrder, BoxSelect, BoxWhere, BoxedSelect};
+pub use combine::{
+    CombineDsl, Combined, Except, Intersect, SameRows, SetOperand, SetOperator, Union, UnionAll,
+};
 pub use cte::{FitsColumns, With, with, with_recursive};
 pub use debug::{DebugQuery, debug_query};
 pub use group::{AddHaving, Grouped, Having, NoHaving};
@@ -43,8 +47,7 @@ pub use source::{
 };
 pub use sql_query::{FromRow, HasSqlType, SqlQuery, sql_query};
 pub use subquery::{
-    CombineDsl, Combined, ComparableWith, Except, Exists, InArgument, InSubquery, Intersect,
-    SameRows, ScalarSubquery, SetOperand, SetOperator, SingleColumnQuery, Union, UnionAll, exists,
+    ComparableWith, Exists, InArgument, InSubquery, ScalarSubquery, SingleColumnQuery, exists,
     not_exists,
 };
 pub use write::{
