@@ -6,7 +6,9 @@
 //! behind. The drivers here, [`execute`] and [`for_each_row`], are the only code that
 //! hands SQL to a [`Connection`], and `for_each_row` is the one row loop: every
 //! entry point (`load`, `get_result(s)`, `first`, `execute`, for typed queries, writes
-//! and `sql_query` alike) goes through them.
+//! and `sql_query` alike) goes through them. Typed queries go through
+//! [`for_each_row_of_query`] first: on a connection that keeps statements by their type,
+//! it finds the statement without rendering its SQL.
 //!
 //! Bind values stay borrowed from the statement (`BindValue<'a>`) on every path that
 //! runs on the caller's thread. A connection whose database lives on another thread

@@ -2,8 +2,8 @@
 //!
 //! Parameters and results travel in PostgreSQL's binary format. A statement whose SQL
 //! text and parameter types were seen before on this connection runs as a named
-//! prepared statement (`PQexecPrepared`); other statements, once the cache is full, run
-//! as unnamed ones.
+//! prepared statement (`PQexecPrepared`); a full cache makes room by deallocating the
+//! statement used longest ago. `COPY` is in `copy.rs`.
 
 mod copy;
 mod placeholders;
