@@ -395,7 +395,7 @@ pub trait SqlQueryDsl: Sized {
 impl SqlQueryDsl for SqlQuery {
     fn load<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<Vec<T>> {
         let mut rows = Vec::new();
-        run::for_each_row(conn, run::Single(&self), |row| {
+        run::query_one(conn, &self, |row| {
             rows.push(crate::query::sql_query::load_row::<T, _>(row)?);
             Ok(ControlFlow::Continue(()))
         })?;
@@ -404,7 +404,7 @@ impl SqlQueryDsl for SqlQuery {
 
     fn get_result<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<T> {
         let mut first = None;
-        run::for_each_row(conn, run::Single(&self), |row| {
+        run::query_one(conn, &self, |row| {
             first = Some(crate::query::sql_query::load_row::<T, _>(row)?);
             Ok(ControlFlow::Break(()))
         })?;
@@ -412,6 +412,6 @@ impl SqlQueryDsl for SqlQuery {
     }
 
     fn execute<C: Connection>(&self, conn: &mut C) -> QueryResult<usize> {
-        run::execute(conn, run::Single(self))
+        run::execute_one(conn, self)
     }
 }

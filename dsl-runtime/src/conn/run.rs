@@ -56,24 +56,6 @@ pub trait Runnable<DB: Backend> {
     fn plan(&self, returning: bool) -> QueryResult<Self::Plan<'_>>;
 }
 
-/// The plan of one statement that renders as a whole: a query, or SQL written by hand.
-#[doc(hidden)]
-pub(crate) struct Single<'a, Q: ?Sized>(pub(crate) &'a Q);
-
-impl<'a, Q: QueryFragment<DB> + ?Sized, DB: Backend> Plan<'a, DB> for Single<'a, Q> {
-    type Given = NoValues;
-
-    fn statements(&self) -> usize {
-        1
-    }
-
-    fn write(&mut self, _index: usize, out: &mut SqlWriter<'a>) -> QueryResult<Option<NoValues>> {
-        out.clear();
-        self.0.walk(out);
-        Ok(None)
-    }
-}
-
 /// The bind source of plans that always write their values into the writer.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
@@ -107,8 +89,20 @@ where
     match statements {
         0 => Ok(0),
         1 => step(conn, 0),
-        many => conn.transaction(|conn| (0..many).map(|index| step(conn, index)).sum()),
+        many => {
+            let mut all = |conn: &mut C| (0..many).map(|index| step(conn, index)).sum();
+            in_one_transaction(conn, &mut all)
+        }
     }
+}
+
+/// Runs `all` in one transaction. Through a `dyn` closure, so that the transaction
+/// code is compiled once per connection type, not once per statement type.
+fn in_one_transaction<C: Connection, T>(
+    conn: &mut C,
+    all: &mut dyn FnMut(&mut C) -> QueryResult<T>,
+) -> QueryResult<T> {
+    conn.transaction(all)
 }
 
 /// Runs every statement of `plan` and calls `f` with each row they return: the one row
@@ -139,38 +133,72 @@ where
     match statements {
         0 => Ok(()),
         1 => step(conn, 0),
-        many => conn.transaction(|conn| (0..many).try_for_each(|index| step(conn, index))),
+        many => {
+            let mut all = |conn: &mut C| (0..many).try_for_each(|index| step(conn, index));
+            in_one_transaction(conn, &mut all)
+        }
     }
+}
+
+/// Runs one statement that renders as a whole (a typed query, SQL written by hand) and
+/// calls `f` with each row: the plan of one step, without the machinery of several.
+pub(crate) fn query_one<C, Q, F>(conn: &mut C, query: &Q, f: F) -> QueryResult<()>
+where
+    C: Connection,
+    Q: QueryFragment<C::Backend> + ?Sized,
+    F: FnMut(&C::Row<'_>) -> QueryResult<ControlFlow<()>>,
+{
+    let mut out = SqlWriter::new::<C::Backend>();
+    query.walk(&mut out);
+    out.check()?;
+    conn.query_sql(out.sql(), out.binds(), f)
+}
+
+/// Runs one statement that renders as a whole and returns the number of rows it
+/// changed.
+pub(crate) fn execute_one<C, Q>(conn: &mut C, statement: &Q) -> QueryResult<usize>
+where
+    C: Connection,
+    Q: QueryFragment<C::Backend> + ?Sized,
+{
+    let mut out = SqlWriter::new::<C::Backend>();
+    statement.walk(&mut out);
+    out.check()?;
+    conn.execute_sql(out.sql(), out.binds())
 }
 
 /// Runs a typed query and calls `f` with each row, as [`for_each_row`] does. On a
 /// connection that keeps statements by key, a query whose SQL follows from its type and
 /// shape is found by that key: only its bind values are walked, and its SQL is rendered
 /// only when the statement is prepared.
-pub(crate) fn for_each_row_of_query<C, Q, F>(conn: &mut C, query: &Q, f: F) -> QueryResult<()>
+pub(crate) fn for_each_row_of_query<C, Q, F>(conn: &mut C, query: &Q, mut f: F) -> QueryResult<()>
 where
     C: Connection,
     Q: QueryFragment<C::Backend>,
     F: FnMut(&C::Row<'_>) -> QueryResult<ControlFlow<()>>,
 {
+    // The connection's row loop takes `f` as a `dyn` closure on the paths other than the
+    // keyed one, so that it is compiled once per connection type, not once per query.
     if !C::CACHES_BY_TYPE {
-        return for_each_row(conn, Single(query), f);
+        return query_one(conn, query, &mut f as &mut RowFn<'_, C>);
     }
     let mut binds = SqlWriter::binds_only::<C::Backend>();
     query.walk(&mut binds);
     binds.check()?;
+    let render = || {
+        let mut out = SqlWriter::new::<C::Backend>();
+        query.walk(&mut out);
+        out.into_parts().0
+    };
     match binds.statement_shape() {
-        Some(shape) => {
-            let render = || {
-                let mut out = SqlWriter::new::<C::Backend>();
-                query.walk(&mut out);
-                out.into_parts().0
-            };
-            conn.query_keyed(StatementKey::of::<Q>(shape), &render, binds.binds(), f)
-        }
-        None => for_each_row(conn, Single(query), f),
+        Some(shape) => conn.query_keyed(StatementKey::of::<Q>(shape), &render, binds.binds(), f),
+        // Found by its SQL text: the values are walked already.
+        None => conn.query_sql(&render(), binds.binds(), &mut f as &mut RowFn<'_, C>),
     }
 }
+
+/// A row callback as a `dyn` closure.
+type RowFn<'f, C> = dyn FnMut(&<C as Connection>::Row<'_>) -> QueryResult<ControlFlow<()>> + 'f;
 
 /// The first row of a typed query, decoded as `R`, or [`Error::NotFound`].
 pub(crate) fn first_of_query<R, C, Q>(conn: &mut C, query: &Q) -> QueryResult<R::Output>

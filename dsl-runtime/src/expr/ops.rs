@@ -96,21 +96,51 @@ where
     }
 
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        if Op::GROUPED {
-            out.push_sql("(");
-        }
+        // A comparison compared again goes in parentheses. The SQL around the operands
+        // is written by plain functions, so that each operator and operand type compiles
+        // only the two operand walks.
         let nests = Op::COMPARES || Op::MATCHES_PATTERN;
         let left = nests && self.left.is_comparison();
-        walk_nested_operand(&self.left, Op::COMPARES, left, out);
-        out.push_sql(Op::SQL);
         let right = nests && self.right.is_comparison();
-        walk_nested_operand(&self.right, Op::COMPARES, right, out);
-        if Op::MATCHES_PATTERN {
-            out.push_sql(DB::LIKE_ESCAPE);
-        }
-        if Op::GROUPED {
-            out.push_sql(")");
-        }
+        open_binary(out, Op::GROUPED, left);
+        walk_operand(&self.left, Op::COMPARES, out);
+        between_operands(out, left, Op::SQL, right);
+        walk_operand(&self.right, Op::COMPARES, out);
+        let escape = if Op::MATCHES_PATTERN {
+            DB::LIKE_ESCAPE
+        } else {
+            ""
+        };
+        close_binary(out, right, escape, Op::GROUPED);
+    }
+}
+
+fn open_binary(out: &mut SqlWriter<'_>, grouped: bool, left_nested: bool) {
+    if grouped {
+        out.push_sql("(");
+    }
+    if left_nested {
+        out.push_sql("(");
+    }
+}
+
+fn between_operands(out: &mut SqlWriter<'_>, left_nested: bool, op: &str, right_nested: bool) {
+    if left_nested {
+        out.push_sql(")");
+    }
+    out.push_sql(op);
+    if right_nested {
+        out.push_sql("(");
+    }
+}
+
+fn close_binary(out: &mut SqlWriter<'_>, right_nested: bool, escape: &str, grouped: bool) {
+    if right_nested {
+        out.push_sql(")");
+    }
+    out.push_sql(escape);
+    if grouped {
+        out.push_sql(")");
     }
 }
 
@@ -260,25 +290,6 @@ where
         walk_operand(&self.low, true, out);
         out.push_sql(" AND ");
         walk_operand(&self.high, true, out);
-    }
-}
-
-/// Renders an operand as [`walk_operand`] does, in parentheses when `grouped`.
-fn walk_nested_operand<'a, E, DB>(
-    operand: &'a E,
-    compared: bool,
-    grouped: bool,
-    out: &mut SqlWriter<'a>,
-) where
-    E: QueryFragment<DB> + Expression,
-    DB: Backend,
-{
-    if grouped {
-        out.push_sql("(");
-    }
-    walk_operand(operand, compared, out);
-    if grouped {
-        out.push_sql(")");
     }
 }
 

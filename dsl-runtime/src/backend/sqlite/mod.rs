@@ -124,52 +124,57 @@ impl SqliteConnection {
         self.note_failure(result, sql)
     }
 
-    /// Runs `f` with the prepared statement of the typed query `key` names, as
-    /// [`with_statement`](Self::with_statement) does for SQL text; `render` gives the
-    /// SQL when the statement is prepared.
-    fn with_keyed_statement<T>(
+    /// The prepared statement of the typed query `key` names, prepared from what
+    /// `render` gives if the cache does not hold it yet, with the connection to step it
+    /// on. Not generic, so that each query type compiles only the few lines that run
+    /// the statement.
+    fn keyed_statement(
         &mut self,
         key: StatementKey,
         render: &dyn Fn() -> String,
-        bind: impl FnOnce(&RawStatement) -> QueryResult<()>,
-        f: impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<T>,
-    ) -> QueryResult<T> {
+    ) -> QueryResult<(&RawStatement, &RawConnection)> {
         self.check_transaction()?;
+        if !self.typed.contains_key(&key) {
+            self.prepare_keyed(key, render)?;
+        }
         self.raw.start_statement();
         self.uses += 1;
-        let result = match self.typed.get_mut(&key) {
-            Some((cached, sql)) => {
-                cached.last_used = self.uses;
-                // A node whose SQL depends on its values must report it
-                // (`SqlWriter::shape`), or two queries of one type would share a
-                // statement: tests check every run.
-                debug_assert_eq!(
-                    *sql,
-                    render(),
-                    "a query's SQL differs from the SQL cached for its type and shape"
-                );
-                run_bound(&cached.stmt, &self.raw, bind, f)
-            }
-            None => {
-                let sql = render();
-                self.make_room();
-                let stmt = self.raw.prepare(&sql, true);
-                let stmt = self.note_failure(stmt, &sql)?;
-                let (cached, _) = self.typed.entry(key).or_insert((
-                    Cached {
-                        stmt,
-                        last_used: self.uses,
-                    },
-                    sql,
-                ));
-                run_bound(&cached.stmt, &self.raw, bind, f)
-            }
+        let Some((cached, sql)) = self.typed.get_mut(&key) else {
+            return Err(crate::Error::InvalidQuery(
+                "a statement prepared for the cache is missing from it".into(),
+            ));
         };
-        if result.is_err() && self.transaction_ended_by_sqlite() {
-            let sql = self.typed.get(&key).map(|(_, sql)| sql.clone());
-            return self.note_failure(result, sql.as_deref().unwrap_or_default());
+        cached.last_used = self.uses;
+        #[cfg(debug_assertions)]
+        check_keyed_sql(sql, render);
+        #[cfg(not(debug_assertions))]
+        let _ = sql;
+        Ok((&cached.stmt, &self.raw))
+    }
+
+    /// Prepares the statement of the typed query `key` names and keeps it.
+    fn prepare_keyed(&mut self, key: StatementKey, render: &dyn Fn() -> String) -> QueryResult<()> {
+        let sql = render();
+        self.make_room();
+        let stmt = self.raw.prepare(&sql, true);
+        let stmt = self.note_failure(stmt, &sql)?;
+        let cached = Cached {
+            stmt,
+            last_used: self.uses,
+        };
+        self.typed.insert(key, (cached, sql));
+        Ok(())
+    }
+
+    /// Notes the error of a typed query as [`note_failure`](Self::note_failure) does.
+    fn note_keyed_failure(&mut self, error: crate::Error, key: &StatementKey) -> crate::Error {
+        if !self.transaction_ended_by_sqlite() {
+            return error;
         }
-        result
+        if let Some((_, sql)) = self.typed.get(key) {
+            self.transaction.record_failure(&error, sql);
+        }
+        error
     }
 
     /// Drops the statement that ran longest ago when the cache is full, to make room
@@ -229,6 +234,18 @@ impl SqliteConnection {
         }
         result
     }
+}
+
+/// A node whose SQL depends on its values must report it (`SqlWriter::shape`), or two
+/// queries of one type would share a statement: debug builds, and so the tests, check
+/// every run of a typed query against its freshly rendered SQL.
+#[cfg(debug_assertions)]
+fn check_keyed_sql(cached: &str, render: &dyn Fn() -> String) {
+    assert_eq!(
+        cached,
+        render(),
+        "a query's SQL differs from the SQL cached for its type and shape"
+    );
 }
 
 /// A prepared statement in the cache.
@@ -355,7 +372,11 @@ impl Connection for SqliteConnection {
     where
         F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
-        self.with_keyed_statement(key, render, |stmt| stmt.bind_all(binds), rows_into(f))
+        let (stmt, raw) = self.keyed_statement(key, render)?;
+        match run_bound(stmt, raw, |stmt| stmt.bind_all(binds), rows_into(f)) {
+            Err(error) => Err(self.note_keyed_failure(error, &key)),
+            ok => ok,
+        }
     }
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], f: F) -> QueryResult<()>
