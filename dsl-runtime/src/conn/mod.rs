@@ -116,7 +116,9 @@ pub trait Connection: Sized {
 
     /// Runs the query that `key` names, as [`query_sql`](Self::query_sql) does: a
     /// connection that keeps statements by key runs the one it prepared for `key`,
-    /// without the SQL text, which `render` gives only when it must prepare it.
+    /// without the SQL text, which `render` gives only when it must prepare it. Callers
+    /// pass the row callback as a `dyn` closure, so that this is compiled once per
+    /// connection type, not once per query.
     #[doc(hidden)]
     fn query_keyed<F>(
         &mut self,

@@ -191,7 +191,12 @@ where
         out.into_parts().0
     };
     match binds.statement_shape() {
-        Some(shape) => conn.query_keyed(StatementKey::of::<Q>(shape), &render, binds.binds(), f),
+        Some(shape) => conn.query_keyed(
+            StatementKey::of::<Q>(shape),
+            &render,
+            binds.binds(),
+            &mut f as &mut RowFn<'_, C>,
+        ),
         // Found by its SQL text: the values are walked already.
         None => conn.query_sql(&render(), binds.binds(), &mut f as &mut RowFn<'_, C>),
     }
