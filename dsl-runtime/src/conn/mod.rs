@@ -397,7 +397,7 @@ pub trait SqlQueryDsl: Sized {
 impl SqlQueryDsl for SqlQuery {
     fn load<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<Vec<T>> {
         let mut rows = Vec::new();
-        run::query_one(conn, &self, |row| {
+        conn.query_sql(self.sql(), &self.bind_values(), |row| {
             rows.push(crate::query::sql_query::load_row::<T, _>(row)?);
             Ok(ControlFlow::Continue(()))
         })?;
@@ -406,7 +406,7 @@ impl SqlQueryDsl for SqlQuery {
 
     fn get_result<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<T> {
         let mut first = None;
-        run::query_one(conn, &self, |row| {
+        conn.query_sql(self.sql(), &self.bind_values(), |row| {
             first = Some(crate::query::sql_query::load_row::<T, _>(row)?);
             Ok(ControlFlow::Break(()))
         })?;
@@ -414,6 +414,6 @@ impl SqlQueryDsl for SqlQuery {
     }
 
     fn execute<C: Connection>(&self, conn: &mut C) -> QueryResult<usize> {
-        run::execute_one(conn, self)
+        conn.execute_sql(self.sql(), &self.bind_values())
     }
 }

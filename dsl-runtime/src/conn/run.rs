@@ -4,9 +4,10 @@
 //! statements it sends, and how each is written (its SQL, and where its bind parameters
 //! come from); several statements run in one transaction, so that a failure leaves none
 //! behind. The drivers here, [`execute`] and [`for_each_row`], are the only code that
-//! hands SQL to a [`Connection`], and `for_each_row` is the one row loop: every
-//! entry point (`load`, `get_result(s)`, `first`, `execute`, for typed queries, writes
-//! and `sql_query` alike) goes through them. Typed queries go through
+//! hands a rendered statement to a [`Connection`], and `for_each_row` is the one row
+//! loop: every entry point of typed queries and writes (`load`, `get_result(s)`,
+//! `first`, `execute`) goes through them. SQL written by hand (`sql_query`) needs no
+//! rendering: `SqlQueryDsl` hands its text and values to the connection as they are. Typed queries go through
 //! [`for_each_row_of_query`] first: on a connection that keeps statements by their type,
 //! it finds the statement without rendering its SQL.
 //!
@@ -152,19 +153,6 @@ where
     query.walk(&mut out);
     out.check()?;
     conn.query_sql(out.sql(), out.binds(), f)
-}
-
-/// Runs one statement that renders as a whole and returns the number of rows it
-/// changed.
-pub(crate) fn execute_one<C, Q>(conn: &mut C, statement: &Q) -> QueryResult<usize>
-where
-    C: Connection,
-    Q: QueryFragment<C::Backend> + ?Sized,
-{
-    let mut out = SqlWriter::new::<C::Backend>();
-    statement.walk(&mut out);
-    out.check()?;
-    conn.execute_sql(out.sql(), out.binds())
 }
 
 /// Runs a typed query and calls `f` with each row, as [`for_each_row`] does. On a

@@ -136,6 +136,12 @@ impl SqlQuery {
     pub fn sql(&self) -> &str {
         &self.sql
     }
+
+    /// The bind values, borrowed, in placeholder order: the text already holds the
+    /// placeholders, so running the query needs no rendering (nor a copy of its text).
+    pub(crate) fn bind_values(&self) -> Vec<BindValue<'_>> {
+        self.binds.iter().map(OwnedValue::as_bind).collect()
+    }
 }
 
 impl<DB: Backend> QueryFragment<DB> for SqlQuery {
