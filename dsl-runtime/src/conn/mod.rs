@@ -25,6 +25,7 @@ pub use sqlite_transaction::TransactionBehavior;
 pub use transaction::RetryableError;
 #[doc(hidden)]
 pub use transaction::TransactionState;
+pub(crate) use transaction::block_on;
 #[cfg(feature = "postgres")]
 pub use transaction_builder::TransactionBuilder;
 

@@ -5,7 +5,7 @@
 //! Every round trip waits through an [`Io`]: the blocking connection's returns at once
 //! (libpq waits inside its calls), the async connection's waits on the socket. The code
 //! is `async` so that the async connection can suspend at those points; the blocking
-//! connection runs it with [`block_on`], which never finds it waiting.
+//! connection runs it with `conn::block_on`, which never finds it waiting.
 
 use super::placeholders;
 use super::raw::{Oid, ParamBuffers, ParamSink, Params, RawConnection, RawResult};
@@ -15,8 +15,6 @@ use crate::types::BindValue;
 use rustc_hash::FxHashMap;
 use std::ffi::{CStr, CString};
 use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
 /// How many prepared statements a connection keeps (see the SQLite backend's note).
 const STATEMENT_CACHE_CAPACITY: usize = 256;
@@ -45,17 +43,6 @@ impl Io for Blocking {
 
     async fn result_ready(&mut self, raw: &mut RawConnection) -> QueryResult<()> {
         raw.wait_in_blocking_mode()
-    }
-}
-
-/// Runs a driver call of the blocking connection to its end. Its [`Io`] never waits
-/// asynchronously, so the future is ready when first polled.
-pub(super) fn block_on<T>(call: impl Future<Output = QueryResult<T>>) -> QueryResult<T> {
-    match pin!(call).poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(outcome) => outcome,
-        Poll::Pending => Err(Error::Connection(
-            "a blocking PostgreSQL call was asked to wait asynchronously".into(),
-        )),
     }
 }
 

@@ -15,11 +15,12 @@ mod types;
 pub use types::PgArrayElements;
 
 use super::{Backend, private};
+use crate::conn::block_on;
 use crate::conn::{Connection, Row, TransactionState};
 use crate::error::{Error, QueryResult};
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
-use driver::{Blocking, Driver, block_on};
+use driver::{Blocking, Driver};
 use raw::{Oid, RawConnection, RawResult};
 use std::borrow::Cow;
 use std::ffi::{CStr, CString};
