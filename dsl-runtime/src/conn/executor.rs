@@ -82,6 +82,8 @@ pub trait Task<DB: Backend> {
 #[derive(Debug, Default)]
 pub struct Request {
     pub(crate) steps: Vec<Step>,
+    /// Whether the caller takes rows (a query, `RETURNING`) rather than a count.
+    pub(crate) rows: bool,
 }
 
 /// One statement of a [`Request`].
@@ -93,9 +95,10 @@ pub(crate) struct Step {
 
 impl Request {
     /// A request of one statement.
-    pub(crate) fn one(sql: String, binds: Vec<OwnedValue>) -> Self {
+    pub(crate) fn one(sql: String, binds: Vec<OwnedValue>, rows: bool) -> Self {
         Request {
             steps: vec![Step { sql, binds }],
+            rows,
         }
     }
 
@@ -106,11 +109,11 @@ impl Request {
         out.check()?;
         let binds = out.binds().iter().map(OwnedValue::from_ref).collect();
         let (sql, _) = out.into_parts();
-        Ok(Request::one(sql, binds))
+        Ok(Request::one(sql, binds, true))
     }
 
     /// The request that runs every statement of `plan`.
-    fn of_plan<'a, DB: Backend, P: Plan<'a, DB>>(mut plan: P) -> QueryResult<Self> {
+    fn of_plan<'a, DB: Backend, P: Plan<'a, DB>>(mut plan: P, rows: bool) -> QueryResult<Self> {
         let mut out = SqlWriter::new::<DB>();
         let mut steps = Vec::with_capacity(plan.statements());
         for index in 0..plan.statements() {
@@ -129,7 +132,7 @@ impl Request {
                 binds,
             });
         }
-        Ok(Request { steps })
+        Ok(Request { steps, rows })
     }
 }
 
@@ -228,7 +231,7 @@ impl<DB: Backend, S: Runnable<DB>> Task<DB> for Execute<'_, S> {
     }
 
     fn request(&mut self) -> QueryResult<Request> {
-        Request::of_plan(self.statement.plan(false)?)
+        Request::of_plan(self.statement.plan(false)?, false)
     }
 
     fn row<R: Row>(&mut self, _row: &R) -> QueryResult<ControlFlow<()>> {
@@ -264,7 +267,7 @@ impl<DB: Backend, S: Runnable<DB>> Task<DB> for Returning<'_, S, DB> {
     }
 
     fn request(&mut self) -> QueryResult<Request> {
-        Request::of_plan(self.statement.plan(true)?)
+        Request::of_plan(self.statement.plan(true)?, true)
     }
 
     fn row<R: Row>(&mut self, row: &R) -> QueryResult<ControlFlow<()>> {
@@ -341,7 +344,7 @@ impl<DB: Backend, T: FromRow> Task<DB> for SqlLoad<T> {
     }
 
     fn request(&mut self) -> QueryResult<Request> {
-        Ok(self.query.to_request())
+        Ok(self.query.to_request(true))
     }
 
     fn row<R: Row>(&mut self, row: &R) -> QueryResult<ControlFlow<()>> {
@@ -380,7 +383,7 @@ impl<DB: Backend, T: FromRow> Task<DB> for SqlFirst<T> {
     }
 
     fn request(&mut self) -> QueryResult<Request> {
-        Ok(self.query.to_request())
+        Ok(self.query.to_request(true))
     }
 
     fn row<R: Row>(&mut self, row: &R) -> QueryResult<ControlFlow<()>> {
@@ -413,7 +416,7 @@ impl<DB: Backend> Task<DB> for SqlExecute<'_> {
     }
 
     fn request(&mut self) -> QueryResult<Request> {
-        Ok(self.query.to_request())
+        Ok(self.query.to_request(false))
     }
 
     fn row<R: Row>(&mut self, _row: &R) -> QueryResult<ControlFlow<()>> {

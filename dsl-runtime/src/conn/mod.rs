@@ -4,6 +4,8 @@
 //! to a callback; [`RunQueryDsl`] and [`ExecuteDsl`] put `load`, `get_result`, `first`
 //! and `execute` on query values. A query value never knows which connection runs it.
 
+#[cfg(feature = "tokio")]
+mod async_conn;
 mod executor;
 pub(crate) mod run;
 #[cfg(feature = "sqlite")]
@@ -12,8 +14,12 @@ mod transaction;
 #[cfg(feature = "postgres")]
 mod transaction_builder;
 
+#[cfg(feature = "tokio")]
+#[doc(hidden)]
+pub use async_conn::{AbandonedLevels, Work};
+#[cfg(feature = "tokio")]
+pub use async_conn::{AsyncConnection, Pending, Perform};
 pub use executor::Executor;
-pub(crate) use executor::Step;
 #[doc(hidden)]
 pub use executor::{
     Execute, First, Load, Request, Returning, ReturningFirst, SqlExecute, SqlFirst, SqlLoad, Task,
@@ -22,10 +28,14 @@ pub use executor::{
 pub use run::{NoValues, Plan, Runnable};
 #[cfg(feature = "sqlite")]
 pub use sqlite_transaction::TransactionBehavior;
+#[doc(hidden)]
+pub use transaction::Ending;
 pub use transaction::RetryableError;
 #[doc(hidden)]
 pub use transaction::TransactionState;
 pub(crate) use transaction::block_on;
+#[cfg(feature = "tokio")]
+pub(crate) use transaction::{begin_blocking, end_blocking};
 #[cfg(feature = "postgres")]
 pub use transaction_builder::TransactionBuilder;
 

@@ -135,7 +135,7 @@ impl TransactionState {
 /// The pause before running a failed transaction again: exponential in the number of
 /// attempts so far, capped, with jitter so that transactions that failed together do
 /// not all start over together.
-fn backoff(failed_attempts: u32) -> Duration {
+pub(crate) fn backoff(failed_attempts: u32) -> Duration {
     const FIRST_MICROS: u64 = 2_000;
     const MAX_MICROS: u64 = 200_000;
     let doublings = failed_attempts.saturating_sub(1).min(16);
@@ -172,8 +172,9 @@ impl<C: Connection> Levels for Blocking<'_, C> {
 }
 
 /// How the code inside a transaction ended.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Ending {
+pub enum Ending {
     /// It returned `Ok`: commit, unless the database ended the transaction.
     Commit,
     /// It returned an error or panicked: roll back.
@@ -193,16 +194,6 @@ fn level_statements(depth: u32, begin: &str) -> (String, String, String) {
             format!("RELEASE SAVEPOINT {name}"),
             format!("ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}"),
         )
-    }
-}
-
-/// The statement that rolls back every level from `level` (1 for the outermost) up,
-/// for a transaction whose owner went away without closing it.
-pub(crate) fn rollback_to_below(level: u32) -> String {
-    if level <= 1 {
-        "ROLLBACK".to_owned()
-    } else {
-        level_statements(level - 1, BEGIN).2
     }
 }
 
@@ -290,6 +281,20 @@ where
         Ok(Err(e)) => Err(e),
         Err(panic) => panic::resume_unwind(panic),
     }
+}
+
+/// Opens a level on a blocking connection (see [`begin_level`]).
+pub(crate) fn begin_blocking<C: Connection>(conn: &mut C, begin: Option<&str>) -> QueryResult<u32> {
+    block_on(begin_level(&mut Blocking(conn), begin))
+}
+
+/// Closes a level on a blocking connection (see [`end_level`]).
+pub(crate) fn end_blocking<C: Connection>(
+    conn: &mut C,
+    depth: u32,
+    ending: Ending,
+) -> QueryResult<()> {
+    block_on(end_level(&mut Blocking(conn), depth, ending))
 }
 
 /// Runs a transaction step of a blocking connection, whose futures are ready when

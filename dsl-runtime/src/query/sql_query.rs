@@ -65,9 +65,10 @@ impl SqlQuery {
         self.binds.iter().map(OwnedValue::as_bind).collect()
     }
 
-    /// The query as an async connection sends it: its text and values, owned.
-    pub(crate) fn to_request(&self) -> crate::conn::Request {
-        crate::conn::Request::one(self.sql.clone(), self.binds.clone())
+    /// The query as an async connection sends it: its text and values, owned;
+    /// `rows` when the caller takes its rows rather than a count.
+    pub(crate) fn to_request(&self, rows: bool) -> crate::conn::Request {
+        crate::conn::Request::one(self.sql.clone(), self.binds.clone(), rows)
     }
 }
 
