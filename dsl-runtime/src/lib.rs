@@ -124,6 +124,8 @@ pub use quarry_macros::AsChangeset;
 pub mod prelude {
     pub use crate::OptionalExtension as _;
     pub use crate::Selectable;
+    #[cfg(all(feature = "tokio", feature = "postgres"))]
+    pub use crate::backend::pg::AsyncPgConnection;
     #[cfg(feature = "postgres")]
     pub use crate::backend::pg::{Pg, PgConnection};
     #[cfg(all(feature = "tokio", feature = "sqlite"))]

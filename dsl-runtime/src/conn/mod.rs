@@ -35,7 +35,7 @@ pub use transaction::RetryableError;
 pub use transaction::TransactionState;
 pub(crate) use transaction::block_on;
 #[cfg(feature = "tokio")]
-pub(crate) use transaction::{begin_blocking, end_blocking};
+pub(crate) use transaction::{Levels, begin_blocking, begin_level, end_blocking, end_level};
 #[cfg(feature = "postgres")]
 pub use transaction_builder::TransactionBuilder;
 

@@ -5,13 +5,19 @@
 //! prepared statement (`PQexecPrepared`); a full cache makes room by deallocating the
 //! statement used longest ago. `COPY` is in `copy.rs`.
 
+#[cfg(feature = "tokio")]
+mod async_conn;
 mod copy;
 mod driver;
 mod placeholders;
 mod raw;
 mod raw_copy;
+#[cfg(feature = "tokio")]
+mod raw_socket;
 mod types;
 
+#[cfg(feature = "tokio")]
+pub use async_conn::AsyncPgConnection;
 pub use types::PgArrayElements;
 
 use super::{Backend, private};

@@ -73,6 +73,55 @@ impl RawConnection {
         Ok(raw)
     }
 
+    /// Starts connecting without waiting (`PQconnectStartParams`): drive it with
+    /// [`connect_poll`](Self::connect_poll). `options` as for [`connect`](Self::connect).
+    pub(super) fn connect_start(options: &[(&CStr, &CStr)]) -> QueryResult<Self> {
+        let mut keywords: Vec<*const c_char> = options.iter().map(|(k, _)| k.as_ptr()).collect();
+        let mut values: Vec<*const c_char> = options.iter().map(|(_, v)| v.as_ptr()).collect();
+        keywords.push(std::ptr::null());
+        values.push(std::ptr::null());
+        // SAFETY: as in `connect`.
+        let conn = unsafe { ffi::PQconnectStartParams(keywords.as_ptr(), values.as_ptr(), 1) };
+        let Some(conn) = NonNull::new(conn) else {
+            return Err(Error::Connection(
+                "libpq could not allocate a connection".into(),
+            ));
+        };
+        let raw = RawConnection {
+            conn,
+            read_timeout: None,
+            timed_out: Cell::new(false),
+        };
+        // SAFETY: the handle is valid.
+        if unsafe { ffi::PQstatus(conn.as_ptr()) } == ffi::ConnStatusType::CONNECTION_BAD {
+            return Err(Error::Connection(raw.error_message()));
+        }
+        // SAFETY: as in `connect`.
+        unsafe {
+            ffi::PQsetNoticeProcessor(conn.as_ptr(), Some(ignore_notice), std::ptr::null_mut());
+        }
+        Ok(raw)
+    }
+
+    /// One step of a connect started by [`connect_start`](Self::connect_start)
+    /// (`PQconnectPoll`): what to wait for before the next step.
+    pub(super) fn connect_poll(&self) -> ConnectPoll {
+        use ffi::PostgresPollingStatusType::*;
+        // SAFETY: the handle is valid.
+        match unsafe { ffi::PQconnectPoll(self.conn.as_ptr()) } {
+            PGRES_POLLING_OK => ConnectPoll::Done,
+            PGRES_POLLING_READING => ConnectPoll::Read,
+            PGRES_POLLING_WRITING | PGRES_POLLING_ACTIVE => ConnectPoll::Write,
+            PGRES_POLLING_FAILED => ConnectPoll::Failed,
+        }
+    }
+
+    /// The handle that cancels what this connection runs, from any thread.
+    pub(super) fn cancel_handle(&self) -> Option<RawCancel> {
+        // SAFETY: the handle is valid; a non-null result is owned by the caller.
+        NonNull::new(unsafe { ffi::PQgetCancel(self.conn.as_ptr()) }).map(RawCancel)
+    }
+
     /// How long [`next_result`](Self::next_result) waits for the server; `None` waits
     /// as long as it takes.
     pub(super) fn set_read_timeout(&mut self, timeout: Option<Duration>) {
@@ -367,6 +416,102 @@ impl RawConnection {
         };
         // SAFETY: `pollfd` is one valid pollfd for the duration of the call.
         unsafe { libc::poll(&mut pollfd, 1, 0) != 0 }
+    }
+}
+
+/// What [`RawConnection::connect_poll`] asks to wait for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ConnectPoll {
+    Read,
+    Write,
+    Done,
+    Failed,
+}
+
+/// The values of `keywords` in a libpq option array, which is freed.
+///
+/// # Safety
+///
+/// `options` is null or an array from `PQconninfoParse`, not used after.
+unsafe fn take_options(
+    options: *mut ffi::PQconninfoOption,
+    keywords: &[&str],
+) -> Vec<Option<String>> {
+    let mut found = vec![None; keywords.len()];
+    if options.is_null() {
+        return found;
+    }
+    let mut at = options;
+    // SAFETY: the array ends with an entry whose keyword is null; every keyword and
+    // non-null value is a NUL-terminated string the array owns.
+    unsafe {
+        while !(*at).keyword.is_null() {
+            let keyword = CStr::from_ptr((*at).keyword).to_bytes();
+            if let Some(i) = keywords.iter().position(|k| k.as_bytes() == keyword) {
+                if !(*at).val.is_null() {
+                    found[i] = Some(CStr::from_ptr((*at).val).to_string_lossy().into_owned());
+                }
+            }
+            at = at.add(1);
+        }
+        ffi::PQconninfoFree(options);
+    }
+    found
+}
+
+/// The options a connection string or URL sets (`PQconninfoParse`): the value of each
+/// of `keywords`, or the parser's message when the string is malformed.
+pub(super) fn parse_options(url: &CStr, keywords: &[&str]) -> Result<Vec<Option<String>>, String> {
+    let mut message: *mut c_char = std::ptr::null_mut();
+    // SAFETY: `url` is NUL-terminated; `message` is a valid out-pointer.
+    let options = unsafe { ffi::PQconninfoParse(url.as_ptr(), &mut message) };
+    if options.is_null() {
+        if message.is_null() {
+            return Err("the connection string is malformed".to_owned());
+        }
+        // SAFETY: libpq set a NUL-terminated message, which we free once.
+        return Err(unsafe {
+            let text = CStr::from_ptr(message).to_string_lossy().trim().to_owned();
+            ffi::PQfreemem(message.cast::<c_void>());
+            text
+        });
+    }
+    // SAFETY: a non-null array from PQconninfoParse, not used after.
+    Ok(unsafe { take_options(options, keywords) })
+}
+
+/// A `PGcancel*`: sends a cancel request for what its connection runs. Freed on drop.
+pub(super) struct RawCancel(NonNull<ffi::PGcancel>);
+
+// SAFETY: a PGcancel holds only the server's address and the cancel key; libpq
+// documents PQcancel as safe to call from any thread (even a signal handler).
+unsafe impl Send for RawCancel {}
+// SAFETY: as above: PQcancel does not change the object.
+unsafe impl Sync for RawCancel {}
+
+impl RawCancel {
+    /// Asks the server to cancel what the connection runs; blocks until the request
+    /// is delivered (a connection of its own to the server).
+    pub(super) fn cancel(&self) -> Result<(), String> {
+        let mut message: [c_char; 256] = [0; 256];
+        // SAFETY: the object is valid; the buffer holds 256 bytes, which libpq fills
+        // with a NUL-terminated message on failure.
+        let ok = unsafe { ffi::PQcancel(self.0.as_ptr(), message.as_mut_ptr(), 256) };
+        if ok == 1 {
+            Ok(())
+        } else {
+            // SAFETY: libpq wrote a NUL-terminated message into the buffer.
+            Err(unsafe { CStr::from_ptr(message.as_ptr()) }
+                .to_string_lossy()
+                .into_owned())
+        }
+    }
+}
+
+impl Drop for RawCancel {
+    fn drop(&mut self) {
+        // SAFETY: we own the object and free it once.
+        unsafe { ffi::PQfreeCancel(self.0.as_ptr()) }
     }
 }
 
