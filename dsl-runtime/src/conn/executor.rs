@@ -102,6 +102,17 @@ impl Request {
         }
     }
 
+    /// A request of SQL text and values as the blocking API takes them, for code that
+    /// drives an async connection through blocking calls (test harnesses).
+    #[doc(hidden)]
+    pub fn from_sql(sql: &str, binds: &[crate::types::BindValue<'_>], rows: bool) -> Self {
+        Request::one(
+            sql.to_owned(),
+            binds.iter().map(OwnedValue::from_ref).collect(),
+            rows,
+        )
+    }
+
     /// The request that runs `query` once.
     fn of_query<DB: Backend, Q: QueryFragment<DB> + ?Sized>(query: &Q) -> QueryResult<Self> {
         let mut out = SqlWriter::new::<DB>();
