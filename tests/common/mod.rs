@@ -593,6 +593,7 @@ SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT MAX(id) FROM posts)
 ///
 /// `backend_tests! { extra_schema: TABLES; … }`, with `TABLES` an [`ExtraSchema`] of the
 /// invoking module, also creates the file's own tables in each test's database.
+#[allow(unused_macros)] // a test file of its own harness (async_api.rs) does not use it
 macro_rules! backend_tests {
     (extra_schema: $schema:ident; $($rest:tt)+) => {
         $crate::common::backend_tests!(@split Some(&super::$schema); $($rest)+);
@@ -627,6 +628,7 @@ macro_rules! backend_tests {
         $crate::common::backend_tests!(@split None; $($rest)+);
     };
 }
+#[allow(unused_imports)]
 pub(crate) use backend_tests;
 
 // ---------------------------------------------------------------------------------

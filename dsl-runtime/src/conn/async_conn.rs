@@ -10,7 +10,7 @@
 //! dropped future never leaves the connection inside a transaction nobody owns, nor
 //! with an answer that the next request would read as its own.
 
-use super::executor::{Request, Task};
+use super::executor::{Mode, Request, Task};
 use super::transaction::{Ending, RetryableError, backoff};
 use super::{Executor, Row};
 use crate::error::{Error, QueryResult};
@@ -47,14 +47,10 @@ pub enum Work {
 /// transaction whose future was dropped is rolled back before anything else runs.
 /// [`is_idle`](Self::is_idle) tells, without a round trip, whether the connection
 /// can be handed to someone else as it is.
-pub trait AsyncConnection: Executor + Send + Sized + 'static {
+pub trait AsyncConnection: Executor<Mode = Async> + Send + Sized + 'static {
     /// A result row while it is current (it borrows from the answer, not from the
     /// connection).
     type Row<'r>: Row;
-
-    /// A request in flight.
-    #[doc(hidden)]
-    type InFlight: Send + Unpin;
 
     /// Opens a connection. The form of `url` depends on the backend.
     fn establish(url: &str) -> impl Future<Output = QueryResult<Self>> + Send;
@@ -83,11 +79,6 @@ pub trait AsyncConnection: Executor + Send + Sized + 'static {
         cx: &mut Context<'_>,
         rows: &mut dyn FnMut(&Self::Row<'_>) -> QueryResult<ControlFlow<()>>,
     ) -> Poll<QueryResult<usize>>;
-
-    /// Takes back a request whose answer nobody waits for any more: the connection
-    /// finishes it before the next request.
-    #[doc(hidden)]
-    fn abandon(&mut self, in_flight: Self::InFlight);
 
     /// The levels of transactions whose futures were dropped before they closed them.
     #[doc(hidden)]
@@ -205,6 +196,16 @@ where
     }
 }
 
+/// The calls of an async connection return futures ([`Pending`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Async {}
+
+impl super::executor::Sealed for Async {}
+
+impl Mode for Async {
+    type Output<'c, C: Executor + 'c, K: 'c, T: 'c> = Pending<'c, C, K>;
+}
+
 /// The lowest level of transaction (1 for the outermost) whose future was dropped
 /// before it closed it, or none; shared with the guards of the open levels.
 #[doc(hidden)]
@@ -257,14 +258,14 @@ impl Drop for LevelGuard {
 /// Dropping it before it is ready hands its request back to the connection, which
 /// finishes it before the next one.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Pending<'c, C: AsyncConnection, K> {
+pub struct Pending<'c, C: Executor, K> {
     conn: &'c mut C,
     task: K,
     in_flight: Option<C::InFlight>,
     done: bool,
 }
 
-impl<'c, C: AsyncConnection, K> Pending<'c, C, K> {
+impl<'c, C: Executor, K> Pending<'c, C, K> {
     pub(crate) fn new(conn: &'c mut C, task: K) -> Self {
         Pending {
             conn,
@@ -275,7 +276,7 @@ impl<'c, C: AsyncConnection, K> Pending<'c, C, K> {
     }
 }
 
-impl<C: AsyncConnection, K> std::fmt::Debug for Pending<'_, C, K> {
+impl<C: Executor, K> std::fmt::Debug for Pending<'_, C, K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pending")
             .field("in_flight", &self.in_flight.is_some())
@@ -321,7 +322,7 @@ where
     }
 }
 
-impl<C: AsyncConnection, K> Drop for Pending<'_, C, K> {
+impl<C: Executor, K> Drop for Pending<'_, C, K> {
     fn drop(&mut self) {
         if let Some(in_flight) = self.in_flight.take() {
             self.conn.abandon(in_flight);

@@ -24,26 +24,63 @@ pub trait Executor: Sized {
     /// The database the connection talks to.
     type Backend: Backend;
 
-    /// What a call returns: `QueryResult<T>` on a blocking connection, a future of it
-    /// on an async one. `K` is the work the call does.
-    type Output<'c, K: 'c, T: 'c>
-    where
-        Self: 'c;
+    /// Whether calls block ([`Blocking`]) or return futures ([`Async`]): what
+    /// [`Output`] is.
+    type Mode: Mode;
+
+    /// A request in flight on an async connection (nothing on a blocking one).
+    #[doc(hidden)]
+    type InFlight: Send + Unpin;
 
     /// Runs (or, on an async connection, prepares to run) `task`.
     #[doc(hidden)]
-    fn run<'c, K, T>(&'c mut self, task: K) -> Self::Output<'c, K, T>
+    fn run<'c, K, T>(&'c mut self, task: K) -> Output<'c, Self, K, T>
     where
         K: Task<Self::Backend, Output = T> + 'c,
         T: 'c;
+
+    /// Takes back a request whose answer nobody waits for any more: the connection
+    /// finishes it before the next request.
+    #[doc(hidden)]
+    fn abandon(&mut self, in_flight: Self::InFlight);
 }
+
+/// What a call on connection `C` returns: `QueryResult<T>` on a blocking connection, a
+/// future of it ([`Pending`](super::Pending)) on an async one. `K` is the work the
+/// call does.
+pub type Output<'c, C, K, T> = <<C as Executor>::Mode as Mode>::Output<'c, C, K, T>;
+
+/// How an [`Executor`]'s calls return: [`Blocking`] or [`Async`].
+pub trait Mode: private::Sealed {
+    /// What a call returns.
+    type Output<'c, C: Executor + 'c, K: 'c, T: 'c>;
+}
+
+/// The calls of a blocking connection return their results.
+#[derive(Debug, Clone, Copy)]
+pub enum Blocking {}
+
+impl private::Sealed for Blocking {}
+
+impl Mode for Blocking {
+    type Output<'c, C: Executor + 'c, K: 'c, T: 'c> = QueryResult<T>;
+}
+
+mod private {
+    pub trait Sealed {}
+}
+#[cfg(feature = "tokio")]
+pub(crate) use private::Sealed;
+
+/// Nothing is ever in flight on a blocking connection.
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum NothingInFlight {}
 
 impl<C: Connection> Executor for C {
     type Backend = C::Backend;
-    type Output<'c, K: 'c, T: 'c>
-        = QueryResult<T>
-    where
-        C: 'c;
+    type Mode = Blocking;
+    type InFlight = NothingInFlight;
 
     #[inline]
     fn run<'c, K, T>(&'c mut self, task: K) -> QueryResult<T>
@@ -52,6 +89,10 @@ impl<C: Connection> Executor for C {
         T: 'c,
     {
         task.run(self)
+    }
+
+    fn abandon(&mut self, in_flight: NothingInFlight) {
+        match in_flight {}
     }
 }
 
@@ -79,6 +120,7 @@ pub trait Task<DB: Backend> {
 /// The statements a call sends, in order, with their values owned: what crosses to an
 /// async connection's I/O (or its worker thread). More than one run in one transaction.
 #[doc(hidden)]
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 #[derive(Debug, Default)]
 pub struct Request {
     pub(crate) steps: Vec<Step>,
@@ -87,6 +129,7 @@ pub struct Request {
 }
 
 /// One statement of a [`Request`].
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 #[derive(Debug)]
 pub(crate) struct Step {
     pub(crate) sql: String,

@@ -18,11 +18,12 @@ mod transaction_builder;
 #[doc(hidden)]
 pub use async_conn::{AbandonedLevels, Work};
 #[cfg(feature = "tokio")]
-pub use async_conn::{AsyncConnection, Pending, Perform};
-pub use executor::Executor;
+pub use async_conn::{Async, AsyncConnection, Pending, Perform};
+pub use executor::{Blocking, Executor, Mode, Output};
 #[doc(hidden)]
 pub use executor::{
-    Execute, First, Load, Request, Returning, ReturningFirst, SqlExecute, SqlFirst, SqlLoad, Task,
+    Execute, First, Load, NothingInFlight, Request, Returning, ReturningFirst, SqlExecute,
+    SqlFirst, SqlLoad, Task,
 };
 #[doc(hidden)]
 pub use run::{NoValues, Plan, Runnable};
@@ -290,7 +291,7 @@ pub trait RunQueryDsl: AsQuery + Sized {
     fn load<'c, C: Executor>(
         self,
         conn: &'c mut C,
-    ) -> C::Output<'c, Load<Self::Query>, Vec<RowOf<Self>>>
+    ) -> Output<'c, C, Load<Self::Query>, Vec<RowOf<Self>>>
     where
         Self::Query: QueryFragment<C::Backend> + 'c,
     {
@@ -301,7 +302,7 @@ pub trait RunQueryDsl: AsQuery + Sized {
     fn get_results<'c, C: Executor>(
         self,
         conn: &'c mut C,
-    ) -> C::Output<'c, Load<Self::Query>, Vec<RowOf<Self>>>
+    ) -> Output<'c, C, Load<Self::Query>, Vec<RowOf<Self>>>
     where
         Self::Query: QueryFragment<C::Backend> + 'c,
     {
@@ -312,7 +313,7 @@ pub trait RunQueryDsl: AsQuery + Sized {
     fn get_result<'c, C: Executor>(
         self,
         conn: &'c mut C,
-    ) -> C::Output<'c, First<Self::Query>, RowOf<Self>>
+    ) -> Output<'c, C, First<Self::Query>, RowOf<Self>>
     where
         Self::Query: QueryFragment<C::Backend> + 'c,
     {
@@ -324,7 +325,7 @@ pub trait RunQueryDsl: AsQuery + Sized {
     fn first<'c, C: Executor>(
         self,
         conn: &'c mut C,
-    ) -> C::Output<'c, First<<Self::Limited as AsQuery>::Query>, RowOf<Self>>
+    ) -> Output<'c, C, First<<Self::Limited as AsQuery>::Query>, RowOf<Self>>
     where
         Self: LimitOne,
         <Self::Limited as AsQuery>::Query: QueryFragment<C::Backend> + 'c,
@@ -368,7 +369,7 @@ pub trait ExecuteDsl: Sized {
     fn execute<'c, C: Executor>(
         &'c self,
         conn: &'c mut C,
-    ) -> C::Output<'c, Execute<'c, Self>, usize>
+    ) -> Output<'c, C, Execute<'c, Self>, usize>
     where
         Self: Runnable<C::Backend>,
     {
@@ -380,7 +381,7 @@ pub trait ExecuteDsl: Sized {
     fn get_results<'c, C: Executor>(
         &'c self,
         conn: &'c mut C,
-    ) -> C::Output<'c, Returning<'c, Self, C::Backend>, Vec<ReturnedRow<Self, C>>>
+    ) -> Output<'c, C, Returning<'c, Self, C::Backend>, Vec<ReturnedRow<Self, C>>>
     where
         Self: Runnable<C::Backend>,
     {
@@ -393,7 +394,7 @@ pub trait ExecuteDsl: Sized {
     fn get_result<'c, C: Executor>(
         &'c self,
         conn: &'c mut C,
-    ) -> C::Output<'c, ReturningFirst<'c, Self, C::Backend>, ReturnedRow<Self, C>>
+    ) -> Output<'c, C, ReturningFirst<'c, Self, C::Backend>, ReturnedRow<Self, C>>
     where
         Self: Runnable<C::Backend>,
     {
@@ -418,35 +419,35 @@ pub trait SqlQueryDsl: Sized {
     fn load<'c, T: FromRow + 'c, C: Executor>(
         self,
         conn: &'c mut C,
-    ) -> C::Output<'c, SqlLoad<T>, Vec<T>>;
+    ) -> Output<'c, C, SqlLoad<T>, Vec<T>>;
 
     /// Runs the query and loads its first row, or returns [`Error::NotFound`]. `T` is
     /// checked against the result's columns as for [`load`](Self::load).
     fn get_result<'c, T: FromRow + 'c, C: Executor>(
         self,
         conn: &'c mut C,
-    ) -> C::Output<'c, SqlFirst<T>, T>;
+    ) -> Output<'c, C, SqlFirst<T>, T>;
 
     /// Runs the statement and returns the number of rows it changed.
-    fn execute<'c, C: Executor>(&'c self, conn: &'c mut C) -> C::Output<'c, SqlExecute<'c>, usize>;
+    fn execute<'c, C: Executor>(&'c self, conn: &'c mut C) -> Output<'c, C, SqlExecute<'c>, usize>;
 }
 
 impl SqlQueryDsl for SqlQuery {
     fn load<'c, T: FromRow + 'c, C: Executor>(
         self,
         conn: &'c mut C,
-    ) -> C::Output<'c, SqlLoad<T>, Vec<T>> {
+    ) -> Output<'c, C, SqlLoad<T>, Vec<T>> {
         conn.run(SqlLoad::new(self))
     }
 
     fn get_result<'c, T: FromRow + 'c, C: Executor>(
         self,
         conn: &'c mut C,
-    ) -> C::Output<'c, SqlFirst<T>, T> {
+    ) -> Output<'c, C, SqlFirst<T>, T> {
         conn.run(SqlFirst::new(self))
     }
 
-    fn execute<'c, C: Executor>(&'c self, conn: &'c mut C) -> C::Output<'c, SqlExecute<'c>, usize> {
+    fn execute<'c, C: Executor>(&'c self, conn: &'c mut C) -> Output<'c, C, SqlExecute<'c>, usize> {
         conn.run(SqlExecute::new(self))
     }
 }

@@ -284,11 +284,13 @@ where
 }
 
 /// Opens a level on a blocking connection (see [`begin_level`]).
+#[cfg(feature = "tokio")]
 pub(crate) fn begin_blocking<C: Connection>(conn: &mut C, begin: Option<&str>) -> QueryResult<u32> {
     block_on(begin_level(&mut Blocking(conn), begin))
 }
 
 /// Closes a level on a blocking connection (see [`end_level`]).
+#[cfg(feature = "tokio")]
 pub(crate) fn end_blocking<C: Connection>(
     conn: &mut C,
     depth: u32,

@@ -21,7 +21,7 @@ use super::{
     Pg, PgRow, connect_options, default_connect_timeout, for_each_row, statement_timeout_sql,
 };
 use crate::conn::{
-    AbandonedLevels, AsyncConnection, Ending, Executor, Pending, Request, Task, Work,
+    AbandonedLevels, Async, AsyncConnection, Ending, Executor, Pending, Request, Task, Work,
 };
 use crate::conn::{Levels, TransactionState, begin_level, end_level};
 use crate::error::{Error, QueryResult};
@@ -370,7 +370,8 @@ async fn recover(driver: &mut Driver<Tokio>, level: Option<u32>) -> QueryResult<
 
 impl Executor for AsyncPgConnection {
     type Backend = Pg;
-    type Output<'c, K: 'c, T: 'c> = Pending<'c, Self, K>;
+    type Mode = Async;
+    type InFlight = InFlight;
 
     fn run<'c, K, T>(&'c mut self, task: K) -> Pending<'c, Self, K>
     where
@@ -379,12 +380,30 @@ impl Executor for AsyncPgConnection {
     {
         Pending::new(self, task)
     }
+
+    fn abandon(&mut self, in_flight: InFlight) {
+        // Ask the server to stop what it runs (PQcancel blocks: off the runtime's
+        // threads), and have the next request first read this one to its end. The
+        // drain waits for the cancel to be delivered, so that it cannot reach a later
+        // statement.
+        let cancelled = match (&self.cancel, tokio::runtime::Handle::try_current()) {
+            (Some(cancel), Ok(runtime)) => {
+                let cancel = Arc::clone(cancel);
+                Some(runtime.spawn_blocking(move || cancel.cancel()))
+            }
+            _ => None,
+        };
+        self.slot = Slot::Draining(Box::pin(async move {
+            if let Some(cancelled) = cancelled {
+                let _ = cancelled.await;
+            }
+            in_flight.0.await.driver
+        }));
+    }
 }
 
 impl AsyncConnection for AsyncPgConnection {
     type Row<'r> = PgRow<'r>;
-    type InFlight = InFlight;
-
     fn establish(url: &str) -> impl Future<Output = QueryResult<Self>> + Send {
         let url = url.to_owned();
         async move { connect(&url).await }
@@ -467,26 +486,6 @@ impl AsyncConnection for AsyncPgConnection {
             }
         }
         Poll::Ready(Ok(changed))
-    }
-
-    fn abandon(&mut self, in_flight: InFlight) {
-        // Ask the server to stop what it runs (PQcancel blocks: off the runtime's
-        // threads), and have the next request first read this one to its end. The
-        // drain waits for the cancel to be delivered, so that it cannot reach a later
-        // statement.
-        let cancelled = match (&self.cancel, tokio::runtime::Handle::try_current()) {
-            (Some(cancel), Ok(runtime)) => {
-                let cancel = Arc::clone(cancel);
-                Some(runtime.spawn_blocking(move || cancel.cancel()))
-            }
-            _ => None,
-        };
-        self.slot = Slot::Draining(Box::pin(async move {
-            if let Some(cancelled) = cancelled {
-                let _ = cancelled.await;
-            }
-            in_flight.0.await.driver
-        }));
     }
 
     fn abandoned(&self) -> &AbandonedLevels {

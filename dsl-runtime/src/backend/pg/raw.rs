@@ -73,6 +73,7 @@ impl RawConnection {
         Ok(raw)
     }
 
+    #[cfg(feature = "tokio")]
     /// Starts connecting without waiting (`PQconnectStartParams`): drive it with
     /// [`connect_poll`](Self::connect_poll). `options` as for [`connect`](Self::connect).
     pub(super) fn connect_start(options: &[(&CStr, &CStr)]) -> QueryResult<Self> {
@@ -103,6 +104,7 @@ impl RawConnection {
         Ok(raw)
     }
 
+    #[cfg(feature = "tokio")]
     /// One step of a connect started by [`connect_start`](Self::connect_start)
     /// (`PQconnectPoll`): what to wait for before the next step.
     pub(super) fn connect_poll(&self) -> ConnectPoll {
@@ -116,6 +118,7 @@ impl RawConnection {
         }
     }
 
+    #[cfg(feature = "tokio")]
     /// The handle that cancels what this connection runs, from any thread.
     pub(super) fn cancel_handle(&self) -> Option<RawCancel> {
         // SAFETY: the handle is valid; a non-null result is owned by the caller.
@@ -365,6 +368,7 @@ impl RawConnection {
         Ok(())
     }
 
+    #[cfg(feature = "tokio")]
     /// Puts the connection in libpq's non-blocking mode: sends queue what the socket
     /// does not take at once (see [`flush`](Self::flush)).
     pub(super) fn set_nonblocking(&self) -> QueryResult<()> {
@@ -376,6 +380,7 @@ impl RawConnection {
         }
     }
 
+    #[cfg(feature = "tokio")]
     /// `PQflush`: sends what is queued. `Ok(true)` when all of it is sent, `Ok(false)`
     /// when the socket must become writable first.
     pub(super) fn flush(&self) -> QueryResult<bool> {
@@ -390,6 +395,7 @@ impl RawConnection {
         }
     }
 
+    #[cfg(feature = "tokio")]
     /// `PQconsumeInput`: reads what the socket holds. `false` on a failure, which the
     /// next `PQgetResult` reports.
     pub(super) fn consume_input(&self) -> bool {
@@ -397,6 +403,7 @@ impl RawConnection {
         unsafe { ffi::PQconsumeInput(self.conn.as_ptr()) == 1 }
     }
 
+    #[cfg(feature = "tokio")]
     /// The connection's socket, `None` when there is none (the connection is lost).
     pub(super) fn socket(&self) -> Option<std::os::fd::RawFd> {
         // SAFETY: the handle is valid.
@@ -404,6 +411,7 @@ impl RawConnection {
         (fd >= 0).then_some(fd)
     }
 
+    #[cfg(feature = "tokio")]
     /// Whether the socket has data to read right now (a `poll` that does not wait).
     pub(super) fn socket_readable_now(&self) -> bool {
         let Some(fd) = self.socket() else {
@@ -419,6 +427,7 @@ impl RawConnection {
     }
 }
 
+#[cfg(feature = "tokio")]
 /// What [`RawConnection::connect_poll`] asks to wait for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ConnectPoll {
@@ -428,6 +437,7 @@ pub(super) enum ConnectPoll {
     Failed,
 }
 
+#[cfg(feature = "tokio")]
 /// The values of `keywords` in a libpq option array, which is freed.
 ///
 /// # Safety
@@ -459,6 +469,7 @@ unsafe fn take_options(
     found
 }
 
+#[cfg(feature = "tokio")]
 /// The options a connection string or URL sets (`PQconninfoParse`): the value of each
 /// of `keywords`, or the parser's message when the string is malformed.
 pub(super) fn parse_options(url: &CStr, keywords: &[&str]) -> Result<Vec<Option<String>>, String> {
@@ -480,15 +491,19 @@ pub(super) fn parse_options(url: &CStr, keywords: &[&str]) -> Result<Vec<Option<
     Ok(unsafe { take_options(options, keywords) })
 }
 
+#[cfg(feature = "tokio")]
 /// A `PGcancel*`: sends a cancel request for what its connection runs. Freed on drop.
 pub(super) struct RawCancel(NonNull<ffi::PGcancel>);
 
+#[cfg(feature = "tokio")]
 // SAFETY: a PGcancel holds only the server's address and the cancel key; libpq
 // documents PQcancel as safe to call from any thread (even a signal handler).
 unsafe impl Send for RawCancel {}
+#[cfg(feature = "tokio")]
 // SAFETY: as above: PQcancel does not change the object.
 unsafe impl Sync for RawCancel {}
 
+#[cfg(feature = "tokio")]
 impl RawCancel {
     /// Asks the server to cancel what the connection runs; blocks until the request
     /// is delivered (a connection of its own to the server).
@@ -508,6 +523,7 @@ impl RawCancel {
     }
 }
 
+#[cfg(feature = "tokio")]
 impl Drop for RawCancel {
     fn drop(&mut self) {
         // SAFETY: we own the object and free it once.

@@ -11,7 +11,7 @@
 use super::raw::Interrupter;
 use super::{Cell, OwnedCell, Sqlite, SqliteConnection, SqliteRow, SqliteValue};
 use crate::conn::{
-    AbandonedLevels, AsyncConnection, Connection, Ending, Executor, Pending, Request, Row, Task,
+    AbandonedLevels, Async, AsyncConnection, Connection, Ending, Executor, Pending, Request, Row, Task,
     Work, begin_blocking, end_blocking,
 };
 use crate::error::{Error, QueryResult};
@@ -251,7 +251,8 @@ fn worker_gone() -> Error {
 
 impl Executor for AsyncSqliteConnection {
     type Backend = Sqlite;
-    type Output<'c, K: 'c, T: 'c> = Pending<'c, Self, K>;
+    type Mode = Async;
+    type InFlight = InFlight;
 
     fn run<'c, K, T>(&'c mut self, task: K) -> Pending<'c, Self, K>
     where
@@ -260,12 +261,20 @@ impl Executor for AsyncSqliteConnection {
     {
         Pending::new(self, task)
     }
+
+    fn abandon(&mut self, in_flight: InFlight) {
+        // The worker may be running it: stop its statement. A request the worker has
+        // not started yet is not interrupted (SQLite interrupts only what is running);
+        // it runs to its end, and nobody reads its answer.
+        drop(in_flight);
+        if self.shared.pending.load(Ordering::Acquire) > 0 {
+            self.interrupter.interrupt();
+        }
+    }
 }
 
 impl AsyncConnection for AsyncSqliteConnection {
     type Row<'r> = AsyncSqliteRow<'r>;
-    type InFlight = InFlight;
-
     fn establish(url: &str) -> impl Future<Output = QueryResult<Self>> + Send {
         Self::start(url.to_owned())
     }
@@ -328,16 +337,6 @@ impl AsyncConnection for AsyncSqliteConnection {
             }
         }
         Poll::Ready(Ok(changed))
-    }
-
-    fn abandon(&mut self, in_flight: InFlight) {
-        // The worker may be running it: stop its statement. A request the worker has
-        // not started yet is not interrupted (SQLite interrupts only what is running);
-        // it runs to its end, and nobody reads its answer.
-        drop(in_flight);
-        if self.shared.pending.load(Ordering::Acquire) > 0 {
-            self.interrupter.interrupt();
-        }
     }
 
     fn abandoned(&self) -> &AbandonedLevels {

@@ -435,10 +435,12 @@ pub struct SqliteValue<'s>(Cell<'s>);
 #[derive(Clone, Copy)]
 enum Cell<'s> {
     Raw(RawValue<'s>),
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
     Owned(&'s OwnedCell),
 }
 
 /// A value copied out of a row, as SQLite stored it.
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 #[derive(Debug, Clone)]
 pub(super) enum OwnedCell {
     Null,
@@ -449,6 +451,7 @@ pub(super) enum OwnedCell {
     Blob(Vec<u8>),
 }
 
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 impl SqliteValue<'_> {
     /// The value, copied out of its row.
     fn to_owned_cell(self) -> OwnedCell {
@@ -459,6 +462,7 @@ impl SqliteValue<'_> {
     }
 }
 
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 impl OwnedCell {
     fn copy_of(value: &RawValue<'_>) -> Self {
         match value.storage() {

@@ -35,10 +35,12 @@ unsafe impl Send for RawConnection {}
 /// Interrupts what a database handle is running, from any thread
 /// (`sqlite3_interrupt`, which SQLite allows from another thread than the one running
 /// the statement, as long as the handle stays open: the lock ensures it).
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 #[derive(Clone)]
 pub(super) struct Interrupter(std::sync::Arc<std::sync::Mutex<Option<DbHandle>>>);
 
 /// A database handle for [`Interrupter`].
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 struct DbHandle(NonNull<ffi::sqlite3>);
 
 // SAFETY: only `sqlite3_interrupt` is called through it, which is safe from any thread
@@ -46,6 +48,7 @@ struct DbHandle(NonNull<ffi::sqlite3>);
 // lock before closing the handle.
 unsafe impl Send for DbHandle {}
 
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 impl Interrupter {
     /// Stops the statement the handle is running, if any; later statements run as usual.
     pub(super) fn interrupt(&self) {
@@ -300,6 +303,7 @@ impl RawConnection {
     }
 }
 
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 impl RawConnection {
     /// What interrupts this handle's statements from another thread.
     pub(super) fn interrupter(&mut self) -> Interrupter {
