@@ -484,6 +484,86 @@ impl TestBackend for AsyncPgHarness {
     }
 }
 
+/// An async backend for the tests of the async API itself (`async_api.rs`), whose
+/// bodies are async functions generic over `C: AsyncConnection`.
+pub(crate) trait AsyncTestBackend {
+    /// The connection type.
+    type Conn: AsyncConnection;
+    /// Which one it is.
+    const KIND: BackendKind;
+    /// The URL to connect to, and the script that gives the test a fresh database with
+    /// the schema and the fixtures.
+    fn setup(test_name: &str) -> (String, String);
+}
+
+impl AsyncTestBackend for AsyncSqliteHarness {
+    type Conn = AsyncSqliteConnection;
+    const KIND: BackendKind = BackendKind::Sqlite;
+    fn setup(_test_name: &str) -> (String, String) {
+        (
+            ":memory:".to_owned(),
+            format!(
+                "{}{FIXTURES}{}",
+                SqliteHarness::SCHEMA,
+                SqliteHarness::EXTRA_FIXTURES
+            ),
+        )
+    }
+}
+
+impl AsyncTestBackend for AsyncPgHarness {
+    type Conn = AsyncPgConnection;
+    const KIND: BackendKind = BackendKind::Pg;
+    fn setup(test_name: &str) -> (String, String) {
+        let schema = schema_name(test_name);
+        (
+            pg_url(),
+            format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; \
+                 SET search_path TO {schema}; {PG_SCHEMA}{FIXTURES}{PG_EXTRA_FIXTURES}"
+            ),
+        )
+    }
+}
+
+/// A fresh async connection of backend `B`, holding the schema and the fixtures.
+pub(crate) async fn open_async<B: AsyncTestBackend>(test_name: &str) -> B::Conn {
+    let (url, setup) = B::setup(test_name);
+    let mut conn = B::Conn::establish(&url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
+    conn.batch_execute(&setup)
+        .await
+        .unwrap_or_else(|e| panic!("setting up the database failed: {e}"));
+    conn
+}
+
+/// Generates one tokio test per async backend for each listed async test body
+/// (`async fn name<B: AsyncTestBackend>()`): `async_sqlite::name`, `async_pg::name`.
+#[allow(unused_macros)] // only async_api.rs uses it
+macro_rules! async_tests {
+    ($($name:ident),+ $(,)?) => {
+        mod async_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name::<$crate::common::AsyncSqliteHarness>().await;
+                }
+            )+
+        }
+        mod async_pg {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name::<$crate::common::AsyncPgHarness>().await;
+                }
+            )+
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use async_tests;
+
 /// A connection of type `C` to the test server, in a fresh schema of the test's own,
 /// and the SQL that drops it.
 fn pg_connect<C: Connection>(test_name: &str) -> (C, Option<String>) {

@@ -177,11 +177,23 @@ where
     F: AsyncFnOnce(&mut C) -> Result<T, E>,
     E: From<Error>,
 {
-    let depth = u32::try_from(Perform::new(conn, Work::Begin(begin)).await?)
-        .map_err(|_| Error::InvalidQuery("transaction depth out of range".into()))?;
+    // Armed before `BEGIN` is sent: a future dropped while `BEGIN` is in flight leaves
+    // the level to roll back too (the connection rolls it back only if it was opened).
     let guard = LevelGuard {
         levels: conn.abandoned().clone(),
-        level: depth + 1,
+        level: conn.transaction_depth() + 1,
+    };
+    let opened = Perform::new(conn, Work::Begin(begin)).await;
+    let depth = match opened.map(u32::try_from) {
+        Ok(Ok(depth)) => depth,
+        Ok(Err(_)) => {
+            return Err(Error::InvalidQuery("transaction depth out of range".into()).into());
+        }
+        Err(e) => {
+            // Nothing was opened.
+            std::mem::forget(guard);
+            return Err(e.into());
+        }
     };
     let outcome = f(conn).await;
     let ending = match outcome {

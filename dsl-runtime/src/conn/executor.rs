@@ -24,7 +24,8 @@ pub trait Executor: Sized {
     /// The database the connection talks to.
     type Backend: Backend;
 
-    /// Whether calls block ([`Blocking`]) or return futures ([`Async`]): what
+    /// Whether calls block ([`Blocking`]) or return futures (`Async`, with the `tokio`
+    /// feature): what
     /// [`Output`] is.
     type Mode: Mode;
 
@@ -46,11 +47,11 @@ pub trait Executor: Sized {
 }
 
 /// What a call on connection `C` returns: `QueryResult<T>` on a blocking connection, a
-/// future of it ([`Pending`](super::Pending)) on an async one. `K` is the work the
+/// future of it (`Pending`) on an async one. `K` is the work the
 /// call does.
 pub type Output<'c, C, K, T> = <<C as Executor>::Mode as Mode>::Output<'c, C, K, T>;
 
-/// How an [`Executor`]'s calls return: [`Blocking`] or [`Async`].
+/// How an [`Executor`]'s calls return: [`Blocking`] or `Async`.
 pub trait Mode: private::Sealed {
     /// What a call returns.
     type Output<'c, C: Executor + 'c, K: 'c, T: 'c>;

@@ -378,6 +378,7 @@ pub trait ExecuteDsl: Sized {
 
     /// Runs the statement and returns the rows it changed: its `returning` list, or
     /// every column.
+    #[allow(clippy::type_complexity)] // the result, the work and the connection, spelled out
     fn get_results<'c, C: Executor>(
         &'c self,
         conn: &'c mut C,

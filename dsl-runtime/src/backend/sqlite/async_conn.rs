@@ -11,8 +11,8 @@
 use super::raw::Interrupter;
 use super::{Cell, OwnedCell, Sqlite, SqliteConnection, SqliteRow, SqliteValue};
 use crate::conn::{
-    AbandonedLevels, Async, AsyncConnection, Connection, Ending, Executor, Pending, Request, Row, Task,
-    Work, begin_blocking, end_blocking,
+    AbandonedLevels, Async, AsyncConnection, Connection, Ending, Executor, Pending, Request, Row,
+    Task, Work, begin_blocking, end_blocking,
 };
 use crate::error::{Error, QueryResult};
 use crate::types::BindValue;
@@ -143,9 +143,11 @@ fn work(conn: &mut SqliteConnection, queue: &mpsc::Receiver<Job>, shared: &Share
         shared
             .depth
             .store(conn.transaction_state().depth, Ordering::Release);
-        // The caller may be gone (its future dropped): the work is done all the same.
-        let _ = job.reply.send(Answer { result, rows });
+        // Counted as done before the caller can see the answer, so that a connection
+        // whose last answer has arrived is idle. The caller may be gone (its future
+        // dropped): the work is done all the same.
         shared.pending.fetch_sub(1, Ordering::AcqRel);
+        let _ = job.reply.send(Answer { result, rows });
     }
 }
 
