@@ -215,7 +215,7 @@ pub enum Async {}
 impl super::executor::Sealed for Async {}
 
 impl Mode for Async {
-    type Output<'c, C: Executor + 'c, K: 'c, T: 'c> = Pending<'c, C, K>;
+    type Output<'c, C: Executor + 'c, K: 'c, T: 'c> = Pending<'c, C, K, T>;
 }
 
 /// The lowest level of transaction (1 for the outermost) whose future was dropped
@@ -270,25 +270,60 @@ impl Drop for LevelGuard {
 /// Dropping it before it is ready hands its request back to the connection, which
 /// finishes it before the next one.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Pending<'c, C: Executor, K> {
+pub struct Pending<'c, C: Executor, K, T> {
     conn: &'c mut C,
     task: K,
+    /// The task's methods, taken where the task is known to fit the connection, so
+    /// that awaiting asks nothing more of it (a query that does not fit is one error,
+    /// where it is run, not a second one at `.await`).
+    steps: TaskSteps<C, K, T>,
     in_flight: Option<C::InFlight>,
     done: bool,
 }
 
-impl<'c, C: Executor, K> Pending<'c, C, K> {
-    pub(crate) fn new(conn: &'c mut C, task: K) -> Self {
+/// What [`Pending`] calls of its task.
+struct TaskSteps<C: Executor, K, T> {
+    request: fn(&mut K) -> QueryResult<Request>,
+    /// Polls the answer, handing its rows to the task.
+    poll: fn(&mut C, &mut C::InFlight, &mut K, &mut Context<'_>) -> Poll<QueryResult<usize>>,
+    finish: fn(&mut K, usize) -> QueryResult<T>,
+}
+
+/// Polls the answer to `task`'s request, handing each row to the task.
+fn poll_task<C, K>(
+    conn: &mut C,
+    in_flight: &mut C::InFlight,
+    task: &mut K,
+    cx: &mut Context<'_>,
+) -> Poll<QueryResult<usize>>
+where
+    C: AsyncConnection,
+    K: Task<C::Backend>,
+{
+    conn.poll_answer(in_flight, cx, &mut |row| task.row(row))
+}
+
+impl<'c, C: Executor, K, T> Pending<'c, C, K, T> {
+    pub(crate) fn new(conn: &'c mut C, task: K) -> Self
+    where
+        C: AsyncConnection,
+        K: Task<C::Backend, Output = T>,
+    {
         Pending {
             conn,
             task,
+            steps: TaskSteps {
+                request: K::request,
+                poll: poll_task::<C, K>,
+                finish: K::finish,
+            },
             in_flight: None,
             done: false,
         }
     }
 }
 
-impl<C: Executor, K> std::fmt::Debug for Pending<'_, C, K> {
+impl<C: Executor, K, T> std::fmt::Debug for Pending<'_, C, K, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pending")
             .field("in_flight", &self.in_flight.is_some())
@@ -297,21 +332,22 @@ impl<C: Executor, K> std::fmt::Debug for Pending<'_, C, K> {
     }
 }
 
-impl<C, K> Future for Pending<'_, C, K>
+impl<C, K, T> Future for Pending<'_, C, K, T>
 where
     C: AsyncConnection,
-    K: Task<C::Backend> + Unpin,
+    K: Unpin,
 {
-    type Output = QueryResult<K::Output>;
+    type Output = QueryResult<T>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if this.done {
             return Poll::Ready(Err(polled_after_completion()));
         }
+        let steps = &this.steps;
         let in_flight = match &mut this.in_flight {
             Some(in_flight) => in_flight,
-            None => match this.task.request() {
+            None => match (steps.request)(&mut this.task) {
                 Ok(request) => this.in_flight.insert(this.conn.send(Work::Run(request))),
                 Err(e) => {
                     this.done = true;
@@ -320,21 +356,19 @@ where
             },
         };
         let task = &mut this.task;
-        let answer = this
-            .conn
-            .poll_answer(in_flight, cx, &mut |row| task.row(row));
+        let answer = (steps.poll)(this.conn, in_flight, task, cx);
         match answer {
             Poll::Pending => Poll::Pending,
             Poll::Ready(answer) => {
                 this.in_flight = None;
                 this.done = true;
-                Poll::Ready(answer.and_then(|changed| task.finish(changed)))
+                Poll::Ready(answer.and_then(|changed| (steps.finish)(task, changed)))
             }
         }
     }
 }
 
-impl<C: Executor, K> Drop for Pending<'_, C, K> {
+impl<C: Executor, K, T> Drop for Pending<'_, C, K, T> {
     fn drop(&mut self) {
         if let Some(in_flight) = self.in_flight.take() {
             self.conn.abandon(in_flight);

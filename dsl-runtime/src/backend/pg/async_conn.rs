@@ -373,7 +373,7 @@ impl Executor for AsyncPgConnection {
     type Mode = Async;
     type InFlight = InFlight;
 
-    fn run<'c, K, T>(&'c mut self, task: K) -> Pending<'c, Self, K>
+    fn run<'c, K, T>(&'c mut self, task: K) -> Pending<'c, Self, K, T>
     where
         K: Task<Pg, Output = T> + 'c,
         T: 'c,

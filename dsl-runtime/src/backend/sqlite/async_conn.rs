@@ -256,7 +256,7 @@ impl Executor for AsyncSqliteConnection {
     type Mode = Async;
     type InFlight = InFlight;
 
-    fn run<'c, K, T>(&'c mut self, task: K) -> Pending<'c, Self, K>
+    fn run<'c, K, T>(&'c mut self, task: K) -> Pending<'c, Self, K, T>
     where
         K: Task<Sqlite, Output = T> + 'c,
         T: 'c,
