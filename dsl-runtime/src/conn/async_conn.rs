@@ -285,9 +285,17 @@ pub struct Pending<'c, C: Executor, K, T> {
 struct TaskSteps<C: Executor, K, T> {
     request: fn(&mut K) -> QueryResult<Request>,
     /// Polls the answer, handing its rows to the task.
-    poll: fn(&mut C, &mut C::InFlight, &mut K, &mut Context<'_>) -> Poll<QueryResult<usize>>,
+    poll: PollStep<C, K>,
     finish: fn(&mut K, usize) -> QueryResult<T>,
 }
+
+/// Polls the answer to a task's request, handing each row to the task.
+type PollStep<C, K> = fn(
+    &mut C,
+    &mut <C as Executor>::InFlight,
+    &mut K,
+    &mut Context<'_>,
+) -> Poll<QueryResult<usize>>;
 
 /// Polls the answer to `task`'s request, handing each row to the task.
 fn poll_task<C, K>(
