@@ -464,27 +464,26 @@ impl Executor for AsyncPgConnection {
             return;
         }
         let cancelled = self.cancel_in_background();
-        let rest: Pin<Box<dyn Future<Output = Option<Box<Driver<Tokio>>>> + Send>> =
-            match (cursor.batch, std::mem::replace(&mut self.slot, Slot::Busy)) {
-                // A batch in flight holds the driver: it ends, then the rest is read.
-                (Some(batch), _) => Box::pin(async move {
-                    let batch = batch.await;
-                    let mut driver = batch.driver?;
-                    if matches!(batch.rows, Ok((_, true))) {
-                        let _ = driver.drain().await;
-                    }
-                    Some(driver)
-                }),
-                (None, Slot::Streaming(mut driver)) => Box::pin(async move {
+        let rest: Drain = match (cursor.batch, std::mem::replace(&mut self.slot, Slot::Busy)) {
+            // A batch in flight holds the driver: it ends, then the rest is read.
+            (Some(batch), _) => Box::pin(async move {
+                let batch = batch.await;
+                let mut driver = batch.driver?;
+                if matches!(batch.rows, Ok((_, true))) {
                     let _ = driver.drain().await;
-                    Some(driver)
-                }),
-                // Not started: nothing to end.
-                (None, other) => {
-                    self.slot = other;
-                    return;
                 }
-            };
+                Some(driver)
+            }),
+            (None, Slot::Streaming(mut driver)) => Box::pin(async move {
+                let _ = driver.drain().await;
+                Some(driver)
+            }),
+            // Not started: nothing to end.
+            (None, other) => {
+                self.slot = other;
+                return;
+            }
+        };
         self.slot = Slot::Draining(Box::pin(async move {
             if let Some(cancelled) = cancelled {
                 let _ = cancelled.await;

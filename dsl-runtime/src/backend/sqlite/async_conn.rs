@@ -202,11 +202,10 @@ fn stream(
     let mut gone = false;
     conn.query_sql(&step.sql, &binds, |row| {
         batch.push(row);
-        if batch.len() >= STREAM_BATCH {
-            if batches.blocking_send(std::mem::take(&mut batch)).is_err() {
-                gone = true;
-                return Ok(ControlFlow::Break(()));
-            }
+        if batch.len() >= STREAM_BATCH && batches.blocking_send(std::mem::take(&mut batch)).is_err()
+        {
+            gone = true;
+            return Ok(ControlFlow::Break(()));
         }
         Ok(ControlFlow::Continue(()))
     })?;
