@@ -72,6 +72,7 @@ pub mod conn;
 pub mod dsl;
 mod error;
 pub mod expr;
+pub mod migrate;
 pub mod query;
 pub mod types;
 
@@ -116,6 +117,24 @@ pub use quarry_macros::Insertable;
 /// `update(target).set(…)`. A field written `Option<…>` is left unchanged when it is
 /// `None`; with `#[quarry(treat_none_as_null = true)]` on the struct, `None` writes NULL.
 pub use quarry_macros::AsChangeset;
+
+/// Compiles a migrations folder into the program, as a
+/// [`Migrations`](migrate::Migrations) value: `embed_migrations!("migrations")` reads
+/// `migrations/<version>_<name>/{up.sql, down.sql}` beside the crate's `Cargo.toml`
+/// (`embed_migrations!()` means `"migrations"`).
+///
+/// ```ignore
+/// const MIGRATIONS: quarry::migrate::Migrations = quarry::embed_migrations!("migrations");
+/// MIGRATIONS.run_pending(&mut conn)?;
+/// ```
+///
+/// A malformed folder is a compile error, and so is a script whose first line is
+/// `-- quarry: no-transaction` but that holds more than one statement. Each file is
+/// included with `include_str!`, so editing one rebuilds the crate; a new migration
+/// folder is seen at the next build of the crate (a `build.rs` printing
+/// `cargo:rerun-if-changed=migrations` makes that automatic). See [`migrate`] and the
+/// guide's chapter "Schema and migrations".
+pub use quarry_migrate_macros::embed_migrations;
 
 /// Everything needed to write and run queries: `use quarry::prelude::*;`.
 ///
@@ -165,6 +184,11 @@ pub mod __private {
     };
     pub use crate::types;
     pub use crate::types::Nullability;
+
+    /// What `embed_migrations!` expands to.
+    pub mod migrate {
+        pub use crate::migrate::{Migration, Migrations};
+    }
     pub use crate::types::{FromSql, SqlType};
     pub use core::default::Default;
     pub use core::ops;
