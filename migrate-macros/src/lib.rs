@@ -117,8 +117,13 @@ fn try_expand(input: TokenStream2, manifest_dir: Option<&Path>) -> syn::Result<T
     if let Some(errors) = errors {
         return Err(errors);
     }
+    // A `const` item, so that the list is `'static` wherever the macro is used (in a
+    // `const`, a `static` or a function body).
     Ok(quote! {
-        ::quarry::__private::migrate::Migrations::embedded(&[#(#entries),*])
+        {
+            const __QUARRY_MIGRATIONS: &[::quarry::__private::migrate::Migration] = &[#(#entries),*];
+            ::quarry::__private::migrate::Migrations::embedded(__QUARRY_MIGRATIONS)
+        }
     })
 }
 

@@ -29,7 +29,8 @@ impl From<Error> for Failure {
 
 impl Migrations {
     /// Applies every migration the database has not applied yet, in version order, and
-    /// returns those this call applied.
+    /// returns those this call applied (copies, so that a `const` set can be used: an
+    /// embedded migration's copy borrows its `'static` text).
     ///
     /// Applied migrations are first checked against the tracking table: one whose
     /// `up.sql` was edited since it ran is refused with [`MigrationError::Edited`],
@@ -39,10 +40,7 @@ impl Migrations {
     /// Several processes may run this at once against one database: each migration is
     /// applied exactly once (a PostgreSQL advisory lock keyed on the current schema;
     /// `BEGIN IMMEDIATE` transactions on SQLite).
-    pub fn run_pending<C: MigrationConnection>(
-        &self,
-        conn: &mut C,
-    ) -> QueryResult<Vec<&Migration>> {
+    pub fn run_pending<C: MigrationConnection>(&self, conn: &mut C) -> QueryResult<Vec<Migration>> {
         locked(conn, |conn| {
             let records = prepare(conn)?;
             for record in records.iter().filter(|r| r.state == APPLIED) {
@@ -56,7 +54,7 @@ impl Migrations {
                     .iter()
                     .any(|r| r.version == m.version() && r.state == APPLIED);
                 if !done && apply(conn, m)? {
-                    ran.push(m);
+                    ran.push(m.clone());
                 }
             }
             Ok(ran)
@@ -68,13 +66,13 @@ impl Migrations {
     pub fn revert_last<C: MigrationConnection>(
         &self,
         conn: &mut C,
-    ) -> QueryResult<Option<&Migration>> {
+    ) -> QueryResult<Option<Migration>> {
         locked(conn, |conn| {
             let Some(m) = self.last_applied(conn)? else {
                 return Ok(None);
             };
             revert(conn, m)?;
-            Ok(Some(m))
+            Ok(Some(m.clone()))
         })
     }
 
@@ -83,14 +81,14 @@ impl Migrations {
     pub fn redo_last<C: MigrationConnection>(
         &self,
         conn: &mut C,
-    ) -> QueryResult<Option<&Migration>> {
+    ) -> QueryResult<Option<Migration>> {
         locked(conn, |conn| {
             let Some(m) = self.last_applied(conn)? else {
                 return Ok(None);
             };
             revert(conn, m)?;
             apply(conn, m)?;
-            Ok(Some(m))
+            Ok(Some(m.clone()))
         })
     }
 

@@ -67,7 +67,8 @@ pub fn parse_folder_name(folder: &str) -> Result<(String, String), String> {
     };
     if version_order(version).is_none() {
         return Err(format!(
-            "the version `{version}` of `{folder}` is not a number (digits and `-` only, \
+            "a migration folder is named `<version>_<name>` (e.g. `0001_create_users`), \
+             and the version `{version}` of `{folder}` is not a number (digits and `-` only, \
              at most 19 digits)"
         ));
     }
