@@ -236,8 +236,8 @@ pub fn check_no_transaction(up_sql: &str) -> Option<String> {
     match count_statements(up_sql) {
         1 => None,
         n => Some(format!(
-            "a migration marked `{NO_TRANSACTION_HEADER}` runs outside a transaction, so it \
-             must be exactly one statement; its up.sql has {n}"
+            "it is marked `{NO_TRANSACTION_HEADER}`, so it runs outside a transaction and \
+             must be exactly one statement, but it has {n} statements"
         )),
     }
 }
@@ -282,7 +282,7 @@ mod tests {
         assert!(wants_no_transaction(one));
         assert_eq!(check_no_transaction(one), None);
         let two = format!("{one}CREATE INDEX CONCURRENTLY j ON t (y);");
-        assert!(check_no_transaction(&two).is_some_and(|m| m.contains("has 2")));
+        assert!(check_no_transaction(&two).is_some_and(|m| m.contains("has 2 statements")));
         assert!(!wants_no_transaction("CREATE TABLE t (x INT);"));
     }
 
