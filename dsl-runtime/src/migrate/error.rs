@@ -33,8 +33,8 @@ pub enum MigrationError {
     /// deliberate and the database already matches it, record the new text with
     /// [`Migrations::rehash`](super::Migrations::rehash) (`quarry migration rehash`).
     #[error(
-        "migration {version}_{name} was edited after it was applied (checksum {applied_checksum} \
-         when applied, {current_checksum} now); write a new migration instead, or record the \
+        "migration {version}_{name} was edited after it was applied (checksum {applied_checksum:.12}… \
+         when applied, {current_checksum:.12}… now); write a new migration instead, or record the \
          edit with `rehash` if it was deliberate. What changed in up.sql:\n{diff}"
     )]
     Edited {
