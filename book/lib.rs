@@ -44,6 +44,10 @@ pub mod writing {}
 pub mod transactions {}
 
 #[cfg(doctest)]
+#[doc = include_str!("src/migrations.md")]
+pub mod migrations {}
+
+#[cfg(doctest)]
 #[doc = include_str!("src/backends.md")]
 pub mod backends {}
 
