@@ -87,11 +87,14 @@ pub(crate) fn sqlite(conn: &mut SqliteConnection, only: &[String]) -> Result<Str
     Ok(render(&tables))
 }
 
+/// A column as PostgreSQL's catalog gives it: table, column, type, element type (of an
+/// array), kind of type (`e` for an enum), NOT NULL, whether the database fills it.
+type PgColumnRow = (String, String, String, Option<String>, String, bool, bool);
+
 /// The tables of the current schema of a PostgreSQL database.
 pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Failure> {
-    let columns: Vec<(String, String, String, Option<String>, String, bool, bool)> =
-        quarry::sql_query(
-            "SELECT c.relname::text, a.attname::text, t.typname::text, et.typname::text, \
+    let columns: Vec<PgColumnRow> = quarry::sql_query(
+        "SELECT c.relname::text, a.attname::text, t.typname::text, et.typname::text, \
                     t.typtype::text, a.attnotnull, (a.atthasdef OR a.attidentity <> '') \
              FROM pg_attribute a \
              JOIN pg_class c ON c.oid = a.attrelid \
@@ -101,8 +104,8 @@ pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Fai
              WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
                AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> 'quarry_migrations' \
              ORDER BY c.relname, a.attnum",
-        )
-        .load(conn)?;
+    )
+    .load(conn)?;
     let keys: Vec<(String, String)> = quarry::sql_query(
         "SELECT c.relname::text, a.attname::text \
          FROM pg_index i \
