@@ -47,6 +47,8 @@
 //! - [`expr`] also holds aggregates (`count`, `sum`, …), window functions, SQL functions,
 //!   `case_when`, and [`sql_function!`] to declare more.
 //! - [`conn`] defines connections; [`backend`] holds each database's driver.
+//! - [`migrate`] runs migrations, embedded with [`embed_migrations!`] or read from a
+//!   folder; the `quarry` CLI (the `cli/` crate) runs them from the command line.
 //! - [`Error`] is the one error type.
 //!
 //! ## Reading compile errors
