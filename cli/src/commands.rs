@@ -8,8 +8,13 @@ use quarry::prelude::*;
 use std::path::Path;
 
 pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
-    let dir = cli.migrations_dir.as_path();
-    let url = cli.database_url.as_deref();
+    let settings = crate::config::Settings::resolve(
+        cli.database_url,
+        cli.migrations_dir,
+        cli.config.as_deref(),
+    )?;
+    let dir = settings.migrations_dir.as_path();
+    let url = settings.database_url.as_deref();
     match cli.command {
         Command::Migration(MigrationCommand::Generate { name, version }) => {
             generate(dir, &name, version)

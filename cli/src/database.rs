@@ -18,8 +18,9 @@ impl Target {
     pub(crate) fn parse(url: Option<&str>) -> Result<Target, Failure> {
         let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
             return Err(Failure::Usage(
-                "no database given: pass --database-url or set DATABASE_URL (a postgres:// URL, \
-                 or a SQLite file such as `sqlite:app.db`)"
+                "no database given: pass --database-url, set DATABASE_URL or write `url` in the \
+                 `[database]` table of quarry.toml (a postgres:// URL, or a SQLite file such as \
+                 `sqlite:app.db`)"
                     .to_owned(),
             ));
         };

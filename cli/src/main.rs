@@ -13,11 +13,13 @@
 //! ```
 //!
 //! The database is `--database-url` or `DATABASE_URL`: a `postgres://` URL, or a SQLite
-//! file (a path, `sqlite:path` or `sqlite://path`). Exit codes: 0 on success, 1 when the
+//! file (a path, `sqlite:path` or `sqlite://path`); an optional `quarry.toml` can give it
+//! and the migrations folder instead (see the `config` module). Exit codes: 0 on success, 1 when the
 //! command failed (a database error, a failed or edited migration), 2 for a usage or
 //! configuration error (a bad argument, no database URL, a malformed migrations folder).
 
 mod commands;
+mod config;
 mod database;
 mod print_schema;
 
@@ -30,19 +32,20 @@ use std::process::ExitCode;
 #[command(name = "quarry", version, about, long_about = None)]
 struct Cli {
     /// The database: a `postgres://` URL, or a SQLite file (a path, `sqlite:PATH` or
-    /// `sqlite://PATH`).
+    /// `sqlite://PATH`). Without it, `url` in the `[database]` table of quarry.toml.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
 
     /// The migrations folder: one `<version>_<name>` folder per migration, each with an
-    /// `up.sql` and a `down.sql`.
-    #[arg(
-        long,
-        global = true,
-        env = "QUARRY_MIGRATIONS_DIR",
-        default_value = "migrations"
-    )]
-    migrations_dir: PathBuf,
+    /// `up.sql` and a `down.sql`. Without it, `dir` in the `[migrations]` table of
+    /// quarry.toml (relative to that file), else `migrations`.
+    #[arg(long, global = true, env = "QUARRY_MIGRATIONS_DIR")]
+    migrations_dir: Option<PathBuf>,
+
+    /// The configuration file; by default `quarry.toml` in the current folder, when
+    /// there is one.
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,

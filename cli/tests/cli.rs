@@ -460,3 +460,77 @@ quarry::table! {
     conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
         .unwrap();
 }
+
+#[test]
+fn quarry_toml_names_the_database_and_the_migrations_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "quarry.toml",
+        "[database]\nurl = \"sqlite:app.db\"\n\n[migrations]\ndir = \"db/migrations\"\n",
+    );
+    write(
+        dir.path(),
+        "db/migrations/0001_create_tags/up.sql",
+        "CREATE TABLE tags (name TEXT PRIMARY KEY);\n",
+    );
+    let setup = quarry(dir.path(), None, &["setup"]);
+    expect_code(&setup, 0);
+    assert_eq!(
+        stdout(&setup),
+        "Creating the SQLite database app.db\nApplied 0001_create_tags\n"
+    );
+    assert!(dir.path().join("app.db").is_file());
+    // The command line wins over the file.
+    let elsewhere = quarry(
+        dir.path(),
+        None,
+        &["--migrations-dir", "nowhere", "migration", "status"],
+    );
+    expect_code(&elsewhere, 2);
+    assert!(
+        stderr(&elsewhere).contains("no migrations folder `nowhere`"),
+        "{}",
+        stderr(&elsewhere)
+    );
+    // A mistake in the file is a configuration error.
+    write(
+        dir.path(),
+        "quarry.toml",
+        "[database]\nurls = \"sqlite:app.db\"\n",
+    );
+    let bad = quarry(dir.path(), None, &["migration", "status"]);
+    expect_code(&bad, 2);
+    assert!(
+        stderr(&bad).contains("quarry.toml") && stderr(&bad).contains("urls"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn the_guide_shows_what_print_schema_prints_for_its_migrations() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let chapter = std::fs::read_to_string(root.join("book/src/migrations.md")).unwrap();
+    let after = chapter
+        .split_once("For the migrations above, on SQLite:\n\n```text\n")
+        .expect("the chapter shows print-schema's output")
+        .1;
+    let shown = &after[..after.find("```").unwrap()];
+
+    let db = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", db.path().join("guide.db").display());
+    let migrations = root.join("book/migrations");
+    let migrations = migrations.to_str().unwrap();
+    let setup = quarry(
+        db.path(),
+        Some(&url),
+        &["--migrations-dir", migrations, "setup"],
+    );
+    expect_code(&setup, 0);
+    let printed = quarry(db.path(), Some(&url), &["print-schema"]);
+    expect_code(&printed, 0);
+    let output = stdout(&printed);
+    let tables = output.split_once("\n\n").unwrap().1;
+    assert_eq!(tables, shown);
+}
