@@ -453,6 +453,27 @@ fn create_index_concurrently_runs_outside_a_transaction(db: &mut TestDb<PgConnec
     assert!(message.contains("0002_index_items failed"), "{message}");
 }
 
+fn vacuum_runs_outside_a_transaction_on_sqlite(db: &mut TestDb<SqliteConnection>) {
+    let conn = &mut db.conn;
+    // SQLite refuses VACUUM inside a transaction.
+    assert!(
+        conn.transaction(|conn| conn.batch_execute("VACUUM"))
+            .is_err()
+    );
+    let migrations = Migrations::new(vec![
+        quarry::migrate::Migration::new("1", "create", "CREATE TABLE mig_t (x INTEGER);", None)
+            .unwrap(),
+        quarry::migrate::Migration::new("2", "vacuum", "-- quarry: no-transaction\nVACUUM;", None)
+            .unwrap(),
+    ])
+    .unwrap();
+    assert_eq!(versions(&migrations.run_pending(conn).unwrap()), ["1", "2"]);
+    assert_eq!(
+        states(&migrations, conn),
+        pairs(&[("1", "applied"), ("2", "applied")])
+    );
+}
+
 fn a_malformed_folder_is_an_error_not_a_panic<C: MigrationConnection>(_db: &mut TestDb<C>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("create_users")).unwrap();
@@ -485,4 +506,8 @@ common::backend_tests! {
 
 common::backend_tests! {
     only pg: create_index_concurrently_runs_outside_a_transaction
+}
+
+common::backend_tests! {
+    only sqlite: vacuum_runs_outside_a_transaction_on_sqlite
 }

@@ -125,10 +125,13 @@ pub use quarry_macros::AsChangeset;
 /// `migrations/<version>_<name>/{up.sql, down.sql}` beside the crate's `Cargo.toml`
 /// (`embed_migrations!()` means `"migrations"`).
 ///
-/// ```ignore
+/// ```text
 /// const MIGRATIONS: quarry::migrate::Migrations = quarry::embed_migrations!("migrations");
 /// MIGRATIONS.run_pending(&mut conn)?;
 /// ```
+///
+/// (The guide's chapter runs this for real; a doctest here has no migrations folder
+/// beside it.)
 ///
 /// A malformed folder is a compile error, and so is a script whose first line is
 /// `-- quarry: no-transaction` but that holds more than one statement. Each file is
