@@ -339,7 +339,13 @@ fn an_edited_applied_migration_is_refused_until_rehashed<C: MigrationConnection>
     assert_eq!(versions(&edited.run_pending(conn).unwrap()), ["0003"]);
     assert!(matches!(
         the_migration_error(expect_err(edited.rehash(conn, "0042"))),
-        MigrationError::Unknown { .. }
+        MigrationError::NoSuchVersion { .. }
+    ));
+    // A version the set has but the database has not applied: nothing to rehash.
+    edited.revert_last(conn).unwrap();
+    assert!(matches!(
+        the_migration_error(expect_err(edited.rehash(conn, "0003"))),
+        MigrationError::NotApplied { .. }
     ));
 }
 

@@ -15,45 +15,48 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
     )?;
     let dir = settings.migrations_dir.as_path();
     let url = settings.database_url.as_deref();
+    // The migrations and a connection, for the commands that run them.
+    let open = || -> Result<(Migrations, AnyConnection), Failure> {
+        let target = Target::parse(url)?;
+        let migrations = load(dir)?;
+        Ok((migrations, AnyConnection::open(&target, false)?))
+    };
     match cli.command {
+        Command::Setup => setup(&Target::parse(url)?, dir),
         Command::Migration(MigrationCommand::Generate { name, version }) => {
             generate(dir, &name, version)
         }
-        Command::Setup => setup(&Target::parse(url)?, dir),
-        Command::Migration(command) => {
-            let target = Target::parse(url)?;
-            let migrations = load(dir)?;
-            let mut conn = AnyConnection::open(&target, false)?;
-            match command {
-                MigrationCommand::Run => {
-                    with_connection!(&mut conn, c => run_pending(&migrations, c))
-                }
-                MigrationCommand::Revert => {
-                    let reverted = with_connection!(&mut conn, c => migrations.revert_last(c))?;
-                    match reverted {
-                        Some(m) => println!("Reverted {}_{}", m.version(), m.name()),
-                        None => println!("No migration is applied; nothing to revert"),
-                    }
-                    Ok(())
-                }
-                MigrationCommand::Redo => {
-                    let redone = with_connection!(&mut conn, c => migrations.redo_last(c))?;
-                    match redone {
-                        Some(m) => println!("Redid {}_{} (down, then up)", m.version(), m.name()),
-                        None => println!("No migration is applied; nothing to redo"),
-                    }
-                    Ok(())
-                }
-                MigrationCommand::Status => {
-                    with_connection!(&mut conn, c => status(&migrations, c))
-                }
-                MigrationCommand::Rehash { version } => {
-                    with_connection!(&mut conn, c => migrations.rehash(c, &version))?;
-                    println!("Recorded the current text of migration {version} as applied");
-                    Ok(())
-                }
-                MigrationCommand::Generate { .. } => unreachable!("handled above"),
+        Command::Migration(MigrationCommand::Run) => {
+            let (migrations, mut conn) = open()?;
+            with_connection!(&mut conn, c => run_pending(&migrations, c))
+        }
+        Command::Migration(MigrationCommand::Revert) => {
+            let (migrations, mut conn) = open()?;
+            let reverted = with_connection!(&mut conn, c => migrations.revert_last(c))?;
+            match reverted {
+                Some(m) => println!("Reverted {}_{}", m.version(), m.name()),
+                None => println!("No migration is applied; nothing to revert"),
             }
+            Ok(())
+        }
+        Command::Migration(MigrationCommand::Redo) => {
+            let (migrations, mut conn) = open()?;
+            let redone = with_connection!(&mut conn, c => migrations.redo_last(c))?;
+            match redone {
+                Some(m) => println!("Redid {}_{} (down, then up)", m.version(), m.name()),
+                None => println!("No migration is applied; nothing to redo"),
+            }
+            Ok(())
+        }
+        Command::Migration(MigrationCommand::Status) => {
+            let (migrations, mut conn) = open()?;
+            with_connection!(&mut conn, c => status(&migrations, c))
+        }
+        Command::Migration(MigrationCommand::Rehash { version }) => {
+            let (migrations, mut conn) = open()?;
+            with_connection!(&mut conn, c => migrations.rehash(c, &version))?;
+            println!("Recorded the current text of migration {version} as applied");
+            Ok(())
         }
         Command::PrintSchema { tables } => {
             let mut conn = AnyConnection::open(&Target::parse(url)?, false)?;

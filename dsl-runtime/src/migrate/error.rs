@@ -89,6 +89,14 @@ pub enum MigrationError {
         name: String,
     },
 
+    /// [`Migrations::rehash`](super::Migrations::rehash) was asked for a version that
+    /// these migrations do not have.
+    #[error("there is no migration {version} among these migrations")]
+    NoSuchVersion {
+        /// The version asked for.
+        version: String,
+    },
+
     /// [`Migrations::rehash`](super::Migrations::rehash) was asked for a migration that
     /// is not recorded as applied.
     #[error("migration {version} is not recorded as applied, so there is nothing to rehash")]

@@ -97,9 +97,8 @@ impl Migrations {
     /// edit (a comment, a fix that the database already has). Nothing is run.
     pub fn rehash<C: MigrationConnection>(&self, conn: &mut C, version: &str) -> QueryResult<()> {
         let Some(m) = self.get(version) else {
-            return Err(MigrationError::Unknown {
+            return Err(MigrationError::NoSuchVersion {
                 version: version.to_owned(),
-                name: String::new(),
             }
             .into());
         };
