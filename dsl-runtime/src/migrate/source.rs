@@ -159,7 +159,8 @@ pub fn wants_no_transaction(up_sql: &str) -> bool {
 /// The number of SQL statements in `sql`: the `;`-separated pieces that hold more than
 /// blanks and comments. Quotes (`'…'`, `"…"`), comments (`--`, `/* … */`) and
 /// PostgreSQL's dollar quotes (`$tag$ … $tag$`) are skipped over, so a `;` inside them
-/// does not count.
+/// does not count. A SQLite trigger's `BEGIN … END` body is not: its `;`s count, so such
+/// a trigger belongs in a migration that runs in a transaction.
 pub fn count_statements(sql: &str) -> usize {
     let bytes = sql.as_bytes();
     let mut count = 0;
