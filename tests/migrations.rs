@@ -269,6 +269,13 @@ fn a_crlf_checkout_runs_as_applied<C: MigrationConnection>(db: &mut TestDb<C>) {
     let dir = copy_migrations("migrations/basic", |_, text| {
         format!("\u{feff}{}  \r\n\r\n", text.replace('\n', " \r\n"))
     });
+    // The folder read at run time is what the macro embedded.
+    let lf = Migrations::from_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/basic"))
+        .unwrap();
+    assert_eq!(
+        lf.iter().collect::<Vec<_>>(),
+        BASIC.iter().collect::<Vec<_>>()
+    );
     let crlf = Migrations::from_dir(dir.path()).unwrap();
     assert!(crlf.get("0002").unwrap().up_sql().contains("\r\n"));
     for (a, b) in crlf.iter().zip(&BASIC) {

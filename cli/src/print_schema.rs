@@ -37,6 +37,7 @@ pub(crate) fn sqlite(conn: &mut SqliteConnection, only: &[String]) -> Result<Str
          AND name <> 'quarry_migrations' ORDER BY name",
     )
     .load(conn)?;
+    missing_tables(only, &names)?;
     let mut tables = Vec::new();
     for name in names
         .into_iter()
@@ -156,7 +157,25 @@ pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Fai
             t.references.insert(column, target);
         }
     }
+    let found: Vec<String> = tables.keys().cloned().collect();
+    missing_tables(only, &found)?;
     Ok(render(&tables.into_values().collect::<Vec<_>>()))
+}
+
+/// Fails when `--table` names a table the database does not have.
+fn missing_tables(asked: &[String], found: &[String]) -> Result<(), Failure> {
+    let missing: Vec<String> = asked
+        .iter()
+        .filter(|t| !found.contains(t))
+        .map(|t| format!("`{t}`"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::Failed(format!(
+        "the database has no table named {}",
+        missing.join(", ")
+    )))
 }
 
 /// The foreign keys of one column, from `(key id, column, referenced table)` rows.

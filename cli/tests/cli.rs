@@ -213,6 +213,13 @@ fn migrations_from_setup_to_rehash(url: &str, schema: &str) {
         "{}",
         stdout(&one)
     );
+    let absent = run(&["print-schema", "--table", "comments"]);
+    expect_code(&absent, 1);
+    assert!(
+        stderr(&absent).contains("the database has no table named `comments`"),
+        "{}",
+        stderr(&absent)
+    );
 
     // A migration that fails: exit code 1, nothing of it left, reported by status.
     write(
