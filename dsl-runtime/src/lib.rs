@@ -137,8 +137,9 @@ pub use quarry_macros::AsChangeset;
 /// `-- quarry: no-transaction` but that holds more than one statement. Each file is
 /// included with `include_str!`, so editing one rebuilds the crate; a new migration
 /// folder is seen at the next build of the crate (a `build.rs` printing
-/// `cargo:rerun-if-changed=migrations` makes that automatic). See [`migrate`] and the
-/// guide's chapter "Schema and migrations".
+/// `cargo:rerun-if-changed=migrations` makes that automatic). A crate that reaches
+/// quarry through a re-export names it: `embed_migrations!("migrations", crate =
+/// my_db::quarry)`. See [`migrate`] and the guide's chapter "Schema and migrations".
 pub use quarry_migrate_macros::embed_migrations;
 
 /// Everything needed to write and run queries: `use quarry::prelude::*;`.

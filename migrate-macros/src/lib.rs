@@ -39,17 +39,11 @@ fn expand(input: TokenStream2, manifest_dir: Option<&Path>) -> TokenStream2 {
 }
 
 fn try_expand(input: TokenStream2, manifest_dir: Option<&Path>) -> syn::Result<TokenStream2> {
-    let (relative, span) = if input.is_empty() {
-        ("migrations".to_owned(), Span::call_site())
-    } else {
-        let lit: syn::LitStr = syn::parse2(input).map_err(|e| {
-            syn::Error::new(
-                e.span(),
-                "expected the migrations folder as a string, e.g. `embed_migrations!(\"migrations\")`",
-            )
-        })?;
-        (lit.value(), lit.span())
-    };
+    let Input {
+        relative,
+        span,
+        krate,
+    } = syn::parse2(input)?;
     let Some(manifest_dir) = manifest_dir else {
         return Err(syn::Error::new(
             span,
@@ -104,7 +98,7 @@ fn try_expand(input: TokenStream2, manifest_dir: Option<&Path>) -> syn::Result<T
             None => quote!(::core::option::Option::None),
         };
         entries.push(quote! {
-            ::quarry::__private::migrate::Migration::embedded(
+            #krate::__private::migrate::Migration::embedded(
                 #version,
                 #name,
                 ::core::include_str!(#up_path),
@@ -121,10 +115,52 @@ fn try_expand(input: TokenStream2, manifest_dir: Option<&Path>) -> syn::Result<T
     // `const`, a `static` or a function body).
     Ok(quote! {
         {
-            const __QUARRY_MIGRATIONS: &[::quarry::__private::migrate::Migration] = &[#(#entries),*];
-            ::quarry::__private::migrate::Migrations::embedded(__QUARRY_MIGRATIONS)
+            const __QUARRY_MIGRATIONS: &[#krate::__private::migrate::Migration] = &[#(#entries),*];
+            #krate::__private::migrate::Migrations::embedded(__QUARRY_MIGRATIONS)
         }
     })
+}
+
+/// The macro's input: `"dir"`, optionally followed by `, crate = path` for a crate that
+/// reaches quarry through a re-export; nothing means `"migrations"`.
+struct Input {
+    relative: String,
+    span: Span,
+    krate: syn::Path,
+}
+
+impl syn::parse::Parse for Input {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let mut parsed = Input {
+            relative: "migrations".to_owned(),
+            span: Span::call_site(),
+            krate: syn::parse_quote!(::quarry),
+        };
+        if input.is_empty() {
+            return Ok(parsed);
+        }
+        let lit: syn::LitStr = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected the migrations folder as a string, e.g. `embed_migrations!(\"migrations\")`",
+            )
+        })?;
+        parsed.relative = lit.value();
+        parsed.span = lit.span();
+        if input.is_empty() {
+            return Ok(parsed);
+        }
+        input.parse::<syn::Token![,]>()?;
+        let word: syn::Token![crate] = input
+            .parse()
+            .map_err(|e| syn::Error::new(e.span(), "expected `crate = path` after the folder"))?;
+        input.parse::<syn::Token![=]>()?;
+        parsed.krate = input.parse()?;
+        if !input.is_empty() {
+            return Err(input.error("unexpected input after `crate = path`"));
+        }
+        Ok(parsed)
+    }
 }
 
 /// The message of a folder error, with paths relative to the crate.
@@ -170,7 +206,36 @@ mod tests {
         assert!(a < b, "{out}");
         assert!(out.contains("include_str"), "{out}");
         assert!(!out.contains("compile_error"), "{out}");
+        let renamed = expand(quote!("migrations", crate = ::db::quarry), Some(&dir)).to_string();
+        assert!(
+            renamed.contains(":: db :: quarry :: __private"),
+            "{renamed}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The expansion for `snapshots/migrations`, pretty-printed, compared with
+    /// `snapshots/embed_migrations.expanded.rs` (`QUARRY_BLESS=1` rewrites it; read the
+    /// diff).
+    #[test]
+    fn expansion_snapshot() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let expanded = expand(quote!("snapshots/migrations"), Some(manifest));
+        let file: syn::File =
+            syn::parse2(quote!(const MIGRATIONS: Migrations = #expanded;)).unwrap();
+        let actual =
+            prettyplease::unparse(&file).replace(manifest.to_str().unwrap(), "$CARGO_MANIFEST_DIR");
+        let path = manifest.join("snapshots/embed_migrations.expanded.rs");
+        if std::env::var_os("QUARRY_BLESS").is_some() {
+            std::fs::write(&path, &actual).unwrap();
+            return;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            actual == expected,
+            "the expansion differs from {}; QUARRY_BLESS=1 rewrites it. Now:\n{actual}",
+            path.display()
+        );
     }
 
     #[test]
@@ -183,6 +248,11 @@ mod tests {
             "{out}"
         );
         let missing = expand(quote!("nowhere"), Some(&dir)).to_string();
+        let garbage = expand(quote!(migrations), Some(&dir)).to_string();
+        assert!(
+            garbage.contains("expected the migrations folder as a string"),
+            "{garbage}"
+        );
         assert!(missing.contains("no migrations folder"), "{missing}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
