@@ -151,8 +151,8 @@ impl syn::parse::Parse for Input {
             return Ok(parsed);
         }
         input.parse::<syn::Token![,]>()?;
-        let word: syn::Token![crate] = input
-            .parse()
+        input
+            .parse::<syn::Token![crate]>()
             .map_err(|e| syn::Error::new(e.span(), "expected `crate = path` after the folder"))?;
         input.parse::<syn::Token![=]>()?;
         parsed.krate = input.parse()?;
