@@ -85,12 +85,12 @@ fn run_pending<C: quarry::migrate::MigrationConnection>(
     migrations: &Migrations,
     conn: &mut C,
 ) -> Result<(), Failure> {
-    let ran = migrations.run_pending(conn)?;
+    // Each line as its migration commits, so that a long run shows its progress.
+    let ran = migrations.run_pending_with(conn, |m, _| {
+        println!("Applied {}_{}", m.version(), m.name());
+    })?;
     if ran.is_empty() {
         println!("No pending migration; the database is up to date");
-    }
-    for m in &ran {
-        println!("Applied {}_{}", m.version(), m.name());
     }
     Ok(())
 }

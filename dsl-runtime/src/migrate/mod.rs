@@ -21,8 +21,8 @@
 //! assert_eq!(migrations.run_pending(&mut conn)?.len(), 2);
 //! assert!(migrations.run_pending(&mut conn)?.is_empty()); // nothing left to do
 //!
-//! let last = migrations.revert_last(&mut conn)?.map(|m| m.name());
-//! assert_eq!(last, Some("add_email"));
+//! let last = migrations.revert_last(&mut conn)?;
+//! assert_eq!(last.as_ref().map(|m| m.name()), Some("add_email"));
 //! let status = migrations.status(&mut conn)?;
 //! assert!(matches!(status[0].state, MigrationState::Applied { .. }));
 //! assert_eq!(status[1].state, MigrationState::Pending);

@@ -13,7 +13,7 @@ use super::migration::{Migration, Migrations};
 use super::source::normalize;
 use super::tracking::{self, APPLIED, FAILED, NewRecord, Record};
 use crate::error::{Error, QueryResult};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Why a migration's transaction failed: its own SQL, or quarry's bookkeeping.
 enum Failure {
@@ -41,6 +41,33 @@ impl Migrations {
     /// applied exactly once (a PostgreSQL advisory lock keyed on the current schema;
     /// `BEGIN IMMEDIATE` transactions on SQLite).
     pub fn run_pending<C: MigrationConnection>(&self, conn: &mut C) -> QueryResult<Vec<Migration>> {
+        self.run_pending_with(conn, |_, _| {})
+    }
+
+    /// [`run_pending`](Self::run_pending), calling `applied` with each migration as soon
+    /// as it is committed, and how long its SQL took: to show progress.
+    ///
+    /// ```
+    /// # use quarry::prelude::*;
+    /// # use quarry::migrate::{Migration, Migrations};
+    /// let migrations = Migrations::new(vec![
+    ///     Migration::new("1", "create_tags", "CREATE TABLE tags (name TEXT PRIMARY KEY);", None)?,
+    /// ])?;
+    /// let mut conn = SqliteConnection::establish(":memory:")?;
+    /// let mut log = Vec::new();
+    /// migrations.run_pending_with(&mut conn, |m, took| log.push(format!("{} in {took:?}", m.name())))?;
+    /// assert!(log[0].starts_with("create_tags in "));
+    /// # Ok::<(), quarry::Error>(())
+    /// ```
+    pub fn run_pending_with<C, F>(
+        &self,
+        conn: &mut C,
+        mut applied: F,
+    ) -> QueryResult<Vec<Migration>>
+    where
+        C: MigrationConnection,
+        F: FnMut(&Migration, Duration),
+    {
         locked(conn, |conn| {
             let records = prepare(conn)?;
             for record in records.iter().filter(|r| r.state == APPLIED) {
@@ -53,7 +80,11 @@ impl Migrations {
                 let done = records
                     .iter()
                     .any(|r| r.version == m.version() && r.state == APPLIED);
-                if !done && apply(conn, m)? {
+                if done {
+                    continue;
+                }
+                if let Some(took) = apply(conn, m)? {
+                    applied(m, took);
                     ran.push(m.clone());
                 }
             }
@@ -181,8 +212,8 @@ fn check_unchanged(m: &Migration, record: &Record) -> QueryResult<()> {
     }
 }
 
-/// Applies `m` unless the database already has it; whether it ran.
-fn apply<C: MigrationConnection>(conn: &mut C, m: &Migration) -> QueryResult<bool> {
+/// Applies `m` unless the database already has it; how long its SQL took, if it ran.
+fn apply<C: MigrationConnection>(conn: &mut C, m: &Migration) -> QueryResult<Option<Duration>> {
     let sum = m.checksum();
     let text = normalize(m.up_sql());
     let record = |duration, state, error| NewRecord {
@@ -199,7 +230,7 @@ fn apply<C: MigrationConnection>(conn: &mut C, m: &Migration) -> QueryResult<boo
     };
     let result = if m.up_runs_outside_transaction() {
         if already(conn)? {
-            return Ok(false);
+            return Ok(None);
         }
         let start = Instant::now();
         match conn.batch_execute(m.up_sql()) {
@@ -207,20 +238,21 @@ fn apply<C: MigrationConnection>(conn: &mut C, m: &Migration) -> QueryResult<boo
                 let duration = start.elapsed();
                 conn.write_transaction(|conn| tracking::put(conn, &record(duration, APPLIED, None)))
                     .map_err(Failure::Other)
+                    .map(|()| Some(duration))
             }
             Err(e) => Err(Failure::Sql(e)),
         }
-        .map(|()| true)
     } else {
         conn.write_transaction(|conn| {
             // Another runner may have applied it since the caller looked.
             if already(conn)? {
-                return Ok(false);
+                return Ok(None);
             }
             let start = Instant::now();
             conn.batch_execute(m.up_sql()).map_err(Failure::Sql)?;
-            tracking::put(conn, &record(start.elapsed(), APPLIED, None))?;
-            Ok(true)
+            let duration = start.elapsed();
+            tracking::put(conn, &record(duration, APPLIED, None))?;
+            Ok(Some(duration))
         })
     };
     match result {
