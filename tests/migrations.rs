@@ -508,19 +508,26 @@ fn a_malformed_folder_is_an_error_not_a_panic<C: MigrationConnection>(_db: &mut 
     assert!(matches!(e, MigrationError::Folder { .. }), "{e}");
 }
 
+// The bodies run on each blocking connection, which is what `MigrationConnection` is
+// implemented for; `only sqlite:` and `only pg:` name those two backends.
 common::backend_tests! {
+    only sqlite:
     run_revert_and_redo,
     a_failing_migration_leaves_nothing_and_is_reported,
     a_crlf_checkout_runs_as_applied,
     an_edited_applied_migration_is_refused_until_rehashed,
     sixteen_concurrent_runners_apply_each_migration_once,
     a_malformed_folder_is_an_error_not_a_panic,
+    vacuum_runs_outside_a_transaction_on_sqlite,
 }
 
 common::backend_tests! {
-    only pg: create_index_concurrently_runs_outside_a_transaction
-}
-
-common::backend_tests! {
-    only sqlite: vacuum_runs_outside_a_transaction_on_sqlite
+    only pg:
+    run_revert_and_redo,
+    a_failing_migration_leaves_nothing_and_is_reported,
+    a_crlf_checkout_runs_as_applied,
+    an_edited_applied_migration_is_refused_until_rehashed,
+    sixteen_concurrent_runners_apply_each_migration_once,
+    a_malformed_folder_is_an_error_not_a_panic,
+    create_index_concurrently_runs_outside_a_transaction,
 }
