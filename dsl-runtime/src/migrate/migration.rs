@@ -64,24 +64,30 @@ impl Migration {
         down: Option<String>,
     ) -> QueryResult<Self> {
         let version = version.into();
-        let invalid = |message: String| MigrationError::Invalid {
-            version: version.clone(),
-            message,
-        };
+        Migration::checked(version.clone(), name.into(), up.into(), down)
+            .map_err(|message| MigrationError::Invalid { version, message }.into())
+    }
+
+    /// A migration from its parts, or what is wrong with them.
+    fn checked(
+        version: String,
+        name: String,
+        up: String,
+        down: Option<String>,
+    ) -> Result<Self, String> {
         if source::version_order(&version).is_none() {
-            return Err(invalid("the version must be digits (and `-`)".to_owned()).into());
+            return Err("the version must be digits (and `-`)".to_owned());
         }
-        let up = up.into();
         for (file, sql) in [("up.sql", Some(&up)), ("down.sql", down.as_ref())] {
             if let Some(message) = sql.and_then(|sql| source::check_no_transaction(sql)) {
-                return Err(invalid(format!("{file}: {message}")).into());
+                return Err(format!("{file}: {message}"));
             }
         }
         Ok(Migration {
             up_no_transaction: source::wants_no_transaction(&up),
             down_no_transaction: down.as_deref().is_some_and(source::wants_no_transaction),
             version: Cow::Owned(version),
-            name: Cow::Owned(name.into()),
+            name: Cow::Owned(name),
             up: Cow::Owned(up),
             down: down.map(Cow::Owned),
         })
@@ -182,17 +188,13 @@ impl Migrations {
                 Some(path) => Some(source::read_sql(path).map_err(folder_error)?),
                 None => None,
             };
+            let folder = found.up.parent().unwrap_or(&found.up).to_owned();
             let migration =
-                Migration::new(found.version, found.name, up, down).map_err(|e| match e {
-                    crate::Error::Migration(m) => match *m {
-                        MigrationError::Invalid { message, .. } => MigrationError::Folder {
-                            path: found.up.parent().unwrap_or(&found.up).to_owned(),
-                            message,
-                        }
-                        .into(),
-                        other => crate::Error::Migration(Box::new(other)),
-                    },
-                    other => other,
+                Migration::checked(found.version, found.name, up, down).map_err(|message| {
+                    MigrationError::Folder {
+                        path: folder,
+                        message,
+                    }
                 })?;
             list.push(migration);
         }
