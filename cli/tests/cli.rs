@@ -121,6 +121,32 @@ fn usage_and_configuration_errors_exit_with_2() {
     );
 }
 
+#[test]
+fn a_database_that_cannot_be_reached_exits_with_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("migrations")).unwrap();
+    // Port 1 on loopback: nothing listens there.
+    let refused = quarry(
+        dir.path(),
+        Some("postgres://postgres@127.0.0.1:1/app"),
+        &["migration", "status"],
+    );
+    expect_code(&refused, 1);
+    assert!(
+        stderr(&refused).contains("connection error"),
+        "{}",
+        stderr(&refused)
+    );
+    // A SQLite file in a folder that does not exist cannot be created.
+    let nowhere = quarry(dir.path(), Some("sqlite:no/such/folder/app.db"), &["setup"]);
+    expect_code(&nowhere, 1);
+    assert!(
+        stderr(&nowhere).starts_with("error: "),
+        "{}",
+        stderr(&nowhere)
+    );
+}
+
 /// The whole life of a migrations folder, on the database `url`; `schema` is what
 /// `print-schema` must print once the first two migrations are applied.
 fn migrations_from_setup_to_rehash(url: &str, schema: &str) {
