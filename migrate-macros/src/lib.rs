@@ -248,6 +248,22 @@ mod tests {
             "{out}"
         );
         let missing = expand(quote!("nowhere"), Some(&dir)).to_string();
+        write(
+            &dir,
+            "indexes/0001_i/up.sql",
+            "-- quarry: no-transaction\nCREATE INDEX i ON t (x);",
+        );
+        write(
+            &dir,
+            "indexes/0001_i/down.sql",
+            "-- quarry: no-transaction\nDROP INDEX i; DROP INDEX j;",
+        );
+        let down = expand(quote!("indexes"), Some(&dir)).to_string();
+        assert!(
+            down.contains("migration `0001_i`, down.sql") && down.contains("has 2 statements"),
+            "{down}"
+        );
+        assert!(!down.contains("up.sql:"), "{down}");
         let garbage = expand(quote!(migrations), Some(&dir)).to_string();
         assert!(
             garbage.contains("expected the migrations folder as a string"),
