@@ -81,6 +81,11 @@ pub enum Error {
         /// Whether only a savepoint (a nested transaction) was rolled back.
         savepoint: bool,
     },
+
+    /// A migration could not be loaded, checked or applied: see
+    /// [`MigrationError`](crate::migrate::MigrationError).
+    #[error(transparent)]
+    Migration(Box<crate::migrate::MigrationError>),
 }
 
 /// The message of [`Error::TransactionRolledBack`].

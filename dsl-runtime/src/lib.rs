@@ -47,6 +47,8 @@
 //! - [`expr`] also holds aggregates (`count`, `sum`, …), window functions, SQL functions,
 //!   `case_when`, and [`sql_function!`] to declare more.
 //! - [`conn`] defines connections; [`backend`] holds each database's driver.
+//! - [`migrate`] runs migrations, embedded with [`embed_migrations!`] or read from a
+//!   folder; the `quarry` CLI (the `cli/` crate) runs them from the command line.
 //! - [`Error`] is the one error type.
 //!
 //! ## Reading compile errors
@@ -72,6 +74,7 @@ pub mod conn;
 pub mod dsl;
 mod error;
 pub mod expr;
+pub mod migrate;
 pub mod query;
 pub mod types;
 
@@ -116,6 +119,28 @@ pub use quarry_macros::Insertable;
 /// `update(target).set(…)`. A field written `Option<…>` is left unchanged when it is
 /// `None`; with `#[quarry(treat_none_as_null = true)]` on the struct, `None` writes NULL.
 pub use quarry_macros::AsChangeset;
+
+/// Compiles a migrations folder into the program, as a
+/// [`Migrations`](migrate::Migrations) value: `embed_migrations!("migrations")` reads
+/// `migrations/<version>_<name>/{up.sql, down.sql}` beside the crate's `Cargo.toml`
+/// (`embed_migrations!()` means `"migrations"`).
+///
+/// ```text
+/// const MIGRATIONS: quarry::migrate::Migrations = quarry::embed_migrations!("migrations");
+/// MIGRATIONS.run_pending(&mut conn)?;
+/// ```
+///
+/// (The guide's chapter runs this for real; a doctest here has no migrations folder
+/// beside it.)
+///
+/// A malformed folder is a compile error, and so is a script whose first line is
+/// `-- quarry: no-transaction` but that holds more than one statement. Each file is
+/// included with `include_str!`, so editing one rebuilds the crate; a new migration
+/// folder is seen at the next build of the crate (a `build.rs` printing
+/// `cargo:rerun-if-changed=migrations` makes that automatic). A crate that reaches
+/// quarry through a re-export names it: `embed_migrations!("migrations", crate =
+/// my_db::quarry)`. See [`migrate`] and the guide's chapter "Schema and migrations".
+pub use quarry_migrate_macros::embed_migrations;
 
 /// Everything needed to write and run queries: `use quarry::prelude::*;`.
 ///
@@ -171,6 +196,11 @@ pub mod __private {
     };
     pub use crate::types;
     pub use crate::types::Nullability;
+
+    /// What `embed_migrations!` expands to.
+    pub mod migrate {
+        pub use crate::migrate::{Migration, Migrations};
+    }
     pub use crate::types::{FromSql, SqlType};
     pub use core::default::Default;
     pub use core::ops;

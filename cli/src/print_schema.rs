@@ -1,0 +1,389 @@
+//! `quarry print-schema`: a live database's tables as `table!` declarations.
+//!
+//! Each backend reads its catalog into [`Table`] values (SQLite through
+//! `pragma_table_info` and `pragma_foreign_key_list`, PostgreSQL through `pg_catalog`
+//! for the current schema); [`render`] writes them the same way for both.
+
+use crate::Failure;
+use quarry::prelude::*;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// A table as the database describes it.
+#[derive(Debug, Default)]
+struct Table {
+    name: String,
+    columns: Vec<Column>,
+    primary_key: Vec<String>,
+    /// Single-column foreign keys: column → referenced table.
+    references: BTreeMap<String, String>,
+}
+
+#[derive(Debug)]
+struct Column {
+    name: String,
+    /// quarry's SQL type, e.g. `Int4`, `Array<Text>`.
+    sql_type: String,
+    /// When the database's type has no quarry SQL type: its name, for a comment.
+    unmapped: Option<String>,
+    nullable: bool,
+    has_default: bool,
+}
+
+/// The tables of a SQLite database.
+pub(crate) fn sqlite(conn: &mut SqliteConnection, only: &[String]) -> Result<String, Failure> {
+    let names: Vec<String> = quarry::sql_query(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+         AND name <> 'quarry_migrations' ORDER BY name",
+    )
+    .load(conn)?;
+    missing_tables(only, &names)?;
+    let mut tables = Vec::new();
+    for name in names
+        .into_iter()
+        .filter(|n| only.is_empty() || only.contains(n))
+    {
+        let columns: Vec<(String, String, i64, Option<String>, i64)> = quarry::sql_query(
+            "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1) ORDER BY cid",
+        )
+        .bind(name.as_str())
+        .load(conn)?;
+        let mut pk: Vec<(i64, String)> = columns
+            .iter()
+            .filter(|c| c.4 > 0)
+            .map(|c| (c.4, c.0.clone()))
+            .collect();
+        pk.sort();
+        // `INTEGER PRIMARY KEY` is the rowid: the database fills it.
+        let rowid = match pk.as_slice() {
+            [(_, only)] => columns
+                .iter()
+                .find(|c| &c.0 == only && c.1.eq_ignore_ascii_case("INTEGER"))
+                .map(|c| c.0.clone()),
+            _ => None,
+        };
+        let keys: Vec<(i64, String, String)> = quarry::sql_query(
+            "SELECT id, \"from\", \"table\" FROM pragma_foreign_key_list($1) ORDER BY id, seq",
+        )
+        .bind(name.as_str())
+        .load(conn)?;
+        let mut table = Table {
+            name,
+            primary_key: pk.into_iter().map(|(_, c)| c).collect(),
+            references: single_column_keys(keys),
+            ..Table::default()
+        };
+        for (column, declared, not_null, default, pk) in columns {
+            let (sql_type, unmapped) = sqlite_type(&declared);
+            table.columns.push(Column {
+                has_default: default.is_some() || rowid.as_deref() == Some(column.as_str()),
+                nullable: not_null == 0 && pk == 0,
+                name: column,
+                sql_type,
+                unmapped,
+            });
+        }
+        tables.push(table);
+    }
+    Ok(render(&tables))
+}
+
+/// A column as PostgreSQL's catalog gives it: table, column, type, element type (of an
+/// array), kind of type (`e` for an enum), NOT NULL, whether the database fills it.
+type PgColumnRow = (String, String, String, Option<String>, String, bool, bool);
+
+/// The tables of the current schema of a PostgreSQL database.
+pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Failure> {
+    let columns: Vec<PgColumnRow> = quarry::sql_query(
+        "SELECT c.relname::text, a.attname::text, t.typname::text, et.typname::text, \
+                    t.typtype::text, a.attnotnull, (a.atthasdef OR a.attidentity <> '') \
+             FROM pg_attribute a \
+             JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_type t ON t.oid = a.atttypid \
+             LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
+             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
+               AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> 'quarry_migrations' \
+             ORDER BY c.relname, a.attnum",
+    )
+    .load(conn)?;
+    let keys: Vec<(String, String)> = quarry::sql_query(
+        "SELECT c.relname::text, a.attname::text \
+         FROM pg_index i \
+         JOIN pg_class c ON c.oid = i.indrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true \
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum \
+         WHERE i.indisprimary AND n.nspname = current_schema() \
+         ORDER BY c.relname, k.ord",
+    )
+    .load(conn)?;
+    let foreign: Vec<(String, String, String)> = quarry::sql_query(
+        "SELECT c.relname::text, a.attname::text, fc.relname::text \
+         FROM pg_constraint k \
+         JOIN pg_class c ON c.oid = k.conrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_class fc ON fc.oid = k.confrelid \
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1] \
+         WHERE k.contype = 'f' AND cardinality(k.conkey) = 1 AND n.nspname = current_schema() \
+         ORDER BY c.relname, a.attname",
+    )
+    .load(conn)?;
+    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+    for (table, column, type_name, element, kind, not_null, has_default) in columns {
+        if !only.is_empty() && !only.contains(&table) {
+            continue;
+        }
+        let (sql_type, unmapped) = pg_type(&type_name, element.as_deref(), &kind);
+        let entry = tables.entry(table.clone()).or_insert_with(|| Table {
+            name: table,
+            ..Table::default()
+        });
+        entry.columns.push(Column {
+            name: column,
+            sql_type,
+            unmapped,
+            nullable: !not_null,
+            has_default,
+        });
+    }
+    for (table, column) in keys {
+        if let Some(t) = tables.get_mut(&table) {
+            t.primary_key.push(column);
+        }
+    }
+    for (table, column, target) in foreign {
+        if let Some(t) = tables.get_mut(&table) {
+            t.references.insert(column, target);
+        }
+    }
+    let found: Vec<String> = tables.keys().cloned().collect();
+    missing_tables(only, &found)?;
+    Ok(render(&tables.into_values().collect::<Vec<_>>()))
+}
+
+/// Fails when `--table` names a table the database does not have.
+fn missing_tables(asked: &[String], found: &[String]) -> Result<(), Failure> {
+    let missing: Vec<String> = asked
+        .iter()
+        .filter(|t| !found.contains(t))
+        .map(|t| format!("`{t}`"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::Failed(format!(
+        "the database has no table named {}",
+        missing.join(", ")
+    )))
+}
+
+/// The foreign keys of one column, from `(key id, column, referenced table)` rows.
+fn single_column_keys(rows: Vec<(i64, String, String)>) -> BTreeMap<String, String> {
+    let mut by_id: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
+    for (id, column, table) in rows {
+        by_id.entry(id).or_default().push((column, table));
+    }
+    by_id
+        .into_values()
+        .filter(|parts| parts.len() == 1)
+        .flatten()
+        .collect()
+}
+
+/// quarry's SQL type for a SQLite column's declared type.
+fn sqlite_type(declared: &str) -> (String, Option<String>) {
+    let upper = declared.trim().to_ascii_uppercase();
+    let base = upper.split('(').next().unwrap_or("").trim();
+    let known = match base {
+        "BOOLEAN" | "BOOL" => Some("Bool"),
+        "SMALLINT" | "INT2" | "TINYINT" => Some("Int2"),
+        "BIGINT" | "INT8" => Some("Int8"),
+        "REAL" | "FLOAT4" => Some("Float4"),
+        "DOUBLE" | "DOUBLE PRECISION" | "FLOAT" | "FLOAT8" => Some("Float8"),
+        "TIMESTAMPTZ" => Some("Timestamptz"),
+        "TIMESTAMP" | "DATETIME" => Some("Timestamp"),
+        "DATE" => Some("Date"),
+        "TIME" => Some("Time"),
+        "UUID" => Some("Uuid"),
+        "NUMERIC" | "DECIMAL" => Some("Numeric"),
+        "JSON" => Some("Json"),
+        "JSONB" => Some("Jsonb"),
+        "BLOB" | "BYTEA" | "" => Some("Binary"),
+        _ => None,
+    };
+    if let Some(known) = known {
+        return (known.to_owned(), None);
+    }
+    // SQLite's affinity rules, in their order.
+    if upper.contains("INT") {
+        ("Int4".to_owned(), None)
+    } else if upper.contains("CHAR") || upper.contains("CLOB") || upper.contains("TEXT") {
+        ("Text".to_owned(), None)
+    } else {
+        ("Text".to_owned(), Some(declared.to_owned()))
+    }
+}
+
+/// quarry's SQL type for a PostgreSQL type (`element` for an array's elements).
+fn pg_type(name: &str, element: Option<&str>, kind: &str) -> (String, Option<String>) {
+    if let Some(element) = element {
+        let (inner, unmapped) = pg_type(element, None, "b");
+        return (
+            format!("Array<{inner}>"),
+            unmapped.map(|u| format!("{u}[]")),
+        );
+    }
+    let known = match name {
+        "bool" => "Bool",
+        "int2" => "Int2",
+        "int4" => "Int4",
+        "int8" => "Int8",
+        "float4" => "Float4",
+        "float8" => "Float8",
+        "text" | "varchar" | "bpchar" | "name" | "citext" => "Text",
+        "bytea" => "Binary",
+        "timestamp" => "Timestamp",
+        "timestamptz" => "Timestamptz",
+        "date" => "Date",
+        "time" => "Time",
+        "uuid" => "Uuid",
+        "numeric" => "Numeric",
+        "json" => "Json",
+        "jsonb" => "Jsonb",
+        _ => {
+            let what = if kind == "e" {
+                format!("enum {name}")
+            } else {
+                name.to_owned()
+            };
+            return ("Text".to_owned(), Some(what));
+        }
+    };
+    (known.to_owned(), None)
+}
+
+/// Rust's keywords, which a column name must be written as a raw identifier for.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false",
+    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv", "try",
+    "typeof", "unsized", "virtual", "yield",
+];
+
+/// How a SQL name is written in `table!`: the identifier, and the `#[sql_name]` it needs
+/// when it cannot be the name itself.
+fn rust_name(sql: &str) -> (String, Option<String>) {
+    let plain = !sql.is_empty()
+        && sql
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !sql.starts_with(|c: char| c.is_ascii_digit())
+        && sql != "_";
+    if plain && KEYWORDS.contains(&sql) {
+        return (format!("r#{sql}"), None);
+    }
+    if plain && !matches!(sql, "self" | "super" | "crate") {
+        return (sql.to_owned(), None);
+    }
+    let mut ident: String = sql
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if ident.is_empty()
+        || ident.starts_with(|c: char| c.is_ascii_digit())
+        || KEYWORDS.contains(&ident.as_str())
+        || matches!(ident.as_str(), "_" | "self" | "super" | "crate")
+    {
+        ident.insert_str(0, "c_");
+    }
+    (ident, Some(sql.to_owned()))
+}
+
+fn render(tables: &[Table]) -> String {
+    let mut out =
+        String::from("// The tables of the database, as `quarry print-schema` read them.\n");
+    for table in tables {
+        out.push('\n');
+        let (name, sql_name) = rust_name(&table.name);
+        if table.primary_key.is_empty() {
+            let _ = writeln!(
+                out,
+                "// `{}` is left out: it has no primary key, which `table!` needs.",
+                table.name
+            );
+            continue;
+        }
+        let key: Vec<String> = table.primary_key.iter().map(|c| rust_name(c).0).collect();
+        let _ = writeln!(out, "quarry::table! {{");
+        if let Some(sql) = sql_name {
+            let _ = writeln!(out, "    #[sql_name = {sql:?}]");
+        }
+        let _ = writeln!(out, "    {name} ({}) {{", key.join(", "));
+        for column in &table.columns {
+            let (ident, sql_name) = rust_name(&column.name);
+            if let Some(unmapped) = &column.unmapped {
+                let _ = writeln!(
+                    out,
+                    "        /// The database's type is `{unmapped}`, which quarry reads as text."
+                );
+            }
+            if let Some(sql) = sql_name {
+                let _ = writeln!(out, "        #[sql_name = {sql:?}]");
+            }
+            let mut line = format!("        {ident} -> ");
+            if column.nullable {
+                let _ = write!(line, "Nullable<{}>", column.sql_type);
+            } else {
+                line.push_str(&column.sql_type);
+            }
+            if column.has_default {
+                line.push_str(" = default");
+            }
+            if let Some(target) = table.references.get(&column.name) {
+                let _ = write!(line, " references {}", rust_name(target).0);
+            }
+            let _ = writeln!(out, "{line},");
+        }
+        let _ = writeln!(out, "    }}\n}}");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sql_names_that_are_not_identifiers_get_sql_name() {
+        assert_eq!(rust_name("users"), ("users".to_owned(), None));
+        assert_eq!(rust_name("type"), ("r#type".to_owned(), None));
+        assert_eq!(
+            rust_name("Order Lines"),
+            ("order_lines".to_owned(), Some("Order Lines".to_owned()))
+        );
+        assert_eq!(
+            rust_name("1st"),
+            ("c_1st".to_owned(), Some("1st".to_owned()))
+        );
+    }
+
+    #[test]
+    fn declared_types_follow_sqlite_affinity() {
+        assert_eq!(sqlite_type("INTEGER").0, "Int4");
+        assert_eq!(sqlite_type("bigint").0, "Int8");
+        assert_eq!(sqlite_type("VARCHAR(20)").0, "Text");
+        assert_eq!(sqlite_type("BLOB").0, "Binary");
+        assert_eq!(
+            sqlite_type("MONEY"),
+            ("Text".to_owned(), Some("MONEY".to_owned()))
+        );
+    }
+}

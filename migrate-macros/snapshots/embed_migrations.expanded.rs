@@ -1,0 +1,29 @@
+const MIGRATIONS: Migrations = {
+    const __QUARRY_MIGRATIONS: &[::quarry::__private::migrate::Migration] = &[
+        ::quarry::__private::migrate::Migration::embedded(
+            "0001",
+            "create_users",
+            ::core::include_str!(
+                "$CARGO_MANIFEST_DIR/snapshots/migrations/0001_create_users/up.sql"
+            ),
+            ::core::option::Option::Some(
+                ::core::include_str!(
+                    "$CARGO_MANIFEST_DIR/snapshots/migrations/0001_create_users/down.sql"
+                ),
+            ),
+            false,
+            false,
+        ),
+        ::quarry::__private::migrate::Migration::embedded(
+            "0002",
+            "index_users",
+            ::core::include_str!(
+                "$CARGO_MANIFEST_DIR/snapshots/migrations/0002_index_users/up.sql"
+            ),
+            ::core::option::Option::None,
+            true,
+            false,
+        ),
+    ];
+    ::quarry::__private::migrate::Migrations::embedded(__QUARRY_MIGRATIONS)
+};

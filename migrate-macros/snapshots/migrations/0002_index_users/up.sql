@@ -1,0 +1,2 @@
+-- quarry: no-transaction
+CREATE INDEX CONCURRENTLY users_by_name ON users (name);

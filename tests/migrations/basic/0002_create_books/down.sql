@@ -1,0 +1,2 @@
+DROP TABLE mig_books;
+DELETE FROM mig_authors;

@@ -1,0 +1,1 @@
+ALTER TABLE mig_books DROP COLUMN isbn;

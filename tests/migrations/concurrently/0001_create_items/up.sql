@@ -1,0 +1,4 @@
+CREATE TABLE mig_items (
+    id INTEGER PRIMARY KEY,
+    label TEXT NOT NULL
+);

@@ -1,0 +1,2 @@
+-- quarry: no-transaction
+DROP INDEX CONCURRENTLY mig_items_label;

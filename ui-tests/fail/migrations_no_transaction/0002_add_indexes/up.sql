@@ -1,0 +1,3 @@
+-- quarry: no-transaction
+CREATE INDEX CONCURRENTLY items_label ON items (label);
+CREATE INDEX CONCURRENTLY items_sku ON items (sku);
