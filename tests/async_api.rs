@@ -389,7 +389,9 @@ async fn a_future_dropped_at_any_poll_leaves_the_connection_clean<B: AsyncTestBa
     };
     let mut observer = open_async::<B>("dropped_futures_observer").await;
     let mut finished = [0usize; 3];
-    for polls in 1..=12 {
+    // 1 to 12 polls drop the futures at each await point; the last run polls them to
+    // their end on any machine.
+    for polls in (1..=12).chain([100_000]) {
         let slow = if B::KIND == BackendKind::Pg {
             "SELECT id FROM users, pg_sleep(0.002) ORDER BY id"
         } else {
@@ -439,6 +441,11 @@ async fn a_future_dropped_at_any_poll_leaves_the_connection_clean<B: AsyncTestBa
         if let Some(outcome) = done {
             outcome.unwrap();
             assert_eq!(pair, 2);
+        } else {
+            assert!(
+                polls < 100_000,
+                "polled to its end, the transaction finishes"
+            );
         }
         assert!(
             conn.is_idle(),
@@ -460,14 +467,11 @@ async fn a_future_dropped_at_any_poll_leaves_the_connection_clean<B: AsyncTestBa
             );
         }
     }
-    // Both ends were reached: some futures were dropped early, some finished.
+    // Both ends were reached: some futures were dropped early (at one poll, each is),
+    // and the last run finished each.
     assert!(
-        finished.iter().all(|&n| n < 12),
-        "some futures were dropped: {finished:?}"
-    );
-    assert!(
-        finished.iter().all(|&n| n > 0),
-        "some futures finished: {finished:?}"
+        finished.iter().all(|&n| (1..13).contains(&n)),
+        "some futures were dropped, some finished: {finished:?}"
     );
     // The fixtures (committed before) are all there.
     assert!(count(conn, "SELECT COUNT(*) FROM users WHERE id <= 5").await == 5);
@@ -622,6 +626,88 @@ mod pg_only {
         .await
         .unwrap();
         assert!(polls <= 10, "polled {polls} times while the server slept");
+    }
+
+    #[tokio::test]
+    async fn a_pipeline_returns_each_result_typed_and_reports_errors_for_their_own_statement() {
+        let mut conn = open_async::<common::AsyncPgHarness>("pipeline").await;
+        for _ in 0..2 {
+            // Twice: the second time every statement comes from the cache.
+            let (names, first, changed, failed, missing) = conn
+                .pipeline(|p| {
+                    (
+                        p.load(users::table.order_by(users::id).select(users::name)),
+                        p.first(
+                            users::table
+                                .filter(users::age.gt(40))
+                                .order_by(users::id)
+                                .select(users::id),
+                        ),
+                        p.execute(&quarry::sql_query(
+                            "UPDATE users SET visits = visits + 1 WHERE id <= 2",
+                        )),
+                        p.execute(&quarry::sql_query("UPDATE no_such_table SET x = 1")),
+                        p.first(users::table.filter(users::id.eq(99)).select(users::id)),
+                    )
+                })
+                .await
+                .unwrap();
+            assert_eq!(
+                names.unwrap(),
+                ["Ada", "Grace", "Linus", "Margaret", "Alan"]
+            );
+            assert_eq!(first.unwrap(), 2);
+            assert_eq!(changed.unwrap(), 2);
+            let err = failed.unwrap_err();
+            assert!(err.to_string().contains("no_such_table"), "{err}");
+            assert!(
+                matches!(missing, Err(quarry::Error::NotFound)),
+                "{missing:?}"
+            );
+            assert!(conn.is_idle());
+        }
+        // The update of each pipeline committed on its own, the failure did not undo it.
+        assert_eq!(
+            count(&mut conn, "SELECT visits FROM users WHERE id = 1").await,
+            42
+        );
+        // One statement, and a pipeline inside a transaction.
+        let (one,) = conn
+            .pipeline(|p| (p.load(users::table.select(users::id).filter(users::id.eq(3))),))
+            .await
+            .unwrap();
+        assert_eq!(one.unwrap(), [3]);
+        conn.transaction(async |tx| {
+            let (n,) = tx
+                .pipeline(|p| (p.execute(&quarry::sql_query("DELETE FROM memberships")),))
+                .await?;
+            assert_eq!(n?, 4);
+            Err::<(), _>(quarry::Error::NotFound)
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(
+            count(&mut conn, "SELECT COUNT(*) FROM memberships").await,
+            4
+        );
+    }
+
+    #[tokio::test]
+    async fn a_pipeline_dropped_at_any_poll_leaves_the_connection_clean() {
+        let mut conn = open_async::<common::AsyncPgHarness>("pipeline_dropped").await;
+        let mut finished = 0;
+        for polls in 1..=10 {
+            let pipeline = conn.pipeline(|p| {
+                (
+                    p.execute(&quarry::sql_query("SELECT pg_sleep(0.002)")),
+                    p.load(users::table.select(users::id)),
+                )
+            });
+            finished += usize::from(poll_then_drop(pipeline, polls).await.is_some());
+            assert_eq!(count(&mut conn, "SELECT COUNT(*) FROM users").await, 5);
+            assert!(conn.is_idle(), "after {polls} polls");
+        }
+        assert!(finished < 10, "some pipelines were dropped unfinished");
     }
 
     #[tokio::test]

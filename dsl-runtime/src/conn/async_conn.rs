@@ -38,6 +38,8 @@ pub enum Work {
     End { depth: u32, ending: Ending },
     /// Set the statement timeout.
     StatementTimeout(Option<Duration>),
+    /// Independent statements in one round trip (PostgreSQL's pipeline mode).
+    Pipeline(Vec<Request>),
 }
 
 /// A connection that runs quarry's statements asynchronously: every call of

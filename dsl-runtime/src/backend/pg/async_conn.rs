@@ -25,11 +25,14 @@ use crate::conn::{
     Work,
 };
 use crate::conn::{Levels, TransactionState, begin_level, end_level};
+use crate::conn::{LimitOne, RowOf};
 use crate::error::{Error, QueryResult};
-use crate::query::{DecodeRow, QueryFragment};
+use crate::query::{AsQuery, DecodeRow, Query, QueryFragment, SqlQuery};
 use crate::types::BindValue;
+use std::any::Any;
 use std::ffi::CString;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::ops::ControlFlow;
 use std::os::fd::{OwnedFd, RawFd};
 use std::pin::Pin;
@@ -87,6 +90,8 @@ struct Outcome {
     driver: Option<Box<Driver<Tokio>>>,
     result: QueryResult<usize>,
     results: Vec<RawResult>,
+    /// The outcome of each statement of a pipeline.
+    pipeline: Vec<QueryResult<RawResult>>,
 }
 
 impl std::fmt::Debug for AsyncPgConnection {
@@ -321,7 +326,35 @@ async fn perform(
             let sql = statement_timeout_sql(&driver.transaction, timeout)?;
             driver.batch_execute(&sql).await.map(|()| 0)
         }
+        Work::Pipeline(requests) => {
+            let mut outcomes = Vec::new();
+            let _ = run_pipeline(driver, requests, &mut outcomes).await?;
+            Ok(0)
+        }
     }
+}
+
+/// Runs a pipeline's statements in one round trip; the outcome of each into `outcomes`.
+async fn run_pipeline(
+    driver: &mut Driver<Tokio>,
+    requests: Vec<Request>,
+    outcomes: &mut Vec<QueryResult<RawResult>>,
+) -> QueryResult<usize> {
+    let steps: Vec<_> = requests
+        .into_iter()
+        .map(Request::into_one)
+        .collect::<QueryResult<_>>()?;
+    let views: Vec<(&str, Vec<BindValue<'_>>)> = steps
+        .iter()
+        .map(|step| {
+            (
+                step.sql.as_str(),
+                step.binds.iter().map(|b| b.as_bind()).collect(),
+            )
+        })
+        .collect();
+    *outcomes = driver.pipeline(&views).await?;
+    Ok(0)
 }
 
 /// Runs a request's statements, more than one in one transaction.
@@ -552,17 +585,25 @@ impl AsyncConnection for AsyncPgConnection {
                     driver: None,
                     result: Err(connection_lost()),
                     results: Vec::new(),
+                    pipeline: Vec::new(),
                 };
             };
             let mut results = Vec::new();
+            let mut pipeline = Vec::new();
             let result = match recover(&mut driver, recover_from).await {
-                Ok(()) => perform(&mut driver, work, &mut results).await,
+                Ok(()) => match work {
+                    Work::Pipeline(requests) => {
+                        run_pipeline(&mut driver, requests, &mut pipeline).await
+                    }
+                    work => perform(&mut driver, work, &mut results).await,
+                },
                 Err(e) => Err(e),
             };
             Outcome {
                 driver: Some(driver),
                 result,
                 results,
+                pipeline,
             }
         }))
     }
@@ -695,5 +736,249 @@ impl AsyncConnection for AsyncPgConnection {
 
     fn transaction_depth(&self) -> u32 {
         self.depth
+    }
+}
+
+/// Queries to send together, in one round trip: what the closure of
+/// [`AsyncPgConnection::pipeline`] receives. Each call queues one statement and returns
+/// the handle of its result.
+#[derive(Default)]
+pub struct Pipeline {
+    items: Vec<QueuedItem>,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("statements", &self.items.len())
+            .finish()
+    }
+}
+
+/// One queued statement: its request, and how its result becomes the caller's value.
+struct QueuedItem {
+    request: QueryResult<Request>,
+    take: Box<dyn FnOnce(QueryResult<RawResult>) -> Box<dyn Any + Send> + Send>,
+}
+
+/// The handle of one statement's result in a [`Pipeline`]: the pipeline's output puts
+/// a `QueryResult<T>` in its place.
+#[derive(Debug)]
+pub struct Queued<T> {
+    index: usize,
+    _result: PhantomData<fn() -> T>,
+}
+
+impl Pipeline {
+    fn queue<T: Send + 'static>(
+        &mut self,
+        request: QueryResult<Request>,
+        take: impl FnOnce(QueryResult<RawResult>) -> QueryResult<T> + Send + 'static,
+    ) -> Queued<T> {
+        self.items.push(QueuedItem {
+            request,
+            take: Box::new(move |result| Box::new(take(result))),
+        });
+        Queued {
+            index: self.items.len() - 1,
+            _result: PhantomData,
+        }
+    }
+
+    /// Queues a query; its result is every row, as [`load`](crate::conn::RunQueryDsl::load) gives.
+    pub fn load<Q>(&mut self, query: Q) -> Queued<Vec<RowOf<Q>>>
+    where
+        Q: AsQuery,
+        Q::Query: QueryFragment<Pg>,
+        RowOf<Q>: Send + 'static,
+    {
+        let request = Request::of_query::<Pg, _>(&query.into_query());
+        self.queue(request, |result| {
+            let mut rows = Vec::new();
+            for_each_row(&result?, |row| {
+                rows.push(<<Q::Query as Query>::Row as DecodeRow>::decode(
+                    row, &mut 0,
+                )?);
+                Ok(ControlFlow::Continue(()))
+            })?;
+            Ok(rows)
+        })
+    }
+
+    /// Queues a query with `LIMIT 1`; its result is the row, or [`Error::NotFound`].
+    pub fn first<Q>(&mut self, query: Q) -> Queued<RowOf<Q>>
+    where
+        Q: LimitOne,
+        <Q::Limited as AsQuery>::Query: QueryFragment<Pg>,
+        RowOf<Q>: Send + 'static,
+    {
+        let request = Request::of_query::<Pg, _>(&query.limit_one().into_query());
+        self.queue(request, |result| {
+            let mut first = None;
+            for_each_row(&result?, |row| {
+                first = Some(<<Q::Query as Query>::Row as DecodeRow>::decode(
+                    row, &mut 0,
+                )?);
+                Ok(ControlFlow::Break(()))
+            })?;
+            first.ok_or(Error::NotFound)
+        })
+    }
+
+    /// Queues SQL written by hand; its result is the number of rows it changed.
+    pub fn execute(&mut self, query: &SqlQuery) -> Queued<usize> {
+        self.queue(Ok(query.to_request(false)), |result| {
+            Ok(result?.affected_rows())
+        })
+    }
+}
+
+/// What a pipeline's closure returns: one [`Queued`] handle or a tuple of them. The
+/// pipeline gives back the same shape with each handle's `QueryResult`.
+pub trait PipelineResults {
+    /// The results, in the shape of the handles.
+    type Output;
+    #[doc(hidden)]
+    fn take(self, results: &mut [Option<Box<dyn Any + Send>>]) -> Self::Output;
+}
+
+impl<T: 'static> PipelineResults for Queued<T> {
+    type Output = QueryResult<T>;
+
+    fn take(self, results: &mut [Option<Box<dyn Any + Send>>]) -> QueryResult<T> {
+        let missing = || Error::InvalidQuery("a pipeline's result was taken twice".into());
+        let result = results
+            .get_mut(self.index)
+            .and_then(Option::take)
+            .ok_or_else(missing)?;
+        match result.downcast::<QueryResult<T>>() {
+            Ok(result) => *result,
+            Err(_) => Err(missing()),
+        }
+    }
+}
+
+macro_rules! tuple_results {
+    ($($name:ident),+) => {
+        impl<$($name: PipelineResults),+> PipelineResults for ($($name,)+) {
+            type Output = ($($name::Output,)+);
+
+            #[allow(non_snake_case)]
+            fn take(self, results: &mut [Option<Box<dyn Any + Send>>]) -> Self::Output {
+                let ($($name,)+) = self;
+                ($($name.take(results),)+)
+            }
+        }
+    };
+}
+
+tuple_results!(A);
+tuple_results!(A, B);
+tuple_results!(A, B, C);
+tuple_results!(A, B, C, D);
+tuple_results!(A, B, C, D, E);
+tuple_results!(A, B, C, D, E, F);
+tuple_results!(A, B, C, D, E, F, G);
+tuple_results!(A, B, C, D, E, F, G, H);
+
+/// Hands an abandoned request back to the connection when the future that sent it is
+/// dropped.
+struct SentGuard<'c> {
+    conn: &'c mut AsyncPgConnection,
+    in_flight: Option<InFlight>,
+}
+
+impl Drop for SentGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(in_flight) = self.in_flight.take() {
+            self.conn.abandon(in_flight);
+        }
+    }
+}
+
+impl AsyncPgConnection {
+    /// Sends independent queries together and waits for their results in one round
+    /// trip (libpq's pipeline mode), instead of one round trip each. Each statement
+    /// runs after a sync point of its own, so one that fails is reported for that one
+    /// and the others run; outside a transaction each commits on its own.
+    ///
+    /// The closure queues the statements and returns their handles, one or a tuple;
+    /// the result has the same shape, with each statement's `QueryResult`. The outer
+    /// `QueryResult` fails only when the connection does.
+    ///
+    /// ```no_run
+    /// # use quarry::prelude::*;
+    /// # quarry::table! { users (id) { id -> Int4, name -> Text, } }
+    /// # async fn run(conn: &mut AsyncPgConnection) -> Result<(), quarry::Error> {
+    /// let (names, first, changed) = conn
+    ///     .pipeline(|p| {
+    ///         (
+    ///             p.load(users::table.select(users::name)),
+    ///             p.first(users::table.order_by(users::id).select(users::id)),
+    ///             p.execute(&quarry::sql_query("UPDATE users SET name = name")),
+    ///         )
+    ///     })
+    ///     .await?;
+    /// let (names, first, changed) = (names?, first?, changed?);
+    /// # let _ = (names, first, changed);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn pipeline<F, O>(&mut self, f: F) -> QueryResult<O::Output>
+    where
+        F: FnOnce(&mut Pipeline) -> O,
+        O: PipelineResults,
+    {
+        let mut pipeline = Pipeline::default();
+        let handles = f(&mut pipeline);
+        let mut requests = Vec::with_capacity(pipeline.items.len());
+        let mut takes = Vec::with_capacity(pipeline.items.len());
+        let mut early = Vec::new();
+        for (index, item) in pipeline.items.into_iter().enumerate() {
+            match item.request {
+                Ok(request) => {
+                    requests.push(request);
+                    takes.push((index, item.take));
+                }
+                // A statement that cannot even be written gets its error; the others run.
+                Err(e) => early.push((index, (item.take)(Err(e)))),
+            }
+        }
+        let mut results: Vec<Option<Box<dyn Any + Send>>> = std::iter::repeat_with(|| None)
+            .take(takes.len() + early.len())
+            .collect();
+        for (index, result) in early {
+            results[index] = Some(result);
+        }
+        if !requests.is_empty() {
+            let in_flight = self.send(Work::Pipeline(requests));
+            let mut guard = SentGuard {
+                conn: self,
+                in_flight: Some(in_flight),
+            };
+            let outcome = match guard.in_flight.as_mut() {
+                Some(in_flight) => in_flight.0.as_mut().await,
+                None => return Err(connection_lost()),
+            };
+            guard.in_flight = None;
+            let conn = &mut *guard.conn;
+            conn.slot = match outcome.driver {
+                Some(driver) => {
+                    conn.depth = driver.transaction.depth;
+                    Slot::Idle(driver)
+                }
+                None => Slot::Lost,
+            };
+            outcome.result?;
+            if outcome.pipeline.len() != takes.len() {
+                return Err(Error::InvalidQuery(
+                    "the pipeline returned another number of results than it sent".into(),
+                ));
+            }
+            for ((index, take), result) in takes.into_iter().zip(outcome.pipeline) {
+                results[index] = Some(take(result));
+            }
+        }
+        Ok(handles.take(&mut results))
     }
 }

@@ -239,6 +239,104 @@ impl<I: Io> Driver<I> {
         }
     }
 
+    /// Runs independent statements in one round trip (libpq's pipeline mode), each
+    /// after a sync point of its own, so that one that fails does not affect the others.
+    /// Their statements are prepared first (a round trip for each that the cache does
+    /// not hold yet). The outcome of each, in order.
+    #[cfg(feature = "tokio")]
+    pub(super) async fn pipeline(
+        &mut self,
+        steps: &[(&str, Vec<BindValue<'_>>)],
+    ) -> QueryResult<Vec<QueryResult<RawResult>>> {
+        if self.is_broken() {
+            return Err(connection_lost());
+        }
+        self.deallocate_pending().await?;
+        let mut all = Vec::with_capacity(steps.len());
+        for (sql, binds) in steps {
+            let mut sink = self.param_sink(binds.len());
+            for value in binds {
+                sink.push_ref(value)?;
+            }
+            let params = sink.finish()?;
+            let prepared = self.prepare_cached(sql, &params.types).await;
+            // The name, not the position: preparing a later statement may move it.
+            let name = self.note_failure(prepared, sql).map(|index| {
+                index.and_then(|index| {
+                    self.statements
+                        .get(*sql)
+                        .and_then(|s| s.get(index))
+                        .map(|statement| statement.name.clone())
+                })
+            });
+            all.push((name, params));
+        }
+        self.raw.enter_pipeline()?;
+        let outcomes = self.run_pipelined(steps, &all).await;
+        for (_, params) in all {
+            self.param_buffers = params.into_buffers();
+        }
+        match outcomes {
+            Ok(outcomes) => {
+                self.raw.exit_pipeline()?;
+                Ok(outcomes)
+            }
+            Err(e) => {
+                // Results may be left unread in pipeline mode, where no later request
+                // could run as it should: the connection is given up.
+                if self.raw.exit_pipeline().is_err() {
+                    self.raw.give_up();
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Sends a pipeline's statements, each followed by a sync point, and reads the
+    /// outcome of each.
+    #[cfg(feature = "tokio")]
+    async fn run_pipelined(
+        &mut self,
+        steps: &[(&str, Vec<BindValue<'_>>)],
+        all: &[(QueryResult<Option<CString>>, Params<'_>)],
+    ) -> QueryResult<Vec<QueryResult<RawResult>>> {
+        let mut sent = Vec::with_capacity(steps.len());
+        for ((sql, _), (prepared, params)) in steps.iter().zip(all) {
+            let outcome = match prepared {
+                Ok(Some(name)) => self.raw.send_query_prepared(name, params),
+                Ok(None) => c_sql(sql).and_then(|sql| self.raw.send_query_params(&sql, params)),
+                Err(e) => Err(e.clone()),
+            };
+            let queued = outcome.is_ok();
+            sent.push(outcome);
+            if queued {
+                self.raw.pipeline_sync()?;
+            }
+        }
+        self.io.flushed(&mut self.raw).await?;
+        let mut outcomes = Vec::with_capacity(steps.len());
+        for (step, outcome) in sent.into_iter().enumerate() {
+            if let Err(e) = outcome {
+                outcomes.push(Err(e));
+                continue;
+            }
+            // The statement's results, up to the end of its unit, then its sync point.
+            let mut last = None;
+            self.drain_into(&mut last).await?;
+            loop {
+                self.io.result_ready(&mut self.raw).await?;
+                match self.raw.get_result() {
+                    Some(result) if result.is_pipeline_sync() => break,
+                    Some(result) => self.raw.take_result(result, &mut last)?,
+                    None => {}
+                }
+            }
+            let outcome = last.unwrap_or_else(|| Err(self.raw.send_error()));
+            outcomes.push(self.note_failure(outcome, steps[step].0));
+        }
+        Ok(outcomes)
+    }
+
     /// Sends `sql` with `params` (prepared once, then from the statement cache)
     /// without waiting for its results.
     async fn send_params(&mut self, sql: &str, params: &Params<'_>) -> QueryResult<()> {

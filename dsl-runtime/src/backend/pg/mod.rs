@@ -17,7 +17,7 @@ mod raw_socket;
 mod types;
 
 #[cfg(feature = "tokio")]
-pub use async_conn::AsyncPgConnection;
+pub use async_conn::{AsyncPgConnection, Pipeline, PipelineResults, Queued};
 pub use types::PgArrayElements;
 
 use super::{Backend, private};

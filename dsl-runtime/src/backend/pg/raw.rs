@@ -188,6 +188,12 @@ impl RawConnection {
         self.conn.as_ptr()
     }
 
+    /// Gives the connection up: from now on it reports itself broken.
+    #[cfg(feature = "tokio")]
+    pub(super) fn give_up(&self) {
+        self.timed_out.set(true);
+    }
+
     /// Whether the connection is usable (`CONNECTION_OK`, and no read timed out).
     pub(super) fn is_ok(&self) -> bool {
         // SAFETY: the handle is valid while `self` lives.
@@ -300,6 +306,29 @@ impl RawConnection {
                 "libpq could not read this query's rows one at a time".into(),
             ))
         }
+    }
+
+    /// Enters libpq's pipeline mode (`PQenterPipelineMode`): requests are sent without
+    /// waiting for the previous one's results.
+    #[cfg(feature = "tokio")]
+    pub(super) fn enter_pipeline(&self) -> QueryResult<()> {
+        // SAFETY: the handle is valid.
+        self.sent(unsafe { ffi::PQenterPipelineMode(self.conn.as_ptr()) })
+    }
+
+    /// Leaves pipeline mode once every result has been read (`PQexitPipelineMode`).
+    #[cfg(feature = "tokio")]
+    pub(super) fn exit_pipeline(&self) -> QueryResult<()> {
+        // SAFETY: the handle is valid.
+        self.sent(unsafe { ffi::PQexitPipelineMode(self.conn.as_ptr()) })
+    }
+
+    /// Marks the end of a unit of the pipeline (`PQpipelineSync`): an error before it
+    /// does not affect the requests after it.
+    #[cfg(feature = "tokio")]
+    pub(super) fn pipeline_sync(&self) -> QueryResult<()> {
+        // SAFETY: the handle is valid.
+        self.sent(unsafe { ffi::PQpipelineSync(self.conn.as_ptr()) })
     }
 
     /// Whether no transaction is open (`PQTRANS_IDLE`).
@@ -857,6 +886,12 @@ impl RawResult {
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(0)
+    }
+
+    /// Whether this result marks a pipeline's sync point.
+    #[cfg(feature = "tokio")]
+    pub(super) fn is_pipeline_sync(&self) -> bool {
+        self.status() == ffi::ExecStatusType::PGRES_PIPELINE_SYNC
     }
 
     /// Whether this is one row of a query read in single-row mode.

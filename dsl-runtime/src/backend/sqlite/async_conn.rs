@@ -185,6 +185,10 @@ fn run(conn: &mut SqliteConnection, work: Work, rows: &mut OwnedRows) -> QueryRe
         Work::Begin(begin) => begin_blocking(conn, begin).map(|depth| depth as usize),
         Work::End { depth, ending } => end_blocking(conn, depth, ending).map(|()| 0),
         Work::StatementTimeout(timeout) => conn.set_statement_timeout(timeout).map(|()| 0),
+        // Only `AsyncPgConnection` sends pipelines.
+        Work::Pipeline(_) => Err(Error::InvalidQuery(
+            "pipelines are PostgreSQL's: SQLite runs one statement at a time".into(),
+        )),
     }
 }
 
