@@ -1,7 +1,10 @@
 //! `CASE WHEN … THEN … ELSE … END`.
 
 use super::grouping::Constant;
-use super::{AsCondition, AsExpression, Expression, ValidGrouping, ValidIn, expression_as_itself};
+use super::{
+    AsCondition, AsExpression, Expression, NullableIfAny, ValidGrouping, ValidIn,
+    expression_as_itself,
+};
 use crate::backend::Backend;
 use crate::query::{Append, QueryFragment, SqlWriter};
 use crate::types::{NotNull, SqlType};
@@ -173,7 +176,7 @@ impl<ST: SqlType, Arms, E> Expression for CaseWhen<ST, Arms, Else<E>> {
 impl<ST, Arms: ValidIn<QS, IA>, E: ValidIn<QS, IE>, QS, IA, IE> ValidIn<QS, (IA, IE)>
     for CaseWhen<ST, Arms, E>
 {
-    type Nullability = NotNull;
+    type Nullability = NullableIfAny<(Arms, E), QS, (IA, IE)>;
 }
 
 impl<ST, Arms, E, GB, IA, IE> ValidGrouping<GB, (IA, IE)> for CaseWhen<ST, Arms, E>
@@ -186,7 +189,8 @@ where
 }
 
 impl<C: ValidIn<QS, IC>, V: ValidIn<QS, IV>, QS, IC, IV> ValidIn<QS, (IC, IV)> for When<C, V> {
-    type Nullability = NotNull;
+    // The arm's value is the operand; a NULL condition only skips the arm.
+    type Nullability = NullableIfAny<(V,), QS, (IV,)>;
 }
 
 impl<C, V, GB, IC, IV> ValidGrouping<GB, (IC, IV)> for When<C, V>
@@ -207,7 +211,7 @@ impl<GB> ValidGrouping<GB, ()> for NoElse {
 }
 
 impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for Else<E> {
-    type Nullability = NotNull;
+    type Nullability = NullableIfAny<(E,), QS, (I,)>;
 }
 
 impl<E: ValidGrouping<GB, I>, GB, I> ValidGrouping<GB, I> for Else<E> {

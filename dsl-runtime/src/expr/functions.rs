@@ -2,7 +2,9 @@
 //! `now`) and [`sql_function!`](crate::sql_function) to declare others with typed
 //! signatures.
 
-use super::{AsExpression, Expression, ValidGrouping, ValidIn, expression_as_itself};
+use super::{
+    AsExpression, Expression, NullableIfAny, ValidGrouping, ValidIn, expression_as_itself,
+};
 use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
 use crate::types::{
@@ -44,7 +46,7 @@ impl<F: FunctionOutput<Args>, Args> Expression for FunctionCall<F, Args> {
 }
 
 impl<F, Args: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for FunctionCall<F, Args> {
-    type Nullability = NotNull;
+    type Nullability = NullableIfAny<Args, QS, I>;
 }
 
 impl<F, Args: ValidGrouping<GB, I>, GB, I> ValidGrouping<GB, I> for FunctionCall<F, Args> {
@@ -215,7 +217,9 @@ where
 }
 
 impl<A: ValidIn<QS, IA>, B: ValidIn<QS, IB>, QS, IA, IB> ValidIn<QS, (IA, IB)> for Coalesce<A, B> {
-    type Nullability = B::Nullability;
+    // NULL only when every argument is: the first is nullable already (its SQL type
+    // says so), so the fallback decides.
+    type Nullability = NullableIfAny<(B,), QS, (IB,)>;
 }
 
 impl<A, B, GB, IA, IB> ValidGrouping<GB, (IA, IB)> for Coalesce<A, B>

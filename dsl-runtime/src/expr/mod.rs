@@ -78,6 +78,45 @@ pub trait ValidIn<QS, I> {
     type Nullability: Nullability;
 }
 
+/// The one nullability rule of expression nodes: a node over the operands `Operands` (a
+/// tuple) is nullable because of the query — it reads a column of a `left_join`ed table,
+/// whose row may be missing — if any operand is. Every operator, function call and
+/// `CASE` takes its [`ValidIn::Nullability`] from here; the tuple's `ValidIn` folds
+/// [`Nullability::Or`] over its elements.
+pub type NullableIfAny<Operands, QS, I> = <Operands as ValidIn<QS, I>>::Nullability;
+
+/// The SQL types of a tuple of operand expressions, for the same rule at the level of
+/// SQL types: a function whose result is NULL when an argument is NULL returns
+/// `Nullable<…>` if any argument's type is nullable ([`NullIfAnyArg`]).
+pub trait OperandTypes {
+    /// Nullable if any operand's SQL type is.
+    type Nullability: Nullability;
+}
+
+macro_rules! operand_types {
+    ($( ($($t:ident),+) ; )*) => {$(
+        impl<$($t: Expression),+> OperandTypes for ($($t,)+) {
+            type Nullability = operand_types!(@or $($t),+);
+        }
+    )*};
+    (@or $head:ident) => { <$head::SqlType as SqlType>::Nullability };
+    (@or $head:ident, $($rest:ident),+) => {
+        <<$head::SqlType as SqlType>::Nullability as Nullability>::Or<operand_types!(@or $($rest),+)>
+    };
+}
+
+operand_types! {
+    (A);
+    (A, B);
+    (A, B, C);
+    (A, B, C, D);
+}
+
+/// `ST`, made nullable when any of the operand expressions `Operands` (a tuple) has a
+/// nullable SQL type: the result type of a function that is NULL on a NULL argument.
+pub type NullIfAnyArg<Operands, ST> =
+    <<Operands as OperandTypes>::Nullability as Nullability>::Apply<ST>;
+
 /// Conversion of a Rust value, or an expression, into an expression of SQL type `ST`.
 ///
 /// Columns and expressions of type `ST` convert to themselves; Rust values of a

@@ -2,7 +2,8 @@
 
 use super::functions::{Coalesce, FunctionCall};
 use super::{
-    AsExpression, Bound, Combine, Expression, ValidGrouping, ValidIn, expression_as_itself,
+    AsExpression, Bound, Combine, Expression, NullableIfAny, ValidGrouping, ValidIn,
+    expression_as_itself,
 };
 use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
@@ -81,7 +82,7 @@ where
     L: ValidIn<QS, IL>,
     R: ValidIn<QS, IR>,
 {
-    type Nullability = <L::Nullability as Nullability>::Or<R::Nullability>;
+    type Nullability = NullableIfAny<(L, R), QS, (IL, IR)>;
 }
 
 impl<Op, L, R, DB> QueryFragment<DB> for Binary<Op, L, R>
@@ -208,7 +209,7 @@ operators! {
 
 /// A node with one operand, rendered as `prefix operand suffix`.
 macro_rules! unary {
-    ($($(#[$doc:meta])* $name:ident: $prefix:literal, $suffix:literal, $sql_type:ty, $null:ty;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident: $prefix:literal, $suffix:literal, $sql_type:ty, $null:tt;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub struct $name<E>(pub(crate) E);
@@ -217,7 +218,7 @@ macro_rules! unary {
             type SqlType = $sql_type;
         }
         impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {
-            type Nullability = $null;
+            type Nullability = unary!(@null $null, E, QS, I);
         }
 
         impl<E: ValidGrouping<GB, I>, GB, I> ValidGrouping<GB, I> for $name<E> {
@@ -232,18 +233,20 @@ macro_rules! unary {
             }
         }
     )*};
+    (@null operand, $e:ident, $qs:ident, $i:ident) => { NullableIfAny<($e,), $qs, ($i,)> };
+    (@null $null:tt, $e:ident, $qs:ident, $i:ident) => { $null };
 }
 
 unary! {
     /// `NOT (expr)`
-    Not: "NOT (", ")", E::SqlType, E::Nullability;
+    Not: "NOT (", ")", E::SqlType, operand;
     /// `expr IS NULL`
     IsNull: "", " IS NULL", Bool, NotNull;
     /// `expr IS NOT NULL`
     IsNotNull: "", " IS NOT NULL", Bool, NotNull;
     /// `expr`, typed as nullable: built by `nullable()` to compare or combine a NOT NULL
     /// expression with a nullable one.
-    AsNullable: "", "", <E::SqlType as SqlType>::IntoNullable, E::Nullability;
+    AsNullable: "", "", <E::SqlType as SqlType>::IntoNullable, operand;
 }
 
 /// `expr BETWEEN low AND high`
@@ -274,7 +277,7 @@ where
     Lo: ValidIn<QS, IL>,
     Hi: ValidIn<QS, IH>,
 {
-    type Nullability = E::Nullability;
+    type Nullability = NullableIfAny<(E, Lo, Hi), QS, (IE, IL, IH)>;
 }
 
 impl<E, Lo, Hi, DB> QueryFragment<DB> for Between<E, Lo, Hi>
@@ -340,7 +343,8 @@ macro_rules! in_list {
             type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<Bool>;
         }
         impl<E: ValidIn<QS, I>, ST, T, QS, I> ValidIn<QS, I> for $name<E, ST, T> {
-            type Nullability = E::Nullability;
+            // The values are bind parameters: only `E` can be a left-joined column.
+            type Nullability = NullableIfAny<(E,), QS, (I,)>;
         }
 
         impl<E: ValidGrouping<GB, I>, ST, T, GB, I> ValidGrouping<GB, I> for $name<E, ST, T> {
