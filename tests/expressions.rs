@@ -18,7 +18,10 @@ fn function_of_a_left_joined_column_is_nullable<C: Connection>(db: &mut TestDb<C
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(typed.len(), 7);
-    assert_eq!(typed[0], (1, Some("notes on the analytical engine".to_owned())));
+    assert_eq!(
+        typed[0],
+        (1, Some("notes on the analytical engine".to_owned()))
+    );
     assert_eq!(typed[5..], [(4, None), (5, None)]);
     assert_same(
         typed,

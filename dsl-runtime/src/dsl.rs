@@ -85,6 +85,7 @@ type SelectOf<Q> = <Q as QueryDsl>::Select;
 type WhereOf<Q> = <Q as QueryDsl>::Where;
 type OrderOf<Q> = <Q as QueryDsl>::Order;
 type ListOf<Q> = <FromOf<Q> as QuerySource>::List;
+type GroupByOf<Q> = <FromOf<Q> as QuerySource>::GroupBy;
 type SqlTypeOf<E> = <E as Expression>::SqlType;
 
 // ---------------------------------------------------------------------------------
@@ -321,11 +322,12 @@ pub trait OffsetDsl {
     fn offset(self, count: i64) -> Self::Output;
 }
 
-impl<Q, P, I> FilterDsl<P, I> for Q
+impl<Q, P, I, IG> FilterDsl<P, (I, IG)> for Q
 where
     Q: QueryDsl,
     P: AsCondition,
-    P::Expression: ValidIn<ListOf<Q>, I>,
+    P::Expression:
+        ValidIn<ListOf<Q>, I> + expr::ValidGrouping<expr::InWhere, IG, Kind: expr::PerRow>,
     WhereOf<Q>: AddPredicate<P::Expression, expr::And>,
 {
     type Output = Filter<Q, P>;
@@ -334,11 +336,12 @@ where
     }
 }
 
-impl<Q, P, I> OrFilterDsl<P, I> for Q
+impl<Q, P, I, IG> OrFilterDsl<P, (I, IG)> for Q
 where
     Q: QueryDsl,
     P: AsCondition,
-    P::Expression: ValidIn<ListOf<Q>, I>,
+    P::Expression:
+        ValidIn<ListOf<Q>, I> + expr::ValidGrouping<expr::InWhere, IG, Kind: expr::PerRow>,
     WhereOf<Q>: AddPredicate<P::Expression, expr::Or>,
 {
     type Output = OrFilter<Q, P>;
@@ -347,10 +350,10 @@ where
     }
 }
 
-impl<Q, O, I> OrderDsl<O, I> for Q
+impl<Q, O, I, IG> OrderDsl<O, (I, IG)> for Q
 where
     Q: QueryDsl,
-    O: OrderTerm + ValidIn<ListOf<Q>, I>,
+    O: OrderTerm + ValidIn<ListOf<Q>, I> + expr::ValidGrouping<GroupByOf<Q>, IG>,
 {
     type Output = Order<Q, O>;
     fn order_by(self, terms: O) -> Self::Output {
@@ -358,10 +361,10 @@ where
     }
 }
 
-impl<Q, O, I> ThenOrderDsl<O, I> for Q
+impl<Q, O, I, IG> ThenOrderDsl<O, (I, IG)> for Q
 where
     Q: QueryDsl,
-    O: OrderTerm + ValidIn<ListOf<Q>, I>,
+    O: OrderTerm + ValidIn<ListOf<Q>, I> + expr::ValidGrouping<GroupByOf<Q>, IG>,
     OrderOf<Q>: AddOrder<O>,
 {
     type Output = ThenOrder<Q, O>;
@@ -386,12 +389,15 @@ impl<Q: QueryDsl> OffsetDsl for Q {
 
 // A boxed query keeps its type whatever is added to it.
 
-impl<'a, F, R, DB, P, I> FilterDsl<P, I> for BoxedSelect<'a, F, R, DB>
+impl<'a, F, R, DB, P, I, IG> FilterDsl<P, (I, IG)> for BoxedSelect<'a, F, R, DB>
 where
     F: QuerySource,
     DB: Backend,
     P: AsCondition,
-    P::Expression: ValidIn<F::List, I> + QueryFragment<DB> + 'a,
+    P::Expression: ValidIn<F::List, I>
+        + expr::ValidGrouping<expr::InWhere, IG, Kind: expr::PerRow>
+        + QueryFragment<DB>
+        + 'a,
 {
     type Output = Self;
     fn filter(self, predicate: P) -> Self {
@@ -399,12 +405,15 @@ where
     }
 }
 
-impl<'a, F, R, DB, P, I> OrFilterDsl<P, I> for BoxedSelect<'a, F, R, DB>
+impl<'a, F, R, DB, P, I, IG> OrFilterDsl<P, (I, IG)> for BoxedSelect<'a, F, R, DB>
 where
     F: QuerySource,
     DB: Backend,
     P: AsCondition,
-    P::Expression: ValidIn<F::List, I> + QueryFragment<DB> + 'a,
+    P::Expression: ValidIn<F::List, I>
+        + expr::ValidGrouping<expr::InWhere, IG, Kind: expr::PerRow>
+        + QueryFragment<DB>
+        + 'a,
 {
     type Output = Self;
     fn or_filter(self, predicate: P) -> Self {

@@ -58,6 +58,69 @@ combine! {
     Constant + Constant = Constant;
 }
 
+combine! {
+    NotPerRow + Plain = NotPerRow;
+    NotPerRow + Constant = NotPerRow;
+    NotPerRow + NotPerRow = NotPerRow;
+    Plain + NotPerRow = NotPerRow;
+    Constant + NotPerRow = NotPerRow;
+}
+
+/// The grouping kind of an aggregate or a window function in a WHERE condition
+/// ([`InWhere`]): allowed nowhere there.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NotPerRow;
+
+/// The context of a `filter` condition for the grouping check: WHERE is evaluated on
+/// each row, before rows are grouped and before window functions are computed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InWhere;
+
+/// Where an expression's grouping kind is asked: a select list, `having` or `order_by`
+/// ([`NoGroupBy`], [`GroupBy`]), or a `filter` condition ([`InWhere`]); says what
+/// kind an aggregate and a window function have there.
+pub trait GroupingContext {
+    /// The kind of an aggregate.
+    type Aggregate;
+    /// The kind of a window function.
+    type Window;
+}
+
+impl GroupingContext for NoGroupBy {
+    type Aggregate = Aggregated;
+    type Window = Constant;
+}
+
+impl<G> GroupingContext for GroupBy<G> {
+    type Aggregate = Aggregated;
+    type Window = Constant;
+}
+
+impl GroupingContext for InWhere {
+    type Aggregate = NotPerRow;
+    type Window = NotPerRow;
+}
+
+/// The grouping kinds a `filter` condition may have: no aggregate and no window
+/// function anywhere in it.
+#[diagnostic::on_unimplemented(
+    message = "`filter` cannot use an aggregate (`count`, `sum`, `max`, …) or a window function (`….over()`)",
+    label = "WHERE is evaluated on each row, before rows are grouped and windows computed",
+    note = "a condition on an aggregate goes in `.having(…)` after `.group_by(…)`; one on a window function needs a subquery or a CTE that computes it first"
+)]
+pub trait PerRow {}
+
+/// One impl over the kinds allowed, so that an error names the rule, not a list of kinds.
+#[diagnostic::do_not_recommend]
+impl<K: PerRowKind> PerRow for K {}
+
+/// [`Plain`] and [`Constant`].
+#[doc(hidden)]
+pub trait PerRowKind {}
+
+impl PerRowKind for Plain {}
+impl PerRowKind for Constant {}
+
 /// No GROUP BY clause.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoGroupBy;
@@ -236,8 +299,8 @@ impl<F, E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for Aggregate<F, E> {
     type Nullability = NotNull;
 }
 
-impl<F, E, GB> ValidGrouping<GB, ()> for Aggregate<F, E> {
-    type Kind = Aggregated;
+impl<F, E, GB: GroupingContext> ValidGrouping<GB, ()> for Aggregate<F, E> {
+    type Kind = GB::Aggregate;
 }
 
 impl<F: AggregateFunction, E: QueryFragment<DB>, DB: Backend> QueryFragment<DB>

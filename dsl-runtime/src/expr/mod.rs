@@ -23,8 +23,9 @@ pub use functions::{
 };
 pub use grouping::{
     Aggregate, AggregateFunction, Aggregated, Averageable, Avg, Combine, Constant, Count,
-    CountDistinct, GroupBy, GroupContains, IntoGroupList, Max, Min, NoGroupBy, Ordered, Plain, Sum,
-    Summable, ValidGrouping, avg, count, count_distinct, count_star, max, min, sum,
+    CountDistinct, GroupBy, GroupContains, GroupingContext, InWhere, IntoGroupList, Max, Min,
+    NoGroupBy, NotPerRow, Ordered, PerRow, Plain, Sum, Summable, ValidGrouping, avg, count,
+    count_distinct, count_star, max, min, sum,
 };
 pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods, escape_like};
 pub(crate) use ops::walk_operand;

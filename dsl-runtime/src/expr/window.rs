@@ -1,7 +1,7 @@
 //! Window functions: `row_number()`, `rank()`, `dense_rank()` and aggregates computed
 //! over a window of rows, `… OVER (PARTITION BY … ORDER BY …)`.
 
-use super::grouping::{Aggregate, Constant};
+use super::grouping::Aggregate;
 use super::{AsExpression, Expression, ValidGrouping, ValidIn, expression_as_itself};
 use crate::backend::Backend;
 use crate::query::{OrderFragment, OrderTerm, QueryFragment, SqlWriter};
@@ -152,8 +152,8 @@ impl<P: ValidIn<QS, I>, QS, I> WindowValidIn<QS, I> for PartitionBy<P> {}
 impl<O: ValidIn<QS, I>, QS, I> WindowValidIn<QS, I> for WindowOrder<O> {}
 
 /// A window function gives a value per row, next to plain columns or with `group_by`.
-impl<W, P, O, GB> ValidGrouping<GB, ()> for Over<W, P, O> {
-    type Kind = Constant;
+impl<W, P, O, GB: super::GroupingContext> ValidGrouping<GB, ()> for Over<W, P, O> {
+    type Kind = GB::Window;
 }
 
 impl<W, P, O, DB> QueryFragment<DB> for Over<W, P, O>

@@ -73,6 +73,10 @@ impl<C: Column> ValidGrouping<NoGroupBy, ()> for C {
     type Kind = Plain;
 }
 
+impl<C: Column> ValidGrouping<crate::expr::InWhere, ()> for C {
+    type Kind = Plain;
+}
+
 impl<C: Column, G: IntoGroupList, I> ValidGrouping<GroupBy<G>, I> for C
 where
     G::List: GroupContains<C, I>,
