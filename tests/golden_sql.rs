@@ -583,6 +583,147 @@ fn arithmetic_chains_nest() {
 }
 
 // ---------------------------------------------------------------------------------
+// More operators: `%`, unary minus, `||`, typed literals, CAST (spelled per backend),
+// NOT BETWEEN, simple CASE, NULLS FIRST / LAST
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn remainder_and_unary_minus() {
+    golden(
+        &users::table.select(users::age.rem(7)),
+        r#"SELECT ("users"."age" % ?) FROM "users" -- binds: [7]"#,
+        r#"SELECT ("users"."age" % $1) FROM "users" -- binds: [7]"#,
+    );
+    golden(
+        &users::table.select((users::age + 1) % 7),
+        r#"SELECT (("users"."age" + ?) % ?) FROM "users" -- binds: [1, 7]"#,
+        r#"SELECT (("users"."age" + $1) % $2) FROM "users" -- binds: [1, 7]"#,
+    );
+    golden(
+        &users::table.select(users::age.neg()),
+        r#"SELECT (-"users"."age") FROM "users" -- binds: []"#,
+        r#"SELECT (-"users"."age") FROM "users" -- binds: []"#,
+    );
+    golden(
+        &users::table.select(-(users::age - 1)),
+        r#"SELECT (-("users"."age" - ?)) FROM "users" -- binds: [1]"#,
+        r#"SELECT (-("users"."age" - $1)) FROM "users" -- binds: [1]"#,
+    );
+}
+
+#[test]
+fn text_concatenation() {
+    golden(
+        &users::table.select(users::name.concat(" (").concat(users::name).concat(")")),
+        r#"SELECT ((("users"."name" || ?) || "users"."name") || ?) FROM "users" -- binds: [" (", ")"]"#,
+        r#"SELECT ((("users"."name" || $1) || "users"."name") || $2) FROM "users" -- binds: [" (", ")"]"#,
+    );
+    golden(
+        &users::table.select(users::hair_color.concat("!")),
+        r#"SELECT ("users"."hair_color" || ?) FROM "users" -- binds: ["!"]"#,
+        r#"SELECT ("users"."hair_color" || $1) FROM "users" -- binds: ["!"]"#,
+    );
+}
+
+#[test]
+fn typed_literals_on_the_left_and_in_select_lists() {
+    use quarry::dsl::val;
+    golden(
+        &users::table.select(val(100) - users::age),
+        r#"SELECT (? - "users"."age") FROM "users" -- binds: [100]"#,
+        r#"SELECT ($1 - "users"."age") FROM "users" -- binds: [100]"#,
+    );
+    golden(
+        &users::table.select((users::name, val("member"), val(2.5))),
+        r#"SELECT "users"."name", ?, ? FROM "users" -- binds: ["member", 2.5]"#,
+        r#"SELECT "users"."name", $1, $2 FROM "users" -- binds: ["member", 2.5]"#,
+    );
+    golden(
+        &users::table
+            .filter(val(30).lt(users::age))
+            .select(users::id),
+        r#"SELECT "users"."id" FROM "users" WHERE ? < "users"."age" -- binds: [30]"#,
+        r#"SELECT "users"."id" FROM "users" WHERE $1 < "users"."age" -- binds: [30]"#,
+    );
+}
+
+#[test]
+fn casts_are_spelled_per_backend() {
+    use quarry::types::{Float8, Int8, Numeric};
+    golden(
+        &users::table.select(users::age.cast::<Int8>()),
+        r#"SELECT CAST("users"."age" AS INTEGER) FROM "users" -- binds: []"#,
+        r#"SELECT CAST("users"."age" AS bigint) FROM "users" -- binds: []"#,
+    );
+    golden(
+        &users::table.select(users::age.cast::<Float8>() / 3.0),
+        r#"SELECT (CAST("users"."age" AS REAL) / ?) FROM "users" -- binds: [3.0]"#,
+        r#"SELECT (CAST("users"."age" AS double precision) / $1) FROM "users" -- binds: [3.0]"#,
+    );
+    golden(
+        &users::table.select(users::age.cast::<Text>().concat(" years")),
+        r#"SELECT (CAST("users"."age" AS TEXT) || ?) FROM "users" -- binds: [" years"]"#,
+        r#"SELECT (CAST("users"."age" AS text) || $1) FROM "users" -- binds: [" years"]"#,
+    );
+    golden(
+        &users::table.select(users::age.cast::<Numeric>()),
+        r#"SELECT CAST("users"."age" AS TEXT) FROM "users" -- binds: []"#,
+        r#"SELECT CAST("users"."age" AS numeric) FROM "users" -- binds: []"#,
+    );
+    // Mixed arithmetic: an Int4 cast to add an Int8.
+    golden(
+        &posts::table
+            .inner_join(users::table)
+            .select(users::age.cast::<Int8>() + posts::views),
+        r#"SELECT (CAST("users"."age" AS INTEGER) + "posts"."views") FROM "posts" INNER JOIN "users" ON "posts"."user_id" = "users"."id" -- binds: []"#,
+        r#"SELECT (CAST("users"."age" AS bigint) + "posts"."views") FROM "posts" INNER JOIN "users" ON "posts"."user_id" = "users"."id" -- binds: []"#,
+    );
+}
+
+#[test]
+fn not_between() {
+    golden(
+        &users::table
+            .filter(users::age.not_between(18, 65))
+            .select(users::id),
+        r#"SELECT "users"."id" FROM "users" WHERE "users"."age" NOT BETWEEN ? AND ? -- binds: [18, 65]"#,
+        r#"SELECT "users"."id" FROM "users" WHERE "users"."age" NOT BETWEEN $1 AND $2 -- binds: [18, 65]"#,
+    );
+}
+
+#[test]
+fn simple_case() {
+    use quarry::expr::case;
+    golden(
+        &users::table.select(case(users::age).when(36, "a").when(85, "b").otherwise("c")),
+        r#"SELECT CASE "users"."age" WHEN ? THEN ? WHEN ? THEN ? ELSE ? END FROM "users" -- binds: [36, "a", 85, "b", "c"]"#,
+        r#"SELECT CASE "users"."age" WHEN $1 THEN $2 WHEN $3 THEN $4 ELSE $5 END FROM "users" -- binds: [36, "a", 85, "b", "c"]"#,
+    );
+    golden(
+        &users::table.select(case(users::hair_color).when("brown", users::age)),
+        r#"SELECT CASE "users"."hair_color" WHEN ? THEN "users"."age" END FROM "users" -- binds: ["brown"]"#,
+        r#"SELECT CASE "users"."hair_color" WHEN $1 THEN "users"."age" END FROM "users" -- binds: ["brown"]"#,
+    );
+}
+
+#[test]
+fn nulls_first_and_last() {
+    golden(
+        &users::table
+            .select(users::id)
+            .order_by((users::hair_color.asc().nulls_first(), users::age.desc().nulls_last())),
+        r#"SELECT "users"."id" FROM "users" ORDER BY "users"."hair_color" ASC NULLS FIRST, "users"."age" DESC NULLS LAST -- binds: []"#,
+        r#"SELECT "users"."id" FROM "users" ORDER BY "users"."hair_color" ASC NULLS FIRST, "users"."age" DESC NULLS LAST -- binds: []"#,
+    );
+    golden(
+        &users::table
+            .select(row_number().over().order_by(users::hair_color.desc().nulls_last())),
+        r#"SELECT ROW_NUMBER() OVER ( ORDER BY "users"."hair_color" DESC NULLS LAST) FROM "users" -- binds: []"#,
+        r#"SELECT ROW_NUMBER() OVER ( ORDER BY "users"."hair_color" DESC NULLS LAST) FROM "users" -- binds: []"#,
+    );
+}
+
+// ---------------------------------------------------------------------------------
 // IN lists: one placeholder per value on SQLite, one array parameter on PostgreSQL
 // ---------------------------------------------------------------------------------
 

@@ -67,6 +67,11 @@
 
 use crate::backend::Backend;
 use crate::expr::{self, AsCondition, AsExpression, Expression, ValidIn};
+
+/// A typed literal: a Rust value as a bind parameter of its natural SQL type
+/// (`val(10)` is an `Int4`, `val("x")` a `Text`), to stand on the left of an operator
+/// or in a select list: `quarry::dsl::val(10) - users::age`. See [`expr::val`].
+pub use crate::expr::val;
 use crate::query::{
     AddHavingTo, AddOrder, AddPredicate, BoxedSelect, CountQuery, EqAll, Grouped, InArgument,
     Inner, Join, JoinTarget, NoHaving, OrderClause, OrderFragment, OrderTerm, Outer, Query,

@@ -1,12 +1,32 @@
 //! The methods that build expressions: `eq`, `gt`, `like`, `and`, `asc`, ….
 
+use super::cast::{Cast, CastType};
 use super::ops::{
-    And, AsNullable, Asc, Between, Binary, Desc, Eq, Ge, Gt, IsNotNull, IsNull, Le, Like, Lt, Ne,
-    Not, NotLike, Or,
+    And, AsNullable, Asc, Between, Binary, Concat, Desc, Eq, Ge, Gt, IsNotNull, IsNull, Le, Like,
+    Lt, Ne, Neg, Not, NotBetween, NotLike, Or, Rem,
 };
 use super::{AsCondition, AsExpression, Expression};
 use crate::query::InArgument;
-use crate::types::{BoolType, NullableType, Text, TextType};
+use crate::types::{BoolType, NullableType, NumericType, SqlType, Text, TextType};
+use std::marker::PhantomData;
+
+/// Integer SQL types, nullable or not; `%` ([`rem`](ExpressionMethods::rem)) requires
+/// one.
+#[diagnostic::on_unimplemented(
+    message = "`%` (`rem`) needs an integer expression, but this one is `{Self}`",
+    label = "not an integer",
+    note = "`%` applies to Int2, Int4 and Int8 (PostgreSQL has no `%` for floats); cast first: `.cast::<Int8>()`"
+)]
+pub trait IntegerType: SqlType {}
+
+macro_rules! integer_types {
+    ($($st:ident),*) => {$(
+        impl IntegerType for crate::types::$st {}
+        impl IntegerType for crate::types::Nullable<crate::types::$st> {}
+    )*};
+}
+
+integer_types!(Int2, Int4, Int8);
 
 /// Comparison, `IN`, `BETWEEN`, NULL tests and ordering, on every expression.
 ///
@@ -53,6 +73,53 @@ pub trait ExpressionMethods: Expression + Sized {
             expr: self,
             low: low.into_expression(),
             high: high.into_expression(),
+        }
+    }
+
+    /// `self NOT BETWEEN low AND high`
+    fn not_between<Lo, Hi>(
+        self,
+        low: Lo,
+        high: Hi,
+    ) -> NotBetween<Self, Lo::Expression, Hi::Expression>
+    where
+        Lo: AsExpression<Self::SqlType>,
+        Hi: AsExpression<Self::SqlType>,
+    {
+        NotBetween {
+            expr: self,
+            low: low.into_expression(),
+            high: high.into_expression(),
+        }
+    }
+
+    /// `self % other`: the remainder of dividing integers, with the sign of `self` (as
+    /// Rust's `%`). Expression nodes also take the `%` operator; a column takes this
+    /// method: `users::id.rem(2)`.
+    fn rem<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Rem, Self, T::Expression>
+    where
+        Self::SqlType: IntegerType,
+    {
+        Binary::new(self, other.into_expression())
+    }
+
+    /// `(-self)`: unary minus, on numbers. Expression nodes also take the `-` operator.
+    fn neg(self) -> Neg<Self>
+    where
+        Self::SqlType: NumericType,
+    {
+        Neg(self)
+    }
+
+    /// `CAST(self AS T)`, `T` a NOT NULL SQL type marker (`Int8`, `Float8`, `Text`, …);
+    /// the result is nullable when `self` is. The type's name is each backend's own
+    /// (`bigint` on PostgreSQL, `INTEGER` on SQLite), so the same query runs on both.
+    /// Mixed arithmetic needs one: `users::age.cast::<Int8>() + posts::views`.
+    fn cast<T: CastType>(self) -> Cast<Self, T>
+where {
+        Cast {
+            expr: self,
+            _target: PhantomData,
         }
     }
 
@@ -153,6 +220,16 @@ pub trait TextExpressionMethods: Expression + Sized {
         T: AsExpression<Text>,
     {
         Binary::new(self, pattern.into_expression())
+    }
+
+    /// `self || other`: the texts joined, NULL when either is NULL. `other` is of the
+    /// same SQL type (a nullable column takes a `&str` or an `Option<&str>`).
+    fn concat<T>(self, other: T) -> Binary<Concat, Self, T::Expression>
+    where
+        Self::SqlType: TextType,
+        T: AsExpression<Self::SqlType>,
+    {
+        Binary::new(self, other.into_expression())
     }
 
     /// `self NOT LIKE pattern`; only for text expressions.

@@ -6,6 +6,7 @@
 //! in. Rust values become [`Bound`] expressions and always travel as bind parameters.
 
 mod case;
+mod cast;
 mod condition;
 mod functions;
 mod grouping;
@@ -15,7 +16,8 @@ mod ops;
 mod pg;
 mod window;
 
-pub use case::{CaseFragment, CaseWhen, Else, NoElse, When, case_when};
+pub use case::{CaseFragment, CaseOf, CaseWhen, Else, NoElse, SimpleCase, When, case, case_when};
+pub use cast::{Cast, CastTarget, CastType, DefaultSqlType, val};
 pub use condition::AsCondition;
 pub use functions::{
     AbsFn, Coalesce, FunctionCall, FunctionOutput, LengthFn, LowerFn, Now, NullableOf, SqlFunction,
@@ -27,11 +29,14 @@ pub use grouping::{
     NoGroupBy, NotPerRow, Ordered, PerRow, Plain, Sum, Summable, ValidGrouping, avg, count,
     count_distinct, count_star, max, min, sum,
 };
-pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods, escape_like};
+pub use methods::{
+    BoolExpressionMethods, ExpressionMethods, IntegerType, TextExpressionMethods, escape_like,
+};
 pub(crate) use ops::walk_operand;
 pub use ops::{
-    Add, And, AsNullable, Asc, Between, Binary, Desc, Div, Eq, Ge, Gt, In, IsNotNull, IsNull, Le,
-    Like, Lt, Mul, Ne, Not, NotIn, NotLike, Operator, Or, Sub, SupportedBy,
+    Add, And, AsNullable, Asc, Between, Binary, Concat, Desc, Div, Eq, Ge, Gt, In, IsNotNull,
+    IsNull, Le, Like, Lt, Mul, Ne, Neg, Not, NotBetween, NotIn, NotLike, NullsFirst, NullsLast,
+    Operator, Or, Rem, Sub, SupportedBy,
 };
 #[cfg(feature = "postgres")]
 pub use pg::{

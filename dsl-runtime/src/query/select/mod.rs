@@ -12,9 +12,10 @@ use crate::backend::Backend;
 use crate::conn::Row;
 use crate::error::{Error, QueryResult};
 use crate::expr::{
-    Aggregate, And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound, CaseWhen,
+    Aggregate, And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound, CaseWhen, Cast,
     Coalesce, Combine, Constant, Eq, Expression, FunctionCall, GroupBy, In, InWhere, IntoGroupList,
-    IsNotNull, IsNull, NoGroupBy, Not, NotIn, Now, Or, Over, PerRow, Plain, ValidGrouping, ValidIn,
+    IsNotNull, IsNull, Neg, NoGroupBy, Not, NotBetween, NotIn, Now, Or, Over, PerRow, Plain,
+    SimpleCase, ValidGrouping, ValidIn,
 };
 use crate::types::{BindValue, BoolType, FromSql, Int8, Nullability, SqlType, SqlValue};
 use std::marker::PhantomData;

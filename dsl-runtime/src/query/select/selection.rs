@@ -178,6 +178,10 @@ macro_rules! expression_select_list {
 
 expression_select_list! {
     CaseWhen<ST, Arms, E>;
+    SimpleCase<S, ST, Arms, E>;
+    Cast<E, T>;
+    Neg<E>;
+    NotBetween<E, Lo, Hi>;
     Over<W, P, O>;
     Aggregate<F, E>;
     ScalarSubquery<Q, ST>;
