@@ -5,8 +5,10 @@ mod common;
 
 use common::{TestDb, assert_same, posts, users};
 use quarry::conn::Connection;
-use quarry::expr::{case_when, coalesce, length, lower, upper};
+use quarry::dsl::val;
+use quarry::expr::{case, case_when, coalesce, length, lower, row_number, upper};
 use quarry::prelude::*;
+use quarry::types::{Float8, Int8, Text};
 
 /// Users 4 and 5 wrote no posts: a function over a left-joined column is NULL for them,
 /// and loads as `Option`.
@@ -90,7 +92,192 @@ fn case_over_a_left_joined_column_is_nullable<C: Connection>(db: &mut TestDb<C>)
     assert_eq!(titles[5..], ["-", "-"]);
 }
 
+/// `%`, unary minus and a literal on the left, on both backends.
+fn remainder_minus_and_literals_on_the_left<C: Connection>(db: &mut TestDb<C>) {
+    let typed: Vec<(i32, i32, i32, i32)> = users::table
+        .select((
+            users::id,
+            users::age.rem(10),
+            val(100) - users::age,
+            -(users::visits - users::age),
+        ))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed[0], (1, 6, 64, -4));
+    assert_same(
+        typed,
+        db.rows("SELECT id, age % 10, 100 - age, -(visits - age) FROM users ORDER BY id"),
+    );
+    // A negative dividend keeps its sign, as in Rust.
+    let negative: i32 = users::table
+        .filter(users::id.eq(1))
+        .select(users::age.neg() % 10)
+        .get_result(&mut db.conn)
+        .unwrap();
+    assert_eq!(negative, -36 % 10);
+    // Literals in the select list and in conditions, typed from their Rust types.
+    let literals: Vec<(String, String, f64, bool)> = users::table
+        .filter(val(40).lt(users::age))
+        .select((users::name, val("senior"), val(0.5), val(true)))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        literals,
+        [
+            ("Grace".to_owned(), "senior".to_owned(), 0.5, true),
+            ("Alan".to_owned(), "senior".to_owned(), 0.5, true),
+        ]
+    );
+}
+
+/// `||` joins texts; NULL when either side is.
+fn text_concatenation<C: Connection>(db: &mut TestDb<C>) {
+    let typed: Vec<(String, Option<String>)> = users::table
+        .select((
+            users::name
+                .concat(" (")
+                .concat(users::age.cast::<Text>())
+                .concat(")"),
+            users::hair_color.concat(" hair"),
+        ))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed[0], ("Ada (36)".to_owned(), None));
+    assert_eq!(
+        typed[1],
+        ("Grace (85)".to_owned(), Some("brown hair".to_owned()))
+    );
+    assert_same(
+        typed,
+        db.rows(
+            "SELECT name || ' (' || CAST(age AS TEXT) || ')', hair_color || ' hair'
+             FROM users ORDER BY id",
+        ),
+    );
+}
+
+/// Casts give the target type on both backends; mixed arithmetic goes through one.
+fn casts_and_mixed_arithmetic<C: Connection>(db: &mut TestDb<C>) {
+    let typed: Vec<(i64, f64, String)> = posts::table
+        .inner_join(users::table)
+        .select((
+            users::age.cast::<Int8>() + posts::views,
+            users::age.cast::<Float8>() / 8.0,
+            posts::views.cast::<Text>(),
+        ))
+        .order_by(posts::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed[0], (5_000_000_036, 4.5, "5000000000".to_owned()));
+    assert_eq!(typed[1], (205, 85.0 / 8.0, "120".to_owned()));
+    // Integer division stays integer; a cast to Float8 makes it exact.
+    let halves: Vec<(i32, f64)> = users::table
+        .filter(users::id.eq(5))
+        .select((users::age / 2, users::age.cast::<Float8>() / 2.0))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(halves, [(20, 20.5)]);
+    // A nullable expression stays nullable.
+    let lengths: Vec<Option<String>> = users::table
+        .select(length(users::hair_color).cast::<Text>())
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(lengths[..2], [None, Some("5".to_owned())]);
+}
+
+fn not_between<C: Connection>(db: &mut TestDb<C>) {
+    let typed: Vec<i32> = users::table
+        .filter(users::age.not_between(30, 50))
+        .select(users::id)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed, [2, 3]);
+    assert_same(
+        typed,
+        db.rows("SELECT id FROM users WHERE age NOT BETWEEN 30 AND 50 ORDER BY id"),
+    );
+}
+
+fn simple_case<C: Connection>(db: &mut TestDb<C>) {
+    let typed: Vec<(i32, String, Option<i32>)> = users::table
+        .select((
+            users::id,
+            case(users::age)
+                .when(36, "thirty-six")
+                .when(85, "eighty-five")
+                .otherwise("other"),
+            case(users::hair_color).when("brown", users::visits),
+        ))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed[0], (1, "thirty-six".to_owned(), None));
+    assert_eq!(typed[1], (2, "eighty-five".to_owned(), Some(85)));
+    assert_eq!(typed[2], (3, "other".to_owned(), None));
+    assert_same(
+        typed,
+        db.rows(
+            "SELECT id, CASE age WHEN 36 THEN 'thirty-six' WHEN 85 THEN 'eighty-five'
+                        ELSE 'other' END,
+                    CASE hair_color WHEN 'brown' THEN visits END
+             FROM users ORDER BY id",
+        ),
+    );
+    // As a condition.
+    let brown: Vec<i32> = users::table
+        .filter(case(users::hair_color).when("brown", true).otherwise(false))
+        .select(users::id)
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(brown, [2, 4]);
+}
+
+/// Without NULLS FIRST / LAST the backends disagree (PostgreSQL sorts NULL as the
+/// largest value, SQLite as the smallest); with it, they agree.
+fn nulls_first_and_last<C: Connection>(db: &mut TestDb<C>) {
+    let first: Vec<i32> = users::table
+        .select(users::id)
+        .order_by((users::hair_color.asc().nulls_first(), users::id))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(first, [1, 5, 3, 2, 4]);
+    let last: Vec<i32> = users::table
+        .select(users::id)
+        .order_by((users::hair_color.desc().nulls_last(), users::id.desc()))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(last, [4, 2, 3, 5, 1]);
+    assert_same(
+        last,
+        db.rows("SELECT id FROM users ORDER BY hair_color DESC NULLS LAST, id DESC"),
+    );
+    // In a window.
+    let numbered: Vec<(i32, i64)> = users::table
+        .select((
+            users::id,
+            row_number()
+                .over()
+                .order_by((users::hair_color.asc().nulls_last(), users::id)),
+        ))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(numbered, [(1, 4), (2, 2), (3, 1), (4, 3), (5, 5)]);
+}
+
 common::backend_tests! {
+    remainder_minus_and_literals_on_the_left,
+    text_concatenation,
+    casts_and_mixed_arithmetic,
+    not_between,
+    simple_case,
+    nulls_first_and_last,
     function_of_a_left_joined_column_is_nullable,
     case_over_a_left_joined_column_is_nullable,
 }

@@ -709,15 +709,19 @@ fn simple_case() {
 #[test]
 fn nulls_first_and_last() {
     golden(
-        &users::table
-            .select(users::id)
-            .order_by((users::hair_color.asc().nulls_first(), users::age.desc().nulls_last())),
+        &users::table.select(users::id).order_by((
+            users::hair_color.asc().nulls_first(),
+            users::age.desc().nulls_last(),
+        )),
         r#"SELECT "users"."id" FROM "users" ORDER BY "users"."hair_color" ASC NULLS FIRST, "users"."age" DESC NULLS LAST -- binds: []"#,
         r#"SELECT "users"."id" FROM "users" ORDER BY "users"."hair_color" ASC NULLS FIRST, "users"."age" DESC NULLS LAST -- binds: []"#,
     );
     golden(
-        &users::table
-            .select(row_number().over().order_by(users::hair_color.desc().nulls_last())),
+        &users::table.select(
+            row_number()
+                .over()
+                .order_by(users::hair_color.desc().nulls_last()),
+        ),
         r#"SELECT ROW_NUMBER() OVER ( ORDER BY "users"."hair_color" DESC NULLS LAST) FROM "users" -- binds: []"#,
         r#"SELECT ROW_NUMBER() OVER ( ORDER BY "users"."hair_color" DESC NULLS LAST) FROM "users" -- binds: []"#,
     );

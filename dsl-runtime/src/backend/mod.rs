@@ -48,6 +48,10 @@ pub trait Backend: private::Sealed + Sized + Copy + Default + 'static {
     /// stored as text as text).
     #[doc(hidden)]
     fn comparison_cast<ST: crate::types::SqlType>() -> Option<&'static str>;
+
+    /// The name of SQL type `T` in `CAST(… AS name)` on this backend.
+    #[doc(hidden)]
+    fn cast_target<T: crate::expr::CastTarget>() -> &'static str;
 }
 
 pub(crate) mod private {

@@ -7,71 +7,45 @@ use crate::query::{QueryFragment, SqlWriter};
 use crate::types::{NotNullType, Nullability, SqlType};
 use std::marker::PhantomData;
 
-/// A SQL type an expression can be cast to on backend `DB`, with that backend's name
-/// for it.
+/// A SQL type an expression can be cast to, with each backend's name for it (the
+/// backend picks its own through `Backend::cast_target`).
+///
+/// SQLite has storage classes rather than types: integers cast to `INTEGER`, floats to
+/// `REAL`, and `Numeric` to `TEXT`, which is how quarry stores it (exactly). Date, time,
+/// UUID and JSON types are not cast targets: SQLite stores them as text or bytes and
+/// has no type to cast to.
 #[diagnostic::on_unimplemented(
-    message = "cannot CAST to `{Self}` on {DB}",
-    label = "not a type this backend can cast to",
-    note = "cast to a NOT NULL type marker of `quarry::types` (`Int8`, `Float8`, `Text`, …): a nullable expression stays nullable; date, time, UUID and JSON types are PostgreSQL-only targets"
+    message = "`cast::<{Self}>()`: `{Self}` is not a type quarry can CAST to on every backend",
+    label = "not a cast target",
+    note = "cast to Bool, Int2, Int4, Int8, Float4, Float8, Numeric, Text or Binary; a nullable expression stays nullable"
 )]
-pub trait CastTarget<DB>: SqlType {
-    /// The type's name in `CAST(… AS name)`.
-    const SQL: &'static str;
+pub trait CastTarget: NotNullType {
+    /// The type's name on PostgreSQL.
+    const PG: &'static str;
+    /// The type's name on SQLite.
+    const SQLITE: &'static str;
 }
 
 macro_rules! cast_targets {
-    ($db:ty { $($st:ident => $sql:literal),* $(,)? }) => {$(
-        impl CastTarget<$db> for crate::types::$st {
-            const SQL: &'static str = $sql;
+    ($($st:ident => pg $pg:literal, sqlite $sqlite:literal;)*) => {$(
+        impl CastTarget for crate::types::$st {
+            const PG: &'static str = $pg;
+            const SQLITE: &'static str = $sqlite;
         }
     )*};
 }
 
-// SQLite has storage classes, not types: integers cast to INTEGER, floats to REAL, and
-// `Numeric` to TEXT, which is how quarry stores it (exactly).
-#[cfg(feature = "sqlite")]
-cast_targets!(crate::backend::sqlite::Sqlite {
-    Bool => "INTEGER",
-    Int2 => "INTEGER",
-    Int4 => "INTEGER",
-    Int8 => "INTEGER",
-    Float4 => "REAL",
-    Float8 => "REAL",
-    Numeric => "TEXT",
-    Text => "TEXT",
-    Binary => "BLOB",
-});
-
-#[cfg(feature = "postgres")]
-cast_targets!(crate::backend::pg::Pg {
-    Bool => "boolean",
-    Int2 => "smallint",
-    Int4 => "integer",
-    Int8 => "bigint",
-    Float4 => "real",
-    Float8 => "double precision",
-    Numeric => "numeric",
-    Text => "text",
-    Binary => "bytea",
-    Date => "date",
-    Time => "time",
-    Timestamp => "timestamp",
-    Timestamptz => "timestamptz",
-    Uuid => "uuid",
-    Json => "json",
-    Jsonb => "jsonb",
-});
-
-/// What `cast::<T>()` takes: a NOT NULL SQL type marker.
-#[diagnostic::on_unimplemented(
-    message = "`cast::<{Self}>()` needs a SQL type, but `{Self}` is not one",
-    label = "not a NOT NULL SQL type marker",
-    note = "name a type of `quarry::types` without `Nullable` (`Int8`, `Float8`, `Text`, …): a nullable expression stays nullable"
-)]
-pub trait CastType: SqlType {}
-
-#[diagnostic::do_not_recommend]
-impl<T: NotNullType> CastType for T {}
+cast_targets! {
+    Bool => pg "boolean", sqlite "INTEGER";
+    Int2 => pg "smallint", sqlite "INTEGER";
+    Int4 => pg "integer", sqlite "INTEGER";
+    Int8 => pg "bigint", sqlite "INTEGER";
+    Float4 => pg "real", sqlite "REAL";
+    Float8 => pg "double precision", sqlite "REAL";
+    Numeric => pg "numeric", sqlite "TEXT";
+    Text => pg "text", sqlite "TEXT";
+    Binary => pg "bytea", sqlite "BLOB";
+}
 
 /// `CAST(expr AS T)`, built by [`cast`](super::ExpressionMethods::cast). Nullable when
 /// `expr` is: `T` is the NOT NULL type.
@@ -81,7 +55,7 @@ pub struct Cast<E, T> {
     pub(crate) _target: PhantomData<T>,
 }
 
-impl<E: Expression, T: NotNullType> Expression for Cast<E, T> {
+impl<E: Expression, T: SqlType> Expression for Cast<E, T> {
     type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<T>;
 }
 
@@ -93,12 +67,12 @@ impl<E: ValidGrouping<GB, I>, T, GB, I> ValidGrouping<GB, I> for Cast<E, T> {
     type Kind = E::Kind;
 }
 
-impl<E: QueryFragment<DB>, T: CastTarget<DB>, DB: Backend> QueryFragment<DB> for Cast<E, T> {
+impl<E: QueryFragment<DB>, T: CastTarget, DB: Backend> QueryFragment<DB> for Cast<E, T> {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_sql("CAST(");
         self.expr.walk(out);
         out.push_sql(" AS ");
-        out.push_sql(T::SQL);
+        out.push_sql(DB::cast_target::<T>());
         out.push_sql(")");
     }
 }
@@ -146,9 +120,6 @@ default_sql_types! {
 /// A typed literal: `value` as a bind parameter of its natural SQL type, usable
 /// wherever an expression is — in a select list (`select((users::name, val("x")))`),
 /// on the left of an operator (`val(10) - users::age`), in a comparison.
-pub fn val<T: DefaultSqlType>(value: T) -> Bound<T::SqlType, T>
-where
-    T: AsExpression<T::SqlType, Expression = Bound<T::SqlType, T>>,
-{
+pub fn val<T: DefaultSqlType>(value: T) -> Bound<T::SqlType, T> {
     Bound::new(value)
 }

@@ -1,9 +1,9 @@
 //! The methods that build expressions: `eq`, `gt`, `like`, `and`, `asc`, ….
 
-use super::cast::{Cast, CastType};
+use super::cast::{Cast, CastTarget};
 use super::ops::{
     And, AsNullable, Asc, Between, Binary, Concat, Desc, Eq, Ge, Gt, IsNotNull, IsNull, Le, Like,
-    Lt, Ne, Neg, Not, NotBetween, NotLike, Or, Rem,
+    Lt, Ne, Neg, Not, NotBetween, NotLike, NullsFirst, NullsLast, Or, Rem,
 };
 use super::{AsCondition, AsExpression, Expression};
 use crate::query::InArgument;
@@ -27,6 +27,26 @@ macro_rules! integer_types {
 }
 
 integer_types!(Int2, Int4, Int8);
+
+/// Text SQL types, nullable or not; `||` ([`concat`](TextExpressionMethods::concat))
+/// requires one.
+#[diagnostic::on_unimplemented(
+    message = "`concat` (`||`) needs a text expression, but this one is `{Self}`",
+    label = "not a `Text` expression",
+    note = "cast it to text first: `.cast::<Text>()`"
+)]
+pub trait ConcatType: SqlType {
+    /// The type of the other side: the same.
+    type Other: SqlType;
+}
+
+impl ConcatType for Text {
+    type Other = Text;
+}
+
+impl ConcatType for crate::types::Nullable<Text> {
+    type Other = crate::types::Nullable<Text>;
+}
 
 /// Comparison, `IN`, `BETWEEN`, NULL tests and ordering, on every expression.
 ///
@@ -111,11 +131,11 @@ pub trait ExpressionMethods: Expression + Sized {
         Neg(self)
     }
 
-    /// `CAST(self AS T)`, `T` a NOT NULL SQL type marker (`Int8`, `Float8`, `Text`, …);
-    /// the result is nullable when `self` is. The type's name is each backend's own
+    /// `CAST(self AS T)`, `T` a NOT NULL SQL type marker (`Int8`, `Float8`, `Text`, …:
+    /// see [`CastTarget`]); the result is nullable when `self` is. The type's name is each backend's own
     /// (`bigint` on PostgreSQL, `INTEGER` on SQLite), so the same query runs on both.
     /// Mixed arithmetic needs one: `users::age.cast::<Int8>() + posts::views`.
-    fn cast<T: CastType>(self) -> Cast<Self, T>
+    fn cast<T: CastTarget>(self) -> Cast<Self, T>
 where {
         Cast {
             expr: self,
@@ -158,6 +178,17 @@ where {
     /// nullable one: `users::hair_color.eq(users::name.nullable())`.
     fn nullable(self) -> AsNullable<Self> {
         AsNullable(self)
+    }
+
+    /// `self NULLS FIRST`, for `order_by`: ascending, NULLs before every value (both
+    /// backends; SQLite since 3.30). `.desc().nulls_first()` orders the other way.
+    fn nulls_first(self) -> NullsFirst<Self> {
+        NullsFirst(self)
+    }
+
+    /// `self NULLS LAST`, for `order_by`: ascending, NULLs after every value.
+    fn nulls_last(self) -> NullsLast<Self> {
+        NullsLast(self)
     }
 
     /// `self ASC`, for `order_by`.
@@ -226,8 +257,8 @@ pub trait TextExpressionMethods: Expression + Sized {
     /// same SQL type (a nullable column takes a `&str` or an `Option<&str>`).
     fn concat<T>(self, other: T) -> Binary<Concat, Self, T::Expression>
     where
-        Self::SqlType: TextType,
-        T: AsExpression<Self::SqlType>,
+        Self::SqlType: ConcatType,
+        T: AsExpression<<Self::SqlType as ConcatType>::Other>,
     {
         Binary::new(self, other.into_expression())
     }

@@ -17,7 +17,7 @@ mod pg;
 mod window;
 
 pub use case::{CaseFragment, CaseOf, CaseWhen, Else, NoElse, SimpleCase, When, case, case_when};
-pub use cast::{Cast, CastTarget, CastType, DefaultSqlType, val};
+pub use cast::{Cast, CastTarget, DefaultSqlType, val};
 pub use condition::AsCondition;
 pub use functions::{
     AbsFn, Coalesce, FunctionCall, FunctionOutput, LengthFn, LowerFn, Now, NullableOf, SqlFunction,
@@ -30,7 +30,8 @@ pub use grouping::{
     count_distinct, count_star, max, min, sum,
 };
 pub use methods::{
-    BoolExpressionMethods, ExpressionMethods, IntegerType, TextExpressionMethods, escape_like,
+    BoolExpressionMethods, ConcatType, ExpressionMethods, IntegerType, TextExpressionMethods,
+    escape_like,
 };
 pub(crate) use ops::walk_operand;
 pub use ops::{

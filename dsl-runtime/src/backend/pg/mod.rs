@@ -52,6 +52,10 @@ impl Backend for Pg {
     fn comparison_cast<ST: crate::types::SqlType>() -> Option<&'static str> {
         None
     }
+
+    fn cast_target<T: crate::expr::CastTarget>() -> &'static str {
+        T::PG
+    }
 }
 
 /// How many prepared statements a connection keeps (see the SQLite backend's note).

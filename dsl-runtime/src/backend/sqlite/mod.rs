@@ -57,6 +57,10 @@ impl Backend for Sqlite {
     fn comparison_cast<ST: crate::types::SqlType>() -> Option<&'static str> {
         ST::SQLITE_COMPARE_AS
     }
+
+    fn cast_target<T: crate::expr::CastTarget>() -> &'static str {
+        T::SQLITE
+    }
 }
 
 /// How many prepared statements a connection keeps; past it, the least recently used
