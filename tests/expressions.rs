@@ -271,7 +271,148 @@ fn nulls_first_and_last<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(numbered, [(1, 4), (2, 2), (3, 1), (4, 3), (5, 5)]);
 }
 
+/// The function library, each compared with the same call in hand-written SQL for the
+/// backend (whose spelling differs for `trim`, `position`, `greatest` and `least`).
+fn text_functions_of_the_library<C: Connection>(db: &mut TestDb<C>) {
+    use quarry::expr::{ltrim, position, replace, rtrim, substr, substr_from, trim};
+    let typed: Vec<(String, String, String, i32, Option<String>)> = users::table
+        .select((
+            substr(users::name, 2, 3),
+            substr_from(users::name, 3),
+            replace(users::name, "a", "4"),
+            position(users::name, "a"),
+            substr(users::hair_color, 1, 2),
+        ))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        typed[1],
+        (
+            "rac".to_owned(),
+            "ace".to_owned(),
+            "Gr4ce".to_owned(),
+            3,
+            Some("br".to_owned())
+        )
+    );
+    // "Ada": the first lower-case `a` is the third character.
+    assert_eq!(typed[0].3, 3);
+    let strpos = if db.kind() == common::BackendKind::Pg {
+        "strpos"
+    } else {
+        "instr"
+    };
+    assert_same(
+        typed,
+        db.rows(&format!(
+            "SELECT substr(name, 2, 3), substr(name, 3), replace(name, 'a', '4'),
+                    {strpos}(name, 'a'), substr(hair_color, 1, 2)
+             FROM users ORDER BY id"
+        )),
+    );
+    let trimmed: (String, String, String) = users::table
+        .select((trim(val("  x  ")), ltrim(val("  x  ")), rtrim(val("  x  "))))
+        .first(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        trimmed,
+        ("x".to_owned(), "x  ".to_owned(), "  x".to_owned())
+    );
+    // Over a left-joined column the call is nullable, by the same rule as every node.
+    let titles: Vec<Option<String>> = users::table
+        .left_join(posts::table)
+        .select(substr(posts::title, 1, 4))
+        .order_by((users::id, posts::id))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(titles[0].as_deref(), Some("Note"));
+    assert_eq!(titles[5..], [None, None]);
+}
+
+fn comparison_and_rounding_functions<C: Connection>(db: &mut TestDb<C>) {
+    use quarry::expr::{current_date, greatest, least, nullif, round};
+    let typed: Vec<(Option<i32>, i32, i32, f64)> = users::table
+        .select((
+            nullif(users::age, 36),
+            greatest(users::age, users::visits),
+            least(users::age, 40),
+            round(users::age.cast::<Float8>() / 7.0),
+        ))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed[0], (None, 40, 36, 5.0));
+    assert_eq!(typed[2], (Some(28), 28, 28, 4.0));
+    let (max, min) = if db.kind() == common::BackendKind::Pg {
+        ("greatest", "least")
+    } else {
+        ("max", "min")
+    };
+    assert_same(
+        typed,
+        db.rows(&format!(
+            "SELECT nullif(age, 36), {max}(age, visits), {min}(age, 40),
+                    round(CAST(age AS DOUBLE PRECISION) / 7.0)
+             FROM users ORDER BY id"
+        )),
+    );
+    // Halves differ: PostgreSQL rounds a double precision half to even, SQLite away
+    // from zero.
+    let halves: (f64, f64) = users::table
+        .select((round(val(2.5)), round(val(-2.5))))
+        .first(&mut db.conn)
+        .unwrap();
+    match db.kind() {
+        common::BackendKind::Pg => assert_eq!(halves, (2.0, -2.0)),
+        common::BackendKind::Sqlite => assert_eq!(halves, (3.0, -3.0)),
+    }
+    // Today, on the database's clock, is today or yesterday/tomorrow here (time zones).
+    let today: chrono::NaiveDate = users::table
+        .select(current_date())
+        .first(&mut db.conn)
+        .unwrap();
+    use chrono::Datelike;
+    let epoch_days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        / 86_400;
+    let unix_epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let here = unix_epoch.num_days_from_ce() + i32::try_from(epoch_days).unwrap();
+    assert!((today.num_days_from_ce() - here).abs() <= 1, "{today}");
+}
+
+/// `floor` and `ceil` exist on PostgreSQL only: the bundled SQLite has no math
+/// functions (a ui-test shows they do not compile there).
+fn floor_and_ceil_on_postgres<C: Connection>(db: &mut TestDb<C>)
+where
+    quarry::expr::FloorFn: quarry::expr::SupportedBy<C::Backend>,
+    quarry::expr::CeilFn: quarry::expr::SupportedBy<C::Backend>,
+{
+    use quarry::expr::{ceil, floor};
+    let typed: Vec<(f64, f64)> = users::table
+        .select((
+            floor(users::age.cast::<Float8>() / 8.0),
+            ceil(users::age.cast::<Float8>() / 8.0),
+        ))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed[0], (4.0, 5.0));
+    assert_same(
+        typed,
+        db.rows("SELECT floor(age / 8.0::float8), ceil(age / 8.0::float8) FROM users ORDER BY id"),
+    );
+}
+
 common::backend_tests! {
+    only pg: floor_and_ceil_on_postgres
+}
+
+common::backend_tests! {
+    text_functions_of_the_library,
+    comparison_and_rounding_functions,
     remainder_minus_and_literals_on_the_left,
     text_concatenation,
     casts_and_mixed_arithmetic,

@@ -930,6 +930,63 @@ fn declared_sql_functions() {
     );
 }
 
+#[test]
+fn library_functions_are_spelled_per_backend() {
+    use quarry::expr::{
+        current_date, greatest, least, ltrim, nullif, position, replace, round, rtrim, substr,
+        substr_from, trim,
+    };
+    golden(
+        &users::table.select((substr(users::name, 2, 3), substr_from(users::name, 2))),
+        r#"SELECT substr("users"."name", ?, ?), substr("users"."name", ?) FROM "users" -- binds: [2, 3, 2]"#,
+        r#"SELECT substr("users"."name", $1, $2), substr("users"."name", $3) FROM "users" -- binds: [2, 3, 2]"#,
+    );
+    golden(
+        &users::table.select((
+            trim(users::name),
+            ltrim(users::name),
+            rtrim(users::hair_color),
+        )),
+        r#"SELECT trim("users"."name"), ltrim("users"."name"), rtrim("users"."hair_color") FROM "users" -- binds: []"#,
+        r#"SELECT btrim("users"."name"), ltrim("users"."name"), rtrim("users"."hair_color") FROM "users" -- binds: []"#,
+    );
+    golden(
+        &users::table.select((replace(users::name, "a", "4"), position(users::name, "a"))),
+        r#"SELECT replace("users"."name", ?, ?), instr("users"."name", ?) FROM "users" -- binds: ["a", "4", "a"]"#,
+        r#"SELECT replace("users"."name", $1, $2), strpos("users"."name", $3) FROM "users" -- binds: ["a", "4", "a"]"#,
+    );
+    golden(
+        &users::table.select((
+            nullif(users::age, 36),
+            greatest(users::age, users::id),
+            least(users::age, 40),
+        )),
+        r#"SELECT nullif("users"."age", ?), max("users"."age", "users"."id"), min("users"."age", ?) FROM "users" -- binds: [36, 40]"#,
+        r#"SELECT nullif("users"."age", $1), greatest("users"."age", "users"."id"), least("users"."age", $2) FROM "users" -- binds: [36, 40]"#,
+    );
+    golden(
+        &users::table.select((
+            round(users::age.cast::<quarry::types::Float8>() / 7.0),
+            current_date(),
+        )),
+        r#"SELECT round((CAST("users"."age" AS REAL) / ?)), CURRENT_DATE FROM "users" -- binds: [7.0]"#,
+        r#"SELECT round((CAST("users"."age" AS double precision) / $1)), CURRENT_DATE FROM "users" -- binds: [7.0]"#,
+    );
+}
+
+#[test]
+fn floor_and_ceil_are_postgres_only() {
+    use quarry::expr::{ceil, floor};
+    use quarry::types::Float8;
+    golden_pg(
+        &users::table.select((
+            floor(users::age.cast::<Float8>()),
+            ceil(users::age.cast::<Float8>()),
+        )),
+        r#"SELECT floor(CAST("users"."age" AS double precision)), ceil(CAST("users"."age" AS double precision)) FROM "users" -- binds: []"#,
+    );
+}
+
 // ---------------------------------------------------------------------------------
 // CASE
 // ---------------------------------------------------------------------------------

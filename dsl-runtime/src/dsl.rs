@@ -273,6 +273,38 @@ pub type Desc<E> = expr::Desc<E>;
 /// `expr.nullable()`.
 pub type AsNullable<E> = expr::AsNullable<E>;
 
+/// `expr.not_between(low, high)`, as [`Between`].
+pub type NotBetween<E, Lo, Hi> = expr::NotBetween<
+    E,
+    <Lo as AsExpression<SqlTypeOf<E>>>::Expression,
+    <Hi as AsExpression<SqlTypeOf<E>>>::Expression,
+>;
+
+/// `left.rem(right)` (and `left % right` on an expression), as [`Eq`](type@Eq).
+pub type Rem<L, R> = expr::Binary<expr::Rem, L, <R as AsExpression<SqlTypeOf<L>>>::Expression>;
+
+/// `left.concat(right)`, with `R` the type of `right`.
+pub type Concat<L, R> = expr::Binary<
+    expr::Concat,
+    L,
+    <R as AsExpression<<SqlTypeOf<L> as expr::ConcatType>::Other>>::Expression,
+>;
+
+/// `expr.neg()` (and `-expr` on an expression).
+pub type Neg<E> = expr::Neg<E>;
+
+/// `expr.cast::<T>()`.
+pub type Cast<E, T> = expr::Cast<E, T>;
+
+/// `term.nulls_first()`.
+pub type NullsFirst<O> = expr::NullsFirst<O>;
+
+/// `term.nulls_last()`.
+pub type NullsLast<O> = expr::NullsLast<O>;
+
+/// `val(value)`, with `T` the type of `value`.
+pub type Val<T> = expr::Bound<<T as expr::DefaultSqlType>::SqlType, T>;
+
 // ---------------------------------------------------------------------------------
 // One trait per builder method
 // ---------------------------------------------------------------------------------

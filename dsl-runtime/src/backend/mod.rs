@@ -52,6 +52,11 @@ pub trait Backend: private::Sealed + Sized + Copy + Default + 'static {
     /// The name of SQL type `T` in `CAST(… AS name)` on this backend.
     #[doc(hidden)]
     fn cast_target<T: crate::expr::CastTarget>() -> &'static str;
+
+    /// The name of SQL function `F` on this backend (`greatest` on PostgreSQL is `max`
+    /// on SQLite).
+    #[doc(hidden)]
+    fn function_name<F: crate::expr::SqlFunction>() -> &'static str;
 }
 
 pub(crate) mod private {

@@ -2,6 +2,7 @@
 //! `now`) and [`sql_function!`](crate::sql_function) to declare others with typed
 //! signatures.
 
+use super::SupportedBy;
 use super::{
     AsExpression, Expression, NullableIfAny, ValidGrouping, ValidIn, expression_as_itself,
 };
@@ -14,8 +15,11 @@ use std::marker::PhantomData;
 
 /// A SQL function: its name and, for declared functions, its result type.
 pub trait SqlFunction {
-    /// The function's name in SQL.
+    /// The function's name in SQL (on PostgreSQL, and on SQLite unless
+    /// [`SQLITE_NAME`](Self::SQLITE_NAME) says otherwise).
     const NAME: &'static str;
+    /// The function's name on SQLite, where it differs.
+    const SQLITE_NAME: &'static str = Self::NAME;
 }
 
 /// `name(arg, …)`: a call of function `F` with the argument expressions `Args` (a tuple).
@@ -53,11 +57,11 @@ impl<F, Args: ValidGrouping<GB, I>, GB, I> ValidGrouping<GB, I> for FunctionCall
     type Kind = Args::Kind;
 }
 
-impl<F: SqlFunction, Args: QueryFragment<DB>, DB: Backend> QueryFragment<DB>
+impl<F: SqlFunction + SupportedBy<DB>, Args: QueryFragment<DB>, DB: Backend> QueryFragment<DB>
     for FunctionCall<F, Args>
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.push_sql(F::NAME);
+        out.push_sql(DB::function_name::<F>());
         out.push_sql("(");
         self.args.walk(out);
         out.push_sql(")");
@@ -119,6 +123,8 @@ macro_rules! sql_function {
             const NAME: &'static str = ::core::stringify!($name);
         }
 
+        impl<DB: $crate::__private::Backend> $crate::expr::SupportedBy<DB> for $name {}
+
         impl<Args> $crate::expr::FunctionOutput<Args> for $name {
             type SqlType = $ret;
         }
@@ -135,6 +141,8 @@ macro_rules! builtin_functions {
         impl SqlFunction for $marker {
             const NAME: &'static str = $sql;
         }
+
+        impl<DB: Backend> SupportedBy<DB> for $marker {}
 
         impl<E: Expression> FunctionOutput<(E,)> for $marker
         where

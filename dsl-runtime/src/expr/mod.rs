@@ -10,6 +10,7 @@ mod cast;
 mod condition;
 mod functions;
 mod grouping;
+mod library;
 mod methods;
 mod ops;
 #[cfg(feature = "postgres")]
@@ -28,6 +29,11 @@ pub use grouping::{
     CountDistinct, GroupBy, GroupContains, GroupingContext, InWhere, IntoGroupList, Max, Min,
     NoGroupBy, NotPerRow, Ordered, PerRow, Plain, Sum, Summable, ValidGrouping, avg, count,
     count_distinct, count_star, max, min, sum,
+};
+pub use library::{
+    CeilFn, CurrentDate, FloatType, FloorFn, GreatestFn, LeastFn, LtrimFn, NullifFn, PositionFn,
+    ReplaceFn, RoundFn, RtrimFn, SubstrFn, TextArgument, TrimFn, ceil, current_date, floor,
+    greatest, least, ltrim, nullif, position, replace, round, rtrim, substr, substr_from, trim,
 };
 pub use methods::{
     BoolExpressionMethods, ConcatType, ExpressionMethods, IntegerType, TextExpressionMethods,

@@ -56,6 +56,10 @@ impl Backend for Pg {
     fn cast_target<T: crate::expr::CastTarget>() -> &'static str {
         T::PG
     }
+
+    fn function_name<F: crate::expr::SqlFunction>() -> &'static str {
+        F::NAME
+    }
 }
 
 /// How many prepared statements a connection keeps (see the SQLite backend's note).

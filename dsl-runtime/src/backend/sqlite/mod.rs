@@ -61,6 +61,10 @@ impl Backend for Sqlite {
     fn cast_target<T: crate::expr::CastTarget>() -> &'static str {
         T::SQLITE
     }
+
+    fn function_name<F: crate::expr::SqlFunction>() -> &'static str {
+        F::SQLITE_NAME
+    }
 }
 
 /// How many prepared statements a connection keeps; past it, the least recently used

@@ -188,6 +188,7 @@ expression_select_list! {
     Coalesce<A, B>;
     FunctionCall<F, Args>;
     Now<>;
+    CurrentDate<>;
     AsNullable<E>;
     CountStar<>;
     Binary<Op, L, R>;
