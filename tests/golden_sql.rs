@@ -1182,6 +1182,75 @@ fn aggregates_over_windows() {
 // ---------------------------------------------------------------------------------
 
 #[test]
+fn value_window_functions() {
+    use quarry::expr::{first_value, lag, lag_by, last_value, lead, lead_by, ntile};
+    golden(
+        &users::table.select((
+            lag(users::age).over().order_by(users::id),
+            lead_by(users::name, 2).over().order_by(users::id),
+        )),
+        r#"SELECT LAG("users"."age") OVER ( ORDER BY "users"."id"), LEAD("users"."name", ?) OVER ( ORDER BY "users"."id") FROM "users" -- binds: [2]"#,
+        r#"SELECT LAG("users"."age") OVER ( ORDER BY "users"."id"), LEAD("users"."name", $1) OVER ( ORDER BY "users"."id") FROM "users" -- binds: [2]"#,
+    );
+    golden(
+        &users::table.select((
+            lag_by(users::age, 3).over(),
+            lead(users::age).over().partition_by(users::active),
+            first_value(users::name)
+                .over()
+                .partition_by(users::active)
+                .order_by(users::age),
+            ntile(4).over().order_by(users::age.desc()),
+        )),
+        r#"SELECT LAG("users"."age", ?) OVER (), LEAD("users"."age") OVER (PARTITION BY "users"."active"), FIRST_VALUE("users"."name") OVER (PARTITION BY "users"."active" ORDER BY "users"."age"), NTILE(?) OVER ( ORDER BY "users"."age" DESC) FROM "users" -- binds: [3, 4]"#,
+        r#"SELECT LAG("users"."age", $1) OVER (), LEAD("users"."age") OVER (PARTITION BY "users"."active"), FIRST_VALUE("users"."name") OVER (PARTITION BY "users"."active" ORDER BY "users"."age"), NTILE($2) OVER ( ORDER BY "users"."age" DESC) FROM "users" -- binds: [3, 4]"#,
+    );
+    golden(
+        &users::table.select(last_value(users::name).over().order_by(users::age)),
+        r#"SELECT LAST_VALUE("users"."name") OVER ( ORDER BY "users"."age") FROM "users" -- binds: []"#,
+        r#"SELECT LAST_VALUE("users"."name") OVER ( ORDER BY "users"."age") FROM "users" -- binds: []"#,
+    );
+}
+
+#[test]
+fn window_frames() {
+    use quarry::expr::{FrameBound, last_value};
+    golden(
+        &users::table.select(
+            sum(users::age)
+                .over()
+                .order_by(users::id)
+                .rows_between(FrameBound::Preceding(2), FrameBound::CurrentRow),
+        ),
+        r#"SELECT SUM("users"."age") OVER ( ORDER BY "users"."id" ROWS BETWEEN ? PRECEDING AND CURRENT ROW) FROM "users" -- binds: [2]"#,
+        r#"SELECT SUM("users"."age") OVER ( ORDER BY "users"."id" ROWS BETWEEN $1 PRECEDING AND CURRENT ROW) FROM "users" -- binds: [2]"#,
+    );
+    golden(
+        &users::table.select(
+            last_value(users::name)
+                .over()
+                .partition_by(users::active)
+                .order_by(users::age)
+                .range_between(
+                    FrameBound::UnboundedPreceding,
+                    FrameBound::UnboundedFollowing,
+                ),
+        ),
+        r#"SELECT LAST_VALUE("users"."name") OVER (PARTITION BY "users"."active" ORDER BY "users"."age" RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM "users" -- binds: []"#,
+        r#"SELECT LAST_VALUE("users"."name") OVER (PARTITION BY "users"."active" ORDER BY "users"."age" RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM "users" -- binds: []"#,
+    );
+    golden(
+        &users::table.select(
+            count_star()
+                .over()
+                .rows_between(FrameBound::CurrentRow, FrameBound::Following(1)),
+        ),
+        r#"SELECT COUNT(*) OVER ( ROWS BETWEEN CURRENT ROW AND ? FOLLOWING) FROM "users" -- binds: [1]"#,
+        r#"SELECT COUNT(*) OVER ( ROWS BETWEEN CURRENT ROW AND $1 FOLLOWING) FROM "users" -- binds: [1]"#,
+    );
+}
+
+#[test]
 fn ilike_and_not_ilike() {
     golden_pg(
         &users::table.select(users::name.ilike("a%")),

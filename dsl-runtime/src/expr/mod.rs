@@ -52,8 +52,10 @@ pub use pg::{
     PgTextExpressionMethods,
 };
 pub use window::{
-    DenseRank, NoPartition, NoWindowOrder, Over, PartitionBy, Rank, Ranking, RankingFunction,
-    RowNumber, WindowFragment, WindowFunction, WindowOrder, WindowValidIn, dense_rank, rank,
+    DenseRank, FirstValue, Frame, FrameBound, HasWindow, Lag, LastValue, Lead, NoFrame,
+    NoPartition, NoWindowOrder, Ntile, Over, PartitionBy, Rank, Ranking, RankingFunction,
+    RowNumber, ValueWindow, ValueWindowFunction, WindowFragment, WindowFunction, WindowOrder,
+    WindowValidIn, dense_rank, first_value, lag, lag_by, last_value, lead, lead_by, ntile, rank,
     row_number,
 };
 

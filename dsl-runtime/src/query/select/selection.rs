@@ -182,7 +182,7 @@ expression_select_list! {
     Cast<E, T>;
     Neg<E>;
     NotBetween<E, Lo, Hi>;
-    Over<W, P, O>;
+    Over<W, P, O, Fr>;
     Aggregate<F, E>;
     ScalarSubquery<Q, ST>;
     Coalesce<A, B>;
