@@ -93,17 +93,20 @@ fn window_in_a_filtered_and_joined_query<C: Connection>(db: &mut TestDb<C>) {
     );
 }
 
+/// id, lag, lag by 2, lead, first value, last value, ntile.
+type ValueWindows = (
+    i32,
+    Option<i32>,
+    Option<i32>,
+    Option<i32>,
+    String,
+    String,
+    i32,
+);
+
 /// Users by id: ages 36, 85, 28, 36, 41.
 fn lag_lead_first_last_and_ntile<C: Connection>(db: &mut TestDb<C>) {
-    let typed: Vec<(
-        i32,
-        Option<i32>,
-        Option<i32>,
-        Option<i32>,
-        String,
-        String,
-        i32,
-    )> = users::table
+    let typed: Vec<ValueWindows> = users::table
         .select((
             users::id,
             lag(users::age).over().order_by(users::id),
