@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestDb, assert_same, posts, users};
+use common::{ExtraSchema, TestDb, assert_same, posts, users};
 use quarry::conn::Connection;
 use quarry::dsl::val;
 use quarry::expr::{case, case_when, coalesce, length, lower, row_number, upper};
@@ -406,11 +406,72 @@ where
     );
 }
 
+quarry::table! {
+    /// Dates and timestamps, for `extract` and `date_trunc`.
+    events (id) {
+        id -> Int4,
+        day -> Date,
+        at -> Timestamp,
+        seen -> Nullable<Timestamp>,
+    }
+}
+
+const EVENTS: ExtraSchema = ExtraSchema {
+    sqlite: "CREATE TABLE events (id INTEGER PRIMARY KEY, day TEXT NOT NULL, at TEXT NOT NULL, seen TEXT);",
+    pg: "CREATE TABLE events (id INTEGER PRIMARY KEY, day DATE NOT NULL, at TIMESTAMP NOT NULL, seen TIMESTAMP);",
+    portable: "INSERT INTO events VALUES
+        (1, '2024-03-05', '2024-03-05 14:35:10', NULL),
+        (2, '1999-12-31', '1999-12-31 23:59:59', '2000-01-01 00:00:00');",
+};
+
+fn date_parts_and_truncation<C: Connection>(db: &mut TestDb<C>) {
+    use quarry::expr::{Day, Hour, Minute, Month, Year, date_trunc, extract};
+    let typed: Vec<(i32, i32, i32, i32, i32, i32, Option<i32>)> = events::table
+        .select((
+            extract(Year, events::day),
+            extract(Month, events::day),
+            extract(Day, events::day),
+            extract(Hour, events::at),
+            extract(Minute, events::at),
+            extract(Year, events::at),
+            extract(Year, events::seen),
+        ))
+        .order_by(events::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed, [(2024, 3, 5, 14, 35, 2024, None), (1999, 12, 31, 23, 59, 1999, Some(2000))]);
+    let at = |text: &str| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap();
+    let truncated: Vec<(chrono::NaiveDateTime, chrono::NaiveDateTime, chrono::NaiveDateTime)> =
+        events::table
+            .select((
+                date_trunc(Year, events::at),
+                date_trunc(Month, events::at),
+                date_trunc(Hour, events::at),
+            ))
+            .order_by(events::id)
+            .load(&mut db.conn)
+            .unwrap();
+    assert_eq!(
+        truncated[0],
+        (at("2024-01-01 00:00:00"), at("2024-03-01 00:00:00"), at("2024-03-05 14:00:00"))
+    );
+    // In a filter and a grouping, like any expression.
+    let in_2024: Vec<i32> = events::table
+        .filter(extract(Year, events::at).eq(2024))
+        .select(events::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(in_2024, [1]);
+}
+
 common::backend_tests! {
+    extra_schema: EVENTS;
     only pg: floor_and_ceil_on_postgres
 }
 
 common::backend_tests! {
+    extra_schema: EVENTS;
+    date_parts_and_truncation,
     text_functions_of_the_library,
     comparison_and_rounding_functions,
     remainder_minus_and_literals_on_the_left,

@@ -975,6 +975,23 @@ fn library_functions_are_spelled_per_backend() {
 }
 
 #[test]
+fn date_parts_are_spelled_per_backend() {
+    use quarry::expr::{Hour, Month, Year, extract};
+    golden(
+        &entries::table.select((extract(Year, entries::booked), extract(Hour, entries::booked))),
+        r#"SELECT CAST(strftime('%Y', "ledger entries"."booked") AS INTEGER), CAST(strftime('%H', "ledger entries"."booked") AS INTEGER) FROM "ledger entries" -- binds: []"#,
+        r#"SELECT CAST(EXTRACT(YEAR FROM "ledger entries"."booked") AS INTEGER), CAST(EXTRACT(HOUR FROM "ledger entries"."booked") AS INTEGER) FROM "ledger entries" -- binds: []"#,
+    );
+    golden(
+        &entries::table
+            .filter(extract(Month, entries::booked).eq(12))
+            .select(entries::id),
+        r#"SELECT "ledger entries"."id" FROM "ledger entries" WHERE CAST(strftime('%m', "ledger entries"."booked") AS INTEGER) = ? -- binds: [12]"#,
+        r#"SELECT "ledger entries"."id" FROM "ledger entries" WHERE CAST(EXTRACT(MONTH FROM "ledger entries"."booked") AS INTEGER) = $1 -- binds: [12]"#,
+    );
+}
+
+#[test]
 fn floor_and_ceil_are_postgres_only() {
     use quarry::expr::{ceil, floor};
     use quarry::types::Float8;

@@ -49,9 +49,10 @@ pub trait Backend: private::Sealed + Sized + Copy + Default + 'static {
     #[doc(hidden)]
     fn comparison_cast<ST: crate::types::SqlType>() -> Option<&'static str>;
 
-    /// The name of SQL type `T` in `CAST(… AS name)` on this backend.
+    /// This backend's spelling of a piece of SQL the backends write differently (the
+    /// name of a type in `CAST(… AS name)`, how a date part is extracted).
     #[doc(hidden)]
-    fn cast_target<T: crate::expr::CastTarget>() -> &'static str;
+    fn spelled<S: crate::expr::Spelling>() -> &'static str;
 
     /// The name of SQL function `F` on this backend (`greatest` on PostgreSQL is `max`
     /// on SQLite).

@@ -7,8 +7,17 @@ use crate::query::{QueryFragment, SqlWriter};
 use crate::types::{NotNullType, Nullability, SqlType};
 use std::marker::PhantomData;
 
-/// A SQL type an expression can be cast to, with each backend's name for it (the
-/// backend picks its own through `Backend::cast_target`).
+/// A piece of SQL that each backend spells its own way; the backend picks its own
+/// (through a hidden `Backend` item), so backend-neutral nodes never ask which backend
+/// they render for.
+pub trait Spelling {
+    /// On PostgreSQL.
+    const PG: &'static str;
+    /// On SQLite.
+    const SQLITE: &'static str;
+}
+
+/// A SQL type an expression can be cast to, with each backend's name for it.
 ///
 /// SQLite has storage classes rather than types: integers cast to `INTEGER`, floats to
 /// `REAL`, and `Numeric` to `TEXT`, which is how quarry stores it (exactly). Date, time,
@@ -19,16 +28,13 @@ use std::marker::PhantomData;
     label = "not a cast target",
     note = "cast to Bool, Int2, Int4, Int8, Float4, Float8, Numeric, Text or Binary; a nullable expression stays nullable"
 )]
-pub trait CastTarget: NotNullType {
-    /// The type's name on PostgreSQL.
-    const PG: &'static str;
-    /// The type's name on SQLite.
-    const SQLITE: &'static str;
-}
+pub trait CastTarget: NotNullType + Spelling {}
 
 macro_rules! cast_targets {
     ($($st:ident => pg $pg:literal, sqlite $sqlite:literal;)*) => {$(
-        impl CastTarget for crate::types::$st {
+        impl CastTarget for crate::types::$st {}
+
+        impl Spelling for crate::types::$st {
             const PG: &'static str = $pg;
             const SQLITE: &'static str = $sqlite;
         }
@@ -72,7 +78,7 @@ impl<E: QueryFragment<DB>, T: CastTarget, DB: Backend> QueryFragment<DB> for Cas
         out.push_sql("CAST(");
         self.expr.walk(out);
         out.push_sql(" AS ");
-        out.push_sql(DB::cast_target::<T>());
+        out.push_sql(DB::spelled::<T>());
         out.push_sql(")");
     }
 }

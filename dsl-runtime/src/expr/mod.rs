@@ -8,6 +8,7 @@
 mod case;
 mod cast;
 mod condition;
+mod date;
 mod functions;
 mod grouping;
 mod library;
@@ -18,8 +19,12 @@ mod pg;
 mod window;
 
 pub use case::{CaseFragment, CaseOf, CaseWhen, Else, NoElse, SimpleCase, When, case, case_when};
-pub use cast::{Cast, CastTarget, DefaultSqlType, val};
+pub use cast::{Cast, CastTarget, DefaultSqlType, Spelling, val};
 pub use condition::AsCondition;
+pub use date::{
+    DatePart, DateTrunc, DateUnit, Day, Extract, ExtractOpen, HasPart, Hour, Minute, Month,
+    TruncOpen, Truncatable, Year, date_trunc, extract,
+};
 pub use functions::{
     AbsFn, Coalesce, FunctionCall, FunctionOutput, LengthFn, LowerFn, Now, NullableOf, SqlFunction,
     UpperFn, abs, coalesce, length, lower, now, upper,

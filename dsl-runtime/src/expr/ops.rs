@@ -2,6 +2,7 @@
 
 use super::case::{CaseWhen, SimpleCase};
 use super::cast::Cast;
+use super::date::DatePart;
 use super::functions::{Coalesce, FunctionCall};
 use super::{
     AsExpression, Bound, Combine, Expression, NullableIfAny, ValidGrouping, ValidIn,
@@ -558,6 +559,7 @@ arithmetic_on! {
     Cast<E, T>;
     CaseWhen<ST, Arms, E>;
     SimpleCase<S, ST, Arms, E>;
+    DatePart<Open, U, E>;
 }
 
 expression_as_itself! {

@@ -53,8 +53,8 @@ impl Backend for Pg {
         None
     }
 
-    fn cast_target<T: crate::expr::CastTarget>() -> &'static str {
-        T::PG
+    fn spelled<S: crate::expr::Spelling>() -> &'static str {
+        S::PG
     }
 
     fn function_name<F: crate::expr::SqlFunction>() -> &'static str {

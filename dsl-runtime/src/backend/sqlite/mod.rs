@@ -58,8 +58,8 @@ impl Backend for Sqlite {
         ST::SQLITE_COMPARE_AS
     }
 
-    fn cast_target<T: crate::expr::CastTarget>() -> &'static str {
-        T::SQLITE
+    fn spelled<S: crate::expr::Spelling>() -> &'static str {
+        S::SQLITE
     }
 
     fn function_name<F: crate::expr::SqlFunction>() -> &'static str {

@@ -189,6 +189,7 @@ expression_select_list! {
     FunctionCall<F, Args>;
     Now<>;
     CurrentDate<>;
+    DatePart<Open, U, E>;
     AsNullable<E>;
     CountStar<>;
     Binary<Op, L, R>;
