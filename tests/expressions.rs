@@ -439,23 +439,36 @@ fn date_parts_and_truncation<C: Connection>(db: &mut TestDb<C>) {
         .order_by(events::id)
         .load(&mut db.conn)
         .unwrap();
-    assert_eq!(typed, [(2024, 3, 5, 14, 35, 2024, None), (1999, 12, 31, 23, 59, 1999, Some(2000))]);
+    assert_eq!(
+        typed,
+        [
+            (2024, 3, 5, 14, 35, 2024, None),
+            (1999, 12, 31, 23, 59, 1999, Some(2000))
+        ]
+    );
     let at = |text: &str| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap();
-    let truncated: Vec<(chrono::NaiveDateTime, chrono::NaiveDateTime, chrono::NaiveDateTime)> =
-        events::table
-            .select((
-                date_trunc(Year, events::at),
-                date_trunc(Month, events::at),
-                date_trunc(Hour, events::at),
-            ))
-            .order_by(events::id)
-            .load(&mut db.conn)
-            .unwrap();
+    let truncated: Vec<(
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+        chrono::NaiveDateTime,
+    )> = events::table
+        .select((
+            date_trunc(Year, events::at),
+            date_trunc(Month, events::at),
+            date_trunc(Hour, events::at),
+        ))
+        .order_by(events::id)
+        .load(&mut db.conn)
+        .unwrap();
     assert_eq!(
         truncated[0],
-        (at("2024-01-01 00:00:00"), at("2024-03-01 00:00:00"), at("2024-03-05 14:00:00"))
+        (
+            at("2024-01-01 00:00:00"),
+            at("2024-03-01 00:00:00"),
+            at("2024-03-05 14:00:00")
+        )
     );
-    // In a filter and a grouping, like any expression.
+    // In a filter, like any expression.
     let in_2024: Vec<i32> = events::table
         .filter(extract(Year, events::at).eq(2024))
         .select(events::id)

@@ -978,7 +978,10 @@ fn library_functions_are_spelled_per_backend() {
 fn date_parts_are_spelled_per_backend() {
     use quarry::expr::{Hour, Month, Year, extract};
     golden(
-        &entries::table.select((extract(Year, entries::booked), extract(Hour, entries::booked))),
+        &entries::table.select((
+            extract(Year, entries::booked),
+            extract(Hour, entries::booked),
+        )),
         r#"SELECT CAST(strftime('%Y', "ledger entries"."booked") AS INTEGER), CAST(strftime('%H', "ledger entries"."booked") AS INTEGER) FROM "ledger entries" -- binds: []"#,
         r#"SELECT CAST(EXTRACT(YEAR FROM "ledger entries"."booked") AS INTEGER), CAST(EXTRACT(HOUR FROM "ledger entries"."booked") AS INTEGER) FROM "ledger entries" -- binds: []"#,
     );
