@@ -92,6 +92,33 @@ fn case_over_a_left_joined_column_is_nullable<C: Connection>(db: &mut TestDb<C>)
     assert_eq!(titles[5..], ["-", "-"]);
 }
 
+/// What the new expression methods return, named (`quarry::dsl`), for functions that
+/// build expressions.
+fn shouted(name: users::name) -> quarry::dsl::Concat<users::name, &'static str> {
+    name.concat("!")
+}
+
+fn age_bracket(age: users::age) -> quarry::dsl::Rem<quarry::dsl::Neg<users::age>, i32> {
+    age.neg().rem(10)
+}
+
+fn named_expression_types<C: Connection>(db: &mut TestDb<C>) {
+    let typed: Vec<(String, i32)> = users::table
+        .select((shouted(users::name), age_bracket(users::age)))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed[0], ("Ada!".to_owned(), -6));
+    let literal: quarry::dsl::Val<&str> = val("x");
+    let cast: quarry::dsl::Cast<users::age, Text> = users::age.cast::<Text>();
+    let rows: Vec<(String, String)> = users::table
+        .select((literal, cast))
+        .filter(users::id.eq(2))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(rows, [("x".to_owned(), "85".to_owned())]);
+}
+
 /// `%`, unary minus and a literal on the left, on both backends.
 fn remainder_minus_and_literals_on_the_left<C: Connection>(db: &mut TestDb<C>) {
     let typed: Vec<(i32, i32, i32, i32)> = users::table
@@ -485,6 +512,7 @@ common::backend_tests! {
 common::backend_tests! {
     extra_schema: EVENTS;
     date_parts_and_truncation,
+    named_expression_types,
     text_functions_of_the_library,
     comparison_and_rounding_functions,
     remainder_minus_and_literals_on_the_left,

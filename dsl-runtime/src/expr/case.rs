@@ -78,6 +78,9 @@ expression_case_values! {
     SimpleCase<S, ST, Arms, E>;
     Cast<E, T>;
     Neg<E>;
+    NotBetween<E, Lo, Hi>;
+    DatePart<Open, U, E>;
+    CurrentDate<>;
 }
 
 /// One `WHEN condition THEN value` arm.
