@@ -59,6 +59,8 @@ combine! {
 }
 
 combine! {
+    NotPerRow + Aggregated = NotPerRow;
+    Aggregated + NotPerRow = NotPerRow;
     NotPerRow + Plain = NotPerRow;
     NotPerRow + Constant = NotPerRow;
     NotPerRow + NotPerRow = NotPerRow;
@@ -100,6 +102,36 @@ impl GroupingContext for InWhere {
     type Aggregate = NotPerRow;
     type Window = NotPerRow;
 }
+
+/// The context of a `having` condition for the window check: after grouping, before
+/// window functions are computed. (Its columns are checked against the GROUP BY list
+/// separately; here every column counts as one value per group.)
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InHaving;
+
+impl GroupingContext for InHaving {
+    type Aggregate = Aggregated;
+    type Window = NotPerRow;
+}
+
+/// The grouping kinds a `having` condition may have: no window function in it.
+#[diagnostic::on_unimplemented(
+    message = "`having` cannot use a window function (`….over()`)",
+    label = "HAVING is evaluated on each group, before windows are computed",
+    note = "filter on a window function from a subquery or a CTE that computes it first"
+)]
+pub trait PerGroup {}
+
+/// One impl over the kinds allowed, so that an error names the rule.
+#[diagnostic::do_not_recommend]
+impl<K: PerGroupKind> PerGroup for K {}
+
+/// [`Constant`] and [`Aggregated`].
+#[doc(hidden)]
+pub trait PerGroupKind {}
+
+impl PerGroupKind for Constant {}
+impl PerGroupKind for Aggregated {}
 
 /// The grouping kinds a `filter` condition may have: no aggregate and no window
 /// function anywhere in it.

@@ -31,9 +31,9 @@ pub use functions::{
 };
 pub use grouping::{
     Aggregate, AggregateFunction, Aggregated, Averageable, Avg, Combine, Constant, Count,
-    CountDistinct, GroupBy, GroupContains, GroupingContext, InWhere, IntoGroupList, Max, Min,
-    NoGroupBy, NotPerRow, Ordered, PerRow, Plain, Sum, Summable, ValidGrouping, avg, count,
-    count_distinct, count_star, max, min, sum,
+    CountDistinct, GroupBy, GroupContains, GroupingContext, InHaving, InWhere, IntoGroupList, Max,
+    Min, NoGroupBy, NotPerRow, Ordered, PerGroup, PerRow, Plain, Sum, Summable, ValidGrouping, avg,
+    count, count_distinct, count_star, max, min, sum,
 };
 pub use library::{
     CeilFn, CurrentDate, FloatType, FloorFn, GreatestFn, LeastFn, LtrimFn, NullifFn, PositionFn,

@@ -114,7 +114,7 @@ pub trait QueryDsl: Sized {
     /// `HAVING condition`: keeps the groups for which `condition` holds. It may use the
     /// grouped columns and aggregates. Repeated, the conditions are joined with `AND`.
     #[allow(clippy::type_complexity)]
-    fn having<P, I, IG>(
+    fn having<P, I, IG, IW>(
         self,
         condition: P,
     ) -> SelectStatement<
@@ -127,6 +127,7 @@ pub trait QueryDsl: Sized {
         P: AsCondition,
         P::Expression: ValidIn<<Self::From as QuerySource>::List, I>
             + ValidGrouping<<Self::From as QuerySource>::GroupBy, IG>,
+        P::Expression: ValidGrouping<InHaving, IW, Kind: PerGroup>,
         Self::From: AddHavingTo<P::Expression>,
     {
         let condition = condition.into_condition();
