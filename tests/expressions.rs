@@ -301,7 +301,7 @@ fn nulls_first_and_last<C: Connection>(db: &mut TestDb<C>) {
 /// The function library, each compared with the same call in hand-written SQL for the
 /// backend (whose spelling differs for `trim`, `position`, `greatest` and `least`).
 fn text_functions_of_the_library<C: Connection>(db: &mut TestDb<C>) {
-    use quarry::expr::{ltrim, position, replace, rtrim, substr, substr_from, trim};
+    use quarry::expr::{char_length, ltrim, position, replace, rtrim, substr, substr_from, trim};
     let typed: Vec<(String, String, String, i32, Option<String>)> = users::table
         .select((
             substr(users::name, 2, 3),
@@ -346,6 +346,12 @@ fn text_functions_of_the_library<C: Connection>(db: &mut TestDb<C>) {
         trimmed,
         ("x".to_owned(), "x  ".to_owned(), "  x".to_owned())
     );
+    let lengths: Vec<Option<i32>> = users::table
+        .select(char_length(users::hair_color))
+        .order_by(users::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(lengths, [None, Some(5), Some(5), Some(5), None]);
     // Over a left-joined column the call is nullable, by the same rule as every node.
     let titles: Vec<Option<String>> = users::table
         .left_join(posts::table)

@@ -933,9 +933,14 @@ fn declared_sql_functions() {
 #[test]
 fn library_functions_are_spelled_per_backend() {
     use quarry::expr::{
-        current_date, greatest, least, ltrim, nullif, position, replace, round, rtrim, substr,
-        substr_from, trim,
+        char_length, current_date, greatest, least, ltrim, nullif, position, replace, round, rtrim,
+        substr, substr_from, trim,
     };
+    golden(
+        &users::table.select(char_length(users::hair_color)),
+        r#"SELECT length("users"."hair_color") FROM "users" -- binds: []"#,
+        r#"SELECT char_length("users"."hair_color") FROM "users" -- binds: []"#,
+    );
     golden(
         &users::table.select((substr(users::name, 2, 3), substr_from(users::name, 2))),
         r#"SELECT substr("users"."name", ?, ?), substr("users"."name", ?) FROM "users" -- binds: [2, 3, 2]"#,

@@ -44,6 +44,8 @@ function_marker! {
     ReplaceFn = pg "replace", sqlite "replace";
     /// `strpos(text, part)` on PostgreSQL, `instr(text, part)` on SQLite.
     PositionFn = pg "strpos", sqlite "instr";
+    /// `char_length(text)` on PostgreSQL, `length(text)` on SQLite.
+    CharLengthFn = pg "char_length", sqlite "length";
     /// `nullif(a, b)`.
     NullifFn = pg "nullif", sqlite "nullif";
     /// `greatest(a, b)` on PostgreSQL, `max(a, b)` on SQLite.
@@ -125,6 +127,10 @@ impl<T: Expression, F: Expression, R: Expression> FunctionOutput<(T, F, R)> for 
 
 impl<T: Expression, P: Expression> FunctionOutput<(T, P)> for PositionFn {
     type SqlType = NullIfAnyArg<(T, P), Int4>;
+}
+
+impl<T: Expression> FunctionOutput<(T,)> for CharLengthFn {
+    type SqlType = NullIfAnyArg<(T,), Int4>;
 }
 
 impl<A: Expression, B: Expression> FunctionOutput<(A, B)> for NullifFn {
@@ -214,6 +220,14 @@ where
     P: AsExpression<Text>,
 {
     FunctionCall::new((text, part.into_expression()))
+}
+
+/// `char_length(text)`: the number of characters, as `Int4` (`length` on SQLite, which
+/// counts characters too; [`length`](super::length) is the same on both).
+pub fn char_length<T: Expression<SqlType: TextArgument>>(
+    text: T,
+) -> FunctionCall<CharLengthFn, (T,)> {
+    FunctionCall::new((text,))
 }
 
 /// `nullif(a, b)`: NULL when `a` equals `b`, else `a`; always nullable.

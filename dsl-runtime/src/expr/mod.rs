@@ -36,9 +36,10 @@ pub use grouping::{
     count, count_distinct, count_star, max, min, sum,
 };
 pub use library::{
-    CeilFn, CurrentDate, FloatType, FloorFn, GreatestFn, LeastFn, LtrimFn, NullifFn, PositionFn,
-    ReplaceFn, RoundFn, RtrimFn, SubstrFn, TextArgument, TrimFn, ceil, current_date, floor,
-    greatest, least, ltrim, nullif, position, replace, round, rtrim, substr, substr_from, trim,
+    CeilFn, CharLengthFn, CurrentDate, FloatType, FloorFn, GreatestFn, LeastFn, LtrimFn, NullifFn,
+    PositionFn, ReplaceFn, RoundFn, RtrimFn, SubstrFn, TextArgument, TrimFn, ceil, char_length,
+    current_date, floor, greatest, least, ltrim, nullif, position, replace, round, rtrim, substr,
+    substr_from, trim,
 };
 pub use methods::{
     BoolExpressionMethods, ConcatType, ExpressionMethods, IntegerType, TextExpressionMethods,
