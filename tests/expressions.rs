@@ -459,7 +459,10 @@ const EVENTS: ExtraSchema = ExtraSchema {
 
 fn date_parts_and_truncation<C: Connection>(db: &mut TestDb<C>) {
     use quarry::expr::{Day, Hour, Minute, Month, Year, date_trunc, extract};
-    let typed: Vec<(i32, i32, i32, i32, i32, i32, Option<i32>)> = events::table
+    // year, month and day of the date; hour, minute and year of the timestamp; the
+    // year of a nullable timestamp.
+    type Parts = (i32, i32, i32, i32, i32, i32, Option<i32>);
+    let typed: Vec<Parts> = events::table
         .select((
             extract(Year, events::day),
             extract(Month, events::day),
