@@ -44,6 +44,10 @@ pub mod writing {}
 pub mod transactions {}
 
 #[cfg(doctest)]
+#[doc = include_str!("src/async.md")]
+pub mod async_connections {}
+
+#[cfg(doctest)]
 #[doc = include_str!("src/backends.md")]
 pub mod backends {}
 

@@ -124,10 +124,16 @@ pub use quarry_macros::AsChangeset;
 pub mod prelude {
     pub use crate::OptionalExtension as _;
     pub use crate::Selectable;
+    #[cfg(all(feature = "tokio", feature = "postgres"))]
+    pub use crate::backend::pg::AsyncPgConnection;
     #[cfg(feature = "postgres")]
     pub use crate::backend::pg::{Pg, PgConnection};
+    #[cfg(all(feature = "tokio", feature = "sqlite"))]
+    pub use crate::backend::sqlite::AsyncSqliteConnection;
     #[cfg(feature = "sqlite")]
     pub use crate::backend::sqlite::{Sqlite, SqliteConnection};
+    #[cfg(feature = "tokio")]
+    pub use crate::conn::AsyncConnection;
     pub use crate::conn::{Connection, ExecuteDsl, RunQueryDsl, SqlQueryDsl};
     pub use crate::expr::WindowFunction;
     pub use crate::expr::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods};

@@ -27,10 +27,12 @@
 // Each test binary uses part of this module.
 #![allow(dead_code)]
 
-use quarry::conn::Connection;
+use quarry::conn::{AsyncConnection, Connection, Ending, Request, Work};
 use quarry::prelude::*;
 use quarry::query::FromRow;
+use quarry::types::BindValue;
 use std::fmt::Debug;
+use std::ops::ControlFlow;
 
 // ---------------------------------------------------------------------------------
 // Schema
@@ -290,24 +292,294 @@ impl TestBackend for PgHarness {
     const EXTRA_FIXTURES: &'static str = PG_EXTRA_FIXTURES;
 
     fn connect(test_name: &str) -> (PgConnection, Option<String>) {
-        let url = pg_url();
-        let mut conn = PgConnection::establish(&url)
-            .unwrap_or_else(|e| panic!("cannot connect to PostgreSQL at {url}: {e}"));
-        let schema = schema_name(test_name);
-        conn.batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; \
-             SET search_path TO {schema};"
-        ))
-        .unwrap_or_else(|e| panic!("cannot create schema {schema}: {e}"));
-        (
-            conn,
-            Some(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")),
-        )
+        pg_connect(test_name)
     }
 
     fn extra_ddl(schema: &ExtraSchema) -> &'static str {
         schema.pg
     }
+}
+
+// ----- The async connections ----------------------------------------------------
+//
+// Every test body also runs on `AsyncSqliteConnection` and `AsyncPgConnection`,
+// through `OnRuntime`: a blocking `Connection` that sends each call to the async
+// connection as the request an awaited call sends (`Work`), and waits for its answer
+// on a runtime of its own. The async connections' I/O, statement cache, rows,
+// transactions and errors are thus checked by the whole suite; the futures users
+// await (and what dropping them does) are tested in `async_api.rs`.
+
+/// An async connection behind the blocking `Connection` API, on a runtime of its own.
+pub(crate) struct OnRuntime<A> {
+    conn: A,
+    runtime: tokio::runtime::Runtime,
+    /// Unused: transactions go to the async connection, which keeps its own.
+    state: quarry::conn::TransactionState,
+}
+
+impl<A: AsyncConnection> OnRuntime<A> {
+    /// Sends `work` and waits for the answer, handing its rows to `rows`.
+    fn perform<F>(&mut self, work: Work, mut rows: F) -> quarry::QueryResult<usize>
+    where
+        F: FnMut(&A::Row<'_>) -> quarry::QueryResult<ControlFlow<()>>,
+    {
+        let OnRuntime { conn, runtime, .. } = self;
+        runtime.block_on(async {
+            let mut in_flight = conn.send(work);
+            std::future::poll_fn(|cx| conn.poll_answer(&mut in_flight, cx, &mut rows)).await
+        })
+    }
+
+    fn perform_quietly(&mut self, work: Work) -> quarry::QueryResult<usize> {
+        self.perform(work, |_| Ok(ControlFlow::Continue(())))
+    }
+
+    /// Runs `f` between the async connection's `BEGIN` and its end, as its own
+    /// `transaction` does.
+    fn levels<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<quarry::Error>,
+    {
+        let depth = self.perform_quietly(Work::Begin(None))? as u32;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self)));
+        let ending = match outcome {
+            Ok(Ok(_)) => Ending::Commit,
+            _ => Ending::Rollback,
+        };
+        let ended = self.perform_quietly(Work::End { depth, ending });
+        match outcome {
+            Ok(Ok(value)) => ended.map(|_| value).map_err(E::from),
+            Ok(Err(e)) => Err(e),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+}
+
+impl<A: AsyncConnection> Connection for OnRuntime<A> {
+    type Backend = <A as quarry::conn::Executor>::Backend;
+    type Row<'r>
+        = A::Row<'r>
+    where
+        Self: 'r;
+
+    fn establish(url: &str) -> quarry::QueryResult<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| quarry::Error::Connection(format!("no runtime: {e}")))?;
+        let conn = runtime.block_on(A::establish(url))?;
+        Ok(OnRuntime {
+            conn,
+            runtime,
+            state: Default::default(),
+        })
+    }
+
+    fn set_statement_timeout(
+        &mut self,
+        timeout: Option<std::time::Duration>,
+    ) -> quarry::QueryResult<()> {
+        self.perform_quietly(Work::StatementTimeout(timeout))
+            .map(drop)
+    }
+
+    fn batch_execute(&mut self, sql: &str) -> quarry::QueryResult<()> {
+        self.perform_quietly(Work::Batch(sql.to_owned())).map(drop)
+    }
+
+    fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> quarry::QueryResult<usize> {
+        self.perform_quietly(Work::Run(Request::from_sql(sql, binds, false)))
+    }
+
+    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], f: F) -> quarry::QueryResult<()>
+    where
+        F: FnMut(&A::Row<'_>) -> quarry::QueryResult<ControlFlow<()>>,
+    {
+        self.perform(Work::Run(Request::from_sql(sql, binds, true)), f)
+            .map(drop)
+    }
+
+    fn transaction_state(&mut self) -> &mut quarry::conn::TransactionState {
+        &mut self.state
+    }
+
+    fn transaction_aborted(&self) -> bool {
+        false
+    }
+
+    fn transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Self) -> Result<T, E>,
+        E: From<quarry::Error>,
+    {
+        self.levels(f)
+    }
+
+    fn transaction_with_retry<T, E, F>(&mut self, max_attempts: u32, mut f: F) -> Result<T, E>
+    where
+        F: FnMut(&mut Self) -> Result<T, E>,
+        E: From<quarry::Error> + quarry::conn::RetryableError,
+    {
+        if self.conn.transaction_depth() > 0 {
+            return self.levels(f);
+        }
+        let mut attempt = 1;
+        loop {
+            match self.levels(&mut f) {
+                Err(e) if attempt < max_attempts && e.is_retryable() => {
+                    std::thread::sleep(std::time::Duration::from_millis(2 * u64::from(attempt)));
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    fn begin_test_transaction(&mut self) -> quarry::QueryResult<()> {
+        if self.conn.transaction_depth() > 0 {
+            return Err(quarry::Error::InvalidQuery(
+                "begin_test_transaction must be called before any transaction is open".into(),
+            ));
+        }
+        self.perform_quietly(Work::Begin(None)).map(drop)
+    }
+}
+
+/// `AsyncSqliteConnection`, a private `:memory:` database per test.
+pub(crate) struct AsyncSqliteHarness;
+
+impl TestBackend for AsyncSqliteHarness {
+    type Conn = OnRuntime<AsyncSqliteConnection>;
+    const KIND: BackendKind = BackendKind::Sqlite;
+    const SCHEMA: &'static str = SqliteHarness::SCHEMA;
+    const EXTRA_FIXTURES: &'static str = SqliteHarness::EXTRA_FIXTURES;
+
+    fn connect(_test_name: &str) -> (Self::Conn, Option<String>) {
+        let conn = OnRuntime::establish(":memory:")
+            .unwrap_or_else(|e| panic!("cannot open an async in-memory SQLite database: {e}"));
+        (conn, None)
+    }
+
+    fn extra_ddl(schema: &ExtraSchema) -> &'static str {
+        schema.sqlite
+    }
+}
+
+/// `AsyncPgConnection`, one schema per test, as for [`PgHarness`].
+pub(crate) struct AsyncPgHarness;
+
+impl TestBackend for AsyncPgHarness {
+    type Conn = OnRuntime<AsyncPgConnection>;
+    const KIND: BackendKind = BackendKind::Pg;
+    const SCHEMA: &'static str = PG_SCHEMA;
+    const EXTRA_FIXTURES: &'static str = PG_EXTRA_FIXTURES;
+
+    fn connect(test_name: &str) -> (Self::Conn, Option<String>) {
+        pg_connect(test_name)
+    }
+
+    fn extra_ddl(schema: &ExtraSchema) -> &'static str {
+        schema.pg
+    }
+}
+
+/// An async backend for the tests of the async API itself (`async_api.rs`), whose
+/// bodies are async functions generic over `C: AsyncConnection`.
+pub(crate) trait AsyncTestBackend {
+    /// The connection type.
+    type Conn: AsyncConnection;
+    /// Which one it is.
+    const KIND: BackendKind;
+    /// The URL to connect to, and the script that gives the test a fresh database with
+    /// the schema and the fixtures.
+    fn setup(test_name: &str) -> (String, String);
+}
+
+impl AsyncTestBackend for AsyncSqliteHarness {
+    type Conn = AsyncSqliteConnection;
+    const KIND: BackendKind = BackendKind::Sqlite;
+    fn setup(_test_name: &str) -> (String, String) {
+        (
+            ":memory:".to_owned(),
+            format!(
+                "{}{FIXTURES}{}",
+                SqliteHarness::SCHEMA,
+                SqliteHarness::EXTRA_FIXTURES
+            ),
+        )
+    }
+}
+
+impl AsyncTestBackend for AsyncPgHarness {
+    type Conn = AsyncPgConnection;
+    const KIND: BackendKind = BackendKind::Pg;
+    fn setup(test_name: &str) -> (String, String) {
+        let schema = schema_name(test_name);
+        (
+            pg_url(),
+            format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; \
+                 SET search_path TO {schema}; {PG_SCHEMA}{FIXTURES}{PG_EXTRA_FIXTURES}"
+            ),
+        )
+    }
+}
+
+/// A fresh async connection of backend `B`, holding the schema and the fixtures.
+pub(crate) async fn open_async<B: AsyncTestBackend>(test_name: &str) -> B::Conn {
+    let (url, setup) = B::setup(test_name);
+    let mut conn = B::Conn::establish(&url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"));
+    conn.batch_execute(&setup)
+        .await
+        .unwrap_or_else(|e| panic!("setting up the database failed: {e}"));
+    conn
+}
+
+/// Generates one tokio test per async backend for each listed async test body
+/// (`async fn name<B: AsyncTestBackend>()`): `async_sqlite::name`, `async_pg::name`.
+#[allow(unused_macros)] // only async_api.rs uses it
+macro_rules! async_tests {
+    ($($name:ident),+ $(,)?) => {
+        mod async_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name::<$crate::common::AsyncSqliteHarness>().await;
+                }
+            )+
+        }
+        mod async_pg {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name::<$crate::common::AsyncPgHarness>().await;
+                }
+            )+
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use async_tests;
+
+/// A connection of type `C` to the test server, in a fresh schema of the test's own,
+/// and the SQL that drops it.
+fn pg_connect<C: Connection>(test_name: &str) -> (C, Option<String>) {
+    let url = pg_url();
+    let mut conn =
+        C::establish(&url).unwrap_or_else(|e| panic!("cannot connect to PostgreSQL at {url}: {e}"));
+    let schema = schema_name(test_name);
+    conn.batch_execute(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; \
+         SET search_path TO {schema};"
+    ))
+    .unwrap_or_else(|e| panic!("cannot create schema {schema}: {e}"));
+    (
+        conn,
+        Some(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")),
+    )
 }
 
 /// The URL of the test server.
@@ -401,6 +673,7 @@ SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT MAX(id) FROM posts)
 ///
 /// `backend_tests! { extra_schema: TABLES; … }`, with `TABLES` an [`ExtraSchema`] of the
 /// invoking module, also creates the file's own tables in each test's database.
+#[allow(unused_macros)] // a test file of its own harness (async_api.rs) does not use it
 macro_rules! backend_tests {
     (extra_schema: $schema:ident; $($rest:tt)+) => {
         $crate::common::backend_tests!(@split Some(&super::$schema); $($rest)+);
@@ -414,6 +687,8 @@ macro_rules! backend_tests {
     (@split $extra:expr; $($name:ident),+ $(,)?) => {
         $crate::common::backend_tests!(@module sqlite, $crate::common::SqliteHarness, $extra; $($name),+);
         $crate::common::backend_tests!(@module pg, $crate::common::PgHarness, $extra; $($name),+);
+        $crate::common::backend_tests!(@module async_sqlite, $crate::common::AsyncSqliteHarness, $extra; $($name),+);
+        $crate::common::backend_tests!(@module async_pg, $crate::common::AsyncPgHarness, $extra; $($name),+);
     };
     (@module $module:ident, $backend:ty, $extra:expr; $($name:ident),+) => {
         mod $module {
@@ -433,6 +708,7 @@ macro_rules! backend_tests {
         $crate::common::backend_tests!(@split None; $($rest)+);
     };
 }
+#[allow(unused_imports)]
 pub(crate) use backend_tests;
 
 // ---------------------------------------------------------------------------------

@@ -198,9 +198,12 @@ fn test() -> Result<(), String> {
                     .count()
             };
             eprintln!(
-                "    SQLite: {} tests, PostgreSQL: {} tests",
+                "    SQLite: {} tests, PostgreSQL: {} tests, async SQLite: {} tests, async \
+                 PostgreSQL: {} tests",
                 count("sqlite"),
-                count("pg")
+                count("pg"),
+                count("async_sqlite"),
+                count("async_pg")
             );
             Ok(())
         })?;

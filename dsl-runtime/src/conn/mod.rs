@@ -4,6 +4,9 @@
 //! to a callback; [`RunQueryDsl`] and [`ExecuteDsl`] put `load`, `get_result`, `first`
 //! and `execute` on query values. A query value never knows which connection runs it.
 
+#[cfg(feature = "tokio")]
+mod async_conn;
+mod executor;
 pub(crate) mod run;
 #[cfg(feature = "sqlite")]
 mod sqlite_transaction;
@@ -11,13 +14,29 @@ mod transaction;
 #[cfg(feature = "postgres")]
 mod transaction_builder;
 
+#[cfg(feature = "tokio")]
+#[doc(hidden)]
+pub use async_conn::{AbandonedLevels, Work};
+#[cfg(feature = "tokio")]
+pub use async_conn::{Async, AsyncConnection, Pending, Perform};
+pub use executor::{Blocking, Executor, Mode, Output};
+#[doc(hidden)]
+pub use executor::{
+    Execute, First, Load, NothingInFlight, Request, Returning, ReturningFirst, SqlExecute,
+    SqlFirst, SqlLoad, Task,
+};
 #[doc(hidden)]
 pub use run::{NoValues, Plan, Runnable};
 #[cfg(feature = "sqlite")]
 pub use sqlite_transaction::TransactionBehavior;
+#[doc(hidden)]
+pub use transaction::Ending;
 pub use transaction::RetryableError;
 #[doc(hidden)]
 pub use transaction::TransactionState;
+pub(crate) use transaction::block_on;
+#[cfg(feature = "tokio")]
+pub(crate) use transaction::{Levels, begin_blocking, begin_level, end_blocking, end_level};
 #[cfg(feature = "postgres")]
 pub use transaction_builder::TransactionBuilder;
 
@@ -264,47 +283,54 @@ impl StatementKey {
 }
 
 /// `load`, `get_result`, `get_results` and `first`, on tables and `SELECT` statements.
+///
+/// Each runs on any [`Executor`]: on a blocking connection it returns the result, on an
+/// async one a future of it.
 pub trait RunQueryDsl: AsQuery + Sized {
     /// Runs the query and returns all its rows.
-    fn load<C: Connection>(self, conn: &mut C) -> QueryResult<Vec<RowOf<Self>>>
+    fn load<'c, C: Executor>(
+        self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, Load<Self::Query>, Vec<RowOf<Self>>>
     where
-        Self::Query: QueryFragment<C::Backend>,
+        Self::Query: QueryFragment<C::Backend> + 'c,
     {
-        let query = self.into_query();
-        let mut rows = Vec::new();
-        run::for_each_row_of_query(conn, &query, |row| {
-            rows.push(<Self::Query as Query>::Row::decode(row, &mut 0)?);
-            Ok(ControlFlow::Continue(()))
-        })?;
-        Ok(rows)
+        conn.run(Load::new(self.into_query()))
     }
 
     /// Same as [`load`](Self::load).
-    fn get_results<C: Connection>(self, conn: &mut C) -> QueryResult<Vec<RowOf<Self>>>
+    fn get_results<'c, C: Executor>(
+        self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, Load<Self::Query>, Vec<RowOf<Self>>>
     where
-        Self::Query: QueryFragment<C::Backend>,
+        Self::Query: QueryFragment<C::Backend> + 'c,
     {
         self.load(conn)
     }
 
     /// Runs the query and returns its first row, or [`Error::NotFound`].
-    fn get_result<C: Connection>(self, conn: &mut C) -> QueryResult<RowOf<Self>>
+    fn get_result<'c, C: Executor>(
+        self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, First<Self::Query>, RowOf<Self>>
     where
-        Self::Query: QueryFragment<C::Backend>,
+        Self::Query: QueryFragment<C::Backend> + 'c,
     {
-        let query = self.into_query();
-        run::first_of_query::<<Self::Query as Query>::Row, _, _>(conn, &query)
+        conn.run(First::new(self.into_query()))
     }
 
     /// Runs the query with `LIMIT 1` and returns the row, or [`Error::NotFound`]. A
     /// query that locks rows keeps its lock.
-    fn first<C: Connection>(self, conn: &mut C) -> QueryResult<RowOf<Self>>
+    fn first<'c, C: Executor>(
+        self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, First<<Self::Limited as AsQuery>::Query>, RowOf<Self>>
     where
         Self: LimitOne,
-        <Self::Limited as AsQuery>::Query: QueryFragment<C::Backend>,
+        <Self::Limited as AsQuery>::Query: QueryFragment<C::Backend> + 'c,
     {
-        let query = self.limit_one().into_query();
-        run::first_of_query::<<<Self::Limited as AsQuery>::Query as Query>::Row, _, _>(conn, &query)
+        conn.run(First::new(self.limit_one().into_query()))
     }
 }
 
@@ -335,47 +361,54 @@ where
 }
 
 /// `execute`, `get_results` and `get_result`, on the statements that change data
-/// (`insert_into`, `update`, `delete`).
+/// (`insert_into`, `update`, `delete`), on any [`Executor`].
 pub trait ExecuteDsl: Sized {
     /// Runs the statement and returns the number of rows it changed. A batch insert
     /// that needs several statements runs them in one transaction, so that a failing
     /// row leaves none of them behind.
-    fn execute<C: Connection>(&self, conn: &mut C) -> QueryResult<usize>
+    fn execute<'c, C: Executor>(
+        &'c self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, Execute<'c, Self>, usize>
     where
         Self: Runnable<C::Backend>,
     {
-        run::execute(conn, self.plan(false)?)
+        conn.run(Execute::new(self))
     }
 
     /// Runs the statement and returns the rows it changed: its `returning` list, or
     /// every column.
-    fn get_results<C: Connection>(&self, conn: &mut C) -> QueryResult<Vec<ReturnedRow<Self, C>>>
+    #[allow(clippy::type_complexity)] // the result, the work and the connection, spelled out
+    fn get_results<'c, C: Executor>(
+        &'c self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, Returning<'c, Self, C::Backend>, Vec<ReturnedRow<Self, C>>>
     where
         Self: Runnable<C::Backend>,
     {
-        run::load::<<Self as Runnable<C::Backend>>::Returned, _, _>(conn, self.plan(true)?)
+        conn.run(Returning::new(self))
     }
 
     /// Runs the statement and returns the first row it changed, or
     /// [`Error::NotFound`] (an `ON CONFLICT DO NOTHING` may insert none). Every row is
     /// still changed.
-    fn get_result<C: Connection>(&self, conn: &mut C) -> QueryResult<ReturnedRow<Self, C>>
+    fn get_result<'c, C: Executor>(
+        &'c self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, ReturningFirst<'c, Self, C::Backend>, ReturnedRow<Self, C>>
     where
         Self: Runnable<C::Backend>,
     {
-        self.get_results(conn)?
-            .into_iter()
-            .next()
-            .ok_or(Error::NotFound)
+        conn.run(ReturningFirst::new(self))
     }
 }
 
 /// What one row that statement `S` returns on connection `C` loads into.
 pub type ReturnedRow<S, C> =
-    <<S as Runnable<<C as Connection>::Backend>>::Returned as DecodeRow>::Output;
+    <<S as Runnable<<C as Executor>::Backend>>::Returned as DecodeRow>::Output;
 
 /// `load`, `get_result` and `execute`, on SQL written by hand ([`sql_query`](crate::sql_query)):
-/// its rows load into the Rust type the caller names.
+/// its rows load into the Rust type the caller names. On any [`Executor`].
 pub trait SqlQueryDsl: Sized {
     /// Runs the query and loads every row into `T`: a Rust value or tuple of values
     /// (by position), or a `#[derive(Selectable)]` struct (by column name).
@@ -384,36 +417,38 @@ pub trait SqlQueryDsl: Sized {
     /// fewer columns is [`Error::InvalidQuery`], since a column left over is most often
     /// a mistake in the SQL or the tuple. A struct finds its columns by name and
     /// ignores the others.
-    fn load<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<Vec<T>>;
+    fn load<'c, T: FromRow + 'c, C: Executor>(
+        self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, SqlLoad<T>, Vec<T>>;
 
     /// Runs the query and loads its first row, or returns [`Error::NotFound`]. `T` is
     /// checked against the result's columns as for [`load`](Self::load).
-    fn get_result<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<T>;
+    fn get_result<'c, T: FromRow + 'c, C: Executor>(
+        self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, SqlFirst<T>, T>;
 
     /// Runs the statement and returns the number of rows it changed.
-    fn execute<C: Connection>(&self, conn: &mut C) -> QueryResult<usize>;
+    fn execute<'c, C: Executor>(&'c self, conn: &'c mut C) -> Output<'c, C, SqlExecute<'c>, usize>;
 }
 
 impl SqlQueryDsl for SqlQuery {
-    fn load<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<Vec<T>> {
-        let mut rows = Vec::new();
-        conn.query_sql(self.sql(), &self.bind_values(), |row| {
-            rows.push(crate::query::sql_query::load_row::<T, _>(row)?);
-            Ok(ControlFlow::Continue(()))
-        })?;
-        Ok(rows)
+    fn load<'c, T: FromRow + 'c, C: Executor>(
+        self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, SqlLoad<T>, Vec<T>> {
+        conn.run(SqlLoad::new(self))
     }
 
-    fn get_result<T: FromRow, C: Connection>(self, conn: &mut C) -> QueryResult<T> {
-        let mut first = None;
-        conn.query_sql(self.sql(), &self.bind_values(), |row| {
-            first = Some(crate::query::sql_query::load_row::<T, _>(row)?);
-            Ok(ControlFlow::Break(()))
-        })?;
-        first.ok_or(Error::NotFound)
+    fn get_result<'c, T: FromRow + 'c, C: Executor>(
+        self,
+        conn: &'c mut C,
+    ) -> Output<'c, C, SqlFirst<T>, T> {
+        conn.run(SqlFirst::new(self))
     }
 
-    fn execute<C: Connection>(&self, conn: &mut C) -> QueryResult<usize> {
-        conn.execute_sql(self.sql(), &self.bind_values())
+    fn execute<'c, C: Executor>(&'c self, conn: &'c mut C) -> Output<'c, C, SqlExecute<'c>, usize> {
+        conn.run(SqlExecute::new(self))
     }
 }

@@ -3,8 +3,10 @@
 //! because of a concurrent one.
 
 use super::Connection;
-use crate::error::{DatabaseErrorKind, Error};
+use crate::error::{DatabaseErrorKind, Error, QueryResult};
+use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 /// The statement that opens an outermost transaction with the database's defaults.
@@ -133,13 +135,125 @@ impl TransactionState {
 /// The pause before running a failed transaction again: exponential in the number of
 /// attempts so far, capped, with jitter so that transactions that failed together do
 /// not all start over together.
-fn backoff(failed_attempts: u32) -> Duration {
+pub(crate) fn backoff(failed_attempts: u32) -> Duration {
     const FIRST_MICROS: u64 = 2_000;
     const MAX_MICROS: u64 = 200_000;
     let doublings = failed_attempts.saturating_sub(1).min(16);
     let ceiling = (FIRST_MICROS << doublings).min(MAX_MICROS);
     // Half of it for sure, the other half at random.
     Duration::from_micros(ceiling / 2 + fastrand::u64(0..=ceiling / 2))
+}
+
+/// What a transaction's levels need of a connection: blocking and async connections
+/// open and close transactions through the same code ([`begin_level`], [`end_level`]).
+pub(crate) trait Levels {
+    /// What the connection knows of its open transactions.
+    fn state(&mut self) -> &mut TransactionState;
+    /// Whether the database has ended the open transaction (see
+    /// [`Connection::transaction_aborted`]).
+    fn aborted(&self) -> bool;
+    /// Runs a statement without parameters.
+    fn exec(&mut self, sql: &str) -> impl Future<Output = QueryResult<()>> + Send;
+}
+
+/// A blocking connection's levels: each statement has run when its future is polled.
+struct Blocking<'c, C>(&'c mut C);
+
+impl<C: Connection> Levels for Blocking<'_, C> {
+    fn state(&mut self) -> &mut TransactionState {
+        self.0.transaction_state()
+    }
+    fn aborted(&self) -> bool {
+        self.0.transaction_aborted()
+    }
+    fn exec(&mut self, sql: &str) -> impl Future<Output = QueryResult<()>> + Send {
+        std::future::ready(self.0.batch_execute(sql))
+    }
+}
+
+/// How the code inside a transaction ended.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// It returned `Ok`: commit, unless the database ended the transaction.
+    Commit,
+    /// It returned an error or panicked: roll back.
+    Rollback,
+}
+
+/// The statements that open, commit and roll back the level above `depth`: a
+/// transaction (opened by `begin`, or the connection's default) at depth 0, a
+/// savepoint above it.
+fn level_statements(depth: u32, begin: &str) -> (String, String, String) {
+    if depth == 0 {
+        (begin.to_owned(), "COMMIT".to_owned(), "ROLLBACK".to_owned())
+    } else {
+        let name = format!("quarry_savepoint_{depth}");
+        (
+            format!("SAVEPOINT {name}"),
+            format!("RELEASE SAVEPOINT {name}"),
+            format!("ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}"),
+        )
+    }
+}
+
+/// Opens a transaction (or, inside one, a savepoint) and returns the depth it was
+/// opened at, which [`end_level`] takes.
+pub(crate) async fn begin_level<L: Levels>(conn: &mut L, begin: Option<&str>) -> QueryResult<u32> {
+    let state = conn.state();
+    let depth = state.depth;
+    let (begin, ..) = level_statements(depth, begin.unwrap_or(state.begin));
+    conn.exec(&begin).await?;
+    conn.state().depth = depth + 1;
+    Ok(depth)
+}
+
+/// Closes the level [`begin_level`] opened at `depth`: commits it or rolls it back.
+///
+/// A level whose code ended well but that the database has already rolled back (a
+/// failed statement whose error was ignored) is rolled back and gives
+/// [`Error::TransactionRolledBack`], never a commit that keeps nothing.
+pub(crate) async fn end_level<L: Levels>(
+    conn: &mut L,
+    depth: u32,
+    ending: Ending,
+) -> QueryResult<()> {
+    let (_, commit, rollback) = level_statements(depth, BEGIN);
+    // Asked while the transaction is still open in quarry's eyes.
+    let aborted = ending == Ending::Commit && conn.aborted();
+    conn.state().depth = depth;
+    let result = match ending {
+        Ending::Commit if aborted => {
+            let _ = conn.exec(&rollback).await;
+            // PostgreSQL's rollback to the savepoint ends the abort, and the outer
+            // transaction goes on; a transaction that SQLite rolled back itself is gone
+            // at every level.
+            let savepoint = depth > 0 && !conn.aborted();
+            Err(conn.state().rolled_back(savepoint))
+        }
+        Ending::Commit => match conn.exec(&commit).await {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                // A failed COMMIT (for example a deferred constraint) leaves the
+                // transaction open on some databases: close it before reporting.
+                let _ = conn.exec(&rollback).await;
+                Err(e)
+            }
+        },
+        Ending::Rollback => {
+            // If the rollback fails too (the database may already have ended the
+            // transaction, as SQLite does for `INSERT OR ROLLBACK`), the error that
+            // ended the code is still the one that explains what happened.
+            let _ = conn.exec(&rollback).await;
+            Ok(())
+        }
+    };
+    // What failed inside is undone with it, unless the whole transaction is gone (SQLite
+    // rolled it back under a savepoint): the outer levels must still report it.
+    if !conn.aborted() {
+        conn.state().forget_failures_deeper_than(depth);
+    }
+    result
 }
 
 /// Runs `f` inside a transaction opened by `begin` (the connection's default when
@@ -155,65 +269,45 @@ where
     F: FnOnce(&mut C) -> Result<T, E>,
     E: From<Error>,
 {
-    let state = conn.transaction_state();
-    let depth = state.depth;
-    let (begin, commit, rollback) = if depth == 0 {
-        (
-            begin.unwrap_or(state.begin).to_owned(),
-            "COMMIT".to_owned(),
-            "ROLLBACK".to_owned(),
-        )
-    } else {
-        let name = format!("quarry_savepoint_{depth}");
-        (
-            format!("SAVEPOINT {name}"),
-            format!("RELEASE SAVEPOINT {name}"),
-            format!("ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}"),
-        )
-    };
-    conn.batch_execute(&begin)?;
-    conn.transaction_state().depth = depth + 1;
-
+    let depth = block_on(begin_level(&mut Blocking(conn), begin))?;
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| f(conn)));
-    // Asked while the transaction is still open in quarry's eyes.
-    let aborted = matches!(outcome, Ok(Ok(_))) && conn.transaction_aborted();
-    conn.transaction_state().depth = depth;
-    let result = match outcome {
-        Ok(Ok(_)) if aborted => {
-            let _ = conn.batch_execute(&rollback);
-            // PostgreSQL's rollback to the savepoint ends the abort, and the outer
-            // transaction goes on; a transaction that SQLite rolled back itself is gone
-            // at every level.
-            let savepoint = depth > 0 && !conn.transaction_aborted();
-            Ok(Err(conn.transaction_state().rolled_back(savepoint).into()))
-        }
-        Ok(Ok(value)) => Ok(match conn.batch_execute(&commit) {
-            Ok(()) => Ok(value),
-            Err(e) => {
-                // A failed COMMIT (for example a deferred constraint) leaves the
-                // transaction open on some databases: close it before reporting.
-                let _ = conn.batch_execute(&rollback);
-                Err(e.into())
-            }
-        }),
-        Ok(Err(e)) => {
-            // If the rollback fails too (the database may already have ended the
-            // transaction, as SQLite does for `INSERT OR ROLLBACK`), the closure's error
-            // is still the one that explains what happened.
-            let _ = conn.batch_execute(&rollback);
-            Ok(Err(e))
-        }
-        Err(panic) => {
-            let _ = conn.batch_execute(&rollback);
-            Err(panic)
-        }
+    let ending = match outcome {
+        Ok(Ok(_)) => Ending::Commit,
+        _ => Ending::Rollback,
     };
-    // What failed inside is undone with it, unless the whole transaction is gone (SQLite
-    // rolled it back under a savepoint): the outer levels must still report it.
-    if !conn.transaction_aborted() {
-        conn.transaction_state().forget_failures_deeper_than(depth);
+    let ended = block_on(end_level(&mut Blocking(conn), depth, ending));
+    match outcome {
+        Ok(Ok(value)) => ended.map(|()| value).map_err(E::from),
+        Ok(Err(e)) => Err(e),
+        Err(panic) => panic::resume_unwind(panic),
     }
-    result.unwrap_or_else(|panic| panic::resume_unwind(panic))
+}
+
+/// Opens a level on a blocking connection (see [`begin_level`]).
+#[cfg(feature = "tokio")]
+pub(crate) fn begin_blocking<C: Connection>(conn: &mut C, begin: Option<&str>) -> QueryResult<u32> {
+    block_on(begin_level(&mut Blocking(conn), begin))
+}
+
+/// Closes a level on a blocking connection (see [`end_level`]).
+#[cfg(feature = "tokio")]
+pub(crate) fn end_blocking<C: Connection>(
+    conn: &mut C,
+    depth: u32,
+    ending: Ending,
+) -> QueryResult<()> {
+    block_on(end_level(&mut Blocking(conn), depth, ending))
+}
+
+/// Runs a transaction step of a blocking connection, whose futures are ready when
+/// first polled.
+pub(crate) fn block_on<T>(step: impl Future<Output = QueryResult<T>>) -> QueryResult<T> {
+    match std::pin::pin!(step).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(outcome) => outcome,
+        Poll::Pending => Err(Error::Connection(
+            "a blocking call was asked to wait asynchronously".into(),
+        )),
+    }
 }
 
 /// Like [`run`], but reruns the whole transaction, up to `max_attempts` times in all,

@@ -34,7 +34,7 @@ pub trait Operator {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not supported by {DB}",
     label = "this query uses something the backend does not have",
-    note = "it is PostgreSQL-only: run the query on a `PgConnection`"
+    note = "it is PostgreSQL-only: run the query on a PostgreSQL connection (`PgConnection`, `AsyncPgConnection`)"
 )]
 pub trait SupportedBy<DB> {}
 

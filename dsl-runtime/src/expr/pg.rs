@@ -12,7 +12,7 @@ use crate::types::{Array, ArrayElement, Jsonb, Nullable, SqlType, Text, TextType
 #[diagnostic::on_unimplemented(
     message = "this query uses a PostgreSQL-only feature, but it runs on {Self}",
     label = "the query is run here",
-    note = "PostgreSQL-only: `ilike`/`not_ilike`, `distinct_on`, arrays and JSONB operators; run the query on a `PgConnection`"
+    note = "PostgreSQL-only: `ilike`/`not_ilike`, `distinct_on`, arrays and JSONB operators; run the query on a PostgreSQL connection (`PgConnection`, `AsyncPgConnection`)"
 )]
 pub trait IsPostgres: Backend {}
 

@@ -90,7 +90,7 @@ markers! { LockWaitPolicy:
 #[diagnostic::on_unimplemented(
     message = "row locks (`FOR UPDATE`, `FOR SHARE`) are supported by PostgreSQL only, but this query runs on {Self}",
     label = "the query is run here",
-    note = "run the query on a `PgConnection`, or leave out `.for_update()`/`.for_share()`: SQLite locks the whole database for a write transaction instead"
+    note = "run the query on a PostgreSQL connection (`PgConnection`, `AsyncPgConnection`), or leave out `.for_update()`/`.for_share()`: SQLite locks the whole database for a write transaction instead"
 )]
 pub trait SupportsRowLocks: Backend {}
 

@@ -7,9 +7,8 @@ use crate::error::{Error, QueryResult};
 use crate::query::select::{Selectable, decode_value};
 use crate::types::{
     Array, ArrayElement, Binary, BindValue, Bool, Float4, Float8, FromSql, Int2, Int4, Int8,
-    NotNullType, Nullable, SqlType, Text, ToSql, ValueKind,
+    NotNullType, Nullable, OwnedValue, SqlType, Text, ToSql,
 };
-use std::borrow::Cow;
 
 /// A statement written as SQL text, with values bound to its placeholders.
 ///
@@ -41,83 +40,6 @@ pub fn sql_query(sql: impl Into<String>) -> SqlQuery {
     }
 }
 
-/// A bind value that the query owns, so that it can outlive what it was made from.
-#[derive(Debug, Clone)]
-enum OwnedValue {
-    Null,
-    Boolean(bool),
-    I16(i16),
-    I32(i32),
-    I64(i64),
-    F32(f32),
-    F64(f64),
-    Str(String),
-    Bytes(Vec<u8>),
-    Timestamp(i64),
-    Timestamptz(i64),
-    Date(i32),
-    Time(i64),
-    Uuid([u8; 16]),
-    Numeric(String),
-    Json(String),
-    Jsonb(String),
-    Array(ValueKind, Vec<OwnedValue>),
-}
-
-impl OwnedValue {
-    fn from_bind(value: BindValue<'_>) -> Self {
-        match value {
-            BindValue::Null => OwnedValue::Null,
-            BindValue::Boolean(v) => OwnedValue::Boolean(v),
-            BindValue::I16(v) => OwnedValue::I16(v),
-            BindValue::I32(v) => OwnedValue::I32(v),
-            BindValue::I64(v) => OwnedValue::I64(v),
-            BindValue::F32(v) => OwnedValue::F32(v),
-            BindValue::F64(v) => OwnedValue::F64(v),
-            BindValue::Str(v) => OwnedValue::Str(v.to_owned()),
-            BindValue::Bytes(v) => OwnedValue::Bytes(v.to_owned()),
-            BindValue::Timestamp(v) => OwnedValue::Timestamp(v),
-            BindValue::Timestamptz(v) => OwnedValue::Timestamptz(v),
-            BindValue::Date(v) => OwnedValue::Date(v),
-            BindValue::Time(v) => OwnedValue::Time(v),
-            BindValue::Uuid(v) => OwnedValue::Uuid(v),
-            BindValue::Numeric(v) => OwnedValue::Numeric(v.into_owned()),
-            BindValue::Json(v) => OwnedValue::Json(v.into_owned()),
-            BindValue::Jsonb(v) => OwnedValue::Jsonb(v.into_owned()),
-            BindValue::Array { element, elements } => OwnedValue::Array(
-                element,
-                elements.into_iter().map(OwnedValue::from_bind).collect(),
-            ),
-        }
-    }
-
-    fn as_bind(&self) -> BindValue<'_> {
-        match self {
-            OwnedValue::Null => BindValue::Null,
-            OwnedValue::Boolean(v) => BindValue::Boolean(*v),
-            OwnedValue::I16(v) => BindValue::I16(*v),
-            OwnedValue::I32(v) => BindValue::I32(*v),
-            OwnedValue::I64(v) => BindValue::I64(*v),
-            OwnedValue::F32(v) => BindValue::F32(*v),
-            OwnedValue::F64(v) => BindValue::F64(*v),
-            OwnedValue::Str(v) => BindValue::Str(v),
-            OwnedValue::Bytes(v) => BindValue::Bytes(v),
-            OwnedValue::Timestamp(v) => BindValue::Timestamp(*v),
-            OwnedValue::Timestamptz(v) => BindValue::Timestamptz(*v),
-            OwnedValue::Date(v) => BindValue::Date(*v),
-            OwnedValue::Time(v) => BindValue::Time(*v),
-            OwnedValue::Uuid(v) => BindValue::Uuid(*v),
-            OwnedValue::Numeric(v) => BindValue::Numeric(Cow::Borrowed(v)),
-            OwnedValue::Json(v) => BindValue::Json(Cow::Borrowed(v)),
-            OwnedValue::Jsonb(v) => BindValue::Jsonb(Cow::Borrowed(v)),
-            OwnedValue::Array(element, elements) => BindValue::Array {
-                element: *element,
-                elements: elements.iter().map(OwnedValue::as_bind).collect(),
-            },
-        }
-    }
-}
-
 impl SqlQuery {
     /// Binds the next placeholder to `value`, sent as the SQL type its Rust type maps
     /// to (`i32` as Int4, `&str` as Text, `Option<T>` as nullable, …).
@@ -141,6 +63,12 @@ impl SqlQuery {
     /// placeholders, so running the query needs no rendering (nor a copy of its text).
     pub(crate) fn bind_values(&self) -> Vec<BindValue<'_>> {
         self.binds.iter().map(OwnedValue::as_bind).collect()
+    }
+
+    /// The query as an async connection sends it: its text and values, owned;
+    /// `rows` when the caller takes its rows rather than a count.
+    pub(crate) fn to_request(&self, rows: bool) -> crate::conn::Request {
+        crate::conn::Request::one(self.sql.clone(), self.binds.clone(), rows)
     }
 }
 

@@ -289,3 +289,85 @@ mod tests {
         assert_eq!(BindValue::Date(0).kind(), Some(ValueKind::Date));
     }
 }
+
+/// A bind value that owns what it holds, so that it can outlive what it was made from
+/// (the values of `sql_query`, a statement sent to another thread or kept in flight).
+#[derive(Debug, Clone)]
+pub(crate) enum OwnedValue {
+    Null,
+    Boolean(bool),
+    I16(i16),
+    I32(i32),
+    I64(i64),
+    F32(f32),
+    F64(f64),
+    Str(String),
+    Bytes(Vec<u8>),
+    Timestamp(i64),
+    Timestamptz(i64),
+    Date(i32),
+    Time(i64),
+    Uuid([u8; 16]),
+    Numeric(String),
+    Json(String),
+    Jsonb(String),
+    Array(ValueKind, Vec<OwnedValue>),
+}
+
+impl OwnedValue {
+    pub(crate) fn from_ref(value: &BindValue<'_>) -> Self {
+        Self::from_bind(value.clone())
+    }
+
+    pub(crate) fn from_bind(value: BindValue<'_>) -> Self {
+        match value {
+            BindValue::Null => OwnedValue::Null,
+            BindValue::Boolean(v) => OwnedValue::Boolean(v),
+            BindValue::I16(v) => OwnedValue::I16(v),
+            BindValue::I32(v) => OwnedValue::I32(v),
+            BindValue::I64(v) => OwnedValue::I64(v),
+            BindValue::F32(v) => OwnedValue::F32(v),
+            BindValue::F64(v) => OwnedValue::F64(v),
+            BindValue::Str(v) => OwnedValue::Str(v.to_owned()),
+            BindValue::Bytes(v) => OwnedValue::Bytes(v.to_owned()),
+            BindValue::Timestamp(v) => OwnedValue::Timestamp(v),
+            BindValue::Timestamptz(v) => OwnedValue::Timestamptz(v),
+            BindValue::Date(v) => OwnedValue::Date(v),
+            BindValue::Time(v) => OwnedValue::Time(v),
+            BindValue::Uuid(v) => OwnedValue::Uuid(v),
+            BindValue::Numeric(v) => OwnedValue::Numeric(v.into_owned()),
+            BindValue::Json(v) => OwnedValue::Json(v.into_owned()),
+            BindValue::Jsonb(v) => OwnedValue::Jsonb(v.into_owned()),
+            BindValue::Array { element, elements } => OwnedValue::Array(
+                element,
+                elements.into_iter().map(OwnedValue::from_bind).collect(),
+            ),
+        }
+    }
+
+    pub(crate) fn as_bind(&self) -> BindValue<'_> {
+        match self {
+            OwnedValue::Null => BindValue::Null,
+            OwnedValue::Boolean(v) => BindValue::Boolean(*v),
+            OwnedValue::I16(v) => BindValue::I16(*v),
+            OwnedValue::I32(v) => BindValue::I32(*v),
+            OwnedValue::I64(v) => BindValue::I64(*v),
+            OwnedValue::F32(v) => BindValue::F32(*v),
+            OwnedValue::F64(v) => BindValue::F64(*v),
+            OwnedValue::Str(v) => BindValue::Str(v),
+            OwnedValue::Bytes(v) => BindValue::Bytes(v),
+            OwnedValue::Timestamp(v) => BindValue::Timestamp(*v),
+            OwnedValue::Timestamptz(v) => BindValue::Timestamptz(*v),
+            OwnedValue::Date(v) => BindValue::Date(*v),
+            OwnedValue::Time(v) => BindValue::Time(*v),
+            OwnedValue::Uuid(v) => BindValue::Uuid(*v),
+            OwnedValue::Numeric(v) => BindValue::Numeric(Cow::Borrowed(v)),
+            OwnedValue::Json(v) => BindValue::Json(Cow::Borrowed(v)),
+            OwnedValue::Jsonb(v) => BindValue::Jsonb(Cow::Borrowed(v)),
+            OwnedValue::Array(element, elements) => BindValue::Array {
+                element: *element,
+                elements: elements.iter().map(OwnedValue::as_bind).collect(),
+            },
+        }
+    }
+}

@@ -55,6 +55,7 @@ mod time;
 mod uuid;
 
 pub use array::{Array, ArrayElement};
+pub(crate) use bind::OwnedValue;
 pub use bind::{BindValue, ToSql, ValueKind};
 pub use decode::{DecodeError, FromSql, SqlValue};
 pub(crate) use decode::{narrow_to_f32, text_preview};

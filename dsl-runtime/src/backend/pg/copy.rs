@@ -9,10 +9,11 @@
 //! target columns (or the query) are described first, and a value whose type is not
 //! the column's is an error before it is sent.
 
+use super::driver::c_sql;
 use super::raw::{Oid, RawResult};
 use super::raw_copy::CopyState;
 use super::types::{Place, encode_given, is_text, type_name};
-use super::{Pg, PgConnection, PgValue, c_sql};
+use super::{Pg, PgConnection, PgValue};
 use crate::conn::{Connection, Row, RowOf};
 use crate::error::{Error, QueryResult};
 use crate::query::{
@@ -96,7 +97,7 @@ impl PgConnection {
             T::QUOTED,
             columns.sql()
         );
-        self.raw.start_copy(&c_sql(&sql)?, CopyState::In)?;
+        self.driver.raw.start_copy(&c_sql(&sql)?, CopyState::In)?;
         let sent = self.send_rows::<T, V>(rows, run, omitted, &mut encoder);
         self.end_copy_in(sent)
     }
@@ -142,14 +143,18 @@ impl PgConnection {
             }
             encoder.end_row().map_err(Stopped::Data)?;
             if encoder.buf.len() >= CHUNK {
-                self.raw
+                self.driver
+                    .raw
                     .put_copy_data(&encoder.buf)
                     .map_err(Stopped::Libpq)?;
                 encoder.buf.clear();
             }
         }
         encoder.buf.extend_from_slice(&(-1i16).to_be_bytes());
-        self.raw.put_copy_data(&encoder.buf).map_err(Stopped::Libpq)
+        self.driver
+            .raw
+            .put_copy_data(&encoder.buf)
+            .map_err(Stopped::Libpq)
     }
 
     /// Ends a `COPY FROM STDIN` whose data was all sent, or stopped, reads the request
@@ -160,8 +165,8 @@ impl PgConnection {
         let failure: Option<&CStr> = matches!(sent, Err(Stopped::Data(_))).then_some(
             c"quarry stopped the COPY: a row could not be sent (the client has the error)",
         );
-        let ended = self.raw.put_copy_end(failure);
-        let result = self.raw.finish();
+        let ended = self.driver.raw.put_copy_end(failure);
+        let result = self.driver.raw.finish();
         match sent {
             Err(Stopped::Data(error)) => Err(error),
             Err(Stopped::Libpq(error)) => {
@@ -221,11 +226,11 @@ impl PgConnection {
             .collect();
         let mut reader = Reader::new(Some(&described), types);
         let sql = format!("COPY ({}) TO STDOUT (FORMAT binary)", out.sql());
-        self.raw.start_copy(&c_sql(&sql)?, CopyState::Out)?;
+        self.driver.raw.start_copy(&c_sql(&sql)?, CopyState::Out)?;
         let mut count = 0;
         let mut failure = None;
         let received = loop {
-            match self.raw.get_copy_data() {
+            match self.driver.raw.get_copy_data() {
                 Ok(Some(data)) if failure.is_none() => {
                     let decoded = reader.feed(&data, &mut |row: &CopyRow<'_>| {
                         count += 1;
@@ -241,7 +246,7 @@ impl PgConnection {
                 Err(e) => break Err(e),
             }
         };
-        let result = self.raw.finish();
+        let result = self.driver.raw.finish();
         if let Some(error) = failure {
             return Err(error);
         }
@@ -260,13 +265,15 @@ impl PgConnection {
     /// error too (after it has run, as `batch_execute` would run it).
     pub fn copy_in_raw<R: Read>(&mut self, copy_sql: &str, mut data: R) -> QueryResult<usize> {
         self.check_usable()?;
-        self.raw.start_copy(&c_sql(copy_sql)?, CopyState::In)?;
+        self.driver
+            .raw
+            .start_copy(&c_sql(copy_sql)?, CopyState::In)?;
         let mut buf = vec![0; CHUNK];
         let sent = loop {
             match data.read(&mut buf) {
                 Ok(0) => break Ok(()),
                 Ok(n) => {
-                    if let Err(e) = self.raw.put_copy_data(&buf[..n]) {
+                    if let Err(e) = self.driver.raw.put_copy_data(&buf[..n]) {
                         break Err(Stopped::Libpq(e));
                     }
                 }
@@ -287,17 +294,19 @@ impl PgConnection {
     /// dropped).
     pub fn copy_out_raw<W: Write>(&mut self, copy_sql: &str, mut out: W) -> QueryResult<usize> {
         self.check_usable()?;
-        self.raw.start_copy(&c_sql(copy_sql)?, CopyState::Out)?;
+        self.driver
+            .raw
+            .start_copy(&c_sql(copy_sql)?, CopyState::Out)?;
         let mut failure = None;
         let received = loop {
-            match self.raw.get_copy_data() {
+            match self.driver.raw.get_copy_data() {
                 Ok(Some(data)) if failure.is_none() => failure = out.write_all(&data).err(),
                 Ok(Some(_)) => {}
                 Ok(None) => break Ok(()),
                 Err(e) => break Err(e),
             }
         };
-        let result = self.raw.finish();
+        let result = self.driver.raw.finish();
         if let Some(e) = failure.or_else(|| out.flush().err()) {
             return Err(Error::InvalidQuery(format!(
                 "writing the COPY data failed: {e}"
@@ -320,10 +329,10 @@ impl PgConnection {
     /// The result columns of `sql` (names and types), without running it: prepared as
     /// the unnamed statement and described.
     fn describe(&mut self, sql: &str) -> QueryResult<RawResult> {
-        self.raw.send_prepare(c"", &c_sql(sql)?, &[])?;
-        self.raw.finish()?;
-        self.raw.send_describe_prepared(c"")?;
-        self.raw.finish()
+        self.driver.raw.send_prepare(c"", &c_sql(sql)?, &[])?;
+        self.driver.raw.finish()?;
+        self.driver.raw.send_describe_prepared(c"")?;
+        self.driver.raw.finish()
     }
 }
 

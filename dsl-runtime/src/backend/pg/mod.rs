@@ -5,21 +5,29 @@
 //! prepared statement (`PQexecPrepared`); a full cache makes room by deallocating the
 //! statement used longest ago. `COPY` is in `copy.rs`.
 
+#[cfg(feature = "tokio")]
+mod async_conn;
 mod copy;
+mod driver;
 mod placeholders;
 mod raw;
 mod raw_copy;
+#[cfg(feature = "tokio")]
+mod raw_socket;
 mod types;
 
+#[cfg(feature = "tokio")]
+pub use async_conn::AsyncPgConnection;
 pub use types::PgArrayElements;
 
 use super::{Backend, private};
+use crate::conn::block_on;
 use crate::conn::{Connection, Row, TransactionState};
 use crate::error::{Error, QueryResult};
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
-use raw::{Oid, ParamBuffers, ParamSink, Params, RawConnection, RawResult};
-use rustc_hash::FxHashMap;
+use driver::{Blocking, Driver};
+use raw::{Oid, RawConnection, RawResult};
 use std::borrow::Cow;
 use std::ffi::{CStr, CString};
 use std::ops::ControlFlow;
@@ -62,9 +70,6 @@ impl Backend for Pg {
     }
 }
 
-/// How many prepared statements a connection keeps (see the SQLite backend's note).
-const STATEMENT_CACHE_CAPACITY: usize = 256;
-
 /// A connection to a PostgreSQL server.
 ///
 /// `establish` takes a libpq connection string or URL, such as
@@ -77,31 +82,14 @@ const STATEMENT_CACHE_CAPACITY: usize = 256;
 /// a read timeout ([`set_read_timeout`](Self::set_read_timeout), for a server or network
 /// that stops answering).
 pub struct PgConnection {
-    raw: RawConnection,
-    /// Prepared statements by SQL text, then by parameter types.
-    statements: FxHashMap<String, Vec<Prepared>>,
-    /// How many statements are prepared.
-    prepared: usize,
-    /// The parameter arrays of the last statement, kept so that the next one does not
-    /// allocate them again.
-    param_buffers: ParamBuffers,
-    /// The number in the next statement's name.
-    next_name: usize,
-    /// How many times a statement was looked up in the cache: the clock by which the
-    /// least recently used one is found.
-    uses: u64,
-    /// Statements dropped from the cache that the server still holds: a failed
-    /// transaction refuses `DEALLOCATE`, so they are deallocated as soon as it has ended.
-    /// Counted in the cache's capacity until then.
-    to_deallocate: Vec<CString>,
-    transaction: TransactionState,
+    driver: Driver<Blocking>,
 }
 
 impl std::fmt::Debug for PgConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgConnection")
-            .field("prepared_statements", &self.prepared)
-            .field("transaction_depth", &self.transaction.depth)
+            .field("prepared_statements", &self.driver.prepared)
+            .field("transaction_depth", &self.driver.transaction.depth)
             .field("broken", &self.is_broken())
             .finish_non_exhaustive()
     }
@@ -112,7 +100,7 @@ impl PgConnection {
     /// failure). A broken connection answers every query with
     /// [`Error::Connection`]; open a new one.
     pub fn is_broken(&self) -> bool {
-        !self.raw.is_ok()
+        self.driver.is_broken()
     }
 
     /// Sets how long a call waits for the server's answer; `None` (the default) waits as
@@ -126,245 +114,8 @@ impl PgConnection {
     /// and the read timeout should be longer than it. It covers waiting for results;
     /// sending relies on TCP (add `tcp_user_timeout` to the URL to bound that too).
     pub fn set_read_timeout(&mut self, timeout: Option<Duration>) {
-        self.raw.set_read_timeout(timeout);
+        self.driver.raw.set_read_timeout(timeout);
     }
-
-    /// Runs `sql` with `binds` and returns its result.
-    fn run(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<RawResult> {
-        let mut sink = ParamSink::new(std::mem::take(&mut self.param_buffers), binds.len());
-        for value in binds {
-            sink.push_ref(value)?;
-        }
-        self.run_with(sql, sink)
-    }
-
-    /// Runs `sql` with the parameters `sink` was given, and keeps their arrays for the
-    /// next statement.
-    fn run_with(&mut self, sql: &str, sink: ParamSink<'_>) -> QueryResult<RawResult> {
-        let params = sink.finish()?;
-        let result = self.run_params(sql, &params);
-        self.param_buffers = params.into_buffers();
-        self.note_failure(result, sql)
-    }
-
-    /// Notes the error of a statement that aborted the open transaction, so that the
-    /// transaction, when its closure returns `Ok`, reports why nothing was committed.
-    fn note_failure<T>(&mut self, result: QueryResult<T>, sql: &str) -> QueryResult<T> {
-        if let Err(e) = &result {
-            if self.raw.in_failed_transaction() {
-                self.transaction.record_failure(e, sql);
-            }
-        }
-        result
-    }
-
-    /// Runs `sql` with `params`, preparing it once and then from the statement cache.
-    fn run_params(&mut self, sql: &str, params: &Params<'_>) -> QueryResult<RawResult> {
-        if self.is_broken() {
-            return Err(connection_lost());
-        }
-        self.deallocate_pending()?;
-        let result = match self.prepare_cached(sql, &params.types)? {
-            Some(index) => {
-                let result = self.run_prepared(sql, index, params);
-                match result {
-                    // The table changed shape since the statement was prepared. Outside a
-                    // transaction, prepare it again and retry once; inside one, the
-                    // transaction is aborted and only the caller can start over.
-                    Err(Error::Database(e)) if e.sqlstate.as_deref() == Some("0A000") => {
-                        self.forget(sql, index)?;
-                        if !self.raw.is_idle() {
-                            return Err(Error::Database(e));
-                        }
-                        let index = self.prepare_cached(sql, &params.types)?;
-                        match index {
-                            Some(index) => self.run_prepared(sql, index, params),
-                            None => self.run_unnamed(sql, params),
-                        }
-                    }
-                    other => other,
-                }
-            }
-            None => self.run_unnamed(sql, params),
-        }?;
-        if result.is_empty_query() {
-            return Err(Error::InvalidQuery(
-                "the SQL text holds no statement".into(),
-            ));
-        }
-        Ok(result)
-    }
-
-    fn run_prepared(&self, sql: &str, index: usize, params: &Params<'_>) -> QueryResult<RawResult> {
-        let Some(statement) = self.statements.get(sql).and_then(|s| s.get(index)) else {
-            return Err(Error::InvalidQuery("prepared statement not found".into()));
-        };
-        self.raw.send_query_prepared(&statement.name, params)?;
-        self.raw.finish()
-    }
-
-    fn run_unnamed(&self, sql: &str, params: &Params<'_>) -> QueryResult<RawResult> {
-        self.raw.send_query_params(&c_sql(sql)?, params)?;
-        self.raw.finish()
-    }
-
-    /// The position, among the statements prepared for `sql`, of one that takes
-    /// parameters of `types`, preparing it if needed; `None` when the cache is full.
-    ///
-    /// A NULL (type 0) fits a parameter of any type, so rows whose NULLs fall in
-    /// different places share one statement once it is prepared with those parameters'
-    /// types. A parameter prepared as type 0 has the type the server inferred, unknown
-    /// here: it takes only NULLs.
-    fn prepare_cached(&mut self, sql: &str, types: &[Oid]) -> QueryResult<Option<usize>> {
-        let mut merged = None;
-        self.uses += 1;
-        if let Some(known) = self.statements.get_mut(sql) {
-            let fits = |prepared: &[Oid]| {
-                prepared.len() == types.len()
-                    && prepared.iter().zip(types).all(|(p, t)| p == t || *t == 0)
-            };
-            if let Some(index) = known.iter().position(|s| fits(&s.types)) {
-                known[index].last_used = self.uses;
-                return Ok(Some(index));
-            }
-            // A statement prepared for a NULL (type 0, "infer it") where this run has a
-            // value, and otherwise the same: it is replaced by one prepared with the
-            // types of both, so that runs whose NULLs fall in different places (the
-            // chunks of a batch insert) keep sharing one statement, and its plan.
-            let refines = |prepared: &[Oid]| {
-                prepared.len() == types.len()
-                    && prepared
-                        .iter()
-                        .zip(types)
-                        .all(|(p, t)| p == t || *t == 0 || *p == 0)
-            };
-            if let Some(index) = known.iter().position(|s| refines(&s.types)) {
-                let both: Vec<Oid> = known[index]
-                    .types
-                    .iter()
-                    .zip(types)
-                    .map(|(p, t)| if *p == 0 { *t } else { *p })
-                    .collect();
-                merged = Some(both);
-                self.forget(sql, index)?;
-            }
-        }
-        let types = merged.as_deref().unwrap_or(types);
-        // PostgreSQL would run a statement given more values than it uses, and refuse
-        // one given fewer with a protocol error: check here, once per statement.
-        let used = placeholders::highest_placeholder(sql);
-        if used > types.len() {
-            return Err(Error::InvalidQuery(format!(
-                "parameter ${used} has no value: {}",
-                crate::error::bind_count_message(used, types.len())
-            )));
-        }
-        if used < types.len() {
-            return Err(crate::error::wrong_bind_count(used, types.len()));
-        }
-        if self.prepared + self.to_deallocate.len() >= STATEMENT_CACHE_CAPACITY {
-            self.evict_least_recently_used()?;
-            if self.prepared + self.to_deallocate.len() >= STATEMENT_CACHE_CAPACITY {
-                // Inside a transaction the evicted statement still holds its place on
-                // the server until the transaction ends.
-                return Ok(None);
-            }
-        }
-        let name = CString::new(format!("quarry_{}", self.next_name))
-            .map_err(|_| Error::InvalidQuery("statement name".into()))?;
-        self.raw.send_prepare(&name, &c_sql(sql)?, types)?;
-        self.raw.finish()?;
-        self.next_name += 1;
-        self.prepared += 1;
-        let known = self.statements.entry(sql.to_owned()).or_default();
-        known.push(Prepared {
-            types: types.to_vec(),
-            name,
-            last_used: self.uses,
-        });
-        Ok(Some(known.len() - 1))
-    }
-
-    /// Drops a prepared statement from the cache and from the server.
-    fn forget(&mut self, sql: &str, index: usize) -> QueryResult<()> {
-        let Some(known) = self.statements.get_mut(sql) else {
-            return Ok(());
-        };
-        if index >= known.len() {
-            return Ok(());
-        }
-        let statement = known.remove(index);
-        if known.is_empty() {
-            self.statements.remove(sql);
-        }
-        self.prepared -= 1;
-        self.to_deallocate.push(statement.name);
-        self.deallocate_pending()
-    }
-
-    /// Drops the statement that ran longest ago from the cache, to make room for a new
-    /// one. A scan of the whole cache, but only when it is full and a statement it does
-    /// not hold is prepared, which costs a round trip anyway.
-    fn evict_least_recently_used(&mut self) -> QueryResult<()> {
-        let oldest = self
-            .statements
-            .iter()
-            .flat_map(|(sql, known)| {
-                known
-                    .iter()
-                    .enumerate()
-                    .map(move |(index, s)| (s.last_used, sql, index))
-            })
-            .min_by_key(|&(last_used, ..)| last_used)
-            .map(|(_, sql, index)| (sql.clone(), index));
-        match oldest {
-            Some((sql, index)) => self.forget(&sql, index),
-            None => Ok(()),
-        }
-    }
-
-    /// Deallocates the statements dropped from the cache once no transaction is open.
-    ///
-    /// Inside a transaction they wait: a failed transaction refuses `DEALLOCATE`, and in
-    /// one that has not failed, a `DEALLOCATE` that fails (a statement the session
-    /// already dropped with `DEALLOCATE ALL` or `DISCARD`) would abort the user's work.
-    /// Outside one, such a failure only means the statement is already gone.
-    fn deallocate_pending(&mut self) -> QueryResult<()> {
-        if self.to_deallocate.is_empty() || !self.raw.is_idle() {
-            return Ok(());
-        }
-        let mut sql = String::new();
-        for name in &self.to_deallocate {
-            push_deallocate(&mut sql, name);
-        }
-        self.raw.send_query(&c_sql(&sql)?)?;
-        if self.raw.finish().is_err() {
-            if self.is_broken() {
-                return Err(connection_lost());
-            }
-            // One failed `DEALLOCATE` skips the rest of the script: one at a time, so
-            // each statement that still exists goes.
-            for name in &self.to_deallocate {
-                sql.clear();
-                push_deallocate(&mut sql, name);
-                self.raw.send_query(&c_sql(&sql)?)?;
-                let _ = self.raw.finish();
-            }
-        }
-        self.to_deallocate.clear();
-        Ok(())
-    }
-}
-
-/// What every call on a connection that is known to be lost returns.
-fn connection_lost() -> Error {
-    Error::Connection("the connection to PostgreSQL is lost; establish a new one".into())
-}
-
-fn push_deallocate(sql: &mut String, name: &CStr) {
-    sql.push_str("DEALLOCATE \"");
-    sql.push_str(&name.to_string_lossy());
-    sql.push_str("\";");
 }
 
 /// Seconds that `establish` waits for a server when neither the URL nor
@@ -397,19 +148,6 @@ fn connect_options<'a>(
     options
 }
 
-/// A statement prepared on the server.
-struct Prepared {
-    /// The parameter types it was prepared with.
-    types: Vec<Oid>,
-    name: CString,
-    /// When it last ran, in the connection's count of statement runs.
-    last_used: u64,
-}
-
-fn c_sql(sql: &str) -> QueryResult<CString> {
-    CString::new(sql).map_err(|_| Error::InvalidQuery("the SQL text contains a NUL byte".into()))
-}
-
 impl Connection for PgConnection {
     type Backend = Pg;
     type Row<'r> = PgRow<'r>;
@@ -419,14 +157,7 @@ impl Connection for PgConnection {
             .map_err(|_| Error::Connection("the connection URL contains a NUL byte".into()))?;
         let raw = RawConnection::connect(&connect_options(&url, default_connect_timeout()))?;
         Ok(PgConnection {
-            raw,
-            statements: FxHashMap::default(),
-            prepared: 0,
-            param_buffers: ParamBuffers::default(),
-            next_name: 0,
-            uses: 0,
-            to_deallocate: Vec::new(),
-            transaction: TransactionState::default(),
+            driver: Driver::new(raw, Blocking),
         })
     }
 
@@ -435,68 +166,81 @@ impl Connection for PgConnection {
     /// `SET`. The URL can set it too, for every connection:
     /// `?options=-c%20statement_timeout%3D5000` (milliseconds).
     fn set_statement_timeout(&mut self, timeout: Option<Duration>) -> QueryResult<()> {
-        if self.transaction.depth > 0 {
-            return Err(Error::InvalidQuery(
-                "set_statement_timeout must be called outside a transaction, whose \
-                 rollback would undo it"
-                    .into(),
-            ));
-        }
-        // 0 is PostgreSQL's "no limit"; a limit rounds up to whole milliseconds, and at
-        // least one, so that a tiny limit does not lift it.
-        let millis = timeout.map_or(0, |t| {
-            t.as_micros().div_ceil(1000).clamp(1, i32::MAX as u128)
-        });
-        self.batch_execute(&format!("SET statement_timeout = {millis}"))
+        let sql = statement_timeout_sql(&self.driver.transaction, timeout)?;
+        self.batch_execute(&sql)
     }
 
     fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
-        if self.is_broken() {
-            return Err(connection_lost());
-        }
-        self.raw.send_query(&c_sql(sql)?)?;
-        let result = self.raw.finish().map(drop);
-        self.note_failure(result, sql)
+        block_on(self.driver.batch_execute(sql))
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
-        self.run(sql, binds).map(|res| res.affected_rows())
+        block_on(self.driver.run(sql, binds)).map(|res| res.affected_rows())
     }
 
     fn execute_bound<'a, B: BindSource<'a>>(&mut self, sql: &str, binds: &B) -> QueryResult<usize> {
         // Each value is encoded as it is given; there is no list of values to encode.
-        let mut sink = ParamSink::new(std::mem::take(&mut self.param_buffers), binds.size_hint());
+        let mut sink = self.driver.param_sink(binds.size_hint());
         binds.give(&mut sink);
-        self.run_with(sql, sink).map(|res| res.affected_rows())
+        block_on(self.driver.run_with(sql, sink)).map(|res| res.affected_rows())
     }
 
-    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], mut f: F) -> QueryResult<()>
+    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], f: F) -> QueryResult<()>
     where
         F: FnMut(&PgRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
-        let res = self.run(sql, binds)?;
-        // Read once per result rather than once per value.
-        let types: Vec<Oid> = (0..res.columns()).map(|col| res.column_type(col)).collect();
-        for row in 0..res.rows() {
-            let row = PgRow {
-                res: &res,
-                row,
-                types: &types,
-            };
-            if f(&row)?.is_break() {
-                break;
-            }
-        }
-        Ok(())
+        let res = block_on(self.driver.run(sql, binds))?;
+        for_each_row(&res, f)
     }
 
     fn transaction_state(&mut self) -> &mut TransactionState {
-        &mut self.transaction
+        &mut self.driver.transaction
     }
 
     fn transaction_aborted(&self) -> bool {
-        self.raw.in_failed_transaction()
+        self.driver.raw.in_failed_transaction()
     }
+}
+
+/// The `SET` that gives the session a statement timeout; refused inside a transaction,
+/// whose rollback would undo it.
+fn statement_timeout_sql(
+    transaction: &TransactionState,
+    timeout: Option<Duration>,
+) -> QueryResult<String> {
+    if transaction.depth > 0 {
+        return Err(Error::InvalidQuery(
+            "set_statement_timeout must be called outside a transaction, whose \
+             rollback would undo it"
+                .into(),
+        ));
+    }
+    // 0 is PostgreSQL's "no limit"; a limit rounds up to whole milliseconds, and at
+    // least one, so that a tiny limit does not lift it.
+    let millis = timeout.map_or(0, |t| {
+        t.as_micros().div_ceil(1000).clamp(1, i32::MAX as u128)
+    });
+    Ok(format!("SET statement_timeout = {millis}"))
+}
+
+/// Calls `f` with each row of `res` in turn, until it breaks.
+fn for_each_row<F>(res: &RawResult, mut f: F) -> QueryResult<()>
+where
+    F: FnMut(&PgRow<'_>) -> QueryResult<ControlFlow<()>>,
+{
+    // Read once per result rather than once per value.
+    let types: Vec<Oid> = (0..res.columns()).map(|col| res.column_type(col)).collect();
+    for row in 0..res.rows() {
+        let row = PgRow {
+            res,
+            row,
+            types: &types,
+        };
+        if f(&row)?.is_break() {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// One row of a PostgreSQL result.

@@ -2,8 +2,9 @@
 //!
 //! The wrapper keeps three things apart so that a non-blocking driver can reuse it:
 //! connection state ([`RawConnection`]), sending (`send_*`, which only queue a request),
-//! and result handling ([`RawResult`]). Only [`RawConnection::next_result`] waits, and
-//! only because the connection is in libpq's blocking mode.
+//! and result handling ([`RawResult`]). Nothing here waits for the server except in
+//! libpq's blocking mode (the blocking connection's); the drivers in `driver.rs` wait
+//! through their `Io`.
 #![allow(unsafe_code)] // FFI
 
 use super::types::{Place, encode_given, encode_ref};
@@ -72,6 +73,58 @@ impl RawConnection {
         Ok(raw)
     }
 
+    #[cfg(feature = "tokio")]
+    /// Starts connecting without waiting (`PQconnectStartParams`): drive it with
+    /// [`connect_poll`](Self::connect_poll). `options` as for [`connect`](Self::connect).
+    pub(super) fn connect_start(options: &[(&CStr, &CStr)]) -> QueryResult<Self> {
+        let mut keywords: Vec<*const c_char> = options.iter().map(|(k, _)| k.as_ptr()).collect();
+        let mut values: Vec<*const c_char> = options.iter().map(|(_, v)| v.as_ptr()).collect();
+        keywords.push(std::ptr::null());
+        values.push(std::ptr::null());
+        // SAFETY: as in `connect`.
+        let conn = unsafe { ffi::PQconnectStartParams(keywords.as_ptr(), values.as_ptr(), 1) };
+        let Some(conn) = NonNull::new(conn) else {
+            return Err(Error::Connection(
+                "libpq could not allocate a connection".into(),
+            ));
+        };
+        let raw = RawConnection {
+            conn,
+            read_timeout: None,
+            timed_out: Cell::new(false),
+        };
+        // SAFETY: the handle is valid.
+        if unsafe { ffi::PQstatus(conn.as_ptr()) } == ffi::ConnStatusType::CONNECTION_BAD {
+            return Err(Error::Connection(raw.error_message()));
+        }
+        // SAFETY: as in `connect`.
+        unsafe {
+            ffi::PQsetNoticeProcessor(conn.as_ptr(), Some(ignore_notice), std::ptr::null_mut());
+        }
+        Ok(raw)
+    }
+
+    #[cfg(feature = "tokio")]
+    /// One step of a connect started by [`connect_start`](Self::connect_start)
+    /// (`PQconnectPoll`): what to wait for before the next step.
+    pub(super) fn connect_poll(&self) -> ConnectPoll {
+        use ffi::PostgresPollingStatusType::*;
+        // SAFETY: the handle is valid.
+        match unsafe { ffi::PQconnectPoll(self.conn.as_ptr()) } {
+            PGRES_POLLING_OK => ConnectPoll::Done,
+            PGRES_POLLING_READING => ConnectPoll::Read,
+            PGRES_POLLING_WRITING | PGRES_POLLING_ACTIVE => ConnectPoll::Write,
+            PGRES_POLLING_FAILED => ConnectPoll::Failed,
+        }
+    }
+
+    #[cfg(feature = "tokio")]
+    /// The handle that cancels what this connection runs, from any thread.
+    pub(super) fn cancel_handle(&self) -> Option<RawCancel> {
+        // SAFETY: the handle is valid; a non-null result is owned by the caller.
+        NonNull::new(unsafe { ffi::PQgetCancel(self.conn.as_ptr()) }).map(RawCancel)
+    }
+
     /// How long [`next_result`](Self::next_result) waits for the server; `None` waits
     /// as long as it takes.
     pub(super) fn set_read_timeout(&mut self, timeout: Option<Duration>) {
@@ -79,7 +132,7 @@ impl RawConnection {
     }
 
     /// Whether reading the next result would wait for the server (`PQisBusy`).
-    fn is_busy(&self) -> bool {
+    pub(super) fn is_busy(&self) -> bool {
         // SAFETY: the handle is valid while `self` lives.
         unsafe { ffi::PQisBusy(self.conn.as_ptr()) == 1 }
     }
@@ -258,36 +311,223 @@ impl RawConnection {
     /// Blocks until the result has arrived (the connection is in blocking mode), for at
     /// most the read timeout.
     pub(super) fn next_result(&self) -> QueryResult<Option<RawResult>> {
-        if let Some(timeout) = self.read_timeout {
-            self.wait_for_result(timeout)?;
+        self.wait_in_blocking_mode()?;
+        Ok(self.get_result())
+    }
+
+    /// In blocking mode, waits for the next result for at most the read timeout, if one
+    /// is set (without one, `PQgetResult` itself waits).
+    pub(super) fn wait_in_blocking_mode(&self) -> QueryResult<()> {
+        match self.read_timeout {
+            Some(timeout) => self.wait_for_result(timeout),
+            None => Ok(()),
         }
+    }
+
+    /// `PQgetResult`: the next result, or `None` when the request is complete. It waits
+    /// for the server in blocking mode; in non-blocking mode call it only when
+    /// [`is_busy`](Self::is_busy) is false.
+    pub(super) fn get_result(&self) -> Option<RawResult> {
         // SAFETY: the handle is valid; a non-null result is owned by the caller.
         let res = unsafe { ffi::PQgetResult(self.conn.as_ptr()) };
-        Ok(NonNull::new(res).map(|res| RawResult { res }))
+        NonNull::new(res).map(|res| RawResult { res })
     }
 
     /// Waits for every result of the request in flight and returns the last one, or
     /// the first error.
     pub(super) fn finish(&self) -> QueryResult<RawResult> {
-        let mut last: Option<QueryResult<RawResult>> = None;
+        let mut last = None;
         while let Some(result) = self.next_result()? {
-            let checked = match result.copy_state() {
-                // A COPY waits for data this request cannot send or take: libpq would
-                // hand the same result back forever. End it and read on.
-                Some(state) => match self.abandon_copy(state) {
-                    Ok(error) => Err(error),
-                    // libpq refused to end it: stop, rather than loop on it.
-                    Err(error) => return Err(error),
-                },
-                None => result.check(self),
-            };
-            // Keep the first error, but drain every result so the connection is ready
-            // for the next request.
-            if !matches!(last, Some(Err(_))) {
-                last = Some(checked);
-            }
+            self.take_result(result, &mut last)?;
         }
         last.unwrap_or_else(|| Err(self.send_error()))
+    }
+
+    /// Notes one result of a request in `last`, which ends as the request's outcome:
+    /// its last result, or its first error. Results after an error are still read, so
+    /// that the connection is ready for the next request. Fails only when the request
+    /// cannot be read to its end.
+    pub(super) fn take_result(
+        &self,
+        result: RawResult,
+        last: &mut Option<QueryResult<RawResult>>,
+    ) -> QueryResult<()> {
+        let checked = match result.copy_state() {
+            // A COPY waits for data this request cannot send or take: libpq would
+            // hand the same result back forever. End it and read on.
+            Some(state) => match self.abandon_copy(state) {
+                Ok(error) => Err(error),
+                // libpq refused to end it: stop, rather than loop on it.
+                Err(error) => return Err(error),
+            },
+            None => result.check(self),
+        };
+        if !matches!(last, Some(Err(_))) {
+            *last = Some(checked);
+        }
+        Ok(())
+    }
+
+    #[cfg(feature = "tokio")]
+    /// Puts the connection in libpq's non-blocking mode: sends queue what the socket
+    /// does not take at once (see [`flush`](Self::flush)).
+    pub(super) fn set_nonblocking(&self) -> QueryResult<()> {
+        // SAFETY: the handle is valid.
+        if unsafe { ffi::PQsetnonblocking(self.conn.as_ptr(), 1) } == 0 {
+            Ok(())
+        } else {
+            Err(Error::Connection(self.error_message()))
+        }
+    }
+
+    #[cfg(feature = "tokio")]
+    /// `PQflush`: sends what is queued. `Ok(true)` when all of it is sent, `Ok(false)`
+    /// when the socket must become writable first.
+    pub(super) fn flush(&self) -> QueryResult<bool> {
+        // SAFETY: the handle is valid.
+        match unsafe { ffi::PQflush(self.conn.as_ptr()) } {
+            0 => Ok(true),
+            1 => Ok(false),
+            _ => Err(Error::Connection(format!(
+                "connection lost: {}",
+                self.error_message()
+            ))),
+        }
+    }
+
+    #[cfg(feature = "tokio")]
+    /// `PQconsumeInput`: reads what the socket holds. `false` on a failure, which the
+    /// next `PQgetResult` reports.
+    pub(super) fn consume_input(&self) -> bool {
+        // SAFETY: the handle is valid.
+        unsafe { ffi::PQconsumeInput(self.conn.as_ptr()) == 1 }
+    }
+
+    #[cfg(feature = "tokio")]
+    /// The connection's socket, `None` when there is none (the connection is lost).
+    pub(super) fn socket(&self) -> Option<std::os::fd::RawFd> {
+        // SAFETY: the handle is valid.
+        let fd = unsafe { ffi::PQsocket(self.conn.as_ptr()) };
+        (fd >= 0).then_some(fd)
+    }
+
+    #[cfg(feature = "tokio")]
+    /// Whether the socket has data to read right now (a `poll` that does not wait).
+    pub(super) fn socket_readable_now(&self) -> bool {
+        let Some(fd) = self.socket() else {
+            return true; // PQconsumeInput reports the lost connection.
+        };
+        let mut pollfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: `pollfd` is one valid pollfd for the duration of the call.
+        unsafe { libc::poll(&mut pollfd, 1, 0) != 0 }
+    }
+}
+
+#[cfg(feature = "tokio")]
+/// What [`RawConnection::connect_poll`] asks to wait for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ConnectPoll {
+    Read,
+    Write,
+    Done,
+    Failed,
+}
+
+#[cfg(feature = "tokio")]
+/// The values of `keywords` in a libpq option array, which is freed.
+///
+/// # Safety
+///
+/// `options` is null or an array from `PQconninfoParse`, not used after.
+unsafe fn take_options(
+    options: *mut ffi::PQconninfoOption,
+    keywords: &[&str],
+) -> Vec<Option<String>> {
+    let mut found = vec![None; keywords.len()];
+    if options.is_null() {
+        return found;
+    }
+    let mut at = options;
+    // SAFETY: the array ends with an entry whose keyword is null; every keyword and
+    // non-null value is a NUL-terminated string the array owns.
+    unsafe {
+        while !(*at).keyword.is_null() {
+            let keyword = CStr::from_ptr((*at).keyword).to_bytes();
+            if let Some(i) = keywords.iter().position(|k| k.as_bytes() == keyword) {
+                if !(*at).val.is_null() {
+                    found[i] = Some(CStr::from_ptr((*at).val).to_string_lossy().into_owned());
+                }
+            }
+            at = at.add(1);
+        }
+        ffi::PQconninfoFree(options);
+    }
+    found
+}
+
+#[cfg(feature = "tokio")]
+/// The options a connection string or URL sets (`PQconninfoParse`): the value of each
+/// of `keywords`, or the parser's message when the string is malformed.
+pub(super) fn parse_options(url: &CStr, keywords: &[&str]) -> Result<Vec<Option<String>>, String> {
+    let mut message: *mut c_char = std::ptr::null_mut();
+    // SAFETY: `url` is NUL-terminated; `message` is a valid out-pointer.
+    let options = unsafe { ffi::PQconninfoParse(url.as_ptr(), &mut message) };
+    if options.is_null() {
+        if message.is_null() {
+            return Err("the connection string is malformed".to_owned());
+        }
+        // SAFETY: libpq set a NUL-terminated message, which we free once.
+        return Err(unsafe {
+            let text = CStr::from_ptr(message).to_string_lossy().trim().to_owned();
+            ffi::PQfreemem(message.cast::<c_void>());
+            text
+        });
+    }
+    // SAFETY: a non-null array from PQconninfoParse, not used after.
+    Ok(unsafe { take_options(options, keywords) })
+}
+
+#[cfg(feature = "tokio")]
+/// A `PGcancel*`: sends a cancel request for what its connection runs. Freed on drop.
+pub(super) struct RawCancel(NonNull<ffi::PGcancel>);
+
+#[cfg(feature = "tokio")]
+// SAFETY: a PGcancel holds only the server's address and the cancel key; libpq
+// documents PQcancel as safe to call from any thread (even a signal handler).
+unsafe impl Send for RawCancel {}
+#[cfg(feature = "tokio")]
+// SAFETY: as above: PQcancel does not change the object.
+unsafe impl Sync for RawCancel {}
+
+#[cfg(feature = "tokio")]
+impl RawCancel {
+    /// Asks the server to cancel what the connection runs; blocks until the request
+    /// is delivered (a connection of its own to the server).
+    pub(super) fn cancel(&self) -> Result<(), String> {
+        let mut message: [c_char; 256] = [0; 256];
+        // SAFETY: the object is valid; the buffer holds 256 bytes, which libpq fills
+        // with a NUL-terminated message on failure.
+        let ok = unsafe { ffi::PQcancel(self.0.as_ptr(), message.as_mut_ptr(), 256) };
+        if ok == 1 {
+            Ok(())
+        } else {
+            // SAFETY: libpq wrote a NUL-terminated message into the buffer.
+            Err(unsafe { CStr::from_ptr(message.as_ptr()) }
+                .to_string_lossy()
+                .into_owned())
+        }
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl Drop for RawCancel {
+    fn drop(&mut self) {
+        // SAFETY: we own the object and free it once.
+        unsafe { ffi::PQfreeCancel(self.0.as_ptr()) }
     }
 }
 
@@ -323,6 +563,13 @@ pub(super) struct Params<'a> {
     fixups: Vec<(usize, usize)>,
     _borrow: std::marker::PhantomData<&'a [u8]>,
 }
+
+// SAFETY: the pointers point into `_owned`, which moves with the parameters without
+// moving its heap buffer, or into data borrowed as `&'a [u8]`, which may be read from
+// any thread; nothing is written through them.
+unsafe impl Send for Params<'_> {}
+// SAFETY: as above; `Params` has no interior mutability.
+unsafe impl Sync for Params<'_> {}
 
 impl Params<'_> {
     /// The buffers, emptied, for the next statement: no pointer outlives these
@@ -374,6 +621,10 @@ pub(super) struct ParamSink<'a> {
     error: Option<Error>,
     _borrow: std::marker::PhantomData<&'a [u8]>,
 }
+
+// SAFETY: as for `Params`: the pointers point into data borrowed as `&'a [u8]` (the
+// encoded bytes are pointed to only in `finish`).
+unsafe impl Send for ParamSink<'_> {}
 
 impl<'a> BindSink<'a> for ParamSink<'a> {
     #[inline]
@@ -472,6 +723,13 @@ impl<'a> ParamSink<'a> {
 pub(super) struct RawResult {
     res: NonNull<ffi::PGresult>,
 }
+
+// SAFETY: a PGresult does not refer to its connection and is never changed after it
+// is made; libpq documents that results may be passed between threads and read from
+// several at once.
+unsafe impl Send for RawResult {}
+// SAFETY: as above: every method reads the result only.
+unsafe impl Sync for RawResult {}
 
 impl RawResult {
     pub(super) fn status(&self) -> ffi::ExecStatusType {

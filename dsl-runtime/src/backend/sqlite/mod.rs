@@ -19,8 +19,13 @@
 //!
 //! `Array` does not exist on SQLite: a query using one does not compile.
 
+#[cfg(feature = "tokio")]
+mod async_conn;
 mod raw;
 mod types;
+
+#[cfg(feature = "tokio")]
+pub use async_conn::{AsyncSqliteConnection, AsyncSqliteRow};
 
 use super::{Backend, private};
 use crate::conn::{Connection, Row, StatementKey, TransactionState};
@@ -421,7 +426,7 @@ impl Row for SqliteRow<'_> {
 
     #[inline]
     fn value(&self, idx: usize) -> Option<SqliteValue<'_>> {
-        (idx < self.len).then(|| SqliteValue(self.stmt.value(idx)))
+        (idx < self.len).then(|| SqliteValue(Cell::Raw(self.stmt.value(idx))))
     }
 
     fn column_name(&self, idx: usize) -> Option<&str> {
@@ -431,13 +436,117 @@ impl Row for SqliteRow<'_> {
 
 /// One value of a SQLite row.
 #[derive(Clone, Copy)]
-pub struct SqliteValue<'s>(RawValue<'s>);
+pub struct SqliteValue<'s>(Cell<'s>);
+
+/// Where a value is: in the current row of a statement, or copied out of one (the rows
+/// of the async connection, read on another thread than the statement's).
+#[derive(Clone, Copy)]
+enum Cell<'s> {
+    Raw(RawValue<'s>),
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    Owned(&'s OwnedCell),
+}
+
+/// A value copied out of a row, as SQLite stored it.
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+#[derive(Debug, Clone)]
+pub(super) enum OwnedCell {
+    Null,
+    Integer(i64),
+    Real(f64),
+    /// Text as SQLite holds it, not yet checked to be UTF-8.
+    Text(Vec<u8>),
+    Blob(Vec<u8>),
+}
+
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+impl SqliteValue<'_> {
+    /// The value, copied out of its row.
+    fn to_owned_cell(self) -> OwnedCell {
+        match self.0 {
+            Cell::Raw(raw) => OwnedCell::copy_of(&raw),
+            Cell::Owned(cell) => cell.clone(),
+        }
+    }
+}
+
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+impl OwnedCell {
+    fn copy_of(value: &RawValue<'_>) -> Self {
+        match value.storage() {
+            Storage::Null => OwnedCell::Null,
+            Storage::Integer => OwnedCell::Integer(value.int64()),
+            Storage::Real => OwnedCell::Real(value.double()),
+            Storage::Text => OwnedCell::Text(value.bytes(true).to_vec()),
+            Storage::Blob => OwnedCell::Blob(value.bytes(false).to_vec()),
+        }
+    }
+}
+
+impl<'s> Cell<'s> {
+    #[inline]
+    fn storage(&self) -> Storage {
+        match self {
+            Cell::Raw(raw) => raw.storage(),
+            Cell::Owned(OwnedCell::Null) => Storage::Null,
+            Cell::Owned(OwnedCell::Integer(_)) => Storage::Integer,
+            Cell::Owned(OwnedCell::Real(_)) => Storage::Real,
+            Cell::Owned(OwnedCell::Text(_)) => Storage::Text,
+            Cell::Owned(OwnedCell::Blob(_)) => Storage::Blob,
+        }
+    }
+
+    /// The value as an integer; only asked of integers.
+    #[inline]
+    fn int64(&self) -> i64 {
+        match self {
+            Cell::Raw(raw) => raw.int64(),
+            Cell::Owned(OwnedCell::Integer(v)) => *v,
+            Cell::Owned(_) => 0,
+        }
+    }
+
+    /// The value as a double; only asked of reals.
+    fn double(&self) -> f64 {
+        match self {
+            Cell::Raw(raw) => raw.double(),
+            Cell::Owned(OwnedCell::Real(v)) => *v,
+            Cell::Owned(_) => 0.0,
+        }
+    }
+
+    /// The bytes of a text or blob.
+    #[inline]
+    fn bytes(&self, as_text: bool) -> &'s [u8] {
+        match self {
+            Cell::Raw(raw) => raw.bytes(as_text),
+            Cell::Owned(OwnedCell::Text(v) | OwnedCell::Blob(v)) => v,
+            Cell::Owned(_) => &[],
+        }
+    }
+}
+
+/// Describes a value of the wrong storage class, for [`DecodeError::WrongType`].
+fn wrong_type(value: &Cell<'_>) -> DecodeError {
+    let found = match value.storage() {
+        Storage::Integer => format!("integer {}", value.int64()),
+        Storage::Real => format!("real {}", value.double()),
+        Storage::Text => {
+            let text = String::from_utf8_lossy(value.bytes(true));
+            let shown: String = text.chars().take(40).collect();
+            format!("text {shown:?}")
+        }
+        Storage::Blob => format!("blob of {} bytes", value.bytes(false).len()),
+        Storage::Null => return DecodeError::UnexpectedNull,
+    };
+    DecodeError::WrongType { found }
+}
 
 impl<'s> SqliteValue<'s> {
     fn integer(&self) -> Result<i64, DecodeError> {
         match self.0.storage() {
             Storage::Integer => Ok(self.0.int64()),
-            _ => Err(raw::wrong_type(&self.0)),
+            _ => Err(wrong_type(&self.0)),
         }
     }
 
@@ -454,7 +563,7 @@ impl<'s> SqliteValue<'s> {
             Storage::Text => {
                 std::str::from_utf8(self.0.bytes(true)).map_err(|_| DecodeError::InvalidUtf8)
             }
-            _ => Err(raw::wrong_type(&self.0)),
+            _ => Err(wrong_type(&self.0)),
         }
     }
 
@@ -464,7 +573,7 @@ impl<'s> SqliteValue<'s> {
             // SQLite stores a REAL value with no fractional part as an integer when
             // the column has no REAL affinity; accept it as the number it is.
             Storage::Integer => Ok(self.0.int64() as f64),
-            _ => Err(raw::wrong_type(&self.0)),
+            _ => Err(wrong_type(&self.0)),
         }
     }
 }
@@ -518,7 +627,7 @@ impl<'s> SqlValue<'s> for SqliteValue<'s> {
     fn read_blob(&self) -> Result<&'s [u8], DecodeError> {
         match self.0.storage() {
             Storage::Blob => Ok(self.0.bytes(false)),
-            _ => Err(raw::wrong_type(&self.0)),
+            _ => Err(wrong_type(&self.0)),
         }
     }
 
@@ -553,7 +662,7 @@ impl<'s> SqlValue<'s> for SqliteValue<'s> {
     fn read_array(&self) -> Result<Self::Elements, DecodeError> {
         // Unreachable through the query builder (arrays do not compile on SQLite);
         // `sql_query` can still ask.
-        Err(raw::wrong_type(&self.0))
+        Err(wrong_type(&self.0))
     }
 }
 

@@ -4,7 +4,7 @@
 use super::types::{Stored, store};
 use crate::error::{DatabaseError, DatabaseErrorKind, Error, QueryResult};
 use crate::query::{BindSink, BindSource};
-use crate::types::{BindValue, DecodeError};
+use crate::types::BindValue;
 use libsqlite3_sys as ffi;
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -21,6 +21,46 @@ pub(super) struct RawConnection {
     /// runs it. Boxed, so that its address, given to SQLite, stays put when the
     /// connection moves; declared after `db`, so it outlives the handle.
     deadline: Box<Cell<Option<Instant>>>,
+    /// The handle as other threads may interrupt it, once one asked
+    /// ([`interrupter`](Self::interrupter)); emptied before the handle closes.
+    interrupter: Option<Interrupter>,
+}
+
+// SAFETY: the handle is opened with SQLITE_OPEN_NOMUTEX (SQLite's multi-thread mode),
+// in which a connection may be used from any thread as long as no two threads use it
+// at once; `&mut` access through the owning connection guarantees that. The deadline
+// cell is read only by the progress handler, on the thread running a statement.
+unsafe impl Send for RawConnection {}
+
+/// Interrupts what a database handle is running, from any thread
+/// (`sqlite3_interrupt`, which SQLite allows from another thread than the one running
+/// the statement, as long as the handle stays open: the lock ensures it).
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+#[derive(Clone)]
+pub(super) struct Interrupter(std::sync::Arc<std::sync::Mutex<Option<DbHandle>>>);
+
+/// A database handle for [`Interrupter`].
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+struct DbHandle(NonNull<ffi::sqlite3>);
+
+// SAFETY: only `sqlite3_interrupt` is called through it, which is safe from any thread
+// while the handle is open; the owning connection empties the interrupter under its
+// lock before closing the handle.
+unsafe impl Send for DbHandle {}
+
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+impl Interrupter {
+    /// Stops the statement the handle is running, if any; later statements run as usual.
+    pub(super) fn interrupt(&self) {
+        let Ok(handle) = self.0.lock() else {
+            return;
+        };
+        if let Some(db) = handle.as_ref() {
+            // SAFETY: the handle is open while it is in the interrupter (the connection
+            // takes it out, under this lock, before it closes the handle).
+            unsafe { ffi::sqlite3_interrupt(db.0.as_ptr()) };
+        }
+    }
 }
 
 /// SQLite's progress handler: a non-zero answer interrupts the running statement.
@@ -57,6 +97,7 @@ impl RawConnection {
             db,
             statement_timeout: None,
             deadline: Box::new(Cell::new(None)),
+            interrupter: None,
         };
         if rc != ffi::SQLITE_OK {
             return Err(Error::Connection(format!(
@@ -262,8 +303,28 @@ impl RawConnection {
     }
 }
 
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+impl RawConnection {
+    /// What interrupts this handle's statements from another thread.
+    pub(super) fn interrupter(&mut self) -> Interrupter {
+        let db = self.db;
+        self.interrupter
+            .get_or_insert_with(|| {
+                Interrupter(std::sync::Arc::new(std::sync::Mutex::new(Some(DbHandle(
+                    db,
+                )))))
+            })
+            .clone()
+    }
+}
+
 impl Drop for RawConnection {
     fn drop(&mut self) {
+        if let Some(interrupter) = self.interrupter.take() {
+            // A poisoned lock still holds the handle; empty it all the same.
+            let mut handle = interrupter.0.lock().unwrap_or_else(|e| e.into_inner());
+            *handle = None;
+        }
         // SAFETY: we own the handle and close it once. Every statement prepared on it is
         // finalized before: the connection's statement cache is dropped first.
         unsafe {
@@ -318,6 +379,11 @@ pub(super) struct RawStatement {
     /// (rendered queries); otherwise each `$N`/`?N` is looked up by name.
     positional: bool,
 }
+
+// SAFETY: a statement is used only through the connection that owns it (its cache),
+// which moves between threads as a whole and is used by one at a time (see
+// `RawConnection`).
+unsafe impl Send for RawStatement {}
 
 /// The outcome of one `sqlite3_step`.
 pub(super) enum Step {
@@ -635,22 +701,6 @@ impl<'s> RawValue<'s> {
             }
         }
     }
-}
-
-/// Describes a value of the wrong storage class, for [`DecodeError::WrongType`].
-pub(super) fn wrong_type(value: &RawValue<'_>) -> DecodeError {
-    let found = match value.storage() {
-        Storage::Integer => format!("integer {}", value.int64()),
-        Storage::Real => format!("real {}", value.double()),
-        Storage::Text => {
-            let text = String::from_utf8_lossy(value.bytes(true));
-            let shown: String = text.chars().take(40).collect();
-            format!("text {shown:?}")
-        }
-        Storage::Blob => format!("blob of {} bytes", value.bytes(false).len()),
-        Storage::Null => return DecodeError::UnexpectedNull,
-    };
-    DecodeError::WrongType { found }
 }
 
 fn database_error(code: c_int, message: String) -> Error {

@@ -15,7 +15,7 @@
 //! timestamp or time is left out for whole seconds, matching `CURRENT_TIMESTAMP`.
 
 use super::SqliteValue;
-use super::raw::{self, Storage};
+use super::raw::Storage;
 use crate::error::{Error, QueryResult};
 use crate::types::calendar::{self, MICROS_PER_DAY, MICROS_PER_SECOND};
 use crate::types::decimal_text;
@@ -104,7 +104,7 @@ fn parse_uuid(text: &str) -> Option<[u8; 16]> {
 
 impl<'s> SqliteValue<'s> {
     fn wrong_type(&self) -> DecodeError {
-        raw::wrong_type(&self.0)
+        super::wrong_type(&self.0)
     }
 
     pub(super) fn timestamp(&self) -> Result<i64, DecodeError> {

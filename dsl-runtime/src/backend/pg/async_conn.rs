@@ -1,0 +1,498 @@
+//! `AsyncPgConnection`: libpq's non-blocking protocol on the tokio reactor.
+//!
+//! The connection runs the same driver as the blocking one (`driver.rs`), with an `Io`
+//! that waits on libpq's socket, registered once with tokio (`AsyncFd`): no thread per
+//! query, no polling loop. While a request is in flight the driver is inside its
+//! future; the connection holds a small state ([`Slot`]):
+//!
+//! - `Idle`: the driver is home; a request takes it.
+//! - `Busy`: a request has it (the future that sent it polls for the answer).
+//! - `Draining`: the future was dropped: a cancel request is sent to the server, and
+//!   the next request first reads the abandoned one to its end, so that no answer is
+//!   read as another request's.
+//! - `Lost`: the driver is gone (a future leaked while it held it); every call fails.
+//!
+//! A transaction whose future was dropped is rolled back before the next request runs.
+
+use super::driver::{Driver, Io, connection_lost};
+use super::raw::{ConnectPoll, RawCancel, RawConnection, RawResult, parse_options};
+use super::raw_socket::WatchedSocket;
+use super::{
+    Pg, PgRow, connect_options, default_connect_timeout, for_each_row, statement_timeout_sql,
+};
+use crate::conn::{
+    AbandonedLevels, Async, AsyncConnection, Ending, Executor, Pending, Request, Task, Work,
+};
+use crate::conn::{Levels, TransactionState, begin_level, end_level};
+use crate::error::{Error, QueryResult};
+use crate::types::BindValue;
+use std::ffi::CString;
+use std::future::Future;
+use std::ops::ControlFlow;
+use std::os::fd::{OwnedFd, RawFd};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+
+/// An async connection to a PostgreSQL server, on tokio.
+///
+/// `establish` takes what [`PgConnection::establish`](super::PgConnection) takes (a
+/// libpq URL or `key=value` string), resolves the host name without blocking, and
+/// connects within the URL's `connect_timeout` (10 seconds unless it says otherwise).
+/// Every statement a [`PgConnection`](super::PgConnection) runs, this one runs with
+/// `.await`, with the same binary protocol and statement cache.
+///
+/// To bound how long a call may take, wrap it in `tokio::time::timeout`: a call that
+/// runs out is cancelled on the server, and the connection stays usable.
+pub struct AsyncPgConnection {
+    slot: Slot,
+    /// Cancels what the server runs for this connection, when a future is dropped.
+    cancel: Option<Arc<RawCancel>>,
+    abandoned: AbandonedLevels,
+    /// How many transactions are open, as of the last answer.
+    depth: u32,
+}
+
+/// Where the driver is.
+enum Slot {
+    Idle(Box<Driver<Tokio>>),
+    Busy,
+    Draining(Drain),
+    Lost,
+}
+
+/// What finishes an abandoned request and gives the driver back.
+type Drain = Pin<Box<dyn Future<Output = Option<Box<Driver<Tokio>>>> + Send>>;
+
+/// A request in flight: the future that runs it, holding the driver.
+#[doc(hidden)]
+pub struct InFlight(Pin<Box<dyn Future<Output = Outcome> + Send>>);
+
+impl std::fmt::Debug for InFlight {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InFlight")
+    }
+}
+
+/// The end of a request: the driver (when it still has one), the result, and the
+/// results whose rows the caller takes.
+struct Outcome {
+    driver: Option<Box<Driver<Tokio>>>,
+    result: QueryResult<usize>,
+    results: Vec<RawResult>,
+}
+
+impl std::fmt::Debug for AsyncPgConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.slot {
+            Slot::Idle(_) => "idle",
+            Slot::Busy => "busy",
+            Slot::Draining(_) => "draining",
+            Slot::Lost => "lost",
+        };
+        f.debug_struct("AsyncPgConnection")
+            .field("state", &state)
+            .field("transaction_depth", &self.depth)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The async connection's `Io`: waits on the socket through the tokio reactor.
+pub(super) struct Tokio {
+    socket: WatchedSocket,
+}
+
+impl Tokio {
+    /// Registers `raw`'s socket with the reactor of the current tokio runtime.
+    fn register(raw: &RawConnection) -> QueryResult<Self> {
+        let fd = raw.socket().ok_or_else(connection_lost)?;
+        Ok(Tokio {
+            socket: watch(fd, Interest::READABLE | Interest::WRITABLE)?,
+        })
+    }
+
+    /// The registration, made again if libpq has opened another socket.
+    fn fd(&mut self, raw: &RawConnection) -> QueryResult<&AsyncFd<OwnedFd>> {
+        let socket = raw.socket().ok_or_else(connection_lost)?;
+        if socket != self.socket.of() {
+            self.socket = watch(socket, Interest::READABLE | Interest::WRITABLE)?;
+        }
+        Ok(self.socket.fd())
+    }
+}
+
+/// Watches a socket on the current runtime's reactor.
+fn watch(fd: RawFd, interest: Interest) -> QueryResult<WatchedSocket> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Err(Error::Connection(
+            "AsyncPgConnection must be used inside a tokio runtime".into(),
+        ));
+    }
+    // The reactor panics on a runtime built without I/O (`enable_io`): report it instead.
+    std::panic::catch_unwind(|| WatchedSocket::watch(fd, interest))
+        .map_err(|_| {
+            Error::Connection(
+                "AsyncPgConnection needs a tokio runtime with I/O enabled (`enable_io` or \
+                 `enable_all`)"
+                    .into(),
+            )
+        })?
+        .map_err(|e| Error::Connection(format!("cannot watch the connection's socket: {e}")))
+}
+
+fn io_lost(e: std::io::Error) -> Error {
+    Error::Connection(format!("connection lost: {e}"))
+}
+
+impl Io for Tokio {
+    async fn flushed(&mut self, raw: &mut RawConnection) -> QueryResult<()> {
+        loop {
+            if raw.flush()? {
+                return Ok(());
+            }
+            let fd = self.fd(raw)?;
+            let mut guard = fd
+                .ready(Interest::READABLE | Interest::WRITABLE)
+                .await
+                .map_err(io_lost)?;
+            let ready = guard.ready();
+            // libpq asks to read what the server sends while it cannot send more.
+            if ready.is_readable() && !raw.consume_input() {
+                return Ok(()); // the next PQgetResult reports the failure
+            }
+            if raw.flush()? {
+                return Ok(());
+            }
+            guard.clear_ready_matching(tokio::io::Ready::WRITABLE);
+            if ready.is_readable() && !raw.socket_readable_now() {
+                guard.clear_ready_matching(tokio::io::Ready::READABLE);
+            }
+        }
+    }
+
+    async fn result_ready(&mut self, raw: &mut RawConnection) -> QueryResult<()> {
+        while raw.is_busy() {
+            let fd = self.fd(raw)?;
+            let mut guard = fd.readable().await.map_err(io_lost)?;
+            if !raw.consume_input() {
+                return Ok(()); // the next PQgetResult reports the failure
+            }
+            if raw.is_busy() && !raw.socket_readable_now() {
+                guard.clear_ready();
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A driver's levels, for transactions on the async connection.
+struct AsyncLevels<'d>(&'d mut Driver<Tokio>);
+
+impl Levels for AsyncLevels<'_> {
+    fn state(&mut self) -> &mut TransactionState {
+        &mut self.0.transaction
+    }
+    fn aborted(&self) -> bool {
+        self.0.raw.in_failed_transaction()
+    }
+    fn exec(&mut self, sql: &str) -> impl Future<Output = QueryResult<()>> + Send {
+        self.0.batch_execute(sql)
+    }
+}
+
+/// Connects without blocking the runtime: the host name resolved by tokio, libpq's
+/// connect driven on the reactor, within the connect timeout.
+async fn connect(url: &str) -> QueryResult<AsyncPgConnection> {
+    let c_url = CString::new(url)
+        .map_err(|_| Error::Connection("the connection URL contains a NUL byte".into()))?;
+    let [host, hostaddr, port, timeout]: [Option<String>; 4] =
+        parse_options(&c_url, &["host", "hostaddr", "port", "connect_timeout"])
+            .map_err(Error::Connection)?
+            .try_into()
+            .map_err(|_| Error::Connection("libpq's options could not be read".into()))?;
+    let mut options = connect_options(&c_url, default_connect_timeout());
+    // libpq resolves a host name inside PQconnectStartParams, blocking; resolve it here.
+    let resolved = match (host.as_deref(), hostaddr.as_deref()) {
+        (Some(host), None | Some("")) if needs_lookup(host) => {
+            let port = port
+                .as_deref()
+                .and_then(|p| p.parse::<u16>().ok())
+                .unwrap_or(5432);
+            let mut addresses = tokio::net::lookup_host((host, port))
+                .await
+                .map_err(|e| Error::Connection(format!("cannot resolve `{host}`: {e}")))?;
+            let address = addresses
+                .next()
+                .ok_or_else(|| Error::Connection(format!("`{host}` has no address")))?;
+            Some(
+                CString::new(address.ip().to_string())
+                    .map_err(|_| Error::Connection("address".into()))?,
+            )
+        }
+        _ => None,
+    };
+    if let Some(address) = &resolved {
+        options.push((c"hostaddr", address.as_c_str()));
+    }
+    let seconds = timeout
+        .as_deref()
+        .and_then(|t| t.trim().parse::<u64>().ok())
+        .or_else(|| {
+            std::env::var("PGCONNECT_TIMEOUT")
+                .ok()
+                .and_then(|t| t.trim().parse().ok())
+        })
+        .unwrap_or(10);
+    let raw = RawConnection::connect_start(&options)?;
+    let connecting = drive_connect(raw);
+    let raw = if seconds == 0 {
+        connecting.await?
+    } else {
+        tokio::time::timeout(Duration::from_secs(seconds.max(2)), connecting)
+            .await
+            .map_err(|_| {
+                Error::Connection(format!(
+                    "could not connect to PostgreSQL within {} seconds (the connect timeout)",
+                    seconds.max(2)
+                ))
+            })??
+    };
+    raw.set_nonblocking()?;
+    let io = Tokio::register(&raw)?;
+    let cancel = raw.cancel_handle().map(Arc::new);
+    Ok(AsyncPgConnection {
+        slot: Slot::Idle(Box::new(Driver::new(raw, io))),
+        cancel,
+        abandoned: AbandonedLevels::default(),
+        depth: 0,
+    })
+}
+
+/// Whether `host` is a name to resolve: not a socket directory, an address or a list.
+fn needs_lookup(host: &str) -> bool {
+    !host.is_empty()
+        && !host.starts_with('/')
+        && !host.contains(',')
+        && host.parse::<std::net::IpAddr>().is_err()
+}
+
+/// Steps libpq's connect, waiting on the socket between steps (libpq may open another
+/// socket for each address it tries).
+async fn drive_connect(raw: RawConnection) -> QueryResult<RawConnection> {
+    loop {
+        let interest = match raw.connect_poll() {
+            ConnectPoll::Done => return Ok(raw),
+            ConnectPoll::Failed => return Err(Error::Connection(raw.error_message())),
+            ConnectPoll::Read => Interest::READABLE,
+            ConnectPoll::Write => Interest::WRITABLE,
+        };
+        let socket = raw
+            .socket()
+            .ok_or_else(|| Error::Connection(raw.error_message()))?;
+        let watched = watch(socket, interest)?;
+        let _ready = watched.fd().ready(interest).await.map_err(io_lost)?;
+    }
+}
+
+/// Runs `work` on the driver; the rows of a query go into `results`.
+async fn perform(
+    driver: &mut Driver<Tokio>,
+    work: Work,
+    results: &mut Vec<RawResult>,
+) -> QueryResult<usize> {
+    match work {
+        Work::Run(request) => run_request(driver, &request, results).await,
+        Work::Batch(sql) => driver.batch_execute(&sql).await.map(|()| 0),
+        Work::Begin(begin) => begin_level(&mut AsyncLevels(driver), begin)
+            .await
+            .map(|depth| depth as usize),
+        Work::End { depth, ending } => end_level(&mut AsyncLevels(driver), depth, ending)
+            .await
+            .map(|()| 0),
+        Work::StatementTimeout(timeout) => {
+            let sql = statement_timeout_sql(&driver.transaction, timeout)?;
+            driver.batch_execute(&sql).await.map(|()| 0)
+        }
+    }
+}
+
+/// Runs a request's statements, more than one in one transaction.
+async fn run_request(
+    driver: &mut Driver<Tokio>,
+    request: &Request,
+    results: &mut Vec<RawResult>,
+) -> QueryResult<usize> {
+    if request.steps.len() <= 1 {
+        return run_steps(driver, request, results).await;
+    }
+    let depth = begin_level(&mut AsyncLevels(driver), None).await?;
+    match run_steps(driver, request, results).await {
+        Ok(changed) => end_level(&mut AsyncLevels(driver), depth, Ending::Commit)
+            .await
+            .map(|()| changed),
+        Err(e) => {
+            results.clear();
+            let _ = end_level(&mut AsyncLevels(driver), depth, Ending::Rollback).await;
+            Err(e)
+        }
+    }
+}
+
+async fn run_steps(
+    driver: &mut Driver<Tokio>,
+    request: &Request,
+    results: &mut Vec<RawResult>,
+) -> QueryResult<usize> {
+    let mut changed = 0;
+    for step in &request.steps {
+        let binds: Vec<BindValue<'_>> = step.binds.iter().map(|b| b.as_bind()).collect();
+        let result = driver.run(&step.sql, &binds).await?;
+        changed += result.affected_rows();
+        if request.rows {
+            results.push(result);
+        }
+    }
+    Ok(changed)
+}
+
+/// Rolls back the transaction levels from `level` up, whose futures were dropped.
+async fn recover(driver: &mut Driver<Tokio>, level: Option<u32>) -> QueryResult<()> {
+    match level {
+        Some(level) if level >= 1 && driver.transaction.depth >= level => {
+            end_level(&mut AsyncLevels(driver), level - 1, Ending::Rollback).await
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Executor for AsyncPgConnection {
+    type Backend = Pg;
+    type Mode = Async;
+    type InFlight = InFlight;
+
+    fn run<'c, K, T>(&'c mut self, task: K) -> Pending<'c, Self, K, T>
+    where
+        K: Task<Pg, Output = T> + 'c,
+        T: 'c,
+    {
+        Pending::new(self, task)
+    }
+
+    fn abandon(&mut self, in_flight: InFlight) {
+        // Ask the server to stop what it runs (PQcancel blocks: off the runtime's
+        // threads), and have the next request first read this one to its end. The
+        // drain waits for the cancel to be delivered, so that it cannot reach a later
+        // statement.
+        let cancelled = match (&self.cancel, tokio::runtime::Handle::try_current()) {
+            (Some(cancel), Ok(runtime)) => {
+                let cancel = Arc::clone(cancel);
+                Some(runtime.spawn_blocking(move || cancel.cancel()))
+            }
+            _ => None,
+        };
+        self.slot = Slot::Draining(Box::pin(async move {
+            if let Some(cancelled) = cancelled {
+                let _ = cancelled.await;
+            }
+            in_flight.0.await.driver
+        }));
+    }
+}
+
+impl AsyncConnection for AsyncPgConnection {
+    type Row<'r> = PgRow<'r>;
+    fn establish(url: &str) -> impl Future<Output = QueryResult<Self>> + Send {
+        let url = url.to_owned();
+        async move { connect(&url).await }
+    }
+
+    fn is_idle(&self) -> bool {
+        match &self.slot {
+            Slot::Idle(driver) => {
+                !driver.is_broken()
+                    && driver.raw.is_idle()
+                    && self.depth == 0
+                    && !self.abandoned.any()
+            }
+            _ => false,
+        }
+    }
+
+    fn is_broken(&self) -> bool {
+        match &self.slot {
+            Slot::Idle(driver) => driver.is_broken(),
+            Slot::Lost => true,
+            Slot::Busy | Slot::Draining(_) => false,
+        }
+    }
+
+    fn send(&mut self, work: Work) -> InFlight {
+        let prior = std::mem::replace(&mut self.slot, Slot::Busy);
+        let recover_from = self.abandoned.take();
+        InFlight(Box::pin(async move {
+            let driver = match prior {
+                Slot::Idle(driver) => Some(driver),
+                Slot::Draining(drain) => drain.await,
+                // A request still holds it (its future was leaked), or it is gone.
+                Slot::Busy | Slot::Lost => None,
+            };
+            let Some(mut driver) = driver else {
+                return Outcome {
+                    driver: None,
+                    result: Err(connection_lost()),
+                    results: Vec::new(),
+                };
+            };
+            let mut results = Vec::new();
+            let result = match recover(&mut driver, recover_from).await {
+                Ok(()) => perform(&mut driver, work, &mut results).await,
+                Err(e) => Err(e),
+            };
+            Outcome {
+                driver: Some(driver),
+                result,
+                results,
+            }
+        }))
+    }
+
+    fn poll_answer(
+        &mut self,
+        in_flight: &mut InFlight,
+        cx: &mut Context<'_>,
+        rows: &mut dyn FnMut(&PgRow<'_>) -> QueryResult<ControlFlow<()>>,
+    ) -> Poll<QueryResult<usize>> {
+        let outcome = match in_flight.0.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(outcome) => outcome,
+        };
+        self.slot = match outcome.driver {
+            Some(driver) => {
+                self.depth = driver.transaction.depth;
+                Slot::Idle(driver)
+            }
+            None => Slot::Lost,
+        };
+        let changed = match outcome.result {
+            Ok(changed) => changed,
+            Err(e) => return Poll::Ready(Err(e)),
+        };
+        for result in &outcome.results {
+            if let Err(e) = for_each_row(result, &mut *rows) {
+                return Poll::Ready(Err(e));
+            }
+        }
+        Poll::Ready(Ok(changed))
+    }
+
+    fn abandoned(&self) -> &AbandonedLevels {
+        &self.abandoned
+    }
+
+    fn transaction_depth(&self) -> u32 {
+        self.depth
+    }
+}

@@ -1,0 +1,351 @@
+//! `AsyncSqliteConnection`: a SQLite database on a thread of its own.
+//!
+//! SQLite's calls block, so the connection lives on one dedicated worker thread, fed
+//! by a channel; each request is answered on a oneshot channel, with the rows copied
+//! out of SQLite's statement (they are decoded on the caller's side). The worker runs
+//! the blocking [`SqliteConnection`], so every statement means exactly what it means
+//! there. A future dropped before its answer came interrupts the statement the worker
+//! is running (`sqlite3_interrupt`, safe from another thread); the requests after it
+//! wait behind it on the channel, so none reads another's answer.
+
+use super::raw::Interrupter;
+use super::{Cell, OwnedCell, Sqlite, SqliteConnection, SqliteRow, SqliteValue};
+use crate::conn::{
+    AbandonedLevels, Async, AsyncConnection, Connection, Ending, Executor, Pending, Request, Row,
+    Task, Work, begin_blocking, end_blocking,
+};
+use crate::error::{Error, QueryResult};
+use crate::types::BindValue;
+use std::ops::ControlFlow;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::task::{Context, Poll};
+use tokio::sync::oneshot;
+
+/// An async connection to a SQLite database, run on a worker thread of its own.
+///
+/// `establish` takes what [`SqliteConnection::establish`] takes (a path, `:memory:`, a
+/// `file:` URI). Every statement a [`SqliteConnection`] runs, this one runs with
+/// `.await`.
+///
+/// ```
+/// # use quarry::prelude::*;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), quarry::Error> {
+/// let mut conn = AsyncSqliteConnection::establish(":memory:").await?;
+/// conn.batch_execute("CREATE TABLE t (x INTEGER)").await?;
+/// let n: i64 = quarry::sql_query("SELECT 1 + 1").get_result(&mut conn).await?;
+/// assert_eq!(n, 2);
+/// # Ok(())
+/// # }
+/// ```
+pub struct AsyncSqliteConnection {
+    jobs: mpsc::Sender<Job>,
+    interrupter: Interrupter,
+    shared: Arc<Shared>,
+    abandoned: AbandonedLevels,
+}
+
+/// What the worker tells the connection without being asked.
+#[derive(Debug, Default)]
+struct Shared {
+    /// Requests sent and not yet answered (abandoned ones included).
+    pending: AtomicUsize,
+    /// How many transactions are open on the worker's connection.
+    depth: AtomicU32,
+    /// Whether the worker is gone.
+    gone: AtomicBool,
+}
+
+/// One request for the worker.
+struct Job {
+    work: Work,
+    /// The lowest level of transaction whose future was dropped: rolled back first.
+    recover: Option<u32>,
+    reply: oneshot::Sender<Answer>,
+}
+
+/// A request the worker was sent: its answer to come.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct InFlight(oneshot::Receiver<Answer>);
+
+/// The worker's answer.
+#[derive(Debug)]
+struct Answer {
+    result: QueryResult<usize>,
+    rows: OwnedRows,
+}
+
+/// Rows copied out of a statement: `width` cells each.
+#[derive(Debug, Default)]
+struct OwnedRows {
+    names: Vec<String>,
+    width: usize,
+    cells: Vec<OwnedCell>,
+}
+
+impl std::fmt::Debug for AsyncSqliteConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsyncSqliteConnection")
+            .field("pending", &self.shared.pending.load(Ordering::Acquire))
+            .field(
+                "transaction_depth",
+                &self.shared.depth.load(Ordering::Acquire),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl AsyncSqliteConnection {
+    /// Starts the worker on the connection `open` makes, on the worker's own thread.
+    async fn start(url: String) -> QueryResult<Self> {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let (opened, open) = oneshot::channel();
+        let shared = Arc::new(Shared::default());
+        let worker_shared = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("quarry-sqlite".into())
+            .spawn(move || {
+                let mut conn = match SqliteConnection::establish(&url) {
+                    Ok(conn) => conn,
+                    Err(e) => {
+                        let _ = opened.send(Err(e));
+                        return;
+                    }
+                };
+                if opened.send(Ok(conn.raw.interrupter())).is_err() {
+                    return;
+                }
+                work(&mut conn, &queue, &worker_shared);
+                worker_shared.gone.store(true, Ordering::Release);
+            })
+            .map_err(|e| {
+                Error::Connection(format!("cannot start the SQLite worker thread: {e}"))
+            })?;
+        let interrupter = open.await.map_err(|_| worker_gone())??;
+        Ok(AsyncSqliteConnection {
+            jobs,
+            interrupter,
+            shared,
+            abandoned: AbandonedLevels::default(),
+        })
+    }
+}
+
+/// The worker's loop: one job at a time, until the connection is dropped.
+fn work(conn: &mut SqliteConnection, queue: &mpsc::Receiver<Job>, shared: &Shared) {
+    while let Ok(job) = queue.recv() {
+        let mut rows = OwnedRows::default();
+        let result = recover(conn, job.recover).and_then(|()| run(conn, job.work, &mut rows));
+        shared
+            .depth
+            .store(conn.transaction_state().depth, Ordering::Release);
+        // Counted as done before the caller can see the answer, so that a connection
+        // whose last answer has arrived is idle. The caller may be gone (its future
+        // dropped): the work is done all the same.
+        shared.pending.fetch_sub(1, Ordering::AcqRel);
+        let _ = job.reply.send(Answer { result, rows });
+    }
+}
+
+/// Rolls back the transaction levels from `level` up, whose futures were dropped.
+fn recover(conn: &mut SqliteConnection, level: Option<u32>) -> QueryResult<()> {
+    match level {
+        Some(level) if level >= 1 && conn.transaction_state().depth >= level => {
+            end_blocking(conn, level - 1, Ending::Rollback)
+        }
+        _ => Ok(()),
+    }
+}
+
+fn run(conn: &mut SqliteConnection, work: Work, rows: &mut OwnedRows) -> QueryResult<usize> {
+    match work {
+        Work::Run(request) => run_request(conn, &request, rows),
+        Work::Batch(sql) => conn.batch_execute(&sql).map(|()| 0),
+        Work::Begin(begin) => begin_blocking(conn, begin).map(|depth| depth as usize),
+        Work::End { depth, ending } => end_blocking(conn, depth, ending).map(|()| 0),
+        Work::StatementTimeout(timeout) => conn.set_statement_timeout(timeout).map(|()| 0),
+    }
+}
+
+/// Runs a request's statements, more than one in one transaction.
+fn run_request(
+    conn: &mut SqliteConnection,
+    request: &Request,
+    rows: &mut OwnedRows,
+) -> QueryResult<usize> {
+    let mut all = |conn: &mut SqliteConnection| -> QueryResult<usize> {
+        let mut changed = 0;
+        for step in &request.steps {
+            let binds: Vec<BindValue<'_>> = step.binds.iter().map(|b| b.as_bind()).collect();
+            if request.rows {
+                conn.query_sql(&step.sql, &binds, |row| {
+                    rows.push(row);
+                    Ok(ControlFlow::Continue(()))
+                })?;
+            } else {
+                changed += conn.execute_sql(&step.sql, &binds)?;
+            }
+        }
+        Ok(changed)
+    };
+    match request.steps.len() {
+        0 | 1 => all(conn),
+        _ => conn.transaction(all),
+    }
+}
+
+impl OwnedRows {
+    fn push(&mut self, row: &SqliteRow<'_>) {
+        if self.names.is_empty() && self.cells.is_empty() {
+            self.width = row.len();
+            self.names = (0..row.len())
+                .map(|i| row.column_name(i).unwrap_or_default().to_owned())
+                .collect();
+        }
+        self.cells.reserve(row.len());
+        for i in 0..row.len() {
+            self.cells
+                .push(row.value(i).map_or(OwnedCell::Null, |v| v.to_owned_cell()));
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.cells.len().checked_div(self.width).unwrap_or(0)
+    }
+}
+
+/// A row the worker copied.
+pub struct AsyncSqliteRow<'r> {
+    rows: &'r OwnedRows,
+    index: usize,
+}
+
+impl Row for AsyncSqliteRow<'_> {
+    type Value<'v>
+        = SqliteValue<'v>
+    where
+        Self: 'v;
+
+    fn len(&self) -> usize {
+        self.rows.width
+    }
+
+    fn value(&self, idx: usize) -> Option<SqliteValue<'_>> {
+        if idx >= self.rows.width {
+            return None;
+        }
+        let cell = self.rows.cells.get(self.index * self.rows.width + idx)?;
+        Some(SqliteValue(Cell::Owned(cell)))
+    }
+
+    fn column_name(&self, idx: usize) -> Option<&str> {
+        self.rows.names.get(idx).map(String::as_str)
+    }
+}
+
+fn worker_gone() -> Error {
+    Error::Connection("the SQLite worker thread is gone; establish a new connection".into())
+}
+
+impl Executor for AsyncSqliteConnection {
+    type Backend = Sqlite;
+    type Mode = Async;
+    type InFlight = InFlight;
+
+    fn run<'c, K, T>(&'c mut self, task: K) -> Pending<'c, Self, K, T>
+    where
+        K: Task<Sqlite, Output = T> + 'c,
+        T: 'c,
+    {
+        Pending::new(self, task)
+    }
+
+    fn abandon(&mut self, in_flight: InFlight) {
+        // The worker may be running it: stop its statement. A request the worker has
+        // not started yet is not interrupted (SQLite interrupts only what is running);
+        // it runs to its end, and nobody reads its answer.
+        drop(in_flight);
+        if self.shared.pending.load(Ordering::Acquire) > 0 {
+            self.interrupter.interrupt();
+        }
+    }
+}
+
+impl AsyncConnection for AsyncSqliteConnection {
+    type Row<'r> = AsyncSqliteRow<'r>;
+    fn establish(url: &str) -> impl Future<Output = QueryResult<Self>> + Send {
+        Self::start(url.to_owned())
+    }
+
+    fn is_idle(&self) -> bool {
+        self.shared.pending.load(Ordering::Acquire) == 0
+            && self.shared.depth.load(Ordering::Acquire) == 0
+            && !self.abandoned.any()
+            && !self.is_broken()
+    }
+
+    fn is_broken(&self) -> bool {
+        self.shared.gone.load(Ordering::Acquire)
+    }
+
+    fn send(&mut self, work: Work) -> InFlight {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            work,
+            recover: self.abandoned.take(),
+            reply,
+        };
+        self.shared.pending.fetch_add(1, Ordering::AcqRel);
+        if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
+            // The reply sender is dropped with the job: the answer reports the loss.
+            self.shared.pending.fetch_sub(1, Ordering::AcqRel);
+            self.shared.gone.store(true, Ordering::Release);
+            drop(job);
+        }
+        InFlight(answer)
+    }
+
+    fn poll_answer(
+        &mut self,
+        in_flight: &mut InFlight,
+        cx: &mut Context<'_>,
+        rows: &mut dyn FnMut(&AsyncSqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
+    ) -> Poll<QueryResult<usize>> {
+        let answer = match Pin::new(&mut in_flight.0).poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Ok(answer)) => answer,
+            Poll::Ready(Err(_)) => {
+                self.shared.gone.store(true, Ordering::Release);
+                return Poll::Ready(Err(worker_gone()));
+            }
+        };
+        let changed = match answer.result {
+            Ok(changed) => changed,
+            Err(e) => return Poll::Ready(Err(e)),
+        };
+        for index in 0..answer.rows.len() {
+            let row = AsyncSqliteRow {
+                rows: &answer.rows,
+                index,
+            };
+            match rows(&row) {
+                Ok(ControlFlow::Continue(())) => {}
+                Ok(ControlFlow::Break(())) => break,
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+        Poll::Ready(Ok(changed))
+    }
+
+    fn abandoned(&self) -> &AbandonedLevels {
+        &self.abandoned
+    }
+
+    fn transaction_depth(&self) -> u32 {
+        self.shared.depth.load(Ordering::Acquire)
+    }
+}
