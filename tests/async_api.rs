@@ -534,7 +534,71 @@ spawned_handler!(
     common::AsyncPgHarness
 );
 
+/// The next item of a stream.
+async fn next<S: futures_core::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    std::future::poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
+}
+
+async fn streams_hand_rows_over_and_stop_when_dropped<B: AsyncTestBackend>() {
+    let mut conn = open_async::<B>("streams").await;
+    let conn = &mut conn;
+    let rows: Vec<_> = (0..3000)
+        .map(|i| {
+            (
+                memberships::user_id.eq(1 + i % 5),
+                memberships::team_id.eq(1000 + i),
+                memberships::role.eq("member"),
+            )
+        })
+        .collect();
+    quarry::insert_into(memberships::table)
+        .values(rows)
+        .execute(conn)
+        .await
+        .unwrap();
+    let query = || {
+        memberships::table
+            .filter(memberships::team_id.ge(1000))
+            .order_by(memberships::team_id)
+            .select(memberships::team_id)
+    };
+    let mut all = Vec::new();
+    let mut stream = query().stream(conn);
+    while let Some(row) = next(&mut stream).await {
+        all.push(row.unwrap());
+    }
+    drop(stream);
+    assert_eq!(all, (1000..4000).collect::<Vec<_>>());
+    assert!(conn.is_idle());
+
+    // Dropped after some rows, at every batch boundary and inside one: the next call
+    // runs, the connection is idle again.
+    for take in [1, 256, 300, 2999] {
+        let mut stream = query().stream(conn);
+        for _ in 0..take {
+            next(&mut stream).await.unwrap().unwrap();
+        }
+        drop(stream);
+        assert_eq!(
+            count(conn, "SELECT COUNT(*) FROM memberships").await,
+            3004,
+            "after taking {take} rows"
+        );
+        assert!(conn.is_idle(), "after taking {take} rows");
+    }
+    // Dropped before the first poll, and after a few polls of the first batch.
+    drop(query().stream(conn));
+    for polls in 1..=6 {
+        let mut stream = query().stream(conn);
+        let _ = poll_then_drop(next(&mut stream), polls).await;
+        drop(stream);
+        assert_eq!(count(conn, "SELECT 1").await, 1);
+        assert!(conn.is_idle(), "after {polls} polls");
+    }
+}
+
 common::async_tests! {
+    streams_hand_rows_over_and_stop_when_dropped,
     every_entry_point_runs_the_same_query_values,
     transactions_commit_roll_back_and_nest,
     a_panic_inside_a_transaction_rolls_it_back,

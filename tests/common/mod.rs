@@ -362,6 +362,25 @@ impl<A: AsyncConnection> Connection for OnRuntime<A> {
         = A::Row<'r>
     where
         Self: 'r;
+    type Cursor = <A as quarry::conn::Executor>::Cursor;
+
+    fn open_cursor(&mut self, request: Request) -> quarry::QueryResult<Self::Cursor> {
+        Ok(self.conn.open_stream(request))
+    }
+
+    fn cursor_rows<F>(&mut self, cursor: &mut Self::Cursor, mut f: F) -> quarry::QueryResult<bool>
+    where
+        F: FnMut(&A::Row<'_>) -> quarry::QueryResult<()>,
+    {
+        let OnRuntime { conn, runtime, .. } = self;
+        runtime.block_on(std::future::poll_fn(|cx| {
+            conn.poll_stream(cursor, cx, &mut f)
+        }))
+    }
+
+    fn close_cursor(&mut self, cursor: Self::Cursor) {
+        quarry::conn::Executor::close_stream(&mut self.conn, cursor);
+    }
 
     fn establish(url: &str) -> quarry::QueryResult<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -14,6 +14,7 @@ use super::executor::{Mode, Request, Task};
 use super::transaction::{Ending, RetryableError, backoff};
 use super::{Executor, Row};
 use crate::error::{Error, QueryResult};
+use crate::query::DecodeRow;
 use std::future::Future;
 use std::ops::ControlFlow;
 use std::pin::Pin;
@@ -79,6 +80,20 @@ pub trait AsyncConnection: Executor<Mode = Async> + Send + Sized + 'static {
         cx: &mut Context<'_>,
         rows: &mut dyn FnMut(&Self::Row<'_>) -> QueryResult<ControlFlow<()>>,
     ) -> Poll<QueryResult<usize>>;
+
+    /// Starts a query whose rows [`poll_stream`](Self::poll_stream) reads in batches.
+    #[doc(hidden)]
+    fn open_stream(&mut self, request: Request) -> Self::Cursor;
+
+    /// Polls the next batch of a query's rows, handing each to `rows`; `false` when the
+    /// query has no more.
+    #[doc(hidden)]
+    fn poll_stream(
+        &mut self,
+        cursor: &mut Self::Cursor,
+        cx: &mut Context<'_>,
+        rows: &mut dyn FnMut(&Self::Row<'_>) -> QueryResult<()>,
+    ) -> Poll<QueryResult<bool>>;
 
     /// The levels of transactions whose futures were dropped before they closed them.
     #[doc(hidden)]
@@ -216,6 +231,120 @@ impl super::executor::Sealed for Async {}
 
 impl Mode for Async {
     type Output<'c, C: Executor + 'c, K: 'c, T: 'c> = Pending<'c, C, K, T>;
+    type Rows<'c, C: Executor + 'c, R: DecodeRow + 'c> = RowStream<'c, C, R>;
+}
+
+/// The rows of a query on an async connection, read a batch at a time and decoded one
+/// by one: what [`stream`](super::RunQueryDsl::stream) returns there, a
+/// `futures::Stream` of `QueryResult<row>`.
+///
+/// Dropping it before its last row ends the query in the background of the
+/// connection's next use.
+#[must_use = "streams do nothing unless polled"]
+pub struct RowStream<'c, C: Executor, R: DecodeRow> {
+    conn: &'c mut C,
+    /// The request, until the first poll sends it; its error, if rendering failed.
+    request: Option<QueryResult<Request>>,
+    /// The query in flight; `None` before the first poll and once it has ended.
+    cursor: Option<C::Cursor>,
+    rows: std::collections::VecDeque<QueryResult<R::Output>>,
+    /// Reads a batch of rows into `rows`, taken where the connection is known to be
+    /// async.
+    read: ReadStep<C, R>,
+}
+
+type ReadStep<C, R> = fn(
+    &mut C,
+    &mut <C as Executor>::Cursor,
+    &mut std::collections::VecDeque<QueryResult<<R as DecodeRow>::Output>>,
+    &mut Context<'_>,
+) -> Poll<QueryResult<bool>>;
+
+fn read_batch<C: AsyncConnection, R: DecodeRow>(
+    conn: &mut C,
+    cursor: &mut C::Cursor,
+    rows: &mut std::collections::VecDeque<QueryResult<R::Output>>,
+    cx: &mut Context<'_>,
+) -> Poll<QueryResult<bool>> {
+    conn.poll_stream(cursor, cx, &mut |row| {
+        rows.push_back(R::decode(row, &mut 0));
+        Ok(())
+    })
+}
+
+impl<'c, C: Executor, R: DecodeRow> RowStream<'c, C, R> {
+    pub(crate) fn new(conn: &'c mut C, request: QueryResult<Request>) -> Self
+    where
+        C: AsyncConnection,
+    {
+        RowStream {
+            conn,
+            request: Some(request),
+            cursor: None,
+            rows: std::collections::VecDeque::new(),
+            read: read_batch::<C, R>,
+        }
+    }
+}
+
+impl<C: Executor, R: DecodeRow> std::fmt::Debug for RowStream<'_, C, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowStream")
+            .field("open", &self.cursor.is_some())
+            .field("buffered", &self.rows.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: AsyncConnection, R: DecodeRow> futures_core::Stream for RowStream<'_, C, R>
+where
+    R::Output: Unpin,
+{
+    type Item = QueryResult<R::Output>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(row) = this.rows.pop_front() {
+                if row.is_err() {
+                    // A row that does not decode ends the stream.
+                    this.rows.clear();
+                    if let Some(cursor) = this.cursor.take() {
+                        this.conn.close_stream(cursor);
+                    }
+                }
+                return Poll::Ready(Some(row));
+            }
+            if let Some(request) = this.request.take() {
+                match request {
+                    Ok(request) => this.cursor = Some(this.conn.open_stream(request)),
+                    Err(e) => return Poll::Ready(Some(Err(e))),
+                }
+            }
+            let Some(cursor) = this.cursor.as_mut() else {
+                return Poll::Ready(None);
+            };
+            match (this.read)(this.conn, cursor, &mut this.rows, cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(true)) => {}
+                Poll::Ready(Ok(false)) => this.cursor = None,
+                Poll::Ready(Err(e)) => {
+                    if let Some(cursor) = this.cursor.take() {
+                        this.conn.close_stream(cursor);
+                    }
+                    return Poll::Ready(Some(Err(e)));
+                }
+            }
+        }
+    }
+}
+
+impl<C: Executor, R: DecodeRow> Drop for RowStream<'_, C, R> {
+    fn drop(&mut self) {
+        if let Some(cursor) = self.cursor.take() {
+            self.conn.close_stream(cursor);
+        }
+    }
 }
 
 /// The lowest level of transaction (1 for the outermost) whose future was dropped

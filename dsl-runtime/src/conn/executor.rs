@@ -44,7 +44,27 @@ pub trait Executor: Sized {
     /// finishes it before the next request.
     #[doc(hidden)]
     fn abandon(&mut self, in_flight: Self::InFlight);
+
+    /// A query whose rows are read in batches.
+    #[doc(hidden)]
+    type Cursor: Send + Unpin;
+
+    /// Starts `query`, whose rows decode as `R`, for [`stream`](super::RunQueryDsl::stream).
+    #[doc(hidden)]
+    fn stream<'c, R: DecodeRow + 'c, Q: QueryFragment<Self::Backend> + ?Sized>(
+        &'c mut self,
+        query: &Q,
+    ) -> Rows<'c, Self, R>;
+
+    /// Ends a query whose rows were not all read.
+    #[doc(hidden)]
+    fn close_stream(&mut self, cursor: Self::Cursor);
 }
+
+/// What [`stream`](super::RunQueryDsl::stream) returns on connection `C`, for rows that
+/// decode as `R`: `QueryResult<RowIter>` on a blocking connection, a `Stream` on an
+/// async one.
+pub type Rows<'c, C, R> = <<C as Executor>::Mode as Mode>::Rows<'c, C, R>;
 
 /// What a call on connection `C` returns: `QueryResult<T>` on a blocking connection, a
 /// future of it (`Pending`) on an async one. `K` is the work the
@@ -55,6 +75,8 @@ pub type Output<'c, C, K, T> = <<C as Executor>::Mode as Mode>::Output<'c, C, K,
 pub trait Mode: private::Sealed {
     /// What a call returns.
     type Output<'c, C: Executor + 'c, K: 'c, T: 'c>;
+    /// What `stream` returns.
+    type Rows<'c, C: Executor + 'c, R: DecodeRow + 'c>;
 }
 
 /// The calls of a blocking connection return their results.
@@ -65,6 +87,7 @@ impl private::Sealed for Blocking {}
 
 impl Mode for Blocking {
     type Output<'c, C: Executor + 'c, K: 'c, T: 'c> = QueryResult<T>;
+    type Rows<'c, C: Executor + 'c, R: DecodeRow + 'c> = QueryResult<RowIter<'c, C, R>>;
 }
 
 mod private {
@@ -82,6 +105,20 @@ impl<C: Connection> Executor for C {
     type Backend = C::Backend;
     type Mode = Blocking;
     type InFlight = NothingInFlight;
+    type Cursor = C::Cursor;
+
+    fn stream<'c, R: DecodeRow + 'c, Q: QueryFragment<C::Backend> + ?Sized>(
+        &'c mut self,
+        query: &Q,
+    ) -> QueryResult<RowIter<'c, C, R>> {
+        let request = Request::of_query::<C::Backend, Q>(query)?;
+        let cursor = self.open_cursor(request)?;
+        Ok(RowIter {
+            conn: self,
+            cursor: Some(cursor),
+            rows: std::collections::VecDeque::new(),
+        })
+    }
 
     #[inline]
     fn run<'c, K, T>(&'c mut self, task: K) -> QueryResult<T>
@@ -94,6 +131,71 @@ impl<C: Connection> Executor for C {
 
     fn abandon(&mut self, in_flight: NothingInFlight) {
         match in_flight {}
+    }
+
+    fn close_stream(&mut self, cursor: C::Cursor) {
+        self.close_cursor(cursor);
+    }
+}
+
+/// The rows of a query on a blocking connection, read a batch at a time and decoded one
+/// by one: what [`stream`](super::RunQueryDsl::stream) returns there.
+pub struct RowIter<'c, C: Executor, R: DecodeRow> {
+    conn: &'c mut C,
+    /// `None` once the query has ended.
+    cursor: Option<C::Cursor>,
+    /// The rows of the batch read last, not yet handed out.
+    rows: std::collections::VecDeque<QueryResult<R::Output>>,
+}
+
+impl<C: Executor, R: DecodeRow> std::fmt::Debug for RowIter<'_, C, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RowIter")
+            .field("open", &self.cursor.is_some())
+            .field("buffered", &self.rows.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: Connection, R: DecodeRow> Iterator for RowIter<'_, C, R> {
+    type Item = QueryResult<R::Output>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rows.is_empty() {
+            let cursor = self.cursor.as_mut()?;
+            let rows = &mut self.rows;
+            let more = self.conn.cursor_rows(cursor, |row| {
+                rows.push_back(R::decode(row, &mut 0));
+                Ok(())
+            });
+            match more {
+                Ok(true) => {}
+                Ok(false) => self.cursor = None,
+                Err(e) => {
+                    if let Some(cursor) = self.cursor.take() {
+                        self.conn.close_cursor(cursor);
+                    }
+                    return Some(Err(e));
+                }
+            }
+        }
+        let row = self.rows.pop_front()?;
+        if row.is_err() {
+            // A row that does not decode ends the stream: the rest is not read.
+            self.rows.clear();
+            if let Some(cursor) = self.cursor.take() {
+                self.conn.close_cursor(cursor);
+            }
+        }
+        Some(row)
+    }
+}
+
+impl<C: Executor, R: DecodeRow> Drop for RowIter<'_, C, R> {
+    fn drop(&mut self) {
+        if let Some(cursor) = self.cursor.take() {
+            self.conn.close_stream(cursor);
+        }
     }
 }
 
@@ -157,8 +259,21 @@ impl Request {
         )
     }
 
+    /// The one statement of a request that must have one (a stream).
+    pub(crate) fn into_one(self) -> QueryResult<Step> {
+        let mut steps = self.steps;
+        match (steps.pop(), steps.is_empty()) {
+            (Some(step), true) => Ok(step),
+            _ => Err(Error::InvalidQuery(
+                "a stream reads the rows of one statement".into(),
+            )),
+        }
+    }
+
     /// The request that runs `query` once.
-    fn of_query<DB: Backend, Q: QueryFragment<DB> + ?Sized>(query: &Q) -> QueryResult<Self> {
+    pub(crate) fn of_query<DB: Backend, Q: QueryFragment<DB> + ?Sized>(
+        query: &Q,
+    ) -> QueryResult<Self> {
         let mut out = SqlWriter::new::<DB>();
         query.walk(&mut out);
         out.check()?;

@@ -18,8 +18,8 @@ mod transaction_builder;
 #[doc(hidden)]
 pub use async_conn::{AbandonedLevels, Work};
 #[cfg(feature = "tokio")]
-pub use async_conn::{Async, AsyncConnection, Pending, Perform};
-pub use executor::{Blocking, Executor, Mode, Output};
+pub use async_conn::{Async, AsyncConnection, Pending, Perform, RowStream};
+pub use executor::{Blocking, Executor, Mode, Output, RowIter, Rows};
 #[doc(hidden)]
 pub use executor::{
     Execute, First, Load, NothingInFlight, Request, Returning, ReturningFirst, SqlExecute,
@@ -152,6 +152,24 @@ pub trait Connection: Sized {
         let _ = key;
         self.query_sql(&render(), binds, f)
     }
+
+    /// A query whose rows are read a batch at a time ([`stream`](RunQueryDsl::stream)).
+    #[doc(hidden)]
+    type Cursor: Send + Unpin;
+
+    /// Starts a query whose rows [`cursor_rows`](Self::cursor_rows) reads in batches.
+    #[doc(hidden)]
+    fn open_cursor(&mut self, request: Request) -> QueryResult<Self::Cursor>;
+
+    /// Calls `f` with the next batch of rows; `false` when the query has no more.
+    #[doc(hidden)]
+    fn cursor_rows<F>(&mut self, cursor: &mut Self::Cursor, f: F) -> QueryResult<bool>
+    where
+        F: FnMut(&Self::Row<'_>) -> QueryResult<()>;
+
+    /// Ends a query before its last row, so that the connection can run the next one.
+    #[doc(hidden)]
+    fn close_cursor(&mut self, cursor: Self::Cursor);
 
     /// Runs a query and calls `f` with each row in turn, until `f` breaks.
     #[doc(hidden)]
@@ -318,6 +336,21 @@ pub trait RunQueryDsl: AsQuery + Sized {
         Self::Query: QueryFragment<C::Backend> + 'c,
     {
         conn.run(First::new(self.into_query()))
+    }
+
+    /// Runs the query and hands its rows over one at a time, decoded as they arrive,
+    /// so that a large result never sits in memory whole: an `Iterator` of
+    /// `QueryResult<row>` on a blocking connection (`for row in q.stream(&mut conn)? {
+    /// let row = row?; … }`), a `futures::Stream` on an async one. The connection runs
+    /// nothing else until the rows are read or the stream is dropped; dropping it early
+    /// ends the query (PostgreSQL reads and discards the rest; SQLite resets the
+    /// statement).
+    fn stream<'c, C: Executor>(self, conn: &'c mut C) -> Rows<'c, C, <Self::Query as Query>::Row>
+    where
+        Self::Query: QueryFragment<C::Backend>,
+        <Self::Query as Query>::Row: 'c,
+    {
+        conn.stream::<<Self::Query as Query>::Row, _>(&self.into_query())
     }
 
     /// Runs the query with `LIMIT 1` and returns the row, or [`Error::NotFound`]. A

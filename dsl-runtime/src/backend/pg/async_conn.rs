@@ -21,10 +21,12 @@ use super::{
     Pg, PgRow, connect_options, default_connect_timeout, for_each_row, statement_timeout_sql,
 };
 use crate::conn::{
-    AbandonedLevels, Async, AsyncConnection, Ending, Executor, Pending, Request, Task, Work,
+    AbandonedLevels, Async, AsyncConnection, Ending, Executor, Pending, Request, RowStream, Task,
+    Work,
 };
 use crate::conn::{Levels, TransactionState, begin_level, end_level};
 use crate::error::{Error, QueryResult};
+use crate::query::{DecodeRow, QueryFragment};
 use crate::types::BindValue;
 use std::ffi::CString;
 use std::future::Future;
@@ -59,6 +61,8 @@ pub struct AsyncPgConnection {
 /// Where the driver is.
 enum Slot {
     Idle(Box<Driver<Tokio>>),
+    /// Between two batches of a stream's rows: the rest is still to be read.
+    Streaming(Box<Driver<Tokio>>),
     Busy,
     Draining(Drain),
     Lost,
@@ -89,6 +93,7 @@ impl std::fmt::Debug for AsyncPgConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let state = match &self.slot {
             Slot::Idle(_) => "idle",
+            Slot::Streaming(_) => "streaming",
             Slot::Busy => "busy",
             Slot::Draining(_) => "draining",
             Slot::Lost => "lost",
@@ -358,6 +363,79 @@ async fn run_steps(
     Ok(changed)
 }
 
+/// The driver, once what holds it has let it go: at once when idle, after the
+/// abandoned request when draining, after the rest of a stream left mid-way (leaked);
+/// none when a request still holds it (its future leaked) or it is lost.
+async fn take_driver(slot: Slot) -> Option<Box<Driver<Tokio>>> {
+    match slot {
+        Slot::Idle(driver) => Some(driver),
+        Slot::Draining(drain) => drain.await,
+        Slot::Streaming(mut driver) => {
+            let _ = driver.drain().await;
+            Some(driver)
+        }
+        Slot::Busy | Slot::Lost => None,
+    }
+}
+
+/// The end of a batch of a stream's rows: the driver, and the rows or the error.
+struct Batch {
+    driver: Option<Box<Driver<Tokio>>>,
+    rows: QueryResult<(Vec<RawResult>, bool)>,
+}
+
+/// How many rows a batch of a stream holds.
+const STREAM_BATCH: usize = 256;
+
+/// A query of [`AsyncPgConnection`] whose rows are read a batch at a time, in libpq's
+/// single-row mode.
+#[doc(hidden)]
+pub struct Cursor {
+    /// The query, until the first batch sends it.
+    request: Option<Request>,
+    /// The batch being read, holding the driver.
+    batch: Option<Pin<Box<dyn Future<Output = Batch> + Send>>>,
+    done: bool,
+}
+
+impl std::fmt::Debug for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cursor")
+            .field("reading", &self.batch.is_some())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Sends a stream's query and reads its first batch.
+async fn first_batch(
+    driver: &mut Driver<Tokio>,
+    request: Request,
+    recover_from: Option<u32>,
+) -> QueryResult<(Vec<RawResult>, bool)> {
+    recover(driver, recover_from).await?;
+    let step = request.into_one()?;
+    let binds: Vec<BindValue<'_>> = step.binds.iter().map(|b| b.as_bind()).collect();
+    driver.start_rows(&step.sql, &binds).await?;
+    let mut rows = Vec::with_capacity(STREAM_BATCH);
+    let more = driver.next_rows(STREAM_BATCH, &mut rows).await?;
+    Ok((rows, more))
+}
+
+impl AsyncPgConnection {
+    /// Asks the server, off the runtime's threads, to cancel what it runs for this
+    /// connection; the handle ends when the request is delivered.
+    fn cancel_in_background(&self) -> Option<tokio::task::JoinHandle<Result<(), String>>> {
+        match (&self.cancel, tokio::runtime::Handle::try_current()) {
+            (Some(cancel), Ok(runtime)) => {
+                let cancel = Arc::clone(cancel);
+                Some(runtime.spawn_blocking(move || cancel.cancel()))
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Rolls back the transaction levels from `level` up, whose futures were dropped.
 async fn recover(driver: &mut Driver<Tokio>, level: Option<u32>) -> QueryResult<()> {
     match level {
@@ -372,6 +450,47 @@ impl Executor for AsyncPgConnection {
     type Backend = Pg;
     type Mode = Async;
     type InFlight = InFlight;
+    type Cursor = Cursor;
+
+    fn stream<'c, R: DecodeRow + 'c, Q: QueryFragment<Pg> + ?Sized>(
+        &'c mut self,
+        query: &Q,
+    ) -> RowStream<'c, Self, R> {
+        RowStream::new(self, Request::of_query::<Pg, Q>(query))
+    }
+
+    fn close_stream(&mut self, cursor: Cursor) {
+        if cursor.done {
+            return;
+        }
+        let cancelled = self.cancel_in_background();
+        let rest: Drain = match (cursor.batch, std::mem::replace(&mut self.slot, Slot::Busy)) {
+            // A batch in flight holds the driver: it ends, then the rest is read.
+            (Some(batch), _) => Box::pin(async move {
+                let batch = batch.await;
+                let mut driver = batch.driver?;
+                if matches!(batch.rows, Ok((_, true))) {
+                    let _ = driver.drain().await;
+                }
+                Some(driver)
+            }),
+            (None, Slot::Streaming(mut driver)) => Box::pin(async move {
+                let _ = driver.drain().await;
+                Some(driver)
+            }),
+            // Not started: nothing to end.
+            (None, other) => {
+                self.slot = other;
+                return;
+            }
+        };
+        self.slot = Slot::Draining(Box::pin(async move {
+            if let Some(cancelled) = cancelled {
+                let _ = cancelled.await;
+            }
+            rest.await
+        }));
+    }
 
     fn run<'c, K, T>(&'c mut self, task: K) -> Pending<'c, Self, K, T>
     where
@@ -386,13 +505,7 @@ impl Executor for AsyncPgConnection {
         // threads), and have the next request first read this one to its end. The
         // drain waits for the cancel to be delivered, so that it cannot reach a later
         // statement.
-        let cancelled = match (&self.cancel, tokio::runtime::Handle::try_current()) {
-            (Some(cancel), Ok(runtime)) => {
-                let cancel = Arc::clone(cancel);
-                Some(runtime.spawn_blocking(move || cancel.cancel()))
-            }
-            _ => None,
-        };
+        let cancelled = self.cancel_in_background();
         self.slot = Slot::Draining(Box::pin(async move {
             if let Some(cancelled) = cancelled {
                 let _ = cancelled.await;
@@ -423,7 +536,7 @@ impl AsyncConnection for AsyncPgConnection {
 
     fn is_broken(&self) -> bool {
         match &self.slot {
-            Slot::Idle(driver) => driver.is_broken(),
+            Slot::Idle(driver) | Slot::Streaming(driver) => driver.is_broken(),
             Slot::Lost => true,
             Slot::Busy | Slot::Draining(_) => false,
         }
@@ -433,12 +546,7 @@ impl AsyncConnection for AsyncPgConnection {
         let prior = std::mem::replace(&mut self.slot, Slot::Busy);
         let recover_from = self.abandoned.take();
         InFlight(Box::pin(async move {
-            let driver = match prior {
-                Slot::Idle(driver) => Some(driver),
-                Slot::Draining(drain) => drain.await,
-                // A request still holds it (its future was leaked), or it is gone.
-                Slot::Busy | Slot::Lost => None,
-            };
+            let driver = take_driver(prior).await;
             let Some(mut driver) = driver else {
                 return Outcome {
                     driver: None,
@@ -486,6 +594,99 @@ impl AsyncConnection for AsyncPgConnection {
             }
         }
         Poll::Ready(Ok(changed))
+    }
+
+    fn open_stream(&mut self, request: Request) -> Cursor {
+        Cursor {
+            request: Some(request),
+            batch: None,
+            done: false,
+        }
+    }
+
+    fn poll_stream(
+        &mut self,
+        cursor: &mut Cursor,
+        cx: &mut Context<'_>,
+        rows: &mut dyn FnMut(&PgRow<'_>) -> QueryResult<()>,
+    ) -> Poll<QueryResult<bool>> {
+        if cursor.done {
+            return Poll::Ready(Ok(false));
+        }
+        let batch = match &mut cursor.batch {
+            Some(batch) => batch,
+            None => {
+                let prior = std::mem::replace(&mut self.slot, Slot::Busy);
+                let next: Pin<Box<dyn Future<Output = Batch> + Send>> = match cursor.request.take()
+                {
+                    Some(request) => {
+                        let recover_from = self.abandoned.take();
+                        Box::pin(async move {
+                            let Some(mut driver) = take_driver(prior).await else {
+                                return Batch {
+                                    driver: None,
+                                    rows: Err(connection_lost()),
+                                };
+                            };
+                            let rows = first_batch(&mut driver, request, recover_from).await;
+                            Batch {
+                                driver: Some(driver),
+                                rows,
+                            }
+                        })
+                    }
+                    None => Box::pin(async move {
+                        let Slot::Streaming(mut driver) = prior else {
+                            return Batch {
+                                driver: take_driver(prior).await,
+                                rows: Err(Error::InvalidQuery(
+                                    "the stream's query is no longer on the connection".into(),
+                                )),
+                            };
+                        };
+                        let mut rows = Vec::with_capacity(STREAM_BATCH);
+                        let more = driver.next_rows(STREAM_BATCH, &mut rows).await;
+                        Batch {
+                            driver: Some(driver),
+                            rows: more.map(|more| (rows, more)),
+                        }
+                    }),
+                };
+                cursor.batch.insert(next)
+            }
+        };
+        let outcome = match batch.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(outcome) => outcome,
+        };
+        cursor.batch = None;
+        let more = matches!(outcome.rows, Ok((_, true)));
+        self.slot = match outcome.driver {
+            Some(driver) => {
+                self.depth = driver.transaction.depth;
+                if more {
+                    Slot::Streaming(driver)
+                } else {
+                    Slot::Idle(driver)
+                }
+            }
+            None => Slot::Lost,
+        };
+        if !more {
+            cursor.done = true;
+        }
+        let (results, more) = match outcome.rows {
+            Ok(rows) => rows,
+            Err(e) => return Poll::Ready(Err(e)),
+        };
+        for result in &results {
+            if let Err(e) =
+                for_each_row(result, |row| rows(row).map(|()| ControlFlow::Continue(())))
+            {
+                return Poll::Ready(Err(e));
+            }
+        }
+        Poll::Ready(Ok(more))
     }
 
     fn abandoned(&self) -> &AbandonedLevels {

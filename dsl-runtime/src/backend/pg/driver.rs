@@ -168,6 +168,96 @@ impl<I: Io> Driver<I> {
         result
     }
 
+    /// Sends `sql` with `binds` so that its rows come one result each, read with
+    /// [`next_rows`](Self::next_rows) (PostgreSQL sends them as it makes them; libpq
+    /// keeps only what has not been read).
+    pub(super) async fn start_rows(
+        &mut self,
+        sql: &str,
+        binds: &[BindValue<'_>],
+    ) -> QueryResult<()> {
+        let mut sink = self.param_sink(binds.len());
+        for value in binds {
+            sink.push_ref(value)?;
+        }
+        let params = sink.finish()?;
+        let sent = self.send_params(sql, &params).await;
+        self.param_buffers = params.into_buffers();
+        sent?;
+        if let Err(e) = self.raw.set_single_row_mode() {
+            // The query is sent all the same: read it to its end before reporting.
+            self.drain().await?;
+            return Err(e);
+        }
+        self.io.flushed(&mut self.raw).await
+    }
+
+    /// Reads up to `max` rows of the query [`start_rows`](Self::start_rows) sent, each a
+    /// result of one row, into `rows`; `false` once its last row has been read (the
+    /// request is then complete).
+    pub(super) async fn next_rows(
+        &mut self,
+        max: usize,
+        rows: &mut Vec<RawResult>,
+    ) -> QueryResult<bool> {
+        while rows.len() < max {
+            self.io.result_ready(&mut self.raw).await?;
+            let Some(result) = self.raw.get_result() else {
+                return Ok(false);
+            };
+            if result.is_single_row() {
+                rows.push(result);
+                continue;
+            }
+            // The end of the rows (a result of none), or an error: read the request to
+            // its end and report the first error.
+            let mut last = None;
+            self.raw.take_result(result, &mut last)?;
+            self.drain_into(&mut last).await?;
+            let outcome = match last {
+                Some(Err(e)) => Err(e),
+                _ => Ok(false),
+            };
+            return self.note_failure(outcome, "a streamed query");
+        }
+        Ok(true)
+    }
+
+    /// Reads the request in flight to its end, discarding what it returns.
+    pub(super) async fn drain(&mut self) -> QueryResult<()> {
+        let mut last = None;
+        self.drain_into(&mut last).await
+    }
+
+    async fn drain_into(&mut self, last: &mut Option<QueryResult<RawResult>>) -> QueryResult<()> {
+        loop {
+            self.io.result_ready(&mut self.raw).await?;
+            match self.raw.get_result() {
+                Some(result) => self.raw.take_result(result, last)?,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Sends `sql` with `params` (prepared once, then from the statement cache)
+    /// without waiting for its results.
+    async fn send_params(&mut self, sql: &str, params: &Params<'_>) -> QueryResult<()> {
+        if self.is_broken() {
+            return Err(connection_lost());
+        }
+        self.deallocate_pending().await?;
+        let prepared = self.prepare_cached(sql, &params.types).await;
+        match self.note_failure(prepared, sql)? {
+            Some(index) => {
+                let Some(statement) = self.statements.get(sql).and_then(|s| s.get(index)) else {
+                    return Err(Error::InvalidQuery("prepared statement not found".into()));
+                };
+                self.raw.send_query_prepared(&statement.name, params)
+            }
+            None => self.raw.send_query_params(&c_sql(sql)?, params),
+        }
+    }
+
     /// Runs `sql` with `params`, preparing it once and then from the statement cache.
     async fn run_params(&mut self, sql: &str, params: &Params<'_>) -> QueryResult<RawResult> {
         if self.is_broken() {

@@ -148,9 +148,55 @@ fn connect_options<'a>(
     options
 }
 
+/// A query of [`PgConnection`] whose rows are read a batch at a time, in libpq's
+/// single-row mode.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct PgCursor {
+    done: bool,
+}
+
+/// How many rows a batch of a stream holds.
+const STREAM_BATCH: usize = 256;
+
 impl Connection for PgConnection {
     type Backend = Pg;
     type Row<'r> = PgRow<'r>;
+    type Cursor = PgCursor;
+
+    fn open_cursor(&mut self, request: crate::conn::Request) -> QueryResult<PgCursor> {
+        let step = request.into_one()?;
+        let binds: Vec<BindValue<'_>> = step.binds.iter().map(|b| b.as_bind()).collect();
+        block_on(self.driver.start_rows(&step.sql, &binds))?;
+        Ok(PgCursor { done: false })
+    }
+
+    fn cursor_rows<F>(&mut self, cursor: &mut PgCursor, mut f: F) -> QueryResult<bool>
+    where
+        F: FnMut(&PgRow<'_>) -> QueryResult<()>,
+    {
+        if cursor.done {
+            return Ok(false);
+        }
+        let mut batch = Vec::with_capacity(STREAM_BATCH);
+        let more = block_on(self.driver.next_rows(STREAM_BATCH, &mut batch));
+        if !matches!(more, Ok(true)) {
+            cursor.done = true;
+        }
+        let more = more?;
+        for result in &batch {
+            for_each_row(result, |row| f(row).map(|()| ControlFlow::Continue(())))?;
+        }
+        Ok(more)
+    }
+
+    fn close_cursor(&mut self, cursor: PgCursor) {
+        if !cursor.done {
+            // The rest of the rows is read and dropped; a failure here means the
+            // connection is lost, which the next call reports.
+            let _ = block_on(self.driver.drain());
+        }
+    }
 
     fn establish(url: &str) -> QueryResult<Self> {
         let url = CString::new(url)

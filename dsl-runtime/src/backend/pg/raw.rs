@@ -288,6 +288,20 @@ impl RawConnection {
         self.sent(ok)
     }
 
+    /// Asks for the rows of the query just sent one result each (`PQsetSingleRowMode`),
+    /// so that they are read as they come, not all at once. Must follow the send at
+    /// once.
+    pub(super) fn set_single_row_mode(&self) -> QueryResult<()> {
+        // SAFETY: the handle is valid.
+        if unsafe { ffi::PQsetSingleRowMode(self.conn.as_ptr()) } == 1 {
+            Ok(())
+        } else {
+            Err(Error::InvalidQuery(
+                "libpq could not read this query's rows one at a time".into(),
+            ))
+        }
+    }
+
     /// Whether no transaction is open (`PQTRANS_IDLE`).
     pub(super) fn is_idle(&self) -> bool {
         // SAFETY: the handle is valid.
@@ -843,6 +857,11 @@ impl RawResult {
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(0)
+    }
+
+    /// Whether this is one row of a query read in single-row mode.
+    pub(super) fn is_single_row(&self) -> bool {
+        self.status() == ffi::ExecStatusType::PGRES_SINGLE_TUPLE
     }
 
     /// Whether the statement was empty (only white space, `;` or comments).

@@ -12,9 +12,10 @@ use super::raw::Interrupter;
 use super::{Cell, OwnedCell, Sqlite, SqliteConnection, SqliteRow, SqliteValue};
 use crate::conn::{
     AbandonedLevels, Async, AsyncConnection, Connection, Ending, Executor, Pending, Request, Row,
-    Task, Work, begin_blocking, end_blocking,
+    RowStream, Task, Work, begin_blocking, end_blocking,
 };
 use crate::error::{Error, QueryResult};
+use crate::query::{DecodeRow, QueryFragment};
 use crate::types::BindValue;
 use std::ops::ControlFlow;
 use std::pin::Pin;
@@ -65,6 +66,19 @@ struct Job {
     /// The lowest level of transaction whose future was dropped: rolled back first.
     recover: Option<u32>,
     reply: oneshot::Sender<Answer>,
+    /// For a stream: where the rows go, a batch at a time, as they are read.
+    batches: Option<tokio::sync::mpsc::Sender<OwnedRows>>,
+}
+
+/// How many rows a batch of a stream holds.
+const STREAM_BATCH: usize = 256;
+
+/// A query of [`AsyncSqliteConnection`] whose rows come a batch at a time.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Cursor {
+    answer: Option<InFlight>,
+    batches: tokio::sync::mpsc::Receiver<OwnedRows>,
 }
 
 /// A request the worker was sent: its answer to come.
@@ -139,7 +153,10 @@ impl AsyncSqliteConnection {
 fn work(conn: &mut SqliteConnection, queue: &mpsc::Receiver<Job>, shared: &Shared) {
     while let Ok(job) = queue.recv() {
         let mut rows = OwnedRows::default();
-        let result = recover(conn, job.recover).and_then(|()| run(conn, job.work, &mut rows));
+        let result = recover(conn, job.recover).and_then(|()| match (job.work, &job.batches) {
+            (Work::Run(request), Some(batches)) => stream(conn, request, batches),
+            (work, _) => run(conn, work, &mut rows),
+        });
         shared
             .depth
             .store(conn.transaction_state().depth, Ordering::Release);
@@ -169,6 +186,33 @@ fn run(conn: &mut SqliteConnection, work: Work, rows: &mut OwnedRows) -> QueryRe
         Work::End { depth, ending } => end_blocking(conn, depth, ending).map(|()| 0),
         Work::StatementTimeout(timeout) => conn.set_statement_timeout(timeout).map(|()| 0),
     }
+}
+
+/// Reads the rows of a request's statement into batches sent to `batches`, which
+/// holds a few at most: the worker waits while the caller is behind, and stops when it
+/// is gone (its stream dropped).
+fn stream(
+    conn: &mut SqliteConnection,
+    request: Request,
+    batches: &tokio::sync::mpsc::Sender<OwnedRows>,
+) -> QueryResult<usize> {
+    let step = request.into_one()?;
+    let binds: Vec<BindValue<'_>> = step.binds.iter().map(|b| b.as_bind()).collect();
+    let mut batch = OwnedRows::default();
+    let mut gone = false;
+    conn.query_sql(&step.sql, &binds, |row| {
+        batch.push(row);
+        if batch.len() >= STREAM_BATCH && batches.blocking_send(std::mem::take(&mut batch)).is_err()
+        {
+            gone = true;
+            return Ok(ControlFlow::Break(()));
+        }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    if !gone && batch.len() > 0 {
+        let _ = batches.blocking_send(batch);
+    }
+    Ok(0)
 }
 
 /// Runs a request's statements, more than one in one transaction.
@@ -255,6 +299,22 @@ impl Executor for AsyncSqliteConnection {
     type Backend = Sqlite;
     type Mode = Async;
     type InFlight = InFlight;
+    type Cursor = Cursor;
+
+    fn stream<'c, R: DecodeRow + 'c, Q: QueryFragment<Sqlite> + ?Sized>(
+        &'c mut self,
+        query: &Q,
+    ) -> RowStream<'c, Self, R> {
+        RowStream::new(self, Request::of_query::<Sqlite, Q>(query))
+    }
+
+    fn close_stream(&mut self, cursor: Cursor) {
+        // The worker stops at its next batch, finding the receiver gone.
+        drop(cursor.batches);
+        if let Some(answer) = cursor.answer {
+            self.abandon(answer);
+        }
+    }
 
     fn run<'c, K, T>(&'c mut self, task: K) -> Pending<'c, Self, K, T>
     where
@@ -298,6 +358,7 @@ impl AsyncConnection for AsyncSqliteConnection {
             work,
             recover: self.abandoned.take(),
             reply,
+            batches: None,
         };
         self.shared.pending.fetch_add(1, Ordering::AcqRel);
         if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
@@ -339,6 +400,60 @@ impl AsyncConnection for AsyncSqliteConnection {
             }
         }
         Poll::Ready(Ok(changed))
+    }
+
+    fn open_stream(&mut self, request: Request) -> Cursor {
+        let (reply, answer) = oneshot::channel();
+        let (sender, batches) = tokio::sync::mpsc::channel(2);
+        let job = Job {
+            work: Work::Run(request),
+            recover: self.abandoned.take(),
+            reply,
+            batches: Some(sender),
+        };
+        self.shared.pending.fetch_add(1, Ordering::AcqRel);
+        if self.jobs.send(job).is_err() {
+            self.shared.pending.fetch_sub(1, Ordering::AcqRel);
+            self.shared.gone.store(true, Ordering::Release);
+        }
+        Cursor {
+            answer: Some(InFlight(answer)),
+            batches,
+        }
+    }
+
+    fn poll_stream(
+        &mut self,
+        cursor: &mut Cursor,
+        cx: &mut Context<'_>,
+        rows: &mut dyn FnMut(&AsyncSqliteRow<'_>) -> QueryResult<()>,
+    ) -> Poll<QueryResult<bool>> {
+        match cursor.batches.poll_recv(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(batch)) => {
+                for index in 0..batch.len() {
+                    let row = AsyncSqliteRow {
+                        rows: &batch,
+                        index,
+                    };
+                    if let Err(e) = rows(&row) {
+                        return Poll::Ready(Err(e));
+                    }
+                }
+                Poll::Ready(Ok(true))
+            }
+            // Every batch is in: the answer says whether the query ended well.
+            Poll::Ready(None) => {
+                let Some(answer) = cursor.answer.as_mut() else {
+                    return Poll::Ready(Ok(false));
+                };
+                let outcome = self.poll_answer(answer, cx, &mut |_| Ok(ControlFlow::Continue(())));
+                if outcome.is_ready() {
+                    cursor.answer = None;
+                }
+                outcome.map(|result| result.map(|_| false))
+            }
+        }
     }
 
     fn abandoned(&self) -> &AbandonedLevels {

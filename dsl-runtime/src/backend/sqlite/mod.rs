@@ -28,7 +28,7 @@ mod types;
 pub use async_conn::{AsyncSqliteConnection, AsyncSqliteRow};
 
 use super::{Backend, private};
-use crate::conn::{Connection, Row, StatementKey, TransactionState};
+use crate::conn::{Connection, Request, Row, StatementKey, TransactionState};
 use crate::error::QueryResult;
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
@@ -325,9 +325,121 @@ impl Drop for ResetOnDrop<'_> {
     }
 }
 
+/// A query of [`SqliteConnection`] whose rows are read a batch at a time: its prepared
+/// statement stays in the cache, bound to the values this holds, between batches.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct SqliteCursor {
+    sql: String,
+    /// The values the statement is bound to (without copies: it points into them), kept
+    /// until the statement is reset.
+    binds: Vec<crate::types::OwnedValue>,
+    done: bool,
+}
+
+/// How many rows a batch of a stream holds.
+const STREAM_BATCH: usize = 256;
+
+impl SqliteConnection {
+    /// The statement of a cursor, which stays in the cache while the cursor is open.
+    fn cursor_statement(&self, cursor: &SqliteCursor) -> QueryResult<&RawStatement> {
+        self.statements
+            .get(&cursor.sql)
+            .map(|cached| &cached.stmt)
+            .ok_or_else(|| {
+                crate::Error::InvalidQuery("the statement of an open stream left the cache".into())
+            })
+    }
+}
+
 impl Connection for SqliteConnection {
     type Backend = Sqlite;
     type Row<'r> = SqliteRow<'r>;
+    type Cursor = SqliteCursor;
+
+    fn open_cursor(&mut self, request: Request) -> QueryResult<SqliteCursor> {
+        let step = request.into_one()?;
+        self.check_transaction()?;
+        self.raw.start_statement();
+        self.uses += 1;
+        if !self.statements.contains_key(&step.sql) {
+            self.make_room();
+            let stmt = self.raw.prepare(&step.sql, true);
+            let stmt = self.note_failure(stmt, &step.sql)?;
+            self.statements.insert(
+                step.sql.clone(),
+                Cached {
+                    stmt,
+                    last_used: self.uses,
+                },
+            );
+        }
+        let cursor = SqliteCursor {
+            sql: step.sql,
+            binds: step.binds,
+            done: false,
+        };
+        let views: Vec<BindValue<'_>> = cursor.binds.iter().map(|b| b.as_bind()).collect();
+        let stmt = self.cursor_statement(&cursor)?;
+        // The statement points into `cursor.binds` (their heap buffers, which do not
+        // move with the cursor) until `cursor_rows` or `close_cursor` resets it.
+        if let Err(e) = stmt.bind_all(&views) {
+            stmt.reset();
+            return Err(e);
+        }
+        Ok(cursor)
+    }
+
+    fn cursor_rows<F>(&mut self, cursor: &mut SqliteCursor, mut f: F) -> QueryResult<bool>
+    where
+        F: FnMut(&SqliteRow<'_>) -> QueryResult<()>,
+    {
+        if cursor.done {
+            return Ok(false);
+        }
+        let stmt = self.cursor_statement(cursor)?;
+        let mut outcome = Ok(true);
+        for _ in 0..STREAM_BATCH {
+            match stmt.step(&self.raw) {
+                Ok(Step::Row) => {
+                    let row = SqliteRow {
+                        stmt,
+                        len: stmt.column_count(),
+                    };
+                    if let Err(e) = f(&row) {
+                        outcome = Err(e);
+                        break;
+                    }
+                }
+                Ok(Step::Done) => {
+                    outcome = Ok(false);
+                    break;
+                }
+                Err(e) => {
+                    outcome = Err(e);
+                    break;
+                }
+            }
+        }
+        if !matches!(outcome, Ok(true)) {
+            stmt.reset();
+            cursor.done = true;
+        }
+        let sql = std::mem::take(&mut cursor.sql);
+        let outcome = self.note_failure(outcome, &sql);
+        cursor.sql = sql;
+        outcome
+    }
+
+    fn close_cursor(&mut self, cursor: SqliteCursor) {
+        if !cursor.done {
+            if let Ok(stmt) = self.cursor_statement(&cursor) {
+                stmt.reset();
+            }
+        }
+        // Only now, with the statement reset, may the values it pointed into go.
+        drop(cursor);
+    }
 
     /// Opens `url`: a file path, `:memory:` for a private in-memory database, or a
     /// `file:` URI. A `sqlite://` prefix is accepted and removed.
