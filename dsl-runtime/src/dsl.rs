@@ -363,8 +363,7 @@ impl<Q, P, I, IG> FilterDsl<P, (I, IG)> for Q
 where
     Q: QueryDsl,
     P: AsCondition,
-    P::Expression:
-        ValidIn<ListOf<Q>, I> + expr::ValidGrouping<expr::InWhere, IG, Kind: expr::PerRow>,
+    P::Expression: ValidIn<ListOf<Q>, I> + expr::PerRow<IG>,
     WhereOf<Q>: AddPredicate<P::Expression, expr::And>,
 {
     type Output = Filter<Q, P>;
@@ -377,8 +376,7 @@ impl<Q, P, I, IG> OrFilterDsl<P, (I, IG)> for Q
 where
     Q: QueryDsl,
     P: AsCondition,
-    P::Expression:
-        ValidIn<ListOf<Q>, I> + expr::ValidGrouping<expr::InWhere, IG, Kind: expr::PerRow>,
+    P::Expression: ValidIn<ListOf<Q>, I> + expr::PerRow<IG>,
     WhereOf<Q>: AddPredicate<P::Expression, expr::Or>,
 {
     type Output = OrFilter<Q, P>;
@@ -431,10 +429,7 @@ where
     F: QuerySource,
     DB: Backend,
     P: AsCondition,
-    P::Expression: ValidIn<F::List, I>
-        + expr::ValidGrouping<expr::InWhere, IG, Kind: expr::PerRow>
-        + QueryFragment<DB>
-        + 'a,
+    P::Expression: ValidIn<F::List, I> + expr::PerRow<IG> + QueryFragment<DB> + 'a,
 {
     type Output = Self;
     fn filter(self, predicate: P) -> Self {
@@ -447,10 +442,7 @@ where
     F: QuerySource,
     DB: Backend,
     P: AsCondition,
-    P::Expression: ValidIn<F::List, I>
-        + expr::ValidGrouping<expr::InWhere, IG, Kind: expr::PerRow>
-        + QueryFragment<DB>
-        + 'a,
+    P::Expression: ValidIn<F::List, I> + expr::PerRow<IG> + QueryFragment<DB> + 'a,
 {
     type Output = Self;
     fn or_filter(self, predicate: P) -> Self {

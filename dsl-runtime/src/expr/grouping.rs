@@ -133,18 +133,23 @@ pub trait PerGroupKind {}
 impl PerGroupKind for Constant {}
 impl PerGroupKind for Aggregated {}
 
-/// The grouping kinds a `filter` condition may have: no aggregate and no window
-/// function anywhere in it.
+/// A `filter` condition: no aggregate and no window function anywhere in it. `I` is
+/// an inferred position index for its grouping kinds.
 #[diagnostic::on_unimplemented(
     message = "`filter` cannot use an aggregate (`count`, `sum`, `max`, …) or a window function (`….over()`)",
     label = "WHERE is evaluated on each row, before rows are grouped and windows computed",
     note = "a condition on an aggregate goes in `.having(…)` after `.group_by(…)`; one on a window function needs a subquery or a CTE that computes it first"
 )]
-pub trait PerRow {}
+pub trait PerRow<I> {}
 
-/// One impl over the kinds allowed, so that an error names the rule, not a list of kinds.
+/// One impl, so that an error names the rule, not the kinds behind it.
 #[diagnostic::do_not_recommend]
-impl<K: PerRowKind> PerRow for K {}
+impl<E, I> PerRow<I> for E
+where
+    E: ValidGrouping<InWhere, I>,
+    E::Kind: PerRowKind,
+{
+}
 
 /// [`Plain`] and [`Constant`].
 #[doc(hidden)]

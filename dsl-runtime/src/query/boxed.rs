@@ -81,8 +81,7 @@ impl<'a, F: QuerySource, R, DB: Backend> BoxedSelect<'a, F, R, DB> {
     where
         P: AsCondition,
         P::Expression: ValidIn<F::List, I> + QueryFragment<DB> + 'a,
-        P::Expression:
-            crate::expr::ValidGrouping<crate::expr::InWhere, IG, Kind: crate::expr::PerRow>,
+        P::Expression: crate::expr::PerRow<IG>,
     {
         self.filters
             .push((Connective::And, Box::new(predicate.into_condition())));
@@ -94,8 +93,7 @@ impl<'a, F: QuerySource, R, DB: Backend> BoxedSelect<'a, F, R, DB> {
     where
         P: AsCondition,
         P::Expression: ValidIn<F::List, I> + QueryFragment<DB> + 'a,
-        P::Expression:
-            crate::expr::ValidGrouping<crate::expr::InWhere, IG, Kind: crate::expr::PerRow>,
+        P::Expression: crate::expr::PerRow<IG>,
     {
         self.filters
             .push((Connective::Or, Box::new(predicate.into_condition())));

@@ -201,7 +201,7 @@ pub trait QueryDsl: Sized {
     where
         P: AsCondition,
         P::Expression: ValidIn<<Self::From as QuerySource>::List, I>,
-        P::Expression: ValidGrouping<InWhere, IG, Kind: PerRow>,
+        P::Expression: PerRow<IG>,
         Self::Where: AddPredicate<P::Expression, And>,
     {
         let predicate = predicate.into_condition();
@@ -222,7 +222,7 @@ pub trait QueryDsl: Sized {
     where
         P: AsCondition,
         P::Expression: ValidIn<<Self::From as QuerySource>::List, I>,
-        P::Expression: ValidGrouping<InWhere, IG, Kind: PerRow>,
+        P::Expression: PerRow<IG>,
         Self::Where: AddPredicate<P::Expression, Or>,
     {
         let predicate = predicate.into_condition();
