@@ -120,11 +120,16 @@ impl GroupingContext for InHaving {
     label = "HAVING is evaluated on each group, before windows are computed",
     note = "filter on a window function from a subquery or a CTE that computes it first"
 )]
-pub trait PerGroup {}
+pub trait PerGroup<I> {}
 
-/// One impl over the kinds allowed, so that an error names the rule.
+/// One impl, so that an error names the rule, not the kinds behind it.
 #[diagnostic::do_not_recommend]
-impl<K: PerGroupKind> PerGroup for K {}
+impl<E, I> PerGroup<I> for E
+where
+    E: ValidGrouping<InHaving, I>,
+    E::Kind: PerGroupKind,
+{
+}
 
 /// [`Constant`] and [`Aggregated`].
 #[doc(hidden)]

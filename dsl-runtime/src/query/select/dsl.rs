@@ -127,7 +127,7 @@ pub trait QueryDsl: Sized {
         P: AsCondition,
         P::Expression: ValidIn<<Self::From as QuerySource>::List, I>
             + ValidGrouping<<Self::From as QuerySource>::GroupBy, IG>,
-        P::Expression: ValidGrouping<InHaving, IW, Kind: PerGroup>,
+        P::Expression: PerGroup<IW>,
         Self::From: AddHavingTo<P::Expression>,
     {
         let condition = condition.into_condition();

@@ -14,8 +14,8 @@ use crate::error::{Error, QueryResult};
 use crate::expr::{
     Aggregate, And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound, CaseWhen, Cast,
     Coalesce, Combine, Constant, CurrentDate, DatePart, Eq, Expression, FunctionCall, GroupBy, In,
-    InHaving, IntoGroupList, IsNotNull, IsNull, Neg, NoGroupBy, Not, NotBetween, NotIn, Now, Or,
-    Over, PerGroup, PerRow, Plain, SimpleCase, ValidGrouping, ValidIn,
+    IntoGroupList, IsNotNull, IsNull, Neg, NoGroupBy, Not, NotBetween, NotIn, Now, Or, Over,
+    PerGroup, PerRow, Plain, SimpleCase, ValidGrouping, ValidIn,
 };
 use crate::types::{BindValue, BoolType, FromSql, Int8, Nullability, SqlType, SqlValue};
 use std::marker::PhantomData;
