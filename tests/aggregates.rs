@@ -189,7 +189,42 @@ fn grouping_before_a_join_groups_the_joined_rows<C: Connection>(db: &mut TestDb<
     assert_same(typed, plain);
 }
 
+/// A grouped query orders by its groups and its aggregates (checked against the GROUP
+/// BY list, also for an `order_by` written before `group_by`); an aggregate in a filter
+/// goes through a subquery, which is computed on its own.
+fn grouped_ordering_and_aggregates_in_subquery_filters<C: Connection>(db: &mut TestDb<C>) {
+    let typed: Vec<(i32, i64)> = users::table
+        .group_by(users::age)
+        .select((users::age, count_star()))
+        .order_by((count_star().desc(), users::age.desc()))
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(typed, [(36, 2), (85, 1), (41, 1), (28, 1)]);
+    assert_same(
+        typed,
+        db.rows("SELECT age, COUNT(*) FROM users GROUP BY age ORDER BY COUNT(*) DESC, age DESC"),
+    );
+    let first: Vec<i32> = users::table
+        .order_by(users::age)
+        .group_by(users::age)
+        .select(users::age)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(first, [28, 36, 41, 85]);
+    let oldest: Vec<String> = users::table
+        .filter(
+            users::age
+                .nullable()
+                .eq(users::table.select(max(users::age)).single_value()),
+        )
+        .select(users::name)
+        .load(&mut db.conn)
+        .unwrap();
+    assert_eq!(oldest, ["Grace"]);
+}
+
 common::backend_tests! {
+    grouped_ordering_and_aggregates_in_subquery_filters,
     grouping_before_a_join_groups_the_joined_rows,
     counts,
     sum_avg_min_max,

@@ -583,6 +583,151 @@ fn arithmetic_chains_nest() {
 }
 
 // ---------------------------------------------------------------------------------
+// More operators: `%`, unary minus, `||`, typed literals, CAST (spelled per backend),
+// NOT BETWEEN, simple CASE, NULLS FIRST / LAST
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn remainder_and_unary_minus() {
+    golden(
+        &users::table.select(users::age.rem(7)),
+        r#"SELECT ("users"."age" % ?) FROM "users" -- binds: [7]"#,
+        r#"SELECT ("users"."age" % $1) FROM "users" -- binds: [7]"#,
+    );
+    golden(
+        &users::table.select((users::age + 1) % 7),
+        r#"SELECT (("users"."age" + ?) % ?) FROM "users" -- binds: [1, 7]"#,
+        r#"SELECT (("users"."age" + $1) % $2) FROM "users" -- binds: [1, 7]"#,
+    );
+    golden(
+        &users::table.select(users::age.neg()),
+        r#"SELECT (-"users"."age") FROM "users" -- binds: []"#,
+        r#"SELECT (-"users"."age") FROM "users" -- binds: []"#,
+    );
+    golden(
+        &users::table.select(-(users::age - 1)),
+        r#"SELECT (-("users"."age" - ?)) FROM "users" -- binds: [1]"#,
+        r#"SELECT (-("users"."age" - $1)) FROM "users" -- binds: [1]"#,
+    );
+}
+
+#[test]
+fn text_concatenation() {
+    golden(
+        &users::table.select(users::name.concat(" (").concat(users::name).concat(")")),
+        r#"SELECT ((("users"."name" || ?) || "users"."name") || ?) FROM "users" -- binds: [" (", ")"]"#,
+        r#"SELECT ((("users"."name" || $1) || "users"."name") || $2) FROM "users" -- binds: [" (", ")"]"#,
+    );
+    golden(
+        &users::table.select(users::hair_color.concat("!")),
+        r#"SELECT ("users"."hair_color" || ?) FROM "users" -- binds: ["!"]"#,
+        r#"SELECT ("users"."hair_color" || $1) FROM "users" -- binds: ["!"]"#,
+    );
+}
+
+#[test]
+fn typed_literals_on_the_left_and_in_select_lists() {
+    use quarry::dsl::val;
+    golden(
+        &users::table.select(val(100) - users::age),
+        r#"SELECT (? - "users"."age") FROM "users" -- binds: [100]"#,
+        r#"SELECT ($1 - "users"."age") FROM "users" -- binds: [100]"#,
+    );
+    golden(
+        &users::table.select((users::name, val("member"), val(2.5))),
+        r#"SELECT "users"."name", ?, ? FROM "users" -- binds: ["member", 2.5]"#,
+        r#"SELECT "users"."name", $1, $2 FROM "users" -- binds: ["member", 2.5]"#,
+    );
+    golden(
+        &users::table
+            .filter(val(30).lt(users::age))
+            .select(users::id),
+        r#"SELECT "users"."id" FROM "users" WHERE ? < "users"."age" -- binds: [30]"#,
+        r#"SELECT "users"."id" FROM "users" WHERE $1 < "users"."age" -- binds: [30]"#,
+    );
+}
+
+#[test]
+fn casts_are_spelled_per_backend() {
+    use quarry::types::{Float8, Int8, Numeric};
+    golden(
+        &users::table.select(users::age.cast::<Int8>()),
+        r#"SELECT CAST("users"."age" AS INTEGER) FROM "users" -- binds: []"#,
+        r#"SELECT CAST("users"."age" AS bigint) FROM "users" -- binds: []"#,
+    );
+    golden(
+        &users::table.select(users::age.cast::<Float8>() / 3.0),
+        r#"SELECT (CAST("users"."age" AS REAL) / ?) FROM "users" -- binds: [3.0]"#,
+        r#"SELECT (CAST("users"."age" AS double precision) / $1) FROM "users" -- binds: [3.0]"#,
+    );
+    golden(
+        &users::table.select(users::age.cast::<Text>().concat(" years")),
+        r#"SELECT (CAST("users"."age" AS TEXT) || ?) FROM "users" -- binds: [" years"]"#,
+        r#"SELECT (CAST("users"."age" AS text) || $1) FROM "users" -- binds: [" years"]"#,
+    );
+    golden(
+        &users::table.select(users::age.cast::<Numeric>()),
+        r#"SELECT CAST("users"."age" AS TEXT) FROM "users" -- binds: []"#,
+        r#"SELECT CAST("users"."age" AS numeric) FROM "users" -- binds: []"#,
+    );
+    // Mixed arithmetic: an Int4 cast to add an Int8.
+    golden(
+        &posts::table
+            .inner_join(users::table)
+            .select(users::age.cast::<Int8>() + posts::views),
+        r#"SELECT (CAST("users"."age" AS INTEGER) + "posts"."views") FROM "posts" INNER JOIN "users" ON "posts"."user_id" = "users"."id" -- binds: []"#,
+        r#"SELECT (CAST("users"."age" AS bigint) + "posts"."views") FROM "posts" INNER JOIN "users" ON "posts"."user_id" = "users"."id" -- binds: []"#,
+    );
+}
+
+#[test]
+fn not_between() {
+    golden(
+        &users::table
+            .filter(users::age.not_between(18, 65))
+            .select(users::id),
+        r#"SELECT "users"."id" FROM "users" WHERE "users"."age" NOT BETWEEN ? AND ? -- binds: [18, 65]"#,
+        r#"SELECT "users"."id" FROM "users" WHERE "users"."age" NOT BETWEEN $1 AND $2 -- binds: [18, 65]"#,
+    );
+}
+
+#[test]
+fn simple_case() {
+    use quarry::expr::case;
+    golden(
+        &users::table.select(case(users::age).when(36, "a").when(85, "b").otherwise("c")),
+        r#"SELECT CASE "users"."age" WHEN ? THEN ? WHEN ? THEN ? ELSE ? END FROM "users" -- binds: [36, "a", 85, "b", "c"]"#,
+        r#"SELECT CASE "users"."age" WHEN $1 THEN $2 WHEN $3 THEN $4 ELSE $5 END FROM "users" -- binds: [36, "a", 85, "b", "c"]"#,
+    );
+    golden(
+        &users::table.select(case(users::hair_color).when("brown", users::age)),
+        r#"SELECT CASE "users"."hair_color" WHEN ? THEN "users"."age" END FROM "users" -- binds: ["brown"]"#,
+        r#"SELECT CASE "users"."hair_color" WHEN $1 THEN "users"."age" END FROM "users" -- binds: ["brown"]"#,
+    );
+}
+
+#[test]
+fn nulls_first_and_last() {
+    golden(
+        &users::table.select(users::id).order_by((
+            users::hair_color.asc().nulls_first(),
+            users::age.desc().nulls_last(),
+        )),
+        r#"SELECT "users"."id" FROM "users" ORDER BY "users"."hair_color" ASC NULLS FIRST, "users"."age" DESC NULLS LAST -- binds: []"#,
+        r#"SELECT "users"."id" FROM "users" ORDER BY "users"."hair_color" ASC NULLS FIRST, "users"."age" DESC NULLS LAST -- binds: []"#,
+    );
+    golden(
+        &users::table.select(
+            row_number()
+                .over()
+                .order_by(users::hair_color.desc().nulls_last()),
+        ),
+        r#"SELECT ROW_NUMBER() OVER ( ORDER BY "users"."hair_color" DESC NULLS LAST) FROM "users" -- binds: []"#,
+        r#"SELECT ROW_NUMBER() OVER ( ORDER BY "users"."hair_color" DESC NULLS LAST) FROM "users" -- binds: []"#,
+    );
+}
+
+// ---------------------------------------------------------------------------------
 // IN lists: one placeholder per value on SQLite, one array parameter on PostgreSQL
 // ---------------------------------------------------------------------------------
 
@@ -785,6 +930,88 @@ fn declared_sql_functions() {
     );
 }
 
+#[test]
+fn library_functions_are_spelled_per_backend() {
+    use quarry::expr::{
+        char_length, current_date, greatest, least, ltrim, nullif, position, replace, round, rtrim,
+        substr, substr_from, trim,
+    };
+    golden(
+        &users::table.select(char_length(users::hair_color)),
+        r#"SELECT length("users"."hair_color") FROM "users" -- binds: []"#,
+        r#"SELECT char_length("users"."hair_color") FROM "users" -- binds: []"#,
+    );
+    golden(
+        &users::table.select((substr(users::name, 2, 3), substr_from(users::name, 2))),
+        r#"SELECT substr("users"."name", ?, ?), substr("users"."name", ?) FROM "users" -- binds: [2, 3, 2]"#,
+        r#"SELECT substr("users"."name", $1, $2), substr("users"."name", $3) FROM "users" -- binds: [2, 3, 2]"#,
+    );
+    golden(
+        &users::table.select((
+            trim(users::name),
+            ltrim(users::name),
+            rtrim(users::hair_color),
+        )),
+        r#"SELECT trim("users"."name"), ltrim("users"."name"), rtrim("users"."hair_color") FROM "users" -- binds: []"#,
+        r#"SELECT btrim("users"."name"), ltrim("users"."name"), rtrim("users"."hair_color") FROM "users" -- binds: []"#,
+    );
+    golden(
+        &users::table.select((replace(users::name, "a", "4"), position(users::name, "a"))),
+        r#"SELECT replace("users"."name", ?, ?), instr("users"."name", ?) FROM "users" -- binds: ["a", "4", "a"]"#,
+        r#"SELECT replace("users"."name", $1, $2), strpos("users"."name", $3) FROM "users" -- binds: ["a", "4", "a"]"#,
+    );
+    golden(
+        &users::table.select((
+            nullif(users::age, 36),
+            greatest(users::age, users::id),
+            least(users::age, 40),
+        )),
+        r#"SELECT nullif("users"."age", ?), max("users"."age", "users"."id"), min("users"."age", ?) FROM "users" -- binds: [36, 40]"#,
+        r#"SELECT nullif("users"."age", $1), greatest("users"."age", "users"."id"), least("users"."age", $2) FROM "users" -- binds: [36, 40]"#,
+    );
+    golden(
+        &users::table.select((
+            round(users::age.cast::<quarry::types::Float8>() / 7.0),
+            current_date(),
+        )),
+        r#"SELECT round((CAST("users"."age" AS REAL) / ?)), CURRENT_DATE FROM "users" -- binds: [7.0]"#,
+        r#"SELECT round((CAST("users"."age" AS double precision) / $1)), CURRENT_DATE FROM "users" -- binds: [7.0]"#,
+    );
+}
+
+#[test]
+fn date_parts_are_spelled_per_backend() {
+    use quarry::expr::{Hour, Month, Year, extract};
+    golden(
+        &entries::table.select((
+            extract(Year, entries::booked),
+            extract(Hour, entries::booked),
+        )),
+        r#"SELECT CAST(strftime('%Y', "ledger entries"."booked") AS INTEGER), CAST(strftime('%H', "ledger entries"."booked") AS INTEGER) FROM "ledger entries" -- binds: []"#,
+        r#"SELECT CAST(EXTRACT(YEAR FROM "ledger entries"."booked") AS INTEGER), CAST(EXTRACT(HOUR FROM "ledger entries"."booked") AS INTEGER) FROM "ledger entries" -- binds: []"#,
+    );
+    golden(
+        &entries::table
+            .filter(extract(Month, entries::booked).eq(12))
+            .select(entries::id),
+        r#"SELECT "ledger entries"."id" FROM "ledger entries" WHERE CAST(strftime('%m', "ledger entries"."booked") AS INTEGER) = ? -- binds: [12]"#,
+        r#"SELECT "ledger entries"."id" FROM "ledger entries" WHERE CAST(EXTRACT(MONTH FROM "ledger entries"."booked") AS INTEGER) = $1 -- binds: [12]"#,
+    );
+}
+
+#[test]
+fn floor_and_ceil_are_postgres_only() {
+    use quarry::expr::{ceil, floor};
+    use quarry::types::Float8;
+    golden_pg(
+        &users::table.select((
+            floor(users::age.cast::<Float8>()),
+            ceil(users::age.cast::<Float8>()),
+        )),
+        r#"SELECT floor(CAST("users"."age" AS double precision)), ceil(CAST("users"."age" AS double precision)) FROM "users" -- binds: []"#,
+    );
+}
+
 // ---------------------------------------------------------------------------------
 // CASE
 // ---------------------------------------------------------------------------------
@@ -978,6 +1205,75 @@ fn aggregates_over_windows() {
 // ---------------------------------------------------------------------------------
 // PostgreSQL-only operators
 // ---------------------------------------------------------------------------------
+
+#[test]
+fn value_window_functions() {
+    use quarry::expr::{first_value, lag, lag_by, last_value, lead, lead_by, ntile};
+    golden(
+        &users::table.select((
+            lag(users::age).over().order_by(users::id),
+            lead_by(users::name, 2).over().order_by(users::id),
+        )),
+        r#"SELECT LAG("users"."age") OVER ( ORDER BY "users"."id"), LEAD("users"."name", ?) OVER ( ORDER BY "users"."id") FROM "users" -- binds: [2]"#,
+        r#"SELECT LAG("users"."age") OVER ( ORDER BY "users"."id"), LEAD("users"."name", $1) OVER ( ORDER BY "users"."id") FROM "users" -- binds: [2]"#,
+    );
+    golden(
+        &users::table.select((
+            lag_by(users::age, 3).over(),
+            lead(users::age).over().partition_by(users::active),
+            first_value(users::name)
+                .over()
+                .partition_by(users::active)
+                .order_by(users::age),
+            ntile(4).over().order_by(users::age.desc()),
+        )),
+        r#"SELECT LAG("users"."age", ?) OVER (), LEAD("users"."age") OVER (PARTITION BY "users"."active"), FIRST_VALUE("users"."name") OVER (PARTITION BY "users"."active" ORDER BY "users"."age"), NTILE(?) OVER ( ORDER BY "users"."age" DESC) FROM "users" -- binds: [3, 4]"#,
+        r#"SELECT LAG("users"."age", $1) OVER (), LEAD("users"."age") OVER (PARTITION BY "users"."active"), FIRST_VALUE("users"."name") OVER (PARTITION BY "users"."active" ORDER BY "users"."age"), NTILE($2) OVER ( ORDER BY "users"."age" DESC) FROM "users" -- binds: [3, 4]"#,
+    );
+    golden(
+        &users::table.select(last_value(users::name).over().order_by(users::age)),
+        r#"SELECT LAST_VALUE("users"."name") OVER ( ORDER BY "users"."age") FROM "users" -- binds: []"#,
+        r#"SELECT LAST_VALUE("users"."name") OVER ( ORDER BY "users"."age") FROM "users" -- binds: []"#,
+    );
+}
+
+#[test]
+fn window_frames() {
+    use quarry::expr::{FrameBound, last_value};
+    golden(
+        &users::table.select(
+            sum(users::age)
+                .over()
+                .order_by(users::id)
+                .rows_between(FrameBound::Preceding(2), FrameBound::CurrentRow),
+        ),
+        r#"SELECT SUM("users"."age") OVER ( ORDER BY "users"."id" ROWS BETWEEN ? PRECEDING AND CURRENT ROW) FROM "users" -- binds: [2]"#,
+        r#"SELECT SUM("users"."age") OVER ( ORDER BY "users"."id" ROWS BETWEEN $1 PRECEDING AND CURRENT ROW) FROM "users" -- binds: [2]"#,
+    );
+    golden(
+        &users::table.select(
+            last_value(users::name)
+                .over()
+                .partition_by(users::active)
+                .order_by(users::age)
+                .range_between(
+                    FrameBound::UnboundedPreceding,
+                    FrameBound::UnboundedFollowing,
+                ),
+        ),
+        r#"SELECT LAST_VALUE("users"."name") OVER (PARTITION BY "users"."active" ORDER BY "users"."age" RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM "users" -- binds: []"#,
+        r#"SELECT LAST_VALUE("users"."name") OVER (PARTITION BY "users"."active" ORDER BY "users"."age" RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) FROM "users" -- binds: []"#,
+    );
+    golden(
+        &users::table.select(
+            count_star()
+                .over()
+                .rows_between(FrameBound::CurrentRow, FrameBound::Following(1)),
+        ),
+        r#"SELECT COUNT(*) OVER ( ROWS BETWEEN CURRENT ROW AND ? FOLLOWING) FROM "users" -- binds: [1]"#,
+        r#"SELECT COUNT(*) OVER ( ROWS BETWEEN CURRENT ROW AND $1 FOLLOWING) FROM "users" -- binds: [1]"#,
+    );
+}
 
 #[test]
 fn ilike_and_not_ilike() {

@@ -67,6 +67,11 @@
 
 use crate::backend::Backend;
 use crate::expr::{self, AsCondition, AsExpression, Expression, ValidIn};
+
+/// A typed literal: a Rust value as a bind parameter of its natural SQL type
+/// (`val(10)` is an `Int4`, `val("x")` a `Text`), to stand on the left of an operator
+/// or in a select list: `quarry::dsl::val(10) - users::age`. See [`expr::val`].
+pub use crate::expr::val;
 use crate::query::{
     AddHavingTo, AddOrder, AddPredicate, BoxedSelect, CountQuery, EqAll, Grouped, InArgument,
     Inner, Join, JoinTarget, NoHaving, OrderClause, OrderFragment, OrderTerm, Outer, Query,
@@ -85,6 +90,7 @@ type SelectOf<Q> = <Q as QueryDsl>::Select;
 type WhereOf<Q> = <Q as QueryDsl>::Where;
 type OrderOf<Q> = <Q as QueryDsl>::Order;
 type ListOf<Q> = <FromOf<Q> as QuerySource>::List;
+type GroupByOf<Q> = <FromOf<Q> as QuerySource>::GroupBy;
 type SqlTypeOf<E> = <E as Expression>::SqlType;
 
 // ---------------------------------------------------------------------------------
@@ -267,6 +273,38 @@ pub type Desc<E> = expr::Desc<E>;
 /// `expr.nullable()`.
 pub type AsNullable<E> = expr::AsNullable<E>;
 
+/// `expr.not_between(low, high)`, as [`Between`].
+pub type NotBetween<E, Lo, Hi> = expr::NotBetween<
+    E,
+    <Lo as AsExpression<SqlTypeOf<E>>>::Expression,
+    <Hi as AsExpression<SqlTypeOf<E>>>::Expression,
+>;
+
+/// `left.rem(right)` (and `left % right` on an expression), as [`Eq`](type@Eq).
+pub type Rem<L, R> = expr::Binary<expr::Rem, L, <R as AsExpression<SqlTypeOf<L>>>::Expression>;
+
+/// `left.concat(right)`, with `R` the type of `right`.
+pub type Concat<L, R> = expr::Binary<
+    expr::Concat,
+    L,
+    <R as AsExpression<<SqlTypeOf<L> as expr::ConcatType>::Other>>::Expression,
+>;
+
+/// `expr.neg()` (and `-expr` on an expression).
+pub type Neg<E> = expr::Neg<E>;
+
+/// `expr.cast::<T>()`.
+pub type Cast<E, T> = expr::Cast<E, T>;
+
+/// `term.nulls_first()`.
+pub type NullsFirst<O> = expr::NullsFirst<O>;
+
+/// `term.nulls_last()`.
+pub type NullsLast<O> = expr::NullsLast<O>;
+
+/// `val(value)`, with `T` the type of `value`.
+pub type Val<T> = expr::Bound<<T as expr::DefaultSqlType>::SqlType, T>;
+
 // ---------------------------------------------------------------------------------
 // One trait per builder method
 // ---------------------------------------------------------------------------------
@@ -321,11 +359,11 @@ pub trait OffsetDsl {
     fn offset(self, count: i64) -> Self::Output;
 }
 
-impl<Q, P, I> FilterDsl<P, I> for Q
+impl<Q, P, I, IG> FilterDsl<P, (I, IG)> for Q
 where
     Q: QueryDsl,
     P: AsCondition,
-    P::Expression: ValidIn<ListOf<Q>, I>,
+    P::Expression: ValidIn<ListOf<Q>, I> + expr::PerRow<IG>,
     WhereOf<Q>: AddPredicate<P::Expression, expr::And>,
 {
     type Output = Filter<Q, P>;
@@ -334,11 +372,11 @@ where
     }
 }
 
-impl<Q, P, I> OrFilterDsl<P, I> for Q
+impl<Q, P, I, IG> OrFilterDsl<P, (I, IG)> for Q
 where
     Q: QueryDsl,
     P: AsCondition,
-    P::Expression: ValidIn<ListOf<Q>, I>,
+    P::Expression: ValidIn<ListOf<Q>, I> + expr::PerRow<IG>,
     WhereOf<Q>: AddPredicate<P::Expression, expr::Or>,
 {
     type Output = OrFilter<Q, P>;
@@ -347,10 +385,10 @@ where
     }
 }
 
-impl<Q, O, I> OrderDsl<O, I> for Q
+impl<Q, O, I, IG> OrderDsl<O, (I, IG)> for Q
 where
     Q: QueryDsl,
-    O: OrderTerm + ValidIn<ListOf<Q>, I>,
+    O: OrderTerm + ValidIn<ListOf<Q>, I> + expr::ValidGrouping<GroupByOf<Q>, IG>,
 {
     type Output = Order<Q, O>;
     fn order_by(self, terms: O) -> Self::Output {
@@ -358,10 +396,10 @@ where
     }
 }
 
-impl<Q, O, I> ThenOrderDsl<O, I> for Q
+impl<Q, O, I, IG> ThenOrderDsl<O, (I, IG)> for Q
 where
     Q: QueryDsl,
-    O: OrderTerm + ValidIn<ListOf<Q>, I>,
+    O: OrderTerm + ValidIn<ListOf<Q>, I> + expr::ValidGrouping<GroupByOf<Q>, IG>,
     OrderOf<Q>: AddOrder<O>,
 {
     type Output = ThenOrder<Q, O>;
@@ -386,12 +424,12 @@ impl<Q: QueryDsl> OffsetDsl for Q {
 
 // A boxed query keeps its type whatever is added to it.
 
-impl<'a, F, R, DB, P, I> FilterDsl<P, I> for BoxedSelect<'a, F, R, DB>
+impl<'a, F, R, DB, P, I, IG> FilterDsl<P, (I, IG)> for BoxedSelect<'a, F, R, DB>
 where
     F: QuerySource,
     DB: Backend,
     P: AsCondition,
-    P::Expression: ValidIn<F::List, I> + QueryFragment<DB> + 'a,
+    P::Expression: ValidIn<F::List, I> + expr::PerRow<IG> + QueryFragment<DB> + 'a,
 {
     type Output = Self;
     fn filter(self, predicate: P) -> Self {
@@ -399,12 +437,12 @@ where
     }
 }
 
-impl<'a, F, R, DB, P, I> OrFilterDsl<P, I> for BoxedSelect<'a, F, R, DB>
+impl<'a, F, R, DB, P, I, IG> OrFilterDsl<P, (I, IG)> for BoxedSelect<'a, F, R, DB>
 where
     F: QuerySource,
     DB: Backend,
     P: AsCondition,
-    P::Expression: ValidIn<F::List, I> + QueryFragment<DB> + 'a,
+    P::Expression: ValidIn<F::List, I> + expr::PerRow<IG> + QueryFragment<DB> + 'a,
 {
     type Output = Self;
     fn or_filter(self, predicate: P) -> Self {

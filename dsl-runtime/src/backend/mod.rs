@@ -48,6 +48,16 @@ pub trait Backend: private::Sealed + Sized + Copy + Default + 'static {
     /// stored as text as text).
     #[doc(hidden)]
     fn comparison_cast<ST: crate::types::SqlType>() -> Option<&'static str>;
+
+    /// This backend's spelling of a piece of SQL the backends write differently (the
+    /// name of a type in `CAST(… AS name)`, how a date part is extracted).
+    #[doc(hidden)]
+    fn spelled<S: crate::expr::Spelling>() -> &'static str;
+
+    /// The name of SQL function `F` on this backend (`greatest` on PostgreSQL is `max`
+    /// on SQLite).
+    #[doc(hidden)]
+    fn function_name<F: crate::expr::SqlFunction>() -> &'static str;
 }
 
 pub(crate) mod private {

@@ -1,7 +1,10 @@
 //! `CASE WHEN … THEN … ELSE … END`.
 
 use super::grouping::Constant;
-use super::{AsCondition, AsExpression, Expression, ValidGrouping, ValidIn, expression_as_itself};
+use super::{
+    AsCondition, AsExpression, Expression, NullableIfAny, ValidGrouping, ValidIn,
+    expression_as_itself,
+};
 use crate::backend::Backend;
 use crate::query::{Append, QueryFragment, SqlWriter};
 use crate::types::{NotNull, SqlType};
@@ -72,6 +75,12 @@ expression_case_values! {
     FunctionCall<F, Args>;
     Coalesce<A, B>;
     CaseWhen<ST, Arms, E>;
+    SimpleCase<S, ST, Arms, E>;
+    Cast<E, T>;
+    Neg<E>;
+    NotBetween<E, Lo, Hi>;
+    DatePart<Open, U, E>;
+    CurrentDate<>;
 }
 
 /// One `WHEN condition THEN value` arm.
@@ -173,7 +182,7 @@ impl<ST: SqlType, Arms, E> Expression for CaseWhen<ST, Arms, Else<E>> {
 impl<ST, Arms: ValidIn<QS, IA>, E: ValidIn<QS, IE>, QS, IA, IE> ValidIn<QS, (IA, IE)>
     for CaseWhen<ST, Arms, E>
 {
-    type Nullability = NotNull;
+    type Nullability = NullableIfAny<(Arms, E), QS, (IA, IE)>;
 }
 
 impl<ST, Arms, E, GB, IA, IE> ValidGrouping<GB, (IA, IE)> for CaseWhen<ST, Arms, E>
@@ -186,7 +195,8 @@ where
 }
 
 impl<C: ValidIn<QS, IC>, V: ValidIn<QS, IV>, QS, IC, IV> ValidIn<QS, (IC, IV)> for When<C, V> {
-    type Nullability = NotNull;
+    // The arm's value is the operand; a NULL condition only skips the arm.
+    type Nullability = NullableIfAny<(V,), QS, (IV,)>;
 }
 
 impl<C, V, GB, IC, IV> ValidGrouping<GB, (IC, IV)> for When<C, V>
@@ -207,7 +217,7 @@ impl<GB> ValidGrouping<GB, ()> for NoElse {
 }
 
 impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for Else<E> {
-    type Nullability = NotNull;
+    type Nullability = NullableIfAny<(E,), QS, (I,)>;
 }
 
 impl<E: ValidGrouping<GB, I>, GB, I> ValidGrouping<GB, I> for Else<E> {
@@ -269,4 +279,157 @@ impl<ST, Arms: CaseFragment<DB>, E: CaseFragment<DB>, DB: Backend> QueryFragment
 
 expression_as_itself! {
     CaseWhen<ST, Arms, E>;
+}
+
+/// `CASE subject WHEN value THEN result … END` before its first arm: see [`case`].
+#[derive(Debug, Clone, Copy)]
+pub struct CaseOf<S>(S);
+
+/// `CASE subject WHEN value THEN result … [ELSE …] END`: the simple CASE, which compares
+/// `subject` with each arm's value in turn. The results have SQL type `ST`; `Arms` is a
+/// list `(When, (When, ()))`.
+#[derive(Debug, Clone, Copy)]
+pub struct SimpleCase<S, ST, Arms, E> {
+    subject: S,
+    arms: Arms,
+    otherwise: E,
+    _sql_type: PhantomData<ST>,
+}
+
+/// `CASE subject WHEN … THEN … END`: add arms with `.when(value, result)`, each value of
+/// the subject's SQL type, and a default with `.otherwise(result)`. Without `otherwise`,
+/// the result is nullable. A NULL subject matches no arm.
+///
+/// ```
+/// # use quarry::prelude::*;
+/// use quarry::expr::case;
+/// quarry::table! { users (id) { id -> Int4, rank -> Int4 } }
+/// let label = case(users::rank).when(1, "gold").when(2, "silver").otherwise("other");
+/// assert_eq!(
+///     quarry::debug_query::<Pg, _>(&users::table.select(label)).sql(),
+///     r#"SELECT CASE "users"."rank" WHEN $1 THEN $2 WHEN $3 THEN $4 ELSE $5 END FROM "users""#,
+/// );
+/// ```
+pub fn case<S: Expression>(subject: S) -> CaseOf<S> {
+    CaseOf(subject)
+}
+
+impl<S: Expression> CaseOf<S> {
+    /// The first arm, `WHEN value THEN result`, which sets the SQL type of every result.
+    #[allow(clippy::type_complexity)]
+    pub fn when<V, R>(
+        self,
+        value: V,
+        result: R,
+    ) -> SimpleCase<
+        S,
+        <R::Expression as Expression>::SqlType,
+        (When<V::Expression, R::Expression>, ()),
+        NoElse,
+    >
+    where
+        V: AsExpression<S::SqlType>,
+        R: CaseValue,
+    {
+        SimpleCase {
+            subject: self.0,
+            arms: (
+                When {
+                    condition: value.into_expression(),
+                    value: result.into_case_value(),
+                },
+                (),
+            ),
+            otherwise: NoElse,
+            _sql_type: PhantomData,
+        }
+    }
+}
+
+impl<S: Expression, ST: SqlType, Arms> SimpleCase<S, ST, Arms, NoElse> {
+    /// Another arm: `WHEN value THEN result`, the value of the subject's type and the
+    /// result of the first arm's.
+    #[allow(clippy::type_complexity)]
+    pub fn when<V, R>(
+        self,
+        value: V,
+        result: R,
+    ) -> SimpleCase<S, ST, <Arms as Append<When<V::Expression, R::Expression>>>::Output, NoElse>
+    where
+        V: AsExpression<S::SqlType>,
+        R: AsExpression<ST>,
+        Arms: Append<When<V::Expression, R::Expression>>,
+    {
+        SimpleCase {
+            subject: self.subject,
+            arms: self.arms.append(When {
+                condition: value.into_expression(),
+                value: result.into_expression(),
+            }),
+            otherwise: NoElse,
+            _sql_type: PhantomData,
+        }
+    }
+
+    /// `ELSE result`: the result when no arm matches, of the first arm's type.
+    pub fn otherwise<R: AsExpression<ST>>(
+        self,
+        result: R,
+    ) -> SimpleCase<S, ST, Arms, Else<R::Expression>> {
+        SimpleCase {
+            subject: self.subject,
+            arms: self.arms,
+            otherwise: Else(result.into_expression()),
+            _sql_type: PhantomData,
+        }
+    }
+}
+
+impl<S, ST: SqlType, Arms> Expression for SimpleCase<S, ST, Arms, NoElse> {
+    type SqlType = ST::IntoNullable;
+}
+
+impl<S, ST: SqlType, Arms, E> Expression for SimpleCase<S, ST, Arms, Else<E>> {
+    type SqlType = ST;
+}
+
+impl<S, ST, Arms, E, QS, IS, IA, IE> ValidIn<QS, (IS, IA, IE)> for SimpleCase<S, ST, Arms, E>
+where
+    S: ValidIn<QS, IS>,
+    Arms: ValidIn<QS, IA>,
+    E: ValidIn<QS, IE>,
+{
+    // The results are the operands: a NULL subject only makes no arm match.
+    type Nullability = NullableIfAny<(Arms, E), QS, (IA, IE)>;
+}
+
+impl<S, ST, Arms, E, GB, IS, IA, IE> ValidGrouping<GB, (IS, IA, IE)> for SimpleCase<S, ST, Arms, E>
+where
+    S: ValidGrouping<GB, IS>,
+    Arms: ValidGrouping<GB, IA>,
+    E: ValidGrouping<GB, IE>,
+    S::Kind: super::Combine<Arms::Kind>,
+    <S::Kind as super::Combine<Arms::Kind>>::Out: super::Combine<E::Kind>,
+{
+    type Kind = <<S::Kind as super::Combine<Arms::Kind>>::Out as super::Combine<E::Kind>>::Out;
+}
+
+impl<S, ST, Arms, E, DB> QueryFragment<DB> for SimpleCase<S, ST, Arms, E>
+where
+    S: QueryFragment<DB>,
+    Arms: CaseFragment<DB>,
+    E: CaseFragment<DB>,
+    DB: Backend,
+{
+    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+        out.push_sql("CASE ");
+        self.subject.walk(out);
+        self.arms.walk_case(out);
+        self.otherwise.walk_case(out);
+        out.push_sql(" END");
+    }
+}
+
+expression_as_itself! {
+    SimpleCase<S, ST, Arms, E>;
 }

@@ -1,8 +1,9 @@
 //! [`AsCondition`]: what `filter`, `or_filter`, `and` and `or` accept.
 
-use super::case::CaseWhen;
+use super::case::{CaseWhen, SimpleCase};
+use super::cast::Cast;
 use super::functions::FunctionCall;
-use super::ops::{AsNullable, Between, Binary, In, IsNotNull, IsNull, Not, NotIn};
+use super::ops::{AsNullable, Between, Binary, In, IsNotNull, IsNull, Not, NotBetween, NotIn};
 use super::{Bound, Expression};
 use crate::query::Column;
 use crate::types::{Bool, BoolType};
@@ -61,6 +62,9 @@ macro_rules! condition_is_itself {
 condition_is_itself! {
     AsNullable<E>;
     CaseWhen<ST, Arms, E>;
+    SimpleCase<S, ST, Arms, E>;
+    Cast<E, T>;
+    NotBetween<E, Lo, Hi>;
     FunctionCall<F, Args>;
     Binary<Op, L, R>;
     Bound<ST, T>;

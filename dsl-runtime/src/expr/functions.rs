@@ -2,7 +2,10 @@
 //! `now`) and [`sql_function!`](crate::sql_function) to declare others with typed
 //! signatures.
 
-use super::{AsExpression, Expression, ValidGrouping, ValidIn, expression_as_itself};
+use super::SupportedBy;
+use super::{
+    AsExpression, Expression, NullableIfAny, ValidGrouping, ValidIn, expression_as_itself,
+};
 use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
 use crate::types::{
@@ -12,8 +15,11 @@ use std::marker::PhantomData;
 
 /// A SQL function: its name and, for declared functions, its result type.
 pub trait SqlFunction {
-    /// The function's name in SQL.
+    /// The function's name in SQL (on PostgreSQL, and on SQLite unless
+    /// [`SQLITE_NAME`](Self::SQLITE_NAME) says otherwise).
     const NAME: &'static str;
+    /// The function's name on SQLite, where it differs.
+    const SQLITE_NAME: &'static str = Self::NAME;
 }
 
 /// `name(arg, …)`: a call of function `F` with the argument expressions `Args` (a tuple).
@@ -44,18 +50,18 @@ impl<F: FunctionOutput<Args>, Args> Expression for FunctionCall<F, Args> {
 }
 
 impl<F, Args: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for FunctionCall<F, Args> {
-    type Nullability = NotNull;
+    type Nullability = NullableIfAny<Args, QS, I>;
 }
 
 impl<F, Args: ValidGrouping<GB, I>, GB, I> ValidGrouping<GB, I> for FunctionCall<F, Args> {
     type Kind = Args::Kind;
 }
 
-impl<F: SqlFunction, Args: QueryFragment<DB>, DB: Backend> QueryFragment<DB>
+impl<F: SqlFunction + SupportedBy<DB>, Args: QueryFragment<DB>, DB: Backend> QueryFragment<DB>
     for FunctionCall<F, Args>
 {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        out.push_sql(F::NAME);
+        out.push_sql(DB::function_name::<F>());
         out.push_sql("(");
         self.args.walk(out);
         out.push_sql(")");
@@ -117,6 +123,8 @@ macro_rules! sql_function {
             const NAME: &'static str = ::core::stringify!($name);
         }
 
+        impl<DB: $crate::__private::Backend> $crate::expr::SupportedBy<DB> for $name {}
+
         impl<Args> $crate::expr::FunctionOutput<Args> for $name {
             type SqlType = $ret;
         }
@@ -133,6 +141,8 @@ macro_rules! builtin_functions {
         impl SqlFunction for $marker {
             const NAME: &'static str = $sql;
         }
+
+        impl<DB: Backend> SupportedBy<DB> for $marker {}
 
         impl<E: Expression> FunctionOutput<(E,)> for $marker
         where
@@ -215,7 +225,9 @@ where
 }
 
 impl<A: ValidIn<QS, IA>, B: ValidIn<QS, IB>, QS, IA, IB> ValidIn<QS, (IA, IB)> for Coalesce<A, B> {
-    type Nullability = B::Nullability;
+    // NULL only when every argument is: the first is nullable already (its SQL type
+    // says so), so the fallback decides.
+    type Nullability = NullableIfAny<(B,), QS, (IB,)>;
 }
 
 impl<A, B, GB, IA, IB> ValidGrouping<GB, (IA, IB)> for Coalesce<A, B>

@@ -58,6 +58,111 @@ combine! {
     Constant + Constant = Constant;
 }
 
+combine! {
+    NotPerRow + Aggregated = NotPerRow;
+    Aggregated + NotPerRow = NotPerRow;
+    NotPerRow + Plain = NotPerRow;
+    NotPerRow + Constant = NotPerRow;
+    NotPerRow + NotPerRow = NotPerRow;
+    Plain + NotPerRow = NotPerRow;
+    Constant + NotPerRow = NotPerRow;
+}
+
+/// The grouping kind of an aggregate or a window function in a WHERE condition
+/// ([`InWhere`]): allowed nowhere there.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NotPerRow;
+
+/// The context of a `filter` condition for the grouping check: WHERE is evaluated on
+/// each row, before rows are grouped and before window functions are computed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InWhere;
+
+/// Where an expression's grouping kind is asked: a select list, `having` or `order_by`
+/// ([`NoGroupBy`], [`GroupBy`]), or a `filter` condition ([`InWhere`]); says what
+/// kind an aggregate and a window function have there.
+pub trait GroupingContext {
+    /// The kind of an aggregate.
+    type Aggregate;
+    /// The kind of a window function.
+    type Window;
+}
+
+impl GroupingContext for NoGroupBy {
+    type Aggregate = Aggregated;
+    type Window = Constant;
+}
+
+impl<G> GroupingContext for GroupBy<G> {
+    type Aggregate = Aggregated;
+    type Window = Constant;
+}
+
+impl GroupingContext for InWhere {
+    type Aggregate = NotPerRow;
+    type Window = NotPerRow;
+}
+
+/// The context of a `having` condition for the window check: after grouping, before
+/// window functions are computed. (Its columns are checked against the GROUP BY list
+/// separately; here every column counts as one value per group.)
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InHaving;
+
+impl GroupingContext for InHaving {
+    type Aggregate = Aggregated;
+    type Window = NotPerRow;
+}
+
+/// The grouping kinds a `having` condition may have: no window function in it.
+#[diagnostic::on_unimplemented(
+    message = "`having` cannot use a window function (`….over()`)",
+    label = "HAVING is evaluated on each group, before windows are computed",
+    note = "filter on a window function from a subquery or a CTE that computes it first"
+)]
+pub trait PerGroup<I> {}
+
+/// One impl, so that an error names the rule, not the kinds behind it.
+#[diagnostic::do_not_recommend]
+impl<E, I> PerGroup<I> for E
+where
+    E: ValidGrouping<InHaving, I>,
+    E::Kind: PerGroupKind,
+{
+}
+
+/// [`Constant`] and [`Aggregated`].
+#[doc(hidden)]
+pub trait PerGroupKind {}
+
+impl PerGroupKind for Constant {}
+impl PerGroupKind for Aggregated {}
+
+/// A `filter` condition: no aggregate and no window function anywhere in it. `I` is
+/// an inferred position index for its grouping kinds.
+#[diagnostic::on_unimplemented(
+    message = "`filter` cannot use an aggregate (`count`, `sum`, `max`, …) or a window function (`….over()`)",
+    label = "WHERE is evaluated on each row, before rows are grouped and windows computed",
+    note = "a condition on an aggregate goes in `.having(…)` after `.group_by(…)`; one on a window function needs a subquery or a CTE that computes it first"
+)]
+pub trait PerRow<I> {}
+
+/// One impl, so that an error names the rule, not the kinds behind it.
+#[diagnostic::do_not_recommend]
+impl<E, I> PerRow<I> for E
+where
+    E: ValidGrouping<InWhere, I>,
+    E::Kind: PerRowKind,
+{
+}
+
+/// [`Plain`] and [`Constant`].
+#[doc(hidden)]
+pub trait PerRowKind {}
+
+impl PerRowKind for Plain {}
+impl PerRowKind for Constant {}
+
 /// No GROUP BY clause.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoGroupBy;
@@ -236,8 +341,8 @@ impl<F, E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for Aggregate<F, E> {
     type Nullability = NotNull;
 }
 
-impl<F, E, GB> ValidGrouping<GB, ()> for Aggregate<F, E> {
-    type Kind = Aggregated;
+impl<F, E, GB: GroupingContext> ValidGrouping<GB, ()> for Aggregate<F, E> {
+    type Kind = GB::Aggregate;
 }
 
 impl<F: AggregateFunction, E: QueryFragment<DB>, DB: Backend> QueryFragment<DB>

@@ -1,12 +1,52 @@
 //! The methods that build expressions: `eq`, `gt`, `like`, `and`, `asc`, ….
 
+use super::cast::{Cast, CastTarget};
 use super::ops::{
-    And, AsNullable, Asc, Between, Binary, Desc, Eq, Ge, Gt, IsNotNull, IsNull, Le, Like, Lt, Ne,
-    Not, NotLike, Or,
+    And, AsNullable, Asc, Between, Binary, Concat, Desc, Eq, Ge, Gt, IsNotNull, IsNull, Le, Like,
+    Lt, Ne, Neg, Not, NotBetween, NotLike, NullsFirst, NullsLast, Or, Rem,
 };
 use super::{AsCondition, AsExpression, Expression};
 use crate::query::InArgument;
-use crate::types::{BoolType, NullableType, Text, TextType};
+use crate::types::{BoolType, NullableType, NumericType, SqlType, Text, TextType};
+use std::marker::PhantomData;
+
+/// Integer SQL types, nullable or not; `%` ([`rem`](ExpressionMethods::rem)) requires
+/// one.
+#[diagnostic::on_unimplemented(
+    message = "`%` (`rem`) needs an integer expression, but this one is `{Self}`",
+    label = "not an integer",
+    note = "`%` applies to Int2, Int4 and Int8 (PostgreSQL has no `%` for floats); cast first: `.cast::<Int8>()`"
+)]
+pub trait IntegerType: SqlType {}
+
+macro_rules! integer_types {
+    ($($st:ident),*) => {$(
+        impl IntegerType for crate::types::$st {}
+        impl IntegerType for crate::types::Nullable<crate::types::$st> {}
+    )*};
+}
+
+integer_types!(Int2, Int4, Int8);
+
+/// Text SQL types, nullable or not; `||` ([`concat`](TextExpressionMethods::concat))
+/// requires one.
+#[diagnostic::on_unimplemented(
+    message = "`concat` (`||`) needs a text expression, but this one is `{Self}`",
+    label = "not a `Text` expression",
+    note = "cast it to text first: `.cast::<Text>()`"
+)]
+pub trait ConcatType: SqlType {
+    /// The type of the other side: the same.
+    type Other: SqlType;
+}
+
+impl ConcatType for Text {
+    type Other = Text;
+}
+
+impl ConcatType for crate::types::Nullable<Text> {
+    type Other = crate::types::Nullable<Text>;
+}
 
 /// Comparison, `IN`, `BETWEEN`, NULL tests and ordering, on every expression.
 ///
@@ -56,6 +96,53 @@ pub trait ExpressionMethods: Expression + Sized {
         }
     }
 
+    /// `self NOT BETWEEN low AND high`
+    fn not_between<Lo, Hi>(
+        self,
+        low: Lo,
+        high: Hi,
+    ) -> NotBetween<Self, Lo::Expression, Hi::Expression>
+    where
+        Lo: AsExpression<Self::SqlType>,
+        Hi: AsExpression<Self::SqlType>,
+    {
+        NotBetween {
+            expr: self,
+            low: low.into_expression(),
+            high: high.into_expression(),
+        }
+    }
+
+    /// `self % other`: the remainder of dividing integers, with the sign of `self` (as
+    /// Rust's `%`). Expression nodes also take the `%` operator; a column takes this
+    /// method: `users::id.rem(2)`.
+    fn rem<T: AsExpression<Self::SqlType>>(self, other: T) -> Binary<Rem, Self, T::Expression>
+    where
+        Self::SqlType: IntegerType,
+    {
+        Binary::new(self, other.into_expression())
+    }
+
+    /// `(-self)`: unary minus, on numbers. Expression nodes also take the `-` operator.
+    fn neg(self) -> Neg<Self>
+    where
+        Self::SqlType: NumericType,
+    {
+        Neg(self)
+    }
+
+    /// `CAST(self AS T)`, `T` a NOT NULL SQL type marker (`Int8`, `Float8`, `Text`, …:
+    /// see [`CastTarget`]); the result is nullable when `self` is. The type's name is each backend's own
+    /// (`bigint` on PostgreSQL, `INTEGER` on SQLite), so the same query runs on both.
+    /// Mixed arithmetic needs one: `users::age.cast::<Int8>() + posts::views`.
+    fn cast<T: CastTarget>(self) -> Cast<Self, T>
+where {
+        Cast {
+            expr: self,
+            _target: PhantomData,
+        }
+    }
+
     /// `self IN (…)`: `values` is a list of values (a `Vec`, an array, a slice, any
     /// iterator), each sent as a bind parameter, or a one-column subquery
     /// (`posts::table.select(posts::user_id)`). An empty list matches no row.
@@ -91,6 +178,17 @@ pub trait ExpressionMethods: Expression + Sized {
     /// nullable one: `users::hair_color.eq(users::name.nullable())`.
     fn nullable(self) -> AsNullable<Self> {
         AsNullable(self)
+    }
+
+    /// `self NULLS FIRST`, for `order_by`: ascending, NULLs before every value (both
+    /// backends; SQLite since 3.30). `.desc().nulls_first()` orders the other way.
+    fn nulls_first(self) -> NullsFirst<Self> {
+        NullsFirst(self)
+    }
+
+    /// `self NULLS LAST`, for `order_by`: ascending, NULLs after every value.
+    fn nulls_last(self) -> NullsLast<Self> {
+        NullsLast(self)
     }
 
     /// `self ASC`, for `order_by`.
@@ -153,6 +251,16 @@ pub trait TextExpressionMethods: Expression + Sized {
         T: AsExpression<Text>,
     {
         Binary::new(self, pattern.into_expression())
+    }
+
+    /// `self || other`: the texts joined, NULL when either is NULL. `other` is of the
+    /// same SQL type (a nullable column takes a `&str` or an `Option<&str>`).
+    fn concat<T>(self, other: T) -> Binary<Concat, Self, T::Expression>
+    where
+        Self::SqlType: ConcatType,
+        T: AsExpression<<Self::SqlType as ConcatType>::Other>,
+    {
+        Binary::new(self, other.into_expression())
     }
 
     /// `self NOT LIKE pattern`; only for text expressions.

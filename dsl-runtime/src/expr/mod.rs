@@ -6,31 +6,50 @@
 //! in. Rust values become [`Bound`] expressions and always travel as bind parameters.
 
 mod case;
+mod cast;
 mod condition;
+mod date;
 mod functions;
 mod grouping;
+mod library;
 mod methods;
 mod ops;
 #[cfg(feature = "postgres")]
 mod pg;
 mod window;
 
-pub use case::{CaseFragment, CaseWhen, Else, NoElse, When, case_when};
+pub use case::{CaseFragment, CaseOf, CaseWhen, Else, NoElse, SimpleCase, When, case, case_when};
+pub use cast::{Cast, CastTarget, DefaultSqlType, Spelling, val};
 pub use condition::AsCondition;
+pub use date::{
+    DatePart, DateTrunc, DateUnit, Day, Extract, ExtractOpen, HasPart, Hour, Minute, Month,
+    TruncOpen, Truncatable, Year, date_trunc, extract,
+};
 pub use functions::{
     AbsFn, Coalesce, FunctionCall, FunctionOutput, LengthFn, LowerFn, Now, NullableOf, SqlFunction,
     UpperFn, abs, coalesce, length, lower, now, upper,
 };
 pub use grouping::{
     Aggregate, AggregateFunction, Aggregated, Averageable, Avg, Combine, Constant, Count,
-    CountDistinct, GroupBy, GroupContains, IntoGroupList, Max, Min, NoGroupBy, Ordered, Plain, Sum,
-    Summable, ValidGrouping, avg, count, count_distinct, count_star, max, min, sum,
+    CountDistinct, GroupBy, GroupContains, GroupingContext, InHaving, InWhere, IntoGroupList, Max,
+    Min, NoGroupBy, NotPerRow, Ordered, PerGroup, PerRow, Plain, Sum, Summable, ValidGrouping, avg,
+    count, count_distinct, count_star, max, min, sum,
 };
-pub use methods::{BoolExpressionMethods, ExpressionMethods, TextExpressionMethods, escape_like};
+pub use library::{
+    CeilFn, CharLengthFn, CurrentDate, FloatType, FloorFn, GreatestFn, LeastFn, LtrimFn, NullifFn,
+    PositionFn, ReplaceFn, RoundFn, RtrimFn, SubstrFn, TextArgument, TrimFn, ceil, char_length,
+    current_date, floor, greatest, least, ltrim, nullif, position, replace, round, rtrim, substr,
+    substr_from, trim,
+};
+pub use methods::{
+    BoolExpressionMethods, ConcatType, ExpressionMethods, IntegerType, TextExpressionMethods,
+    escape_like,
+};
 pub(crate) use ops::walk_operand;
 pub use ops::{
-    Add, And, AsNullable, Asc, Between, Binary, Desc, Div, Eq, Ge, Gt, In, IsNotNull, IsNull, Le,
-    Like, Lt, Mul, Ne, Not, NotIn, NotLike, Operator, Or, Sub, SupportedBy,
+    Add, And, AsNullable, Asc, Between, Binary, Concat, Desc, Div, Eq, Ge, Gt, In, IsNotNull,
+    IsNull, Le, Like, Lt, Mul, Ne, Neg, Not, NotBetween, NotIn, NotLike, NullsFirst, NullsLast,
+    Operator, Or, Rem, Sub, SupportedBy,
 };
 #[cfg(feature = "postgres")]
 pub use pg::{
@@ -39,8 +58,10 @@ pub use pg::{
     PgTextExpressionMethods,
 };
 pub use window::{
-    DenseRank, NoPartition, NoWindowOrder, Over, PartitionBy, Rank, Ranking, RankingFunction,
-    RowNumber, WindowFragment, WindowFunction, WindowOrder, WindowValidIn, dense_rank, rank,
+    DenseRank, FirstValue, Frame, FrameBound, HasWindow, Lag, LastValue, Lead, NoFrame,
+    NoPartition, NoWindowOrder, Ntile, Over, PartitionBy, Rank, Ranking, RankingFunction,
+    RowNumber, ValueWindow, ValueWindowFunction, WindowFragment, WindowFunction, WindowOrder,
+    WindowValidIn, dense_rank, first_value, lag, lag_by, last_value, lead, lead_by, ntile, rank,
     row_number,
 };
 
@@ -77,6 +98,45 @@ pub trait ValidIn<QS, I> {
     /// table joined with `left_join`, whose rows may be missing.
     type Nullability: Nullability;
 }
+
+/// The one nullability rule of expression nodes: a node over the operands `Operands` (a
+/// tuple) is nullable because of the query — it reads a column of a `left_join`ed table,
+/// whose row may be missing — if any operand is. Every operator, function call and
+/// `CASE` takes its [`ValidIn::Nullability`] from here; the tuple's `ValidIn` folds
+/// [`Nullability::Or`] over its elements.
+pub type NullableIfAny<Operands, QS, I> = <Operands as ValidIn<QS, I>>::Nullability;
+
+/// The SQL types of a tuple of operand expressions, for the same rule at the level of
+/// SQL types: a function whose result is NULL when an argument is NULL returns
+/// `Nullable<…>` if any argument's type is nullable ([`NullIfAnyArg`]).
+pub trait OperandTypes {
+    /// Nullable if any operand's SQL type is.
+    type Nullability: Nullability;
+}
+
+macro_rules! operand_types {
+    ($( ($($t:ident),+) ; )*) => {$(
+        impl<$($t: Expression),+> OperandTypes for ($($t,)+) {
+            type Nullability = operand_types!(@or $($t),+);
+        }
+    )*};
+    (@or $head:ident) => { <$head::SqlType as SqlType>::Nullability };
+    (@or $head:ident, $($rest:ident),+) => {
+        <<$head::SqlType as SqlType>::Nullability as Nullability>::Or<operand_types!(@or $($rest),+)>
+    };
+}
+
+operand_types! {
+    (A);
+    (A, B);
+    (A, B, C);
+    (A, B, C, D);
+}
+
+/// `ST`, made nullable when any of the operand expressions `Operands` (a tuple) has a
+/// nullable SQL type: the result type of a function that is NULL on a NULL argument.
+pub type NullIfAnyArg<Operands, ST> =
+    <<Operands as OperandTypes>::Nullability as Nullability>::Apply<ST>;
 
 /// Conversion of a Rust value, or an expression, into an expression of SQL type `ST`.
 ///

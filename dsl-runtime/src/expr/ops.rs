@@ -1,8 +1,12 @@
 //! Expression nodes: binary operators, `NOT`, `IS NULL`, `BETWEEN`, `IN` and ordering.
 
+use super::case::{CaseWhen, SimpleCase};
+use super::cast::Cast;
+use super::date::DatePart;
 use super::functions::{Coalesce, FunctionCall};
 use super::{
-    AsExpression, Bound, Combine, Expression, ValidGrouping, ValidIn, expression_as_itself,
+    AsExpression, Bound, Combine, Expression, NullableIfAny, ValidGrouping, ValidIn,
+    expression_as_itself,
 };
 use crate::backend::Backend;
 use crate::query::{QueryFragment, SqlWriter};
@@ -81,7 +85,7 @@ where
     L: ValidIn<QS, IL>,
     R: ValidIn<QS, IR>,
 {
-    type Nullability = <L::Nullability as Nullability>::Or<R::Nullability>;
+    type Nullability = NullableIfAny<(L, R), QS, (IL, IR)>;
 }
 
 impl<Op, L, R, DB> QueryFragment<DB> for Binary<Op, L, R>
@@ -204,11 +208,15 @@ operators! {
     Mul = " * ", grouped: true, left;
     /// `/`
     Div = " / ", grouped: true, left;
+    /// `%`: the remainder of an integer division, with the sign of the dividend.
+    Rem = " % ", grouped: true, left;
+    /// `||`: text concatenation, NULL when either side is.
+    Concat = " || ", grouped: true, left;
 }
 
 /// A node with one operand, rendered as `prefix operand suffix`.
 macro_rules! unary {
-    ($($(#[$doc:meta])* $name:ident: $prefix:literal, $suffix:literal, $sql_type:ty, $null:ty;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident: $prefix:literal, $suffix:literal, $sql_type:ty, $null:tt;)*) => {$(
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub struct $name<E>(pub(crate) E);
@@ -217,7 +225,7 @@ macro_rules! unary {
             type SqlType = $sql_type;
         }
         impl<E: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<E> {
-            type Nullability = $null;
+            type Nullability = unary!(@null $null, E, QS, I);
         }
 
         impl<E: ValidGrouping<GB, I>, GB, I> ValidGrouping<GB, I> for $name<E> {
@@ -232,65 +240,81 @@ macro_rules! unary {
             }
         }
     )*};
+    (@null operand, $e:ident, $qs:ident, $i:ident) => { NullableIfAny<($e,), $qs, ($i,)> };
+    (@null $null:tt, $e:ident, $qs:ident, $i:ident) => { $null };
 }
 
 unary! {
     /// `NOT (expr)`
-    Not: "NOT (", ")", E::SqlType, E::Nullability;
+    Not: "NOT (", ")", E::SqlType, operand;
     /// `expr IS NULL`
     IsNull: "", " IS NULL", Bool, NotNull;
     /// `expr IS NOT NULL`
     IsNotNull: "", " IS NOT NULL", Bool, NotNull;
     /// `expr`, typed as nullable: built by `nullable()` to compare or combine a NOT NULL
     /// expression with a nullable one.
-    AsNullable: "", "", <E::SqlType as SqlType>::IntoNullable, E::Nullability;
+    AsNullable: "", "", <E::SqlType as SqlType>::IntoNullable, operand;
+    /// `(-expr)`: unary minus.
+    Neg: "(-", ")", E::SqlType, operand;
 }
 
-/// `expr BETWEEN low AND high`
-#[derive(Debug, Clone, Copy)]
-pub struct Between<E, Lo, Hi> {
-    pub(crate) expr: E,
-    pub(crate) low: Lo,
-    pub(crate) high: Hi,
+/// `BETWEEN` and `NOT BETWEEN`.
+macro_rules! between {
+    ($($(#[$doc:meta])* $name:ident: $sql:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<E, Lo, Hi> {
+            pub(crate) expr: E,
+            pub(crate) low: Lo,
+            pub(crate) high: Hi,
+        }
+
+        impl<E: Expression, Lo, Hi> Expression for $name<E, Lo, Hi> {
+            type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<Bool>;
+        }
+        impl<E, Lo, Hi, GB, IE, IL, IH> ValidGrouping<GB, (IE, IL, IH)> for $name<E, Lo, Hi>
+        where
+            E: ValidGrouping<GB, IE>,
+            Lo: ValidGrouping<GB, IL>,
+            Hi: ValidGrouping<GB, IH>,
+            E::Kind: Combine<Lo::Kind>,
+            <E::Kind as Combine<Lo::Kind>>::Out: Combine<Hi::Kind>,
+        {
+            type Kind = <<E::Kind as Combine<Lo::Kind>>::Out as Combine<Hi::Kind>>::Out;
+        }
+
+        impl<E, Lo, Hi, QS, IE, IL, IH> ValidIn<QS, (IE, IL, IH)> for $name<E, Lo, Hi>
+        where
+            E: ValidIn<QS, IE>,
+            Lo: ValidIn<QS, IL>,
+            Hi: ValidIn<QS, IH>,
+        {
+            type Nullability = NullableIfAny<(E, Lo, Hi), QS, (IE, IL, IH)>;
+        }
+
+        impl<E, Lo, Hi, DB> QueryFragment<DB> for $name<E, Lo, Hi>
+        where
+            E: QueryFragment<DB> + Expression,
+            Lo: QueryFragment<DB> + Expression,
+            Hi: QueryFragment<DB> + Expression,
+            DB: Backend,
+        {
+            fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                walk_operand(&self.expr, true, out);
+                out.push_sql($sql);
+                walk_operand(&self.low, true, out);
+                out.push_sql(" AND ");
+                walk_operand(&self.high, true, out);
+            }
+        }
+    )*};
 }
 
-impl<E: Expression, Lo, Hi> Expression for Between<E, Lo, Hi> {
-    type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<Bool>;
-}
-impl<E, Lo, Hi, GB, IE, IL, IH> ValidGrouping<GB, (IE, IL, IH)> for Between<E, Lo, Hi>
-where
-    E: ValidGrouping<GB, IE>,
-    Lo: ValidGrouping<GB, IL>,
-    Hi: ValidGrouping<GB, IH>,
-    E::Kind: Combine<Lo::Kind>,
-    <E::Kind as Combine<Lo::Kind>>::Out: Combine<Hi::Kind>,
-{
-    type Kind = <<E::Kind as Combine<Lo::Kind>>::Out as Combine<Hi::Kind>>::Out;
-}
-
-impl<E, Lo, Hi, QS, IE, IL, IH> ValidIn<QS, (IE, IL, IH)> for Between<E, Lo, Hi>
-where
-    E: ValidIn<QS, IE>,
-    Lo: ValidIn<QS, IL>,
-    Hi: ValidIn<QS, IH>,
-{
-    type Nullability = E::Nullability;
-}
-
-impl<E, Lo, Hi, DB> QueryFragment<DB> for Between<E, Lo, Hi>
-where
-    E: QueryFragment<DB> + Expression,
-    Lo: QueryFragment<DB> + Expression,
-    Hi: QueryFragment<DB> + Expression,
-    DB: Backend,
-{
-    fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
-        walk_operand(&self.expr, true, out);
-        out.push_sql(" BETWEEN ");
-        walk_operand(&self.low, true, out);
-        out.push_sql(" AND ");
-        walk_operand(&self.high, true, out);
-    }
+between! {
+    /// `expr BETWEEN low AND high`
+    Between: " BETWEEN ";
+    /// `expr NOT BETWEEN low AND high`
+    NotBetween: " NOT BETWEEN ";
 }
 
 /// Renders an operand; when `compared`, cast as SQLite needs to compare values of its
@@ -340,7 +364,8 @@ macro_rules! in_list {
             type SqlType = <<E::SqlType as SqlType>::Nullability as Nullability>::Apply<Bool>;
         }
         impl<E: ValidIn<QS, I>, ST, T, QS, I> ValidIn<QS, I> for $name<E, ST, T> {
-            type Nullability = E::Nullability;
+            // The values are bind parameters: only `E` can be a left-joined column.
+            type Nullability = NullableIfAny<(E,), QS, (I,)>;
         }
 
         impl<E: ValidGrouping<GB, I>, ST, T, GB, I> ValidGrouping<GB, I> for $name<E, ST, T> {
@@ -417,7 +442,56 @@ macro_rules! ordering {
         }
 
         impl<E: Expression> crate::query::OrderTerm for $name<E> {}
+
+        impl<E> $name<E> {
+            /// `… NULLS FIRST`: NULLs before every value (both backends; SQLite since 3.30).
+            pub fn nulls_first(self) -> NullsFirst<Self> {
+                NullsFirst(self)
+            }
+
+            /// `… NULLS LAST`: NULLs after every value.
+            pub fn nulls_last(self) -> NullsLast<Self> {
+                NullsLast(self)
+            }
+        }
     )*};
+}
+
+/// Where NULLs go in an ordering: `term NULLS FIRST` and `term NULLS LAST`, built by
+/// `.asc().nulls_first()`, `.desc().nulls_last()`, …. Without one, PostgreSQL puts
+/// NULLs last in ascending order and SQLite first.
+macro_rules! nulls_order {
+    ($($(#[$doc:meta])* $name:ident: $sql:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name<O>(pub(crate) O);
+
+        impl<O: ValidIn<QS, I>, QS, I> ValidIn<QS, I> for $name<O> {
+            type Nullability = O::Nullability;
+        }
+
+        impl<O: ValidGrouping<GB, I>, GB, I> ValidGrouping<GB, I> for $name<O> {
+            type Kind = O::Kind;
+        }
+
+        impl<O: crate::query::OrderTerm> crate::query::OrderTerm for $name<O> {}
+
+        impl<O: crate::query::OrderFragment<DB>, DB: Backend> crate::query::OrderFragment<DB>
+            for $name<O>
+        {
+            fn walk_order<'a>(&'a self, out: &mut SqlWriter<'a>) {
+                self.0.walk_order(out);
+                out.push_sql($sql);
+            }
+        }
+    )*};
+}
+
+nulls_order! {
+    /// `term NULLS FIRST`
+    NullsFirst: " NULLS FIRST";
+    /// `term NULLS LAST`
+    NullsLast: " NULLS LAST";
 }
 
 ordering! {
@@ -427,13 +501,38 @@ ordering! {
     Desc: " DESC";
 }
 
-/// `+ - * /` on expression nodes, so arithmetic chains: `(users::id + 1) * 2`.
+/// `+ - * / %` and unary `-` on expression nodes, so arithmetic chains:
+/// `(users::id + 1) * 2`, `-(users::age - 1)`. (Columns have `+ - * /` from `table!`;
+/// `%` and minus on a column are the methods `rem` and `neg`.)
 macro_rules! arithmetic_on {
     ($($ty:ident<$($param:ident),*>;)*) => {$(
         arithmetic_on!(@impl $ty<$($param),*>, Add, add, Add);
         arithmetic_on!(@impl $ty<$($param),*>, Sub, sub, Sub);
         arithmetic_on!(@impl $ty<$($param),*>, Mul, mul, Mul);
         arithmetic_on!(@impl $ty<$($param),*>, Div, div, Div);
+
+        impl<Rhs, $($param),*> std::ops::Rem<Rhs> for $ty<$($param),*>
+        where
+            Self: Expression,
+            <Self as Expression>::SqlType: super::IntegerType,
+            Rhs: AsExpression<<Self as Expression>::SqlType>,
+        {
+            type Output = Binary<Rem, Self, Rhs::Expression>;
+            fn rem(self, rhs: Rhs) -> Self::Output {
+                Binary::new(self, rhs.into_expression())
+            }
+        }
+
+        impl<$($param),*> std::ops::Neg for $ty<$($param),*>
+        where
+            Self: Expression,
+            <Self as Expression>::SqlType: crate::types::NumericType,
+        {
+            type Output = Neg<Self>;
+            fn neg(self) -> Neg<Self> {
+                Neg(self)
+            }
+        }
     )*};
     (@impl $ty:ident<$($param:ident),*>, $trait:ident, $method:ident, $op:ident) => {
         impl<Rhs, $($param),*> std::ops::$trait<Rhs> for $ty<$($param),*>
@@ -456,6 +555,11 @@ arithmetic_on! {
     Coalesce<A, B>;
     Binary<Op, L, R>;
     Bound<ST, T>;
+    Neg<E>;
+    Cast<E, T>;
+    CaseWhen<ST, Arms, E>;
+    SimpleCase<S, ST, Arms, E>;
+    DatePart<Open, U, E>;
 }
 
 expression_as_itself! {
@@ -465,6 +569,8 @@ expression_as_itself! {
     IsNull<E>;
     IsNotNull<E>;
     Between<E, Lo, Hi>;
+    NotBetween<E, Lo, Hi>;
+    Neg<E>;
     In<E, ST, T>;
     NotIn<E, ST, T>;
 }

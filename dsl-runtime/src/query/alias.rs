@@ -94,6 +94,14 @@ impl<A, C> ValidGrouping<NoGroupBy, ()> for AliasedColumn<A, C> {
     type Kind = Plain;
 }
 
+impl<A, C> ValidGrouping<crate::expr::InWhere, ()> for AliasedColumn<A, C> {
+    type Kind = Plain;
+}
+
+impl<A, C> ValidGrouping<crate::expr::InHaving, ()> for AliasedColumn<A, C> {
+    type Kind = crate::expr::Constant;
+}
+
 impl<A: AliasName, C: Column, DB: Backend> QueryFragment<DB> for AliasedColumn<A, C> {
     fn walk<'a>(&'a self, out: &mut SqlWriter<'a>) {
         out.push_identifier(A::NAME);

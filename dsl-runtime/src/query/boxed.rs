@@ -77,10 +77,11 @@ impl<'a, F: QuerySource, R, DB: Backend> BoxedSelect<'a, F, R, DB> {
     }
 
     /// Keeps the rows for which `predicate` holds, AND-ed with the filters before it.
-    pub fn filter<P, I>(mut self, predicate: P) -> Self
+    pub fn filter<P, I, IG>(mut self, predicate: P) -> Self
     where
         P: AsCondition,
         P::Expression: ValidIn<F::List, I> + QueryFragment<DB> + 'a,
+        P::Expression: crate::expr::PerRow<IG>,
     {
         self.filters
             .push((Connective::And, Box::new(predicate.into_condition())));
@@ -88,10 +89,11 @@ impl<'a, F: QuerySource, R, DB: Backend> BoxedSelect<'a, F, R, DB> {
     }
 
     /// Also keeps the rows for which `predicate` holds: OR-ed with the filters before it.
-    pub fn or_filter<P, I>(mut self, predicate: P) -> Self
+    pub fn or_filter<P, I, IG>(mut self, predicate: P) -> Self
     where
         P: AsCondition,
         P::Expression: ValidIn<F::List, I> + QueryFragment<DB> + 'a,
+        P::Expression: crate::expr::PerRow<IG>,
     {
         self.filters
             .push((Connective::Or, Box::new(predicate.into_condition())));

@@ -73,6 +73,14 @@ impl<C: Column> ValidGrouping<NoGroupBy, ()> for C {
     type Kind = Plain;
 }
 
+impl<C: Column> ValidGrouping<crate::expr::InWhere, ()> for C {
+    type Kind = Plain;
+}
+
+impl<C: Column> ValidGrouping<crate::expr::InHaving, ()> for C {
+    type Kind = Constant;
+}
+
 impl<C: Column, G: IntoGroupList, I> ValidGrouping<GroupBy<G>, I> for C
 where
     G::List: GroupContains<C, I>,

@@ -60,6 +60,14 @@ impl Backend for Pg {
     fn comparison_cast<ST: crate::types::SqlType>() -> Option<&'static str> {
         None
     }
+
+    fn spelled<S: crate::expr::Spelling>() -> &'static str {
+        S::PG
+    }
+
+    fn function_name<F: crate::expr::SqlFunction>() -> &'static str {
+        F::NAME
+    }
 }
 
 /// A connection to a PostgreSQL server.

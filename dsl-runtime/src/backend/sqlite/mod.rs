@@ -62,6 +62,14 @@ impl Backend for Sqlite {
     fn comparison_cast<ST: crate::types::SqlType>() -> Option<&'static str> {
         ST::SQLITE_COMPARE_AS
     }
+
+    fn spelled<S: crate::expr::Spelling>() -> &'static str {
+        S::SQLITE
+    }
+
+    fn function_name<F: crate::expr::SqlFunction>() -> &'static str {
+        F::SQLITE_NAME
+    }
 }
 
 /// How many prepared statements a connection keeps; past it, the least recently used

@@ -30,6 +30,14 @@ pub struct NoOrder;
 #[derive(Debug, Clone, Copy)]
 pub struct OrderClause<O>(pub(super) O);
 
+/// An ORDER BY clause valid in a query grouped by `GB`: its terms name only grouped
+/// columns outside aggregates (checked again by `group_by` after `order_by`).
+pub trait OrderGrouping<GB, I> {}
+
+impl<GB> OrderGrouping<GB, ()> for NoOrder {}
+
+impl<O: ValidGrouping<GB, I>, GB, I> OrderGrouping<GB, I> for OrderClause<O> {}
+
 /// How a filter joins an existing WHERE clause.
 pub trait AddPredicate<P, Op> {
     /// The WHERE clause after adding `P`.

@@ -21,8 +21,8 @@ impl<QS> ValidIn<QS, ()> for CountStar {
     type Nullability = crate::types::NotNull;
 }
 
-impl<GB> ValidGrouping<GB, ()> for CountStar {
-    type Kind = Aggregated;
+impl<GB: crate::expr::GroupingContext> ValidGrouping<GB, ()> for CountStar {
+    type Kind = GB::Aggregate;
 }
 
 impl<DB: Backend> QueryFragment<DB> for CountStar {

@@ -91,7 +91,7 @@ pub trait QueryDsl: Sized {
     /// `GROUP BY columns` (a column or a tuple of columns). After it, `select` may name
     /// only these columns outside aggregates (`count`, `sum`, `max`, …).
     #[allow(clippy::type_complexity)]
-    fn group_by<G, I, IG>(
+    fn group_by<G, I, IG, IO>(
         self,
         columns: G,
     ) -> SelectStatement<Grouped<Self::From, G, NoHaving>, Self::Select, Self::Where, Self::Order>
@@ -99,6 +99,7 @@ pub trait QueryDsl: Sized {
         Self::From: QuerySource<GroupBy = NoGroupBy>,
         G: IntoGroupList + ValidIn<<Self::From as QuerySource>::List, I> + Copy,
         Self::Select: SelectionGrouping<GroupBy<G>, IG>,
+        Self::Order: OrderGrouping<GroupBy<G>, IO>,
     {
         self.into_select().map_parts(
             |from| Grouped {
@@ -113,7 +114,7 @@ pub trait QueryDsl: Sized {
     /// `HAVING condition`: keeps the groups for which `condition` holds. It may use the
     /// grouped columns and aggregates. Repeated, the conditions are joined with `AND`.
     #[allow(clippy::type_complexity)]
-    fn having<P, I, IG>(
+    fn having<P, I, IG, IW>(
         self,
         condition: P,
     ) -> SelectStatement<
@@ -126,6 +127,7 @@ pub trait QueryDsl: Sized {
         P: AsCondition,
         P::Expression: ValidIn<<Self::From as QuerySource>::List, I>
             + ValidGrouping<<Self::From as QuerySource>::GroupBy, IG>,
+        P::Expression: PerGroup<IW>,
         Self::From: AddHavingTo<P::Expression>,
     {
         let condition = condition.into_condition();
@@ -187,7 +189,7 @@ pub trait QueryDsl: Sized {
     }
 
     /// Keeps the rows for which `predicate` holds. Repeated filters are joined with `AND`.
-    fn filter<P, I>(
+    fn filter<P, I, IG>(
         self,
         predicate: P,
     ) -> SelectStatement<
@@ -199,6 +201,7 @@ pub trait QueryDsl: Sized {
     where
         P: AsCondition,
         P::Expression: ValidIn<<Self::From as QuerySource>::List, I>,
+        P::Expression: PerRow<IG>,
         Self::Where: AddPredicate<P::Expression, And>,
     {
         let predicate = predicate.into_condition();
@@ -207,7 +210,7 @@ pub trait QueryDsl: Sized {
 
     /// Also keeps the rows for which `predicate` holds: joins it to the existing filter
     /// with `OR` (on a query without a filter, it is the filter).
-    fn or_filter<P, I>(
+    fn or_filter<P, I, IG>(
         self,
         predicate: P,
     ) -> SelectStatement<
@@ -219,6 +222,7 @@ pub trait QueryDsl: Sized {
     where
         P: AsCondition,
         P::Expression: ValidIn<<Self::From as QuerySource>::List, I>,
+        P::Expression: PerRow<IG>,
         Self::Where: AddPredicate<P::Expression, Or>,
     {
         let predicate = predicate.into_condition();
@@ -227,23 +231,28 @@ pub trait QueryDsl: Sized {
 
     /// Orders the rows by `terms` (an expression, `expr.desc()`, or a tuple of them),
     /// replacing any earlier ordering.
-    fn order_by<O, I>(
+    ///
+    /// In a grouped query, the terms may name only the GROUP BY columns outside
+    /// aggregates, as `select` may.
+    fn order_by<O, I, IG>(
         self,
         terms: O,
     ) -> SelectStatement<Self::From, Self::Select, Self::Where, OrderClause<O>>
     where
         O: OrderTerm + ValidIn<<Self::From as QuerySource>::List, I>,
+        O: ValidGrouping<<Self::From as QuerySource>::GroupBy, IG>,
     {
         self.into_select().map_order(|_| OrderClause(terms))
     }
 
     /// Orders by `terms` after the current ordering.
-    fn then_order_by<O, I>(
+    fn then_order_by<O, I, IG>(
         self,
         terms: O,
     ) -> SelectStatement<Self::From, Self::Select, Self::Where, <Self::Order as AddOrder<O>>::Output>
     where
         O: OrderTerm + ValidIn<<Self::From as QuerySource>::List, I>,
+        O: ValidGrouping<<Self::From as QuerySource>::GroupBy, IG>,
         Self::Order: AddOrder<O>,
     {
         self.into_select().map_order(|o| o.add(terms))

@@ -12,10 +12,10 @@ use crate::backend::Backend;
 use crate::conn::Row;
 use crate::error::{Error, QueryResult};
 use crate::expr::{
-    Aggregate, Aggregated, And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound,
-    CaseWhen, Coalesce, Combine, Constant, Eq, Expression, FunctionCall, GroupBy, In,
-    IntoGroupList, IsNotNull, IsNull, NoGroupBy, Not, NotIn, Now, Or, Over, Plain, ValidGrouping,
-    ValidIn,
+    Aggregate, And, AsCondition, AsExpression, AsNullable, Between, Binary, Bound, CaseWhen, Cast,
+    Coalesce, Combine, Constant, CurrentDate, DatePart, Eq, Expression, FunctionCall, GroupBy, In,
+    IntoGroupList, IsNotNull, IsNull, Neg, NoGroupBy, Not, NotBetween, NotIn, Now, Or, Over,
+    PerGroup, PerRow, Plain, SimpleCase, ValidGrouping, ValidIn,
 };
 use crate::types::{BindValue, BoolType, FromSql, Int8, Nullability, SqlType, SqlValue};
 use std::marker::PhantomData;

@@ -178,12 +178,18 @@ macro_rules! expression_select_list {
 
 expression_select_list! {
     CaseWhen<ST, Arms, E>;
-    Over<W, P, O>;
+    SimpleCase<S, ST, Arms, E>;
+    Cast<E, T>;
+    Neg<E>;
+    NotBetween<E, Lo, Hi>;
+    Over<W, P, O, Fr>;
     Aggregate<F, E>;
     ScalarSubquery<Q, ST>;
     Coalesce<A, B>;
     FunctionCall<F, Args>;
     Now<>;
+    CurrentDate<>;
+    DatePart<Open, U, E>;
     AsNullable<E>;
     CountStar<>;
     Binary<Op, L, R>;
@@ -312,8 +318,10 @@ macro_rules! tuples {
         where
             $($t: ValidIn<QS, $i>),+
         {
-            // A tuple is not one value; each element's own nullability counts.
-            type Nullability = crate::types::NotNull;
+            // Nullable if any element is: the rule of every expression node over
+            // operands (`expr::NullableIfAny`). A tuple selected as a list decodes each
+            // element by its own nullability instead.
+            type Nullability = tuples!(@or $($t),+);
         }
 
         impl<$($t: OrderTerm),+> OrderTerm for ($($t,)+) {}
@@ -358,6 +366,10 @@ macro_rules! tuples {
     )*};
     (@kinds $head:ident $(, $rest:ident)*) => { ($head::Kind, tuples!(@kinds $($rest),*)) };
     (@kinds) => { () };
+    (@or $head:ident) => { $head::Nullability };
+    (@or $head:ident, $($rest:ident),+) => {
+        <$head::Nullability as Nullability>::Or<tuples!(@or $($rest),+)>
+    };
 }
 
 /// The grouping kind of a list of kinds `(A, (B, …))`, combined from `Acc`.
