@@ -629,9 +629,16 @@ fn schema_name(test_name: &str) -> String {
             }
         })
         .collect();
-    // PostgreSQL identifiers are at most 63 bytes.
-    let name = if name.len() > 63 { &name[..63] } else { &name };
-    format!("\"{name}\"")
+    // PostgreSQL identifiers are at most 63 bytes: a longer name keeps its start and
+    // ends with a hash of the whole, so that two tests whose names share 63 bytes do not
+    // share a schema.
+    if name.len() <= 63 {
+        return format!("\"{name}\"");
+    }
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    format!("\"{}_{hash:016x}\"", &name[..46])
 }
 
 /// The schema in PostgreSQL's dialect: `SERIAL` for `INTEGER PRIMARY KEY`, `BYTEA` for
