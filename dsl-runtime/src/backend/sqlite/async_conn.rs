@@ -9,7 +9,7 @@
 //! wait behind it on the channel, so none reads another's answer.
 
 use super::raw::Interrupter;
-use super::{Cell, OwnedCell, Sqlite, SqliteConnection, SqliteRow, SqliteValue};
+use super::{Copied, OwnedCell, Sqlite, SqliteConnection, SqliteRow, SqliteValue};
 use crate::conn::{
     AbandonedLevels, Async, AsyncConnection, Connection, Ending, Executor, Pending, Request, Row,
     RowStream, Task, Work, begin_blocking, end_blocking,
@@ -274,7 +274,7 @@ pub struct AsyncSqliteRow<'r> {
 
 impl Row for AsyncSqliteRow<'_> {
     type Value<'v>
-        = SqliteValue<'v>
+        = SqliteValue<'v, Copied<'v>>
     where
         Self: 'v;
 
@@ -282,12 +282,12 @@ impl Row for AsyncSqliteRow<'_> {
         self.rows.width
     }
 
-    fn value(&self, idx: usize) -> Option<SqliteValue<'_>> {
+    fn value(&self, idx: usize) -> Option<SqliteValue<'_, Copied<'_>>> {
         if idx >= self.rows.width {
             return None;
         }
         let cell = self.rows.cells.get(self.index * self.rows.width + idx)?;
-        Some(SqliteValue(Cell::Owned(cell)))
+        Some(SqliteValue(Copied(cell), std::marker::PhantomData))
     }
 
     fn column_name(&self, idx: usize) -> Option<&str> {

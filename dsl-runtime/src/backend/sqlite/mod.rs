@@ -32,7 +32,9 @@ use crate::conn::{Connection, Request, Row, StatementKey, TransactionState};
 use crate::error::QueryResult;
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
-use raw::{RawConnection, RawStatement, RawValue, Step, Storage};
+#[doc(hidden)]
+pub use raw::Storage;
+use raw::{RawConnection, RawStatement, RawValue, Step};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::ControlFlow;
@@ -538,7 +540,7 @@ impl Row for SqliteRow<'_> {
 
     #[inline]
     fn value(&self, idx: usize) -> Option<SqliteValue<'_>> {
-        (idx < self.len).then(|| SqliteValue(Cell::Raw(self.stmt.value(idx))))
+        (idx < self.len).then(|| SqliteValue(InRow(self.stmt.value(idx)), std::marker::PhantomData))
     }
 
     fn column_name(&self, idx: usize) -> Option<&str> {
@@ -548,15 +550,47 @@ impl Row for SqliteRow<'_> {
 
 /// One value of a SQLite row.
 #[derive(Clone, Copy)]
-pub struct SqliteValue<'s>(Cell<'s>);
+pub struct SqliteValue<'s, V = InRow<'s>>(V, std::marker::PhantomData<&'s ()>);
 
-/// Where a value is: in the current row of a statement, or copied out of one (the rows
-/// of the async connection, read on another thread than the statement's).
+/// What a [`SqliteValue`] reads: a value in the current row of a statement
+/// (`RawValue`), or one copied out of a row (the async connection's rows, read on
+/// another thread than the statement's). The decoding is written once over it, and
+/// compiled for each, so the blocking connection's values pay for no choice between
+/// the two.
+#[doc(hidden)]
+pub trait CellView<'s>: Copy {
+    /// The value's storage class.
+    fn storage(&self) -> Storage;
+    /// The value as an integer; only asked of integers.
+    fn int64(&self) -> i64;
+    /// The value as a double; only asked of reals.
+    fn double(&self) -> f64;
+    /// The bytes of a text or blob.
+    fn bytes(&self, as_text: bool) -> &'s [u8];
+}
+
+/// A value in the current row of a statement.
+#[doc(hidden)]
 #[derive(Clone, Copy)]
-enum Cell<'s> {
-    Raw(RawValue<'s>),
-    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
-    Owned(&'s OwnedCell),
+pub struct InRow<'s>(RawValue<'s>);
+
+impl<'s> CellView<'s> for InRow<'s> {
+    #[inline]
+    fn storage(&self) -> Storage {
+        self.0.storage()
+    }
+    #[inline]
+    fn int64(&self) -> i64 {
+        self.0.int64()
+    }
+    #[inline]
+    fn double(&self) -> f64 {
+        self.0.double()
+    }
+    #[inline]
+    fn bytes(&self, as_text: bool) -> &'s [u8] {
+        self.0.bytes(as_text)
+    }
 }
 
 /// A value copied out of a row, as SQLite stored it.
@@ -571,14 +605,47 @@ pub(super) enum OwnedCell {
     Blob(Vec<u8>),
 }
 
+/// A value copied out of a row, as a [`SqliteValue`] reads it.
+#[doc(hidden)]
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+#[derive(Debug, Clone, Copy)]
+pub struct Copied<'s>(&'s OwnedCell);
+
+impl<'s> CellView<'s> for Copied<'s> {
+    fn storage(&self) -> Storage {
+        match self.0 {
+            OwnedCell::Null => Storage::Null,
+            OwnedCell::Integer(_) => Storage::Integer,
+            OwnedCell::Real(_) => Storage::Real,
+            OwnedCell::Text(_) => Storage::Text,
+            OwnedCell::Blob(_) => Storage::Blob,
+        }
+    }
+    fn int64(&self) -> i64 {
+        match self.0 {
+            OwnedCell::Integer(v) => *v,
+            _ => 0,
+        }
+    }
+    fn double(&self) -> f64 {
+        match self.0 {
+            OwnedCell::Real(v) => *v,
+            _ => 0.0,
+        }
+    }
+    fn bytes(&self, _as_text: bool) -> &'s [u8] {
+        match self.0 {
+            OwnedCell::Text(v) | OwnedCell::Blob(v) => v,
+            _ => &[],
+        }
+    }
+}
+
 #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
 impl SqliteValue<'_> {
     /// The value, copied out of its row.
     fn to_owned_cell(self) -> OwnedCell {
-        match self.0 {
-            Cell::Raw(raw) => OwnedCell::copy_of(&raw),
-            Cell::Owned(cell) => cell.clone(),
-        }
+        OwnedCell::copy_of(&self.0.0)
     }
 }
 
@@ -595,51 +662,8 @@ impl OwnedCell {
     }
 }
 
-impl<'s> Cell<'s> {
-    #[inline]
-    fn storage(&self) -> Storage {
-        match self {
-            Cell::Raw(raw) => raw.storage(),
-            Cell::Owned(OwnedCell::Null) => Storage::Null,
-            Cell::Owned(OwnedCell::Integer(_)) => Storage::Integer,
-            Cell::Owned(OwnedCell::Real(_)) => Storage::Real,
-            Cell::Owned(OwnedCell::Text(_)) => Storage::Text,
-            Cell::Owned(OwnedCell::Blob(_)) => Storage::Blob,
-        }
-    }
-
-    /// The value as an integer; only asked of integers.
-    #[inline]
-    fn int64(&self) -> i64 {
-        match self {
-            Cell::Raw(raw) => raw.int64(),
-            Cell::Owned(OwnedCell::Integer(v)) => *v,
-            Cell::Owned(_) => 0,
-        }
-    }
-
-    /// The value as a double; only asked of reals.
-    fn double(&self) -> f64 {
-        match self {
-            Cell::Raw(raw) => raw.double(),
-            Cell::Owned(OwnedCell::Real(v)) => *v,
-            Cell::Owned(_) => 0.0,
-        }
-    }
-
-    /// The bytes of a text or blob.
-    #[inline]
-    fn bytes(&self, as_text: bool) -> &'s [u8] {
-        match self {
-            Cell::Raw(raw) => raw.bytes(as_text),
-            Cell::Owned(OwnedCell::Text(v) | OwnedCell::Blob(v)) => v,
-            Cell::Owned(_) => &[],
-        }
-    }
-}
-
 /// Describes a value of the wrong storage class, for [`DecodeError::WrongType`].
-fn wrong_type(value: &Cell<'_>) -> DecodeError {
+fn wrong_type<'s, V: CellView<'s>>(value: &V) -> DecodeError {
     let found = match value.storage() {
         Storage::Integer => format!("integer {}", value.int64()),
         Storage::Real => format!("real {}", value.double()),
@@ -654,7 +678,7 @@ fn wrong_type(value: &Cell<'_>) -> DecodeError {
     DecodeError::WrongType { found }
 }
 
-impl<'s> SqliteValue<'s> {
+impl<'s, V: CellView<'s>> SqliteValue<'s, V> {
     fn integer(&self) -> Result<i64, DecodeError> {
         match self.0.storage() {
             Storage::Integer => Ok(self.0.int64()),
@@ -690,8 +714,8 @@ impl<'s> SqliteValue<'s> {
     }
 }
 
-impl<'s> SqlValue<'s> for SqliteValue<'s> {
-    type Elements = std::iter::Empty<Result<SqliteValue<'s>, DecodeError>>;
+impl<'s, V: CellView<'s>> SqlValue<'s> for SqliteValue<'s, V> {
+    type Elements = std::iter::Empty<Result<SqliteValue<'s, V>, DecodeError>>;
 
     #[inline]
     fn is_null(&self) -> bool {

@@ -653,11 +653,16 @@ pub(super) struct RawValue<'s> {
 
 /// The storage class of a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Storage {
+pub enum Storage {
+    /// An integer.
     Integer,
+    /// A float.
     Real,
+    /// Text.
     Text,
+    /// Bytes.
     Blob,
+    /// NULL.
     Null,
 }
 

@@ -102,7 +102,7 @@ fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     Some(out)
 }
 
-impl<'s> SqliteValue<'s> {
+impl<'s, V: super::CellView<'s>> SqliteValue<'s, V> {
     fn wrong_type(&self) -> DecodeError {
         super::wrong_type(&self.0)
     }
