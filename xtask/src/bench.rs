@@ -309,14 +309,34 @@ fn render(cases: &[CaseRounds], criterion: &Results, machine: &str) -> String {
     let mut out = String::new();
     out.push_str("# quarry benchmark report\n\n");
     out.push_str(machine);
-    let mut round_counts: Vec<usize> = cases.iter().map(|c| c.rounds.len()).collect();
-    round_counts.sort_unstable();
-    round_counts.dedup();
-    let rounds = match round_counts.as_slice() {
+    if !cases.is_empty() {
+        render_interleaved(&mut out, cases);
+    }
+    if !criterion.is_empty() {
+        out.push_str(
+            "\n## Criterion\n\nContenders one after another; medians of criterion's \
+             samples. Ratios from such runs move from run to run on a busy machine.\n\n",
+        );
+        render_criterion(&mut out, criterion);
+    }
+    out
+}
+
+/// The measured rounds per case: `30`, or `5 to 30` when cases differ.
+fn round_counts(cases: &[CaseRounds]) -> String {
+    let mut counts: Vec<usize> = cases.iter().map(|c| c.rounds.len()).collect();
+    counts.sort_unstable();
+    counts.dedup();
+    match counts.as_slice() {
         [n] => n.to_string(),
         [fewest, .., most] => format!("{fewest} to {most}"),
         [] => "no".to_owned(),
-    };
+    }
+}
+
+/// The blocking benchmarks' interleaved rounds: one table per backend.
+fn render_interleaved(out: &mut String, cases: &[CaseRounds]) {
+    let rounds = round_counts(cases);
     let _ = write!(
         out,
         "\n## Interleaved rounds\n\n\
@@ -331,16 +351,8 @@ fn render(cases: &[CaseRounds], criterion: &Results, machine: &str) -> String {
     backends.dedup();
     for backend in backends {
         let _ = write!(out, "\n### {}\n\n", backend_title(backend));
-        ratio_table(&mut out, cases, backend, &CONTENDERS);
+        ratio_table(out, cases, backend, &CONTENDERS);
     }
-    if !criterion.is_empty() {
-        out.push_str(
-            "\n## Criterion\n\nContenders one after another; medians of criterion's \
-             samples. Ratios from such runs move from run to run on a busy machine.\n\n",
-        );
-        render_criterion(&mut out, criterion);
-    }
-    out
 }
 
 /// One table of interleaved rounds: per case of `backend`, quarry's ratio to each peer
@@ -380,20 +392,17 @@ fn render_async(out: &mut String, cases: &[CaseRounds]) {
     if cases.is_empty() {
         return;
     }
-    let mut round_counts: Vec<usize> = cases.iter().map(|c| c.rounds.len()).collect();
-    round_counts.sort_unstable();
-    round_counts.dedup();
-    let rounds = match round_counts.as_slice() {
-        [n] => n.to_string(),
-        [fewest, .., most] => format!("{fewest} to {most}"),
-        [] => "no".to_owned(),
-    };
+    let rounds = round_counts(cases);
     let _ = write!(
         out,
         "\n## Async\n\n\
-         `benches-async/`: quarry's async connections in interleaved rounds as above \
-         ({rounds} measured rounds per case), every contender's calls awaited on one \
-         current-thread tokio runtime, a batch being one `block_on` around its loop. On \
+         `benches-async/`: quarry's async connections in interleaved rounds, {rounds} \
+         measured rounds per case after one warm-up round, each contender's batch about \
+         10 ms, the order rotating from round to round. A ratio is the median of the \
+         per-round ratios of quarry's time to the peer's, with their interquartile range \
+         in brackets; above 1 means quarry is slower. Times are medians per iteration. \
+         Every contender's calls are awaited on one current-thread tokio runtime, a batch \
+         being one `block_on` around its loop. On \
          PostgreSQL the peers are tokio-postgres (statements prepared once and kept), \
          diesel-async's `AsyncPgConnection` and sqlx's `PgConnection`; on SQLite, quarry's \
          blocking `SqliteConnection` (`blocking`), which the async connection's worker hop \
@@ -793,5 +802,8 @@ mod tests {
         let mut empty = String::new();
         render_async(&mut empty, &[]);
         assert!(empty.is_empty());
+        // `--async-only`: no blocking rounds, so no section for them.
+        let report = render(&[], &Results::new(), "- Machine: test\n");
+        assert!(!report.contains("## Interleaved rounds"), "{report}");
     }
 }

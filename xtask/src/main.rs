@@ -247,7 +247,7 @@ fn lint_steps(steps: &mut Steps) -> Result<(), String> {
 fn bench(options: &bench::Options) -> Result<(), String> {
     with_summary("bench", |steps| {
         let server = start_postgres(steps)?;
-        steps.run("cargo bench -p quarry-benches", || {
+        steps.run("cargo bench", || {
             let report = bench::run(server.url(), options)?;
             eprintln!("    report: {}", report.display());
             Ok(())
