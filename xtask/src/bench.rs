@@ -116,6 +116,9 @@ pub(crate) fn run(server_url: &str, options: &Options) -> Result<PathBuf, String
         let interleaved =
             Cmd::cargo().args(["bench", "-p", "quarry-benches", "--bench", "interleaved"]);
         cases = interleaved_rounds(interleaved, &tsv, &pg_url, options)?;
+        if cases.is_empty() {
+            return Err(nothing_matched(options));
+        }
 
         let started = SystemTime::now();
         let mut criterion = Cmd::cargo()
@@ -138,6 +141,10 @@ pub(crate) fn run(server_url: &str, options: &Options) -> Result<PathBuf, String
             .args(["--bench", "interleaved"])
             .env("CARGO_TARGET_DIR", cmd::target_dir());
         async_cases = interleaved_rounds(interleaved, &dir.join("async.tsv"), &pg_url, options)?;
+        // A filter may pick blocking workloads only (`load_tree` has no async form).
+        if async_cases.is_empty() && options.async_only {
+            return Err(nothing_matched(options));
+        }
     }
 
     let mut report = render(&cases, &criterion_results, &machine());
@@ -149,7 +156,7 @@ pub(crate) fn run(server_url: &str, options: &Options) -> Result<PathBuf, String
 }
 
 /// Runs an interleaved target (`cargo bench … --bench interleaved`) into `tsv` and reads
-/// its rounds back.
+/// its rounds back (none when the filters matched no case).
 fn interleaved_rounds(
     bench: Cmd,
     tsv: &Path,
@@ -170,15 +177,15 @@ fn interleaved_rounds(
     }
     bench.args(&options.filters).run()?;
     let text = std::fs::read_to_string(tsv).map_err(|e| format!("read {}: {e}", tsv.display()))?;
-    let cases = parse_interleaved(&text)?;
-    if cases.is_empty() {
-        return Err(format!(
-            "no workload matched `{}`: the interleaved rounds wrote nothing to {}",
-            options.filters.join(" "),
-            tsv.display()
-        ));
-    }
-    Ok(cases)
+    parse_interleaved(&text)
+}
+
+/// The error of a run whose filters matched no workload.
+fn nothing_matched(options: &Options) -> String {
+    format!(
+        "no workload matched `{}`: the interleaved rounds wrote nothing",
+        options.filters.join(" ")
+    )
 }
 
 /// The measured rounds of one case on one backend.
