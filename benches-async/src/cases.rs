@@ -5,7 +5,7 @@
 use crate::AsyncDriver;
 use crate::arena::Arena;
 use quarry_benches::cases::Case;
-use quarry_benches::data::{Data, Post, User, new_users, sorted};
+use quarry_benches::data::{Data, Post, User, UserTree, new_users, sorted};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -17,9 +17,8 @@ const FIND_USER_TABLE: usize = 100;
 /// untimed (as in `benches/`).
 const INSERT_ROWS_PER_RESET: usize = 10_000;
 
-/// The cases of `benches/` that the async benchmarks run, in their order: every one but
-/// `load_tree`.
-pub const CASES: [Case; 9] = [
+/// The cases of `benches/`, in their order.
+pub const CASES: [Case; 10] = [
     Case::SelectUsers(1),
     Case::SelectUsers(100),
     Case::SelectUsers(10_000),
@@ -28,6 +27,7 @@ pub const CASES: [Case; 9] = [
     Case::InsertUsers(1),
     Case::InsertUsers(100),
     Case::InsertUsers(1_000),
+    Case::LoadTree,
     Case::FindUser,
 ];
 
@@ -52,7 +52,11 @@ pub fn prepare(case: Case, arena: &mut Arena) -> Prepared {
             arena.load(&data);
             Expected::Found(data.users)
         }
-        Case::LoadTree => panic!("the async benchmarks have no load_tree workload"),
+        Case::LoadTree => {
+            let data = Data::tree(100, 10, 10);
+            arena.load(&data);
+            Expected::Tree(data.expected_tree())
+        }
     };
     Prepared {
         expected,
@@ -72,6 +76,7 @@ enum Expected {
     Join(Vec<(User, Option<Post>)>),
     /// The names of the users to insert (`NewUser` borrows them).
     Inserted(Vec<String>),
+    Tree(Vec<UserTree>),
     Found(Vec<User>),
 }
 
@@ -100,6 +105,17 @@ impl Prepared {
                             && user.hair_color.as_deref() == row.hair_color),
                     "{name}: the rows read back differ from those inserted",
                 );
+            }
+            Expected::Tree(expected) => {
+                let mut tree = driver.load_tree().await;
+                tree.sort_by_key(|(user, _)| user.id);
+                for (_, posts) in &mut tree {
+                    posts.sort_by_key(|(post, _)| post.id);
+                    for (_, comments) in posts {
+                        comments.sort_by_key(|comment| comment.id);
+                    }
+                }
+                assert_eq!(&tree, expected, "{name}");
             }
             Expected::Found(users) => {
                 for user in users {
@@ -149,6 +165,13 @@ impl Prepared {
                 }
                 total
             }
+            Expected::Tree(_) => {
+                let start = Instant::now();
+                for _ in 0..iterations {
+                    black_box(driver.load_tree().await);
+                }
+                start.elapsed()
+            }
             Expected::Found(_) => {
                 let start = Instant::now();
                 for _ in 0..iterations {
@@ -170,12 +193,12 @@ mod tests {
     fn the_cases_keep_the_blocking_benchmarks_ids() {
         let ids: Vec<String> = CASES.iter().map(|case| case.id("pg")).collect();
         assert_eq!(ids[0], "select_users/pg/1");
-        assert_eq!(ids[8], "find_user/pg/1000x");
+        assert_eq!(ids[8], "load_tree/pg/100x10x10");
+        assert_eq!(ids[9], "find_user/pg/1000x");
         assert_eq!(
             Case::FindUser.size(),
             format!("{FIND_USER_CALLS}x"),
             "the lookups per iteration of benches/"
         );
-        assert!(!CASES.contains(&Case::LoadTree));
     }
 }

@@ -3,9 +3,11 @@
 //! `RunQueryDsl` on its `AsyncPgConnection` (tokio-postgres underneath).
 
 use crate::AsyncDriver;
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use diesel::{
+    BelongingToDsl, ExpressionMethods, GroupedBy, OptionalExtension, QueryDsl, SelectableHelper,
+};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
-use quarry_benches::data::{FILTER_COLOR, NewUser, Post, User};
+use quarry_benches::data::{Comment, FILTER_COLOR, NewUser, Post, User, UserTree};
 use quarry_benches::diesel_driver::schema::{posts, users};
 
 /// diesel-async on one PostgreSQL connection.
@@ -55,6 +57,32 @@ impl AsyncDriver for DieselAsync {
             .execute(&mut self.conn)
             .await
             .expect("diesel-async: insert users")
+    }
+
+    async fn load_tree(&mut self) -> Vec<UserTree> {
+        let conn = &mut self.conn;
+        let users = users::table
+            .select(User::as_select())
+            .load(conn)
+            .await
+            .expect("diesel-async: load users");
+        let posts = Post::belonging_to(&users)
+            .select(Post::as_select())
+            .load(conn)
+            .await
+            .expect("diesel-async: load posts");
+        let comments = Comment::belonging_to(&posts)
+            .select(Comment::as_select())
+            .load(conn)
+            .await
+            .expect("diesel-async: load comments");
+        let comments = comments.grouped_by(&posts);
+        let posts = posts
+            .into_iter()
+            .zip(comments)
+            .collect::<Vec<_>>()
+            .grouped_by(&users);
+        users.into_iter().zip(posts).collect()
     }
 
     async fn find_user(&mut self, id: i32) -> Option<User> {

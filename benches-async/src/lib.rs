@@ -14,7 +14,7 @@ pub mod quarry_driver;
 pub mod sqlx_driver;
 pub mod tokio_postgres_driver;
 
-use quarry_benches::data::{NewUser, Post, User};
+use quarry_benches::data::{NewUser, Post, User, UserTree};
 
 /// One contender running the workloads on one async connection.
 ///
@@ -37,6 +37,11 @@ pub trait AsyncDriver {
 
     /// Inserts `rows` with one multi-row `INSERT`, returning the number of rows inserted.
     async fn insert_users(&mut self, rows: &[NewUser<'_>]) -> usize;
+
+    /// Every user with their posts and the posts' comments: three queries (users; posts
+    /// of those users by `user_id = ANY(…)` or `IN (…)`; comments of those posts
+    /// likewise), grouped in memory into nested vectors.
+    async fn load_tree(&mut self) -> Vec<UserTree>;
 
     /// The user with this id, by primary key: the small query that the statement-cache
     /// workload repeats.

@@ -5,7 +5,9 @@
 use crate::AsyncDriver;
 use quarry::prelude::*;
 use quarry_benches::Driver;
-use quarry_benches::data::{FILTER_COLOR, NewUser, Post, User, posts, users};
+use quarry_benches::data::{
+    Comment, FILTER_COLOR, NewUser, Post, User, UserTree, comments, nest, posts, users,
+};
 use quarry_benches::quarry_driver::QuarryDriver;
 
 /// quarry on one async connection, SQLite or PostgreSQL.
@@ -52,6 +54,28 @@ impl<C: AsyncConnection> AsyncDriver for QuarryAsync<C> {
             .expect("quarry: insert users")
     }
 
+    async fn load_tree(&mut self) -> Vec<UserTree> {
+        let conn = &mut self.conn;
+        let users = users::table
+            .select(User::as_select())
+            .load(conn)
+            .await
+            .expect("quarry: load users");
+        let posts = posts::table
+            .filter(posts::user_id.eq_any(users.iter().map(|u| u.id)))
+            .select(Post::as_select())
+            .load(conn)
+            .await
+            .expect("quarry: load posts");
+        let comments = comments::table
+            .filter(comments::post_id.eq_any(posts.iter().map(|p| p.id)))
+            .select(Comment::as_select())
+            .load(conn)
+            .await
+            .expect("quarry: load comments");
+        nest(users, posts, comments)
+    }
+
     async fn find_user(&mut self, id: i32) -> Option<User> {
         users::table
             .find(id)
@@ -90,6 +114,10 @@ impl AsyncDriver for QuarryBlocking {
 
     async fn insert_users(&mut self, rows: &[NewUser<'_>]) -> usize {
         self.0.insert_users(rows)
+    }
+
+    async fn load_tree(&mut self) -> Vec<UserTree> {
+        self.0.load_tree()
     }
 
     async fn find_user(&mut self, id: i32) -> Option<User> {

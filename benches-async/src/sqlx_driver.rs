@@ -5,7 +5,7 @@
 //! another crate, and tuples need no macro crate.
 
 use crate::AsyncDriver;
-use quarry_benches::data::{FILTER_COLOR, NewUser, Post, User};
+use quarry_benches::data::{Comment, FILTER_COLOR, NewUser, Post, User, UserTree, nest};
 use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, Postgres, QueryBuilder};
 
 type UserRow = (i32, String, Option<String>);
@@ -93,6 +93,38 @@ impl AsyncDriver for Sqlx {
             .await
             .expect("sqlx: insert users");
         usize::try_from(done.rows_affected()).expect("a row count fits in usize")
+    }
+
+    async fn load_tree(&mut self) -> Vec<UserTree> {
+        let users = self.select_users().await;
+        let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
+        let posts: Vec<Post> = sqlx::query_as::<_, (i32, i32, String, Option<String>)>(
+            "SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)",
+        )
+        .bind(&ids)
+        .fetch_all(&mut self.conn)
+        .await
+        .expect("sqlx: load posts")
+        .into_iter()
+        .map(|(id, user_id, title, body)| Post {
+            id,
+            user_id,
+            title,
+            body,
+        })
+        .collect();
+        let ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
+        let comments = sqlx::query_as::<_, (i32, i32, String)>(
+            "SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)",
+        )
+        .bind(&ids)
+        .fetch_all(&mut self.conn)
+        .await
+        .expect("sqlx: load comments")
+        .into_iter()
+        .map(|(id, post_id, text)| Comment { id, post_id, text })
+        .collect();
+        nest(users, posts, comments)
     }
 
     async fn find_user(&mut self, id: i32) -> Option<User> {

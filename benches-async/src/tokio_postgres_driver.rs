@@ -3,7 +3,7 @@
 //! column index into the shared structs.
 
 use crate::{AsyncDriver, insert_users_sql};
-use quarry_benches::data::{FILTER_COLOR, NewUser, Post, User};
+use quarry_benches::data::{Comment, FILTER_COLOR, NewUser, Post, User, UserTree, nest};
 use std::collections::HashMap;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls, Row, Statement};
@@ -14,6 +14,8 @@ const USERS_WITH_POSTS: &str = "SELECT users.id, users.name, users.hair_color, \
      FROM users LEFT JOIN posts ON posts.user_id = users.id \
      WHERE users.hair_color = $1";
 const FIND_USER: &str = "SELECT id, name, hair_color FROM users WHERE id = $1";
+const POSTS_OF: &str = "SELECT id, user_id, title, body FROM posts WHERE user_id = ANY($1)";
+const COMMENTS_OF: &str = "SELECT id, post_id, text FROM comments WHERE post_id = ANY($1)";
 
 /// tokio-postgres on one connection, its connection task spawned on the runtime.
 pub struct TokioPostgres {
@@ -22,6 +24,8 @@ pub struct TokioPostgres {
     select_users: Option<Statement>,
     users_with_posts: Option<Statement>,
     find_user: Option<Statement>,
+    posts_of: Option<Statement>,
+    comments_of: Option<Statement>,
     /// Multi-row inserts, by row count.
     inserts: HashMap<usize, Statement>,
 }
@@ -42,6 +46,8 @@ impl TokioPostgres {
             select_users: None,
             users_with_posts: None,
             find_user: None,
+            posts_of: None,
+            comments_of: None,
             inserts: HashMap::new(),
         }
     }
@@ -126,6 +132,40 @@ impl AsyncDriver for TokioPostgres {
             .await
             .expect("tokio-postgres: insert users");
         usize::try_from(inserted).expect("a row count fits in usize")
+    }
+
+    async fn load_tree(&mut self) -> Vec<UserTree> {
+        let users = self.select_users().await;
+        let ids: Vec<i32> = users.iter().map(|u| u.id).collect();
+        let statement = prepared(&self.client, &mut self.posts_of, POSTS_OF).await;
+        let posts: Vec<Post> = self
+            .client
+            .query(&statement, &[&ids])
+            .await
+            .expect("tokio-postgres: load posts")
+            .iter()
+            .map(|row| Post {
+                id: row.get(0),
+                user_id: row.get(1),
+                title: row.get(2),
+                body: row.get(3),
+            })
+            .collect();
+        let ids: Vec<i32> = posts.iter().map(|p| p.id).collect();
+        let statement = prepared(&self.client, &mut self.comments_of, COMMENTS_OF).await;
+        let comments = self
+            .client
+            .query(&statement, &[&ids])
+            .await
+            .expect("tokio-postgres: load comments")
+            .iter()
+            .map(|row| Comment {
+                id: row.get(0),
+                post_id: row.get(1),
+                text: row.get(2),
+            })
+            .collect();
+        nest(users, posts, comments)
     }
 
     async fn find_user(&mut self, id: i32) -> Option<User> {

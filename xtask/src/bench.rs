@@ -141,7 +141,7 @@ pub(crate) fn run(server_url: &str, options: &Options) -> Result<PathBuf, String
             .args(["--bench", "interleaved"])
             .env("CARGO_TARGET_DIR", cmd::target_dir());
         async_cases = interleaved_rounds(interleaved, &dir.join("async.tsv"), &pg_url, options)?;
-        // A filter may pick blocking workloads only (`load_tree` has no async form).
+        // A filter may pick only workloads that the async benchmarks do not have.
         if async_cases.is_empty() && options.async_only {
             return Err(nothing_matched(options));
         }
