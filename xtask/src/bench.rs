@@ -9,6 +9,13 @@
 //! they only add a second table: of `bulk_insert_100k`, which has no interleaved form,
 //! and, with `--criterion`, of the workloads too.
 //!
+//! With `--async` (or `--async-only`), `benches-async/`'s interleaved rounds run too:
+//! quarry's async connections against tokio-postgres, diesel-async and sqlx on
+//! PostgreSQL, and against quarry's blocking connection on SQLite. That package is
+//! outside the workspace (its own lock file, so that the workspace's tests never build
+//! those peers); it is built into the workspace's target directory and writes
+//! `target/bench/async.tsv` in the same format, which makes the report's async tables.
+//!
 //! Criterion leaves one `new/benchmark.json` (the benchmark's id) and one
 //! `new/estimates.json` (its statistics) per benchmark under `target/criterion/`; the
 //! report reads those written by this run, so figures of benchmarks that no longer
@@ -26,6 +33,14 @@ use crate::cmd::{self, Cmd};
 const CONTENDERS: [&str; 3] = ["quarry", "diesel", "raw"];
 /// The peers quarry's time is divided by.
 const PEERS: [&str; 2] = ["diesel", "raw"];
+/// The async contenders of each backend, in the report's column order: quarry's async
+/// connection first, the peers its time is divided by after it.
+const ASYNC_CONTENDERS: [(&str, &[&str]); 2] = [
+    ("sqlite", &["quarry", "blocking"]),
+    ("pg", &["quarry", "tokio-postgres", "diesel-async", "sqlx"]),
+];
+/// The async benchmarks' package, outside the workspace.
+const ASYNC_MANIFEST: &str = "benches-async/Cargo.toml";
 /// The first line of the interleaved results, as `benches/src/interleaved.rs` writes it.
 const INTERLEAVED_HEADER: &str =
     "backend\tworkload\tsize\tround\tcontender\titerations\tnanoseconds";
@@ -37,6 +52,10 @@ pub(crate) struct Options {
     rounds: Option<u32>,
     /// Also run criterion's `workloads` target.
     criterion: bool,
+    /// Also run the async benchmarks of `benches-async/`.
+    run_async: bool,
+    /// Run only the async benchmarks.
+    async_only: bool,
     /// Workloads to run: substrings of `<workload>/<backend>/<size>` for the interleaved
     /// rounds, joined into one regular expression for criterion.
     filters: Vec<String>,
@@ -47,6 +66,8 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         rounds: None,
         criterion: false,
+        run_async: false,
+        async_only: false,
         filters: Vec::new(),
     };
     let mut args = args.iter();
@@ -60,18 +81,26 @@ pub(crate) fn parse_args(args: &[String]) -> Result<Options, String> {
                 };
             }
             "--criterion" => options.criterion = true,
+            "--async" => options.run_async = true,
+            "--async-only" => {
+                options.run_async = true;
+                options.async_only = true;
+            }
             flag if flag.starts_with('-') => {
                 return Err(format!("`bench` has no option `{flag}`"));
             }
             filter => options.filters.push(filter.to_owned()),
         }
     }
+    if options.async_only && options.criterion {
+        return Err("`--criterion` runs blocking benchmarks, which `--async-only` skips".into());
+    }
     Ok(options)
 }
 
-/// Runs the interleaved rounds and criterion's targets, against the database of
-/// `QUARRY_PG_URL` if it is set and else `server_url`, then writes the report and returns
-/// its path.
+/// Runs the interleaved rounds and criterion's targets (and, when asked, the async
+/// rounds), against the database of `QUARRY_PG_URL` if it is set and else `server_url`,
+/// then writes the report and returns its path.
 pub(crate) fn run(server_url: &str, options: &Options) -> Result<PathBuf, String> {
     let pg_url = std::env::var("QUARRY_PG_URL")
         .ok()
@@ -79,54 +108,84 @@ pub(crate) fn run(server_url: &str, options: &Options) -> Result<PathBuf, String
         .unwrap_or_else(|| server_url.to_owned());
     let dir = cmd::target_dir().join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-    let tsv = dir.join("interleaved.tsv");
-    // A failed run must not leave the previous run's rounds to be reported.
-    if tsv.exists() {
-        std::fs::remove_file(&tsv).map_err(|e| format!("remove {}: {e}", tsv.display()))?;
+
+    let mut cases = Vec::new();
+    let mut criterion_results = Results::new();
+    if !options.async_only {
+        let tsv = dir.join("interleaved.tsv");
+        let interleaved =
+            Cmd::cargo().args(["bench", "-p", "quarry-benches", "--bench", "interleaved"]);
+        cases = interleaved_rounds(interleaved, &tsv, &pg_url, options)?;
+        if cases.is_empty() {
+            return Err(nothing_matched(options));
+        }
+
+        let started = SystemTime::now();
+        let mut criterion = Cmd::cargo()
+            .args(["bench", "-p", "quarry-benches", "--bench", "bulk_insert"])
+            .env("QUARRY_PG_URL", &pg_url);
+        if options.criterion {
+            criterion = criterion.args(["--bench", "workloads"]);
+        }
+        if !options.filters.is_empty() {
+            criterion = criterion.arg("--").arg(options.filters.join("|"));
+        }
+        criterion.run()?;
+        criterion_results = read_results(&cmd::target_dir().join("criterion"), started)?;
     }
-    let mut interleaved = Cmd::cargo()
-        .args([
-            "bench",
-            "-p",
-            "quarry-benches",
-            "--bench",
-            "interleaved",
-            "--",
-        ])
-        .arg("--out")
-        .arg(&tsv)
-        .env("QUARRY_PG_URL", &pg_url);
-    if let Some(rounds) = options.rounds {
-        interleaved = interleaved.arg("--rounds").arg(rounds.to_string());
-    }
-    interleaved.args(&options.filters).run()?;
-    let text = std::fs::read_to_string(&tsv).map_err(|e| format!("read {}: {e}", tsv.display()))?;
-    let cases = parse_interleaved(&text)?;
-    if cases.is_empty() {
-        return Err(format!(
-            "no workload matched `{}`: the interleaved rounds wrote nothing",
-            options.filters.join(" ")
-        ));
+    let mut async_cases = Vec::new();
+    if options.run_async {
+        // Into the workspace's target directory: the report's, and quarry's build.
+        let interleaved = Cmd::cargo()
+            .args(["bench", "--manifest-path", ASYNC_MANIFEST])
+            .args(["--bench", "interleaved"])
+            .env("CARGO_TARGET_DIR", cmd::target_dir());
+        async_cases = interleaved_rounds(interleaved, &dir.join("async.tsv"), &pg_url, options)?;
+        // A filter may pick only workloads that the async benchmarks do not have.
+        if async_cases.is_empty() && options.async_only {
+            return Err(nothing_matched(options));
+        }
     }
 
-    let started = SystemTime::now();
-    let mut criterion = Cmd::cargo()
-        .args(["bench", "-p", "quarry-benches", "--bench", "bulk_insert"])
-        .env("QUARRY_PG_URL", &pg_url);
-    if options.criterion {
-        criterion = criterion.args(["--bench", "workloads"]);
-    }
-    if !options.filters.is_empty() {
-        criterion = criterion.arg("--").arg(options.filters.join("|"));
-    }
-    criterion.run()?;
-    let criterion_results = read_results(&cmd::target_dir().join("criterion"), started)?;
-
-    let report = render(&cases, &criterion_results, &machine());
+    let mut report = render(&cases, &criterion_results, &machine());
+    render_async(&mut report, &async_cases);
     let path = dir.join("report.md");
     std::fs::write(&path, &report).map_err(|e| format!("write {}: {e}", path.display()))?;
     println!("{report}");
     Ok(path)
+}
+
+/// Runs an interleaved target (`cargo bench … --bench interleaved`) into `tsv` and reads
+/// its rounds back (none when the filters matched no case).
+fn interleaved_rounds(
+    bench: Cmd,
+    tsv: &Path,
+    pg_url: &str,
+    options: &Options,
+) -> Result<Vec<CaseRounds>, String> {
+    // A failed run must not leave the previous run's rounds to be reported.
+    if tsv.exists() {
+        std::fs::remove_file(tsv).map_err(|e| format!("remove {}: {e}", tsv.display()))?;
+    }
+    let mut bench = bench
+        .arg("--")
+        .arg("--out")
+        .arg(tsv)
+        .env("QUARRY_PG_URL", pg_url);
+    if let Some(rounds) = options.rounds {
+        bench = bench.arg("--rounds").arg(rounds.to_string());
+    }
+    bench.args(&options.filters).run()?;
+    let text = std::fs::read_to_string(tsv).map_err(|e| format!("read {}: {e}", tsv.display()))?;
+    parse_interleaved(&text)
+}
+
+/// The error of a run whose filters matched no workload.
+fn nothing_matched(options: &Options) -> String {
+    format!(
+        "no workload matched `{}`: the interleaved rounds wrote nothing",
+        options.filters.join(" ")
+    )
 }
 
 /// The measured rounds of one case on one backend.
@@ -257,14 +316,34 @@ fn render(cases: &[CaseRounds], criterion: &Results, machine: &str) -> String {
     let mut out = String::new();
     out.push_str("# quarry benchmark report\n\n");
     out.push_str(machine);
-    let mut round_counts: Vec<usize> = cases.iter().map(|c| c.rounds.len()).collect();
-    round_counts.sort_unstable();
-    round_counts.dedup();
-    let rounds = match round_counts.as_slice() {
+    if !cases.is_empty() {
+        render_interleaved(&mut out, cases);
+    }
+    if !criterion.is_empty() {
+        out.push_str(
+            "\n## Criterion\n\nContenders one after another; medians of criterion's \
+             samples. Ratios from such runs move from run to run on a busy machine.\n\n",
+        );
+        render_criterion(&mut out, criterion);
+    }
+    out
+}
+
+/// The measured rounds per case: `30`, or `5 to 30` when cases differ.
+fn round_counts(cases: &[CaseRounds]) -> String {
+    let mut counts: Vec<usize> = cases.iter().map(|c| c.rounds.len()).collect();
+    counts.sort_unstable();
+    counts.dedup();
+    match counts.as_slice() {
         [n] => n.to_string(),
         [fewest, .., most] => format!("{fewest} to {most}"),
         [] => "no".to_owned(),
-    };
+    }
+}
+
+/// The blocking benchmarks' interleaved rounds: one table per backend.
+fn render_interleaved(out: &mut String, cases: &[CaseRounds]) {
+    let rounds = round_counts(cases);
     let _ = write!(
         out,
         "\n## Interleaved rounds\n\n\
@@ -278,38 +357,71 @@ fn render(cases: &[CaseRounds], criterion: &Results, machine: &str) -> String {
     let mut backends: Vec<&str> = cases.iter().map(|c| c.backend.as_str()).collect();
     backends.dedup();
     for backend in backends {
-        let _ = write!(
-            out,
-            "\n### {}\n\n\
-             | benchmark | quarry / diesel | quarry / raw | quarry | diesel | raw |\n\
-             |---|---:|---:|---:|---:|---:|\n",
-            backend_title(backend)
-        );
-        for case in cases.iter().filter(|c| c.backend == backend) {
-            let _ = write!(out, "| {} |", case.name);
-            for peer in PEERS {
-                let cell = Spread::of(case.ratios(peer)).map_or_else(
-                    || "—".to_owned(),
-                    |s| format!("{:.2}× ({:.2}–{:.2})", s.median, s.p25, s.p75),
-                );
-                let _ = write!(out, " {cell} |");
-            }
-            for contender in CONTENDERS {
-                let cell = Spread::of(case.times(contender))
-                    .map_or_else(|| "—".to_owned(), |s| duration(s.median));
-                let _ = write!(out, " {cell} |");
-            }
-            out.push('\n');
+        let _ = write!(out, "\n### {}\n\n", backend_title(backend));
+        ratio_table(out, cases, backend, &CONTENDERS);
+    }
+}
+
+/// One table of interleaved rounds: per case of `backend`, quarry's ratio to each peer
+/// (`contenders` after the first), then each contender's median time per iteration.
+fn ratio_table(out: &mut String, cases: &[CaseRounds], backend: &str, contenders: &[&str]) {
+    let peers = &contenders[1..];
+    out.push_str("| benchmark |");
+    for peer in peers {
+        let _ = write!(out, " quarry / {peer} |");
+    }
+    for contender in contenders {
+        let _ = write!(out, " {contender} |");
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(peers.len() + contenders.len()));
+    out.push('\n');
+    for case in cases.iter().filter(|c| c.backend == backend) {
+        let _ = write!(out, "| {} |", case.name);
+        for peer in peers {
+            let cell = Spread::of(case.ratios(peer)).map_or_else(
+                || "—".to_owned(),
+                |s| format!("{:.2}× ({:.2}–{:.2})", s.median, s.p25, s.p75),
+            );
+            let _ = write!(out, " {cell} |");
+        }
+        for contender in contenders {
+            let cell = Spread::of(case.times(contender))
+                .map_or_else(|| "—".to_owned(), |s| duration(s.median));
+            let _ = write!(out, " {cell} |");
+        }
+        out.push('\n');
+    }
+}
+
+/// The async section of the report, when the async rounds ran: one table per backend.
+fn render_async(out: &mut String, cases: &[CaseRounds]) {
+    if cases.is_empty() {
+        return;
+    }
+    let rounds = round_counts(cases);
+    let _ = write!(
+        out,
+        "\n## Async\n\n\
+         `benches-async/`: quarry's async connections in interleaved rounds, {rounds} \
+         measured rounds per case after one warm-up round, each contender's batch about \
+         10 ms, the order rotating from round to round. A ratio is the median of the \
+         per-round ratios of quarry's time to the peer's, with their interquartile range \
+         in brackets; above 1 means quarry is slower. Times are medians per iteration. \
+         Every contender's calls are awaited on one current-thread tokio runtime, a batch \
+         being one `block_on` around its loop. On \
+         PostgreSQL the peers are tokio-postgres (statements prepared once and kept), \
+         diesel-async's `AsyncPgConnection` and sqlx's `PgConnection`; on SQLite, quarry's \
+         blocking `SqliteConnection` (`blocking`), which the async connection's worker hop \
+         is measured against. Targets: at most 1.0× tokio-postgres and 0.9× diesel-async and \
+         sqlx; within 1.3× of the blocking connection for `select_users/1` on SQLite.\n"
+    );
+    for (backend, contenders) in ASYNC_CONTENDERS {
+        if cases.iter().any(|c| c.backend == backend) {
+            let _ = write!(out, "\n### Async {}\n\n", backend_title(backend));
+            ratio_table(out, cases, backend, contenders);
         }
     }
-    if !criterion.is_empty() {
-        out.push_str(
-            "\n## Criterion\n\nContenders one after another; medians of criterion's \
-             samples. Ratios from such runs move from run to run on a busy machine.\n\n",
-        );
-        render_criterion(&mut out, criterion);
-    }
-    out
 }
 
 /// One benchmark's id split at its contender: `select_users/sqlite/quarry/100` is the
@@ -534,6 +646,8 @@ mod tests {
             Ok(Options {
                 rounds: Some(5),
                 criterion: true,
+                run_async: false,
+                async_only: false,
                 filters: vec!["find_user".to_owned(), "select_users/pg".to_owned()],
             })
         );
@@ -542,8 +656,18 @@ mod tests {
             Ok(Options {
                 rounds: None,
                 criterion: false,
+                run_async: false,
+                async_only: false,
                 filters: Vec::new(),
             })
+        );
+        let with_async = parse_args(&words("--async find_user")).expect("valid");
+        assert!(with_async.run_async && !with_async.async_only);
+        let only_async = parse_args(&words("--async-only")).expect("valid");
+        assert!(only_async.run_async && only_async.async_only);
+        assert_eq!(
+            parse_args(&words("--async-only --criterion")),
+            Err("`--criterion` runs blocking benchmarks, which `--async-only` skips".to_owned())
         );
         assert_eq!(
             parse_args(&words("--rounds x")),
@@ -637,5 +761,56 @@ mod tests {
             "{report}"
         );
         assert!(!report.contains("## Criterion"), "{report}");
+    }
+
+    #[test]
+    fn the_async_section_has_a_table_per_backend_with_a_column_per_peer() {
+        let mut text = format!("{INTERLEAVED_HEADER}\n");
+        // quarry / tokio-postgres per round: 0.9, 1.0, 1.1; quarry / sqlx: 0.5 each time.
+        for (round, quarry_ns) in [(1, 900), (2, 1_000), (3, 1_100)] {
+            let _ = writeln!(
+                text,
+                "pg\tfind_user\t1000x\t{round}\tquarry\t1\t{quarry_ns}"
+            );
+            let _ = writeln!(
+                text,
+                "pg\tfind_user\t1000x\t{round}\ttokio-postgres\t2\t2000"
+            );
+            let _ = writeln!(
+                text,
+                "pg\tfind_user\t1000x\t{round}\tsqlx\t1\t{}",
+                quarry_ns * 2
+            );
+        }
+        text.push_str("sqlite\tselect_users\t1\t1\tquarry\t10\t12000\n");
+        text.push_str("sqlite\tselect_users\t1\t1\tblocking\t10\t10000\n");
+        let cases = parse_interleaved(&text).expect("valid results");
+        let mut report = String::new();
+        render_async(&mut report, &cases);
+        assert!(report.starts_with("\n## Async\n"), "{report}");
+        assert!(
+            report.contains("1 to 3 measured rounds per case"),
+            "{report}"
+        );
+        let tables = &report[report.find("### Async SQLite").expect("a SQLite table")..];
+        assert_eq!(
+            tables,
+            "### Async SQLite\n\n\
+             | benchmark | quarry / blocking | quarry | blocking |\n\
+             |---|---:|---:|---:|\n\
+             | select_users/1 | 1.20× (1.20–1.20) | 1.2 µs | 1.0 µs |\n\
+             \n### Async PostgreSQL\n\n\
+             | benchmark | quarry / tokio-postgres | quarry / diesel-async | quarry / sqlx | \
+             quarry | tokio-postgres | diesel-async | sqlx |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|\n\
+             | find_user/1000x | 1.00× (0.95–1.05) | — | 0.50× (0.50–0.50) | 1.0 µs | \
+             1.0 µs | — | 2.0 µs |\n"
+        );
+        let mut empty = String::new();
+        render_async(&mut empty, &[]);
+        assert!(empty.is_empty());
+        // `--async-only`: no blocking rounds, so no section for them.
+        let report = render(&[], &Results::new(), "- Machine: test\n");
+        assert!(!report.contains("## Interleaved rounds"), "{report}");
     }
 }

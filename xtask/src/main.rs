@@ -37,7 +37,7 @@ commands:
              running; prints its URL on stdout, e.g.
              export QUARRY_PG_URL=$(cargo xtask pg-start)
   pg-stop    stop the server that pg-start left running
-  bench [-- [--rounds R] [--criterion] [FILTER...]]
+  bench [-- [--rounds R] [--criterion] [--async | --async-only] [FILTER...]]
              run the benchmarks of `benches/` (quarry, Diesel and the raw drivers on
              SQLite and on the throwaway PostgreSQL server, or on QUARRY_PG_URL's
              database when it is set) and write to target/bench/report.md, per
@@ -45,7 +45,10 @@ commands:
              Diesel's and over the raw driver's in R interleaved rounds (default 30),
              and criterion's medians of bulk_insert_100k; FILTER picks workloads by
              part of their id (`find_user`, `select_users/pg`); --criterion also runs
-             the workloads under criterion, one contender after another
+             the workloads under criterion, one contender after another;
+             --async also runs benches-async/ (quarry's async connections against
+             tokio-postgres, diesel-async and sqlx, and against quarry's blocking
+             SQLite connection) in interleaved rounds, --async-only runs only those
   bench-compile [--tables 10,50,100] [--runs 3] [--quarry PATH]
              build the gen-schema crates of both flavours for each N (under
              target/bench/compile/), then time R clean builds and R builds after
@@ -244,7 +247,7 @@ fn lint_steps(steps: &mut Steps) -> Result<(), String> {
 fn bench(options: &bench::Options) -> Result<(), String> {
     with_summary("bench", |steps| {
         let server = start_postgres(steps)?;
-        steps.run("cargo bench -p quarry-benches", || {
+        steps.run("cargo bench", || {
             let report = bench::run(server.url(), options)?;
             eprintln!("    report: {}", report.display());
             Ok(())
