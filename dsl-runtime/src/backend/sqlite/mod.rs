@@ -32,9 +32,7 @@ use crate::conn::{Connection, Request, Row, StatementKey, TransactionState};
 use crate::error::QueryResult;
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
-#[doc(hidden)]
-pub use raw::Storage;
-use raw::{RawConnection, RawStatement, RawValue, Step};
+use raw::{RawConnection, RawStatement, RawValue, Step, Storage};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::ControlFlow;
@@ -557,8 +555,7 @@ pub struct SqliteValue<'s, V = InRow<'s>>(V, std::marker::PhantomData<&'s ()>);
 /// another thread than the statement's). The decoding is written once over it, and
 /// compiled for each, so the blocking connection's values pay for no choice between
 /// the two.
-#[doc(hidden)]
-pub trait CellView<'s>: Copy {
+trait CellView<'s>: Copy {
     /// The value's storage class.
     fn storage(&self) -> Storage;
     /// The value as an integer; only asked of integers.
@@ -678,6 +675,7 @@ fn wrong_type<'s, V: CellView<'s>>(value: &V) -> DecodeError {
     DecodeError::WrongType { found }
 }
 
+#[allow(private_bounds)] // private methods over the crate's own two kinds of value
 impl<'s, V: CellView<'s>> SqliteValue<'s, V> {
     fn integer(&self) -> Result<i64, DecodeError> {
         match self.0.storage() {
@@ -714,6 +712,9 @@ impl<'s, V: CellView<'s>> SqliteValue<'s, V> {
     }
 }
 
+// The bound is the crate's own: users never name the parameter, whose two types are
+// the only ones that implement it.
+#[allow(private_bounds)]
 impl<'s, V: CellView<'s>> SqlValue<'s> for SqliteValue<'s, V> {
     type Elements = std::iter::Empty<Result<SqliteValue<'s, V>, DecodeError>>;
 

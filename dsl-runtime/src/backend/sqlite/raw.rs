@@ -653,7 +653,7 @@ pub(super) struct RawValue<'s> {
 
 /// The storage class of a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Storage {
+pub(super) enum Storage {
     /// An integer.
     Integer,
     /// A float.

@@ -102,6 +102,7 @@ fn parse_uuid(text: &str) -> Option<[u8; 16]> {
     Some(out)
 }
 
+#[allow(private_bounds)] // private methods over the crate's own two kinds of value
 impl<'s, V: super::CellView<'s>> SqliteValue<'s, V> {
     fn wrong_type(&self) -> DecodeError {
         super::wrong_type(&self.0)
