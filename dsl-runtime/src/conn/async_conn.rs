@@ -5,7 +5,7 @@
 //! is sent, and its answer polled. The futures that users await ([`Pending`],
 //! [`Perform`]) are small state machines over those two calls, so that one dropped
 //! before its answer came hands its request back to the connection
-//! ([`AsyncConnection::abandon`]): the connection finishes or cancels it before the
+//! (`Executor::abandon`): the connection finishes or cancels it before the
 //! next request, and a transaction whose future was dropped is rolled back first. A
 //! dropped future never leaves the connection inside a transaction nobody owns, nor
 //! with an answer that the next request would read as its own.
