@@ -671,6 +671,12 @@ mod pg_only {
             count(&mut conn, "SELECT visits FROM users WHERE id = 1").await,
             42
         );
+        // An aggregate, read as `get_result` reads it (no `LIMIT`).
+        let (adults,) = conn
+            .pipeline(|p| (p.get_result(users::table.filter(users::age.gt(30)).count()),))
+            .await
+            .unwrap();
+        assert_eq!(adults.unwrap(), 4);
         // One statement, and a pipeline inside a transaction.
         let (one,) = conn
             .pipeline(|p| (p.load(users::table.select(users::id).filter(users::id.eq(3))),))

@@ -813,16 +813,32 @@ impl Pipeline {
         RowOf<Q>: Send + 'static,
     {
         let request = Request::of_query::<Pg, _>(&query.limit_one().into_query());
-        self.queue(request, |result| {
-            let mut first = None;
-            for_each_row(&result?, |row| {
-                first = Some(<<Q::Query as Query>::Row as DecodeRow>::decode(
-                    row, &mut 0,
-                )?);
-                Ok(ControlFlow::Break(()))
-            })?;
-            first.ok_or(Error::NotFound)
-        })
+        self.queue(request, |result| Self::first_row::<Q>(result))
+    }
+
+    /// Queues a query; its result is its first row, or [`Error::NotFound`], as
+    /// [`get_result`](crate::conn::RunQueryDsl::get_result) gives (a `count()`, an
+    /// aggregate).
+    pub fn get_result<Q>(&mut self, query: Q) -> Queued<RowOf<Q>>
+    where
+        Q: AsQuery,
+        Q::Query: QueryFragment<Pg>,
+        RowOf<Q>: Send + 'static,
+    {
+        let request = Request::of_query::<Pg, _>(&query.into_query());
+        self.queue(request, |result| Self::first_row::<Q>(result))
+    }
+
+    /// The first row of a result, decoded as `Q`'s rows are.
+    fn first_row<Q: AsQuery>(result: QueryResult<RawResult>) -> QueryResult<RowOf<Q>> {
+        let mut first = None;
+        for_each_row(&result?, |row| {
+            first = Some(<<Q::Query as Query>::Row as DecodeRow>::decode(
+                row, &mut 0,
+            )?);
+            Ok(ControlFlow::Break(()))
+        })?;
+        first.ok_or(Error::NotFound)
     }
 
     /// Queues SQL written by hand; its result is the number of rows it changed.
