@@ -307,11 +307,13 @@ async fn drive_connect(raw: RawConnection) -> QueryResult<RawConnection> {
     }
 }
 
-/// Runs `work` on the driver; the rows of a query go into `results`.
+/// Runs `work` on the driver; the rows of a query go into `results`, the outcome of
+/// each statement of a pipeline into `pipeline`.
 async fn perform(
     driver: &mut Driver<Tokio>,
     work: Work,
     results: &mut Vec<RawResult>,
+    pipeline: &mut Vec<QueryResult<RawResult>>,
 ) -> QueryResult<usize> {
     match work {
         Work::Run(request) => run_request(driver, &request, results).await,
@@ -326,11 +328,7 @@ async fn perform(
             let sql = statement_timeout_sql(&driver.transaction, timeout)?;
             driver.batch_execute(&sql).await.map(|()| 0)
         }
-        Work::Pipeline(requests) => {
-            let mut outcomes = Vec::new();
-            let _ = run_pipeline(driver, requests, &mut outcomes).await?;
-            Ok(0)
-        }
+        Work::Pipeline(requests) => run_pipeline(driver, requests, pipeline).await,
     }
 }
 
@@ -591,12 +589,7 @@ impl AsyncConnection for AsyncPgConnection {
             let mut results = Vec::new();
             let mut pipeline = Vec::new();
             let result = match recover(&mut driver, recover_from).await {
-                Ok(()) => match work {
-                    Work::Pipeline(requests) => {
-                        run_pipeline(&mut driver, requests, &mut pipeline).await
-                    }
-                    work => perform(&mut driver, work, &mut results).await,
-                },
+                Ok(()) => perform(&mut driver, work, &mut results, &mut pipeline).await,
                 Err(e) => Err(e),
             };
             Outcome {

@@ -43,32 +43,9 @@ impl RawConnection {
     /// `dbname` holding a URL or `key=value` string is expanded in its place (libpq's
     /// `expand_dbname`), so options before it are defaults that it may override.
     pub(super) fn connect(options: &[(&CStr, &CStr)]) -> QueryResult<Self> {
-        let mut keywords: Vec<*const c_char> = options.iter().map(|(k, _)| k.as_ptr()).collect();
-        let mut values: Vec<*const c_char> = options.iter().map(|(_, v)| v.as_ptr()).collect();
-        keywords.push(std::ptr::null());
-        values.push(std::ptr::null());
-        // SAFETY: both arrays are null-terminated and as long as each other; every
-        // non-null entry points to a NUL-terminated string that `options` borrows for
-        // the duration of the call (libpq copies what it keeps).
-        let conn = unsafe { ffi::PQconnectdbParams(keywords.as_ptr(), values.as_ptr(), 1) };
-        let Some(conn) = NonNull::new(conn) else {
-            return Err(Error::Connection(
-                "libpq could not allocate a connection".into(),
-            ));
-        };
-        // Owned from here on, so the handle is freed on every path.
-        let raw = RawConnection {
-            conn,
-            read_timeout: None,
-            timed_out: Cell::new(false),
-        };
+        let raw = Self::open(options, ffi::PQconnectdbParams)?;
         if !raw.is_ok() {
             return Err(Error::Connection(raw.error_message()));
-        }
-        // SAFETY: the connection is open; the processor is a plain function that
-        // ignores its arguments, and the null argument pointer is never read.
-        unsafe {
-            ffi::PQsetNoticeProcessor(conn.as_ptr(), Some(ignore_notice), std::ptr::null_mut());
         }
         Ok(raw)
     }
@@ -77,12 +54,32 @@ impl RawConnection {
     /// Starts connecting without waiting (`PQconnectStartParams`): drive it with
     /// [`connect_poll`](Self::connect_poll). `options` as for [`connect`](Self::connect).
     pub(super) fn connect_start(options: &[(&CStr, &CStr)]) -> QueryResult<Self> {
+        let raw = Self::open(options, ffi::PQconnectStartParams)?;
+        // SAFETY: the handle is valid.
+        if unsafe { ffi::PQstatus(raw.conn.as_ptr()) } == ffi::ConnStatusType::CONNECTION_BAD {
+            return Err(Error::Connection(raw.error_message()));
+        }
+        Ok(raw)
+    }
+
+    /// A handle from libpq's `start` (`PQconnectdbParams` or `PQconnectStartParams`),
+    /// owned from here on so that it is freed on every path, with server notices dropped.
+    fn open(
+        options: &[(&CStr, &CStr)],
+        start: unsafe extern "C" fn(
+            *const *const c_char,
+            *const *const c_char,
+            c_int,
+        ) -> *mut ffi::PGconn,
+    ) -> QueryResult<Self> {
         let mut keywords: Vec<*const c_char> = options.iter().map(|(k, _)| k.as_ptr()).collect();
         let mut values: Vec<*const c_char> = options.iter().map(|(_, v)| v.as_ptr()).collect();
         keywords.push(std::ptr::null());
         values.push(std::ptr::null());
-        // SAFETY: as in `connect`.
-        let conn = unsafe { ffi::PQconnectStartParams(keywords.as_ptr(), values.as_ptr(), 1) };
+        // SAFETY: both arrays are null-terminated and as long as each other; every
+        // non-null entry points to a NUL-terminated string that `options` borrows for
+        // the duration of the call (libpq copies what it keeps).
+        let conn = unsafe { start(keywords.as_ptr(), values.as_ptr(), 1) };
         let Some(conn) = NonNull::new(conn) else {
             return Err(Error::Connection(
                 "libpq could not allocate a connection".into(),
@@ -93,11 +90,8 @@ impl RawConnection {
             read_timeout: None,
             timed_out: Cell::new(false),
         };
-        // SAFETY: the handle is valid.
-        if unsafe { ffi::PQstatus(conn.as_ptr()) } == ffi::ConnStatusType::CONNECTION_BAD {
-            return Err(Error::Connection(raw.error_message()));
-        }
-        // SAFETY: as in `connect`.
+        // SAFETY: the handle is valid; the processor is a plain function that ignores
+        // its arguments, and the null argument pointer is never read.
         unsafe {
             ffi::PQsetNoticeProcessor(conn.as_ptr(), Some(ignore_notice), std::ptr::null_mut());
         }
