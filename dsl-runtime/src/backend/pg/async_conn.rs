@@ -196,6 +196,24 @@ impl Io for Tokio {
         }
         Ok(())
     }
+
+    /// Forgets that the socket was readable. Its last read took in the request's end
+    /// (ReadyForQuery), so what the reactor saw is read; left set, it would send the
+    /// next request's first wait into a read that finds nothing and a check of the
+    /// socket (two system calls per statement). Whatever the server sends later (the
+    /// next answer, a notice, its closing) makes the socket readable anew.
+    async fn request_done(&mut self, raw: &mut RawConnection) {
+        let Ok(fd) = self.fd(raw) else {
+            return;
+        };
+        std::future::poll_fn(|cx| {
+            if let Poll::Ready(Ok(mut guard)) = fd.poll_read_ready(cx) {
+                guard.clear_ready_matching(tokio::io::Ready::READABLE);
+            }
+            Poll::Ready(())
+        })
+        .await;
+    }
 }
 
 /// A driver's levels, for transactions on the async connection.

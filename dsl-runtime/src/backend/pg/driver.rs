@@ -30,6 +30,10 @@ pub(super) trait Io: Send {
         &mut self,
         raw: &mut RawConnection,
     ) -> impl Future<Output = QueryResult<()>> + Send;
+
+    /// Called once a request has been read to its end (`PQgetResult` gave its last
+    /// result): nothing more is to come for it.
+    fn request_done(&mut self, raw: &mut RawConnection) -> impl Future<Output = ()> + Send;
 }
 
 /// The blocking connection's `Io`: libpq is in blocking mode, so a send returns once
@@ -44,6 +48,8 @@ impl Io for Blocking {
     async fn result_ready(&mut self, raw: &mut RawConnection) -> QueryResult<()> {
         raw.wait_in_blocking_mode()
     }
+
+    async fn request_done(&mut self, _raw: &mut RawConnection) {}
 }
 
 /// A connection's state and protocol: the handle, its statement cache, its
@@ -113,6 +119,7 @@ impl<I: Io> Driver<I> {
                 None => break,
             }
         }
+        self.io.request_done(&mut self.raw).await;
         last.unwrap_or_else(|| Err(self.raw.send_error()))
     }
 
