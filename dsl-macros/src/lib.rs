@@ -20,6 +20,7 @@ mod crate_path;
 mod expansion_tests;
 mod selectable;
 mod table;
+mod table_ddl;
 mod writable;
 
 use proc_macro::TokenStream;

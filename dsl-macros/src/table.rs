@@ -27,6 +27,8 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Ident, LitStr, Token, Type, braced, parenthesized};
 
+use crate::table_ddl::{self, DefaultSql, OnDelete, TableIndex};
+
 /// Entry point: every error is reported, each at the offending token.
 pub(crate) fn expand(input: TokenStream) -> TokenStream {
     match syn::parse2::<Tables>(input).and_then(|tables| {
@@ -60,6 +62,8 @@ struct TableDef {
     name: Ident,
     primary_key: Option<Punctuated<Ident, Token![,]>>,
     columns: Vec<ColumnDef>,
+    /// `#[index(…)]` and `#[unique(…)]`.
+    indexes: Vec<TableIndex>,
 }
 
 struct ColumnDef {
@@ -68,7 +72,13 @@ struct ColumnDef {
     name: Ident,
     sql_type: Type,
     has_default: bool,
+    /// The default's SQL: `= default(…)`.
+    default_sql: Option<DefaultSql>,
+    /// `unique` after the type.
+    unique: bool,
     references: Option<syn::Path>,
+    /// `on delete …` after `references <table>`.
+    on_delete: Option<OnDelete>,
 }
 
 impl Parse for Tables {
@@ -124,11 +134,13 @@ fn parse_crate_attribute(input: ParseStream<'_>) -> syn::Result<syn::Path> {
     })
 }
 
-/// Splits doc comments from `#[sql_name = "…"]`; anything else is an error. Parsed by
-/// hand so that `#[sql_name = type]` (a keyword, not a string) gets a clear message.
-fn parse_attributes(input: ParseStream<'_>) -> syn::Result<(Vec<TokenStream>, Option<LitStr>)> {
+/// Splits doc comments from `#[sql_name = "…"]` and a table's `#[index(…)]` /
+/// `#[unique(…)]`; anything else is an error. Parsed by hand so that
+/// `#[sql_name = type]` (a keyword, not a string) gets a clear message.
+fn parse_attributes(input: ParseStream<'_>) -> syn::Result<Attributes> {
     let mut docs = Vec::new();
     let mut sql_name = None;
+    let mut indexes = Vec::new();
     while input.peek(Token![#]) {
         input.parse::<Token![#]>()?;
         let content;
@@ -150,6 +162,8 @@ fn parse_attributes(input: ParseStream<'_>) -> syn::Result<(Vec<TokenStream>, Op
                 Ok(s) if !s.value().is_empty() && content.is_empty() => sql_name = Some(s),
                 _ => return Err(syn::Error::new_spanned(value, message)),
             }
+        } else if name == "index" || name == "unique" {
+            indexes.push(table_ddl::parse_index(&name, &content)?);
         } else if name == "quarry" {
             return Err(syn::Error::new_spanned(
                 name,
@@ -158,16 +172,32 @@ fn parse_attributes(input: ParseStream<'_>) -> syn::Result<(Vec<TokenStream>, Op
         } else {
             return Err(syn::Error::new_spanned(
                 name,
-                "unknown attribute: `table!` accepts doc comments and #[sql_name = \"…\"]",
+                "unknown attribute: `table!` accepts doc comments, #[sql_name = \"…\"], and on a table #[index(…)] and #[unique(…)]",
             ));
         }
     }
-    Ok((docs, sql_name))
+    Ok(Attributes {
+        docs,
+        sql_name,
+        indexes,
+    })
+}
+
+/// The attributes before a table or a column.
+struct Attributes {
+    docs: Vec<TokenStream>,
+    sql_name: Option<LitStr>,
+    /// `#[index(…)]` / `#[unique(…)]`: a table's only.
+    indexes: Vec<TableIndex>,
 }
 
 impl Parse for TableDef {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let (docs, sql_name) = parse_attributes(input)?;
+        let Attributes {
+            docs,
+            sql_name,
+            indexes,
+        } = parse_attributes(input)?;
         let name: Ident = input
             .call(Ident::parse_any)
             .map_err(|e| syn::Error::new(e.span(), "expected a table name: `users (id) { … }`"))?;
@@ -202,13 +232,27 @@ impl Parse for TableDef {
             name,
             primary_key,
             columns: columns.into_iter().collect(),
+            indexes,
         })
     }
 }
 
 impl Parse for ColumnDef {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let (docs, sql_name) = parse_attributes(input)?;
+        let Attributes {
+            docs,
+            sql_name,
+            indexes,
+        } = parse_attributes(input)?;
+        if let Some(index) = indexes.first() {
+            return Err(syn::Error::new_spanned(
+                &index.attribute,
+                format!(
+                    "`#[{}(…)]` goes on the table, before its name, and names its columns",
+                    index.attribute
+                ),
+            ));
+        }
         let name: Ident = input
             .call(Ident::parse_any)
             .map_err(|e| syn::Error::new(e.span(), "expected a column: `name -> Text`"))?;
@@ -221,36 +265,46 @@ impl Parse for ColumnDef {
         input.parse::<Token![->]>()?;
         let sql_type: Type = input.parse()?;
         let mut has_default = false;
+        let mut default_sql = None;
         if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
             let word: proc_macro2::TokenTree = input.parse()?;
             if !matches!(&word, proc_macro2::TokenTree::Ident(i) if i == "default") {
                 return Err(syn::Error::new_spanned(
                     word,
-                    "expected `default` after `=`: `= default` marks a column the database fills in when an insert leaves it out; the value itself belongs in the table's SQL",
+                    "expected `default` after `=`: `= default` marks a column the database fills in when an insert leaves it out, `= default(0)` gives its SQL too",
                 ));
             }
             has_default = true;
+            default_sql = table_ddl::parse_default(input)?;
         }
-        let references = if input.peek(Ident::peek_any) {
+        let mut unique = false;
+        let mut references = None;
+        let mut on_delete = None;
+        while input.peek(Ident::peek_any) {
             let word: Ident = input.call(Ident::parse_any)?;
-            if word != "references" {
+            if word == "unique" && !unique && references.is_none() {
+                unique = true;
+            } else if word == "references" && references.is_none() {
+                references = Some(input.parse()?);
+                on_delete = table_ddl::parse_on_delete(input)?;
+            } else {
                 return Err(syn::Error::new_spanned(
                     word,
-                    "expected `,`, `= default` or `references <table>` after the column's type",
+                    "expected `,`, `= default`, `unique` or `references <table>` after the column's type",
                 ));
             }
-            Some(input.parse()?)
-        } else {
-            None
-        };
+        }
         Ok(ColumnDef {
             docs,
             sql_name,
             name,
             sql_type,
             has_default,
+            default_sql,
+            unique,
             references,
+            on_delete,
         })
     }
 }
@@ -272,7 +326,7 @@ impl Errors {
 }
 
 /// The SQL types `table!` knows by name, with the names they may also be spelled as.
-const SQL_TYPES: &[(&str, &str)] = &[
+pub(crate) const SQL_TYPES: &[(&str, &str)] = &[
     ("Bool", "Bool"),
     ("Boolean", "Bool"),
     ("Int2", "Int2"),
@@ -402,6 +456,28 @@ fn validate(table: &TableDef, q: &TokenStream, errors: &mut Errors) -> Validated
             &table.name,
             format!("table `{}` has no columns", table.name),
         ));
+    }
+    for column in &table.columns {
+        if let Some(e) = column
+            .default_sql
+            .as_ref()
+            .and_then(|d| table_ddl::check_default(d, &column.sql_type))
+        {
+            errors.push(e);
+        }
+    }
+    for index in &table.indexes {
+        for key in &index.columns {
+            if !seen.contains(&key.unraw().to_string()) {
+                errors.push(syn::Error::new_spanned(
+                    key,
+                    format!(
+                        "`#[{}(…)]` names `{key}`, which is not a column of `{}`",
+                        index.attribute, table.name
+                    ),
+                ));
+            }
+        }
     }
 
     let types = table
@@ -749,6 +825,7 @@ fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> Tok
     let support_types = decode_types.clone();
     let column_count = table.columns.len();
     let joins = join_impls(table, q);
+    let declaration = declaration(table, &table_sql, &column_sql, validated, q);
     let complete_insert = complete_insert_impl(table, q);
     let table_doc = format!("The `{table_sql}` table.");
     let all_doc = format!("Every column of `{table_sql}`, in declaration order.");
@@ -827,7 +904,57 @@ fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> Tok
         }
 
         #joins
+        #declaration
     }
+}
+
+/// The table's declaration for `quarry::schema::create_all` (see `table_ddl`).
+fn declaration(
+    table: &TableDef,
+    table_sql: &str,
+    column_sql: &[String],
+    validated: &Validated,
+    q: &TokenStream,
+) -> TokenStream {
+    let sql_name_of = |key: &Ident| {
+        table
+            .columns
+            .iter()
+            .zip(column_sql)
+            .find(|(c, _)| c.name.unraw() == key.unraw())
+            .map(|(_, sql)| sql.clone())
+    };
+    let columns: Vec<table_ddl::Column<'_>> = table
+        .columns
+        .iter()
+        .zip(column_sql)
+        .map(|(c, sql_name)| table_ddl::Column {
+            sql_name,
+            sql_type: &c.sql_type,
+            nullable: is_nullable(&c.sql_type),
+            has_default: c.has_default,
+            default: c.default_sql.as_ref(),
+            unique: c.unique,
+            references: c.references.as_ref(),
+            on_delete: c.on_delete.as_ref(),
+        })
+        .collect();
+    let primary_key: Vec<String> = validated
+        .primary_key
+        .iter()
+        .filter_map(sql_name_of)
+        .collect();
+    let indexes: Vec<(bool, Vec<String>)> = table
+        .indexes
+        .iter()
+        .map(|index| {
+            (
+                index.unique,
+                index.columns.iter().filter_map(sql_name_of).collect(),
+            )
+        })
+        .collect();
+    table_ddl::expand(&table.name, table_sql, &columns, &primary_key, &indexes, q)
 }
 
 /// `JoinTo` impls for each foreign key, in both directions, so that `inner_join` and

@@ -76,6 +76,7 @@ mod error;
 pub mod expr;
 pub mod migrate;
 pub mod query;
+pub mod schema;
 pub mod types;
 
 pub use error::{DatabaseError, DatabaseErrorKind, Error, OptionalExtension, QueryResult};
@@ -194,6 +195,7 @@ pub mod __private {
         Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,
         SupportedColumns, Table, decode_value,
     };
+    pub use crate::schema;
     pub use crate::types;
     pub use crate::types::Nullability;
 

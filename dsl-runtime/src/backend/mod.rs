@@ -58,6 +58,16 @@ pub trait Backend: private::Sealed + Sized + Copy + Default + 'static {
     /// on SQLite).
     #[doc(hidden)]
     fn function_name<F: crate::expr::SqlFunction>() -> &'static str;
+
+    /// The type of a column of `ty` in `CREATE TABLE`; `None` where the backend has no
+    /// such column (an array on SQLite).
+    #[doc(hidden)]
+    fn column_type(ty: crate::schema::ColumnType) -> Option<String>;
+
+    /// What follows the name of an integer primary key that the database numbers
+    /// (declared `= default` without its SQL).
+    #[doc(hidden)]
+    fn numbered_key(ty: crate::schema::ColumnType) -> String;
 }
 
 pub(crate) mod private {

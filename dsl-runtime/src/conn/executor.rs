@@ -248,6 +248,20 @@ impl Request {
         }
     }
 
+    /// A request of statements without parameters, run in one transaction (DDL).
+    pub(crate) fn statements(statements: Vec<String>) -> Self {
+        Request {
+            steps: statements
+                .into_iter()
+                .map(|sql| Step {
+                    sql,
+                    binds: Vec::new(),
+                })
+                .collect(),
+            rows: false,
+        }
+    }
+
     /// A request of SQL text and values as the blocking API takes them, for code that
     /// drives an async connection through blocking calls (test harnesses).
     #[doc(hidden)]

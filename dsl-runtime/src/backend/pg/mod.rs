@@ -8,6 +8,7 @@
 #[cfg(feature = "tokio")]
 mod async_conn;
 mod copy;
+mod ddl;
 mod driver;
 mod placeholders;
 mod raw;
@@ -67,6 +68,14 @@ impl Backend for Pg {
 
     fn function_name<F: crate::expr::SqlFunction>() -> &'static str {
         F::NAME
+    }
+
+    fn column_type(ty: crate::schema::ColumnType) -> Option<String> {
+        ddl::column_type(ty)
+    }
+
+    fn numbered_key(ty: crate::schema::ColumnType) -> String {
+        ddl::numbered_key(ty)
     }
 }
 

@@ -429,7 +429,9 @@ impl AsyncConnection for AsyncSqliteConnection {
         });
         let answered = match answered {
             Some(answered) => Poll::Ready(answered),
-            None => Pin::new(&mut in_flight.0).poll(cx).map(|r| r.map_err(|_| ())),
+            None => Pin::new(&mut in_flight.0)
+                .poll(cx)
+                .map(|r| r.map_err(|_| ())),
         };
         let answer = match answered {
             Poll::Pending => return Poll::Pending,

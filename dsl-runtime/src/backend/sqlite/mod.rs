@@ -21,6 +21,7 @@
 
 #[cfg(feature = "tokio")]
 mod async_conn;
+mod ddl;
 mod raw;
 mod types;
 
@@ -69,6 +70,13 @@ impl Backend for Sqlite {
 
     fn function_name<F: crate::expr::SqlFunction>() -> &'static str {
         F::SQLITE_NAME
+    }
+    fn column_type(ty: crate::schema::ColumnType) -> Option<String> {
+        ddl::column_type(ty)
+    }
+
+    fn numbered_key(ty: crate::schema::ColumnType) -> String {
+        ddl::numbered_key(ty)
     }
 }
 
