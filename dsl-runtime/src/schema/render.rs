@@ -97,10 +97,12 @@ fn column_definition<DB: Backend>(
             ))
         })?;
         sql.push_str(&ty);
+        // NOT NULL on a key too: SQLite lets a key other than the rowid hold NULLs.
+        if !column.nullable {
+            sql.push_str(" NOT NULL");
+        }
         if primary_key {
             sql.push_str(" PRIMARY KEY");
-        } else if !column.nullable {
-            sql.push_str(" NOT NULL");
         }
         match column.default {
             Some(default) => {
