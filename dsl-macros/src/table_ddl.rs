@@ -285,7 +285,7 @@ fn column_type(ty: &Type, q: &TokenStream) -> TokenStream {
                 ("Nullable", Some(inner)) => return column_type(inner, q),
                 ("Array", Some(inner)) => {
                     let element = column_type(inner, q);
-                    return quote!(#q::schema::ColumnType::Array(&#element));
+                    return quote!(#q::schema::ColumnType::array_of(#element));
                 }
                 _ => {}
             }
@@ -293,12 +293,11 @@ fn column_type(ty: &Type, q: &TokenStream) -> TokenStream {
                 .iter()
                 .find(|(alias, _)| *alias == name)
             {
-                let variant = Ident::new(canonical, segment.ident.span());
-                return quote!(#q::schema::ColumnType::#variant);
+                return quote!(#q::schema::ColumnType::builtin(#canonical));
             }
         }
     }
-    quote!(#q::schema::ColumnType::Named(<#ty as #q::types::SqlType>::NAME))
+    quote!(#q::schema::ColumnType::named(<#ty as #q::types::SqlType>::NAME))
 }
 
 fn default_tokens(default: &DefaultSql, q: &TokenStream) -> TokenStream {
@@ -326,16 +325,16 @@ fn default_tokens(default: &DefaultSql, q: &TokenStream) -> TokenStream {
                 _ => String::new(),
             };
             match lit {
-                syn::Lit::Str(_) => quote!(#q::schema::DefaultValue::Text(#text)),
+                syn::Lit::Str(_) => quote!(#q::schema::DefaultValue::StringLiteral(#text)),
                 syn::Lit::Bool(b) => {
                     let value = b.value;
-                    quote!(#q::schema::DefaultValue::Bool(#value))
+                    quote!(#q::schema::DefaultValue::BoolLiteral(#value))
                 }
                 _ => quote!(#q::schema::DefaultValue::Number(#text)),
             }
         }
-        DefaultSql::Now => quote!(#q::schema::DefaultValue::Now),
-        DefaultSql::CurrentDate => quote!(#q::schema::DefaultValue::CurrentDate),
+        DefaultSql::Now => quote!(#q::schema::DefaultValue::CurrentTimestamp),
+        DefaultSql::CurrentDate => quote!(#q::schema::DefaultValue::Today),
         DefaultSql::Sql(sql) => quote!(#q::schema::DefaultValue::Sql(#sql)),
     }
 }

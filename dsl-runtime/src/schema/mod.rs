@@ -98,36 +98,65 @@ pub struct ColumnDeclaration {
     pub references: Option<ForeignKey>,
 }
 
-/// A column's SQL type, for DDL.
+/// A column's SQL type, for DDL: one of quarry's SQL types by its name (`"Int4"`), an
+/// array of one, or a SQL type of the user's own.
+// A struct, not an enum of the types: variants named `Int4` or `Text` would make rustc
+// spell `quarry::types::Int4` in full in every error message that names the type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)] // the variants are the SQL types of `quarry::types`
-pub enum ColumnType {
-    Bool,
-    Int2,
-    Int4,
-    Int8,
-    Float4,
-    Float8,
-    Numeric,
-    Text,
-    Binary,
-    Timestamp,
-    Timestamptz,
-    Date,
-    Time,
-    Uuid,
-    Json,
-    Jsonb,
-    /// A PostgreSQL array of the element type.
-    Array(&'static ColumnType),
-    /// A SQL type of the user's own, by its `SqlType::NAME`.
-    Named(&'static str),
+pub struct ColumnType {
+    name: &'static str,
+    array: bool,
+    own: bool,
 }
 
 impl ColumnType {
+    /// One of quarry's SQL types, by its name in `quarry::types` (`"Int4"`).
+    #[doc(hidden)]
+    pub const fn builtin(name: &'static str) -> Self {
+        ColumnType {
+            name,
+            array: false,
+            own: false,
+        }
+    }
+
+    /// A PostgreSQL array of `element`.
+    #[doc(hidden)]
+    pub const fn array_of(element: ColumnType) -> Self {
+        ColumnType {
+            array: true,
+            ..element
+        }
+    }
+
+    /// A SQL type of the user's own, created by its `SqlType::NAME`.
+    #[doc(hidden)]
+    pub const fn named(name: &'static str) -> Self {
+        ColumnType {
+            name,
+            array: false,
+            own: true,
+        }
+    }
+
+    /// The type's name: quarry's (`"Int4"`), or the user's own type's.
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+
+    /// Whether it is an array of the type [`name`](Self::name) names.
+    pub fn is_array(self) -> bool {
+        self.array
+    }
+
+    /// Whether it is a SQL type of the user's own rather than one of quarry's.
+    pub fn is_own(self) -> bool {
+        self.own
+    }
+
     /// Whether a value of the type is an integer (an identity column can be one).
     fn is_integer(self) -> bool {
-        matches!(self, ColumnType::Int2 | ColumnType::Int4 | ColumnType::Int8)
+        !self.array && !self.own && matches!(self.name, "Int2" | "Int4" | "Int8")
     }
 }
 
@@ -137,13 +166,13 @@ pub enum DefaultValue {
     /// A number, as written.
     Number(&'static str),
     /// A string, written as an SQL string literal.
-    Text(&'static str),
+    StringLiteral(&'static str),
     /// `true` or `false`.
-    Bool(bool),
+    BoolLiteral(bool),
     /// `now()`: the backend's current timestamp.
-    Now,
+    CurrentTimestamp,
     /// `current_date`.
-    CurrentDate,
+    Today,
     /// `sql("…")`: SQL of the user's own, as written.
     Sql(&'static str),
 }

@@ -145,14 +145,14 @@ fn column_definition<DB: Backend>(
 fn push_default<DB: Backend>(sql: &mut String, default: DefaultValue) {
     match default {
         DefaultValue::Number(number) => sql.push_str(number),
-        DefaultValue::Text(text) => {
+        DefaultValue::StringLiteral(text) => {
             sql.push('\'');
             sql.push_str(&text.replace('\'', "''"));
             sql.push('\'');
         }
-        DefaultValue::Bool(value) => sql.push_str(if value { "TRUE" } else { "FALSE" }),
-        DefaultValue::Now => sql.push_str(DB::CURRENT_TIMESTAMP),
-        DefaultValue::CurrentDate => sql.push_str("CURRENT_DATE"),
+        DefaultValue::BoolLiteral(value) => sql.push_str(if value { "TRUE" } else { "FALSE" }),
+        DefaultValue::CurrentTimestamp => sql.push_str(DB::CURRENT_TIMESTAMP),
+        DefaultValue::Today => sql.push_str("CURRENT_DATE"),
         // In parentheses: SQLite takes an expression as a default only so.
         DefaultValue::Sql(text) => {
             sql.push('(');

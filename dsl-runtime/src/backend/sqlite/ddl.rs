@@ -5,22 +5,19 @@
 use crate::schema::ColumnType;
 
 pub(super) fn column_type(ty: ColumnType) -> Option<String> {
+    if ty.is_array() {
+        return None;
+    }
+    if ty.is_own() {
+        return Some(ty.name().to_owned());
+    }
     Some(
-        match ty {
-            ColumnType::Bool => "BOOLEAN",
-            ColumnType::Int2 | ColumnType::Int4 | ColumnType::Int8 => "INTEGER",
-            ColumnType::Float4 | ColumnType::Float8 => "REAL",
-            ColumnType::Binary | ColumnType::Uuid => "BLOB",
-            ColumnType::Numeric
-            | ColumnType::Text
-            | ColumnType::Timestamp
-            | ColumnType::Timestamptz
-            | ColumnType::Date
-            | ColumnType::Time
-            | ColumnType::Json
-            | ColumnType::Jsonb => "TEXT",
-            ColumnType::Named(name) => name,
-            ColumnType::Array(_) => return None,
+        match ty.name() {
+            "Bool" => "BOOLEAN",
+            "Int2" | "Int4" | "Int8" => "INTEGER",
+            "Float4" | "Float8" => "REAL",
+            "Binary" | "Uuid" => "BLOB",
+            _ => "TEXT",
         }
         .to_owned(),
     )
