@@ -1,4 +1,4 @@
-//! quarry in one file: declare tables, fill them, run typed queries.
+//! quarry in one file: declare tables, create them, fill them, run typed queries.
 //!
 //! ```sh
 //! cargo run --example quickstart                      # embedded SQLite, in memory
@@ -12,17 +12,18 @@ quarry::table! {
     /// People who write posts.
     users (id) {
         id -> Int4,
-        name -> Text,
+        name -> Text unique,
         hair_color -> Nullable<Text>,
     }
 }
 
 quarry::table! {
+    #[index(user_id)]
     posts (id) {
         id -> Int4,
-        user_id -> Int4 references users,
+        user_id -> Int4 references users on delete cascade,
         title -> Text,
-        likes -> Int4,
+        likes -> Int4 = default(0),
     }
 }
 
@@ -64,22 +65,16 @@ fn main() -> Result<(), quarry::Error> {
     } else {
         println!("SQLite at {target}");
         let mut conn = SqliteConnection::establish(&target)?;
-        conn.batch_execute("DROP TABLE IF EXISTS posts; DROP TABLE IF EXISTS users;")?;
+        quarry::schema::drop_all(&mut conn, &[&users::table, &posts::table])?;
         run(&mut conn)
     }
 }
 
 /// The same typed queries on either backend.
 fn run<C: Connection>(conn: &mut C) -> Result<(), quarry::Error> {
-    conn.batch_execute(
-        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, hair_color TEXT);
-         CREATE TABLE posts (
-             id INTEGER PRIMARY KEY,
-             user_id INTEGER NOT NULL REFERENCES users (id),
-             title TEXT NOT NULL,
-             likes INTEGER NOT NULL
-         );",
-    )?;
+    // The tables as `table!` declares them, in each backend's own types, `users`
+    // first because `posts` references it.
+    quarry::schema::create_all(conn, &[&users::table, &posts::table])?;
     conn.batch_execute(SAMPLE_DATA)?;
 
     // A tuple select loads as a tuple of the columns' Rust types: Vec<(i32, String)>.
