@@ -175,20 +175,20 @@ fn creates_every_column_type_as_declared<C: Connection>(db: &mut TestDb<C>) {
         BackendKind::Sqlite => &[
             ("id", "INTEGER"),
             ("flag", "BOOLEAN"),
-            ("small", "INTEGER"),
-            ("big", "INTEGER"),
+            ("small", "SMALLINT"),
+            ("big", "BIGINT"),
             ("ratio", "REAL"),
-            ("precise", "REAL"),
-            ("amount", "TEXT"),
+            ("precise", "DOUBLE PRECISION"),
+            ("amount", "NUMERIC_TEXT"),
             ("label", "TEXT"),
             ("data", "BLOB"),
-            ("at", "TEXT"),
-            ("at_tz", "TEXT"),
-            ("day", "TEXT"),
-            ("time", "TEXT"),
-            ("uid", "BLOB"),
-            ("doc", "TEXT"),
-            ("docb", "TEXT"),
+            ("at", "TIMESTAMP"),
+            ("at_tz", "TIMESTAMPTZ"),
+            ("day", "DATE"),
+            ("time", "TIME"),
+            ("uid", "UUID"),
+            ("doc", "JSON_TEXT"),
+            ("docb", "JSONB_TEXT"),
             ("maybe", "INTEGER"),
         ],
         BackendKind::Pg => &[
@@ -429,11 +429,8 @@ fn what_cannot_be_created_is_a_clear_error<C: Connection>(db: &mut TestDb<C>) {
          `= default` without its SQL; give it in the table! declaration, as in `= default(0)` \
          or `= default(sql(\"…\"))`"
     );
-    let error = create_all(
-        &mut db.conn,
-        &[&shop_cycle_a::table, &shop_cycle_b::table],
-    )
-    .unwrap_err();
+    let error =
+        create_all(&mut db.conn, &[&shop_cycle_a::table, &shop_cycle_b::table]).unwrap_err();
     assert!(
         error
             .to_string()
@@ -517,13 +514,13 @@ fn the_sql_each_backend_is_given() {
         [
             "CREATE TABLE \"shop_customers\" (\"id\" INTEGER PRIMARY KEY, \"email\" TEXT NOT NULL UNIQUE, \
              \"active\" BOOLEAN NOT NULL DEFAULT TRUE, \"visits\" INTEGER NOT NULL DEFAULT 0, \
-             \"tier\" TEXT NOT NULL DEFAULT 'it''s basic', \"balance\" REAL NOT NULL DEFAULT -1.5, \
-             \"joined\" TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, \"day\" TEXT NOT NULL DEFAULT CURRENT_DATE, \
+             \"tier\" TEXT NOT NULL DEFAULT 'it''s basic', \"balance\" DOUBLE PRECISION NOT NULL DEFAULT -1.5, \
+             \"joined\" TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP, \"day\" DATE NOT NULL DEFAULT CURRENT_DATE, \
              \"nickname\" TEXT)",
             "CREATE TABLE \"shop_orders\" (\"id\" INTEGER PRIMARY KEY, \
              \"customer_id\" INTEGER NOT NULL REFERENCES \"shop_customers\" (\"id\") ON DELETE CASCADE, \
              \"referrer_id\" INTEGER REFERENCES \"shop_customers\" (\"id\") ON DELETE SET NULL, \
-             \"reference\" TEXT NOT NULL, \"placed\" TEXT NOT NULL, \"total\" TEXT NOT NULL DEFAULT (0), \
+             \"reference\" TEXT NOT NULL, \"placed\" TIMESTAMP NOT NULL, \"total\" NUMERIC_TEXT NOT NULL DEFAULT (0), \
              UNIQUE (\"customer_id\", \"reference\"))",
             "CREATE INDEX \"shop_orders_customer_id_placed_idx\" ON \"shop_orders\" (\"customer_id\", \"placed\")",
         ]
@@ -541,9 +538,11 @@ fn the_sql_each_backend_is_given() {
     );
     assert_eq!(
         create_all_sql::<Pg>(&[&shop_order_notes::table]).unwrap(),
-        ["CREATE TABLE \"shop_order_notes\" (\"order_id\" bigint NOT NULL REFERENCES \"shop_orders\" (\"id\") \
+        [
+            "CREATE TABLE \"shop_order_notes\" (\"order_id\" bigint NOT NULL REFERENCES \"shop_orders\" (\"id\") \
           ON DELETE CASCADE, \"line\" integer NOT NULL, \"note\" text NOT NULL, \
-          PRIMARY KEY (\"order_id\", \"line\"))"]
+          PRIMARY KEY (\"order_id\", \"line\"))"
+        ]
     );
     assert_eq!(
         quarry::schema::drop_all_sql::<Pg>(&tables).unwrap(),

@@ -15,8 +15,11 @@ struct Table {
     name: String,
     columns: Vec<Column>,
     primary_key: Vec<String>,
-    /// Single-column foreign keys: column → referenced table.
-    references: BTreeMap<String, String>,
+    /// Single-column foreign keys: column → referenced table, and `on delete` action
+    /// when it is not the default (`no action`).
+    references: BTreeMap<String, (String, Option<&'static str>)>,
+    /// Indexes other than the primary key's, each unique or not, over plain columns.
+    indexes: Vec<(bool, Vec<String>)>,
 }
 
 #[derive(Debug)]
@@ -28,6 +31,8 @@ struct Column {
     unmapped: Option<String>,
     nullable: bool,
     has_default: bool,
+    /// The default's SQL as the database keeps it, when it has one.
+    default_sql: Option<String>,
 }
 
 /// The tables of a SQLite database.
@@ -62,15 +67,28 @@ pub(crate) fn sqlite(conn: &mut SqliteConnection, only: &[String]) -> Result<Str
                 .map(|c| c.0.clone()),
             _ => None,
         };
-        let keys: Vec<(i64, String, String)> = quarry::sql_query(
-            "SELECT id, \"from\", \"table\" FROM pragma_foreign_key_list($1) ORDER BY id, seq",
+        let keys: Vec<(i64, String, String, String)> = quarry::sql_query(
+            "SELECT id, \"from\", \"table\", on_delete FROM pragma_foreign_key_list($1) ORDER BY id, seq",
+        )
+        .bind(name.as_str())
+        .load(conn)?;
+        // Indexes and UNIQUE constraints (origin `c` and `u`), not the primary key's,
+        // each with its columns in order; one on an expression has a NULL name.
+        let index_columns: Vec<(String, bool, Option<String>)> = quarry::sql_query(
+            "SELECT l.name, l.\"unique\", i.name FROM pragma_index_list($1) AS l, \
+             pragma_index_info(l.name) AS i WHERE l.origin IN ('c', 'u') ORDER BY l.seq DESC, i.seqno",
         )
         .bind(name.as_str())
         .load(conn)?;
         let mut table = Table {
             name,
             primary_key: pk.into_iter().map(|(_, c)| c).collect(),
-            references: single_column_keys(keys),
+            references: single_column_keys(
+                keys.into_iter()
+                    .map(|(id, column, target, action)| (id, column, target, on_delete(&action)))
+                    .collect(),
+            ),
+            indexes: grouped_indexes(index_columns),
             ..Table::default()
         };
         for (column, declared, not_null, default, pk) in columns {
@@ -81,6 +99,7 @@ pub(crate) fn sqlite(conn: &mut SqliteConnection, only: &[String]) -> Result<Str
                 name: column,
                 sql_type,
                 unmapped,
+                default_sql: default,
             });
         }
         tables.push(table);
@@ -90,15 +109,26 @@ pub(crate) fn sqlite(conn: &mut SqliteConnection, only: &[String]) -> Result<Str
 
 /// A column as PostgreSQL's catalog gives it: table, column, type, element type (of an
 /// array), kind of type (`e` for an enum), NOT NULL, whether the database fills it.
-type PgColumnRow = (String, String, String, Option<String>, String, bool, bool);
+type PgColumnRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    bool,
+    bool,
+    Option<String>,
+);
 
 /// The tables of the current schema of a PostgreSQL database.
 pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Failure> {
     let columns: Vec<PgColumnRow> = quarry::sql_query(
         "SELECT c.relname::text, a.attname::text, t.typname::text, et.typname::text, \
-                    t.typtype::text, a.attnotnull, (a.atthasdef OR a.attidentity <> '') \
+                    t.typtype::text, a.attnotnull, (a.atthasdef OR a.attidentity <> ''), \
+                    pg_get_expr(d.adbin, d.adrelid) \
              FROM pg_attribute a \
              JOIN pg_class c ON c.oid = a.attrelid \
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_type t ON t.oid = a.atttypid \
              LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' \
@@ -118,8 +148,8 @@ pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Fai
          ORDER BY c.relname, k.ord",
     )
     .load(conn)?;
-    let foreign: Vec<(String, String, String)> = quarry::sql_query(
-        "SELECT c.relname::text, a.attname::text, fc.relname::text \
+    let foreign: Vec<(String, String, String, String)> = quarry::sql_query(
+        "SELECT c.relname::text, a.attname::text, fc.relname::text, k.confdeltype::text \
          FROM pg_constraint k \
          JOIN pg_class c ON c.oid = k.conrelid \
          JOIN pg_namespace n ON n.oid = c.relnamespace \
@@ -129,8 +159,23 @@ pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Fai
          ORDER BY c.relname, a.attname",
     )
     .load(conn)?;
+    // Indexes other than the primary key's, over plain columns (`indkey` 0 is an
+    // expression), each with its columns in order.
+    let index_columns: Vec<(String, String, bool, String)> = quarry::sql_query(
+        "SELECT c.relname::text, ic.relname::text, i.indisunique, a.attname::text \
+         FROM pg_index i \
+         JOIN pg_class c ON c.oid = i.indrelid \
+         JOIN pg_class ic ON ic.oid = i.indexrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) ON true \
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum \
+         WHERE NOT i.indisprimary AND n.nspname = current_schema() AND i.indexprs IS NULL \
+           AND i.indpred IS NULL \
+         ORDER BY c.relname, ic.relname, k.ord",
+    )
+    .load(conn)?;
     let mut tables: BTreeMap<String, Table> = BTreeMap::new();
-    for (table, column, type_name, element, kind, not_null, has_default) in columns {
+    for (table, column, type_name, element, kind, not_null, has_default, default_sql) in columns {
         if !only.is_empty() && !only.contains(&table) {
             continue;
         }
@@ -145,6 +190,7 @@ pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Fai
             unmapped,
             nullable: !not_null,
             has_default,
+            default_sql,
         });
     }
     for (table, column) in keys {
@@ -152,9 +198,28 @@ pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Fai
             t.primary_key.push(column);
         }
     }
-    for (table, column, target) in foreign {
+    for (table, column, target, action) in foreign {
         if let Some(t) = tables.get_mut(&table) {
-            t.references.insert(column, target);
+            let action = match action.as_str() {
+                "c" => Some("cascade"),
+                "n" => Some("set null"),
+                "d" => Some("set default"),
+                "r" => Some("restrict"),
+                _ => None,
+            };
+            t.references.insert(column, (target, action));
+        }
+    }
+    let mut by_table: BTreeMap<String, Vec<(String, bool, Option<String>)>> = BTreeMap::new();
+    for (table, index, unique, column) in index_columns {
+        by_table
+            .entry(table)
+            .or_default()
+            .push((index, unique, Some(column)));
+    }
+    for (table, rows) in by_table {
+        if let Some(t) = tables.get_mut(&table) {
+            t.indexes = grouped_indexes(rows);
         }
     }
     let found: Vec<String> = tables.keys().cloned().collect();
@@ -178,17 +243,102 @@ fn missing_tables(asked: &[String], found: &[String]) -> Result<(), Failure> {
     )))
 }
 
-/// The foreign keys of one column, from `(key id, column, referenced table)` rows.
-fn single_column_keys(rows: Vec<(i64, String, String)>) -> BTreeMap<String, String> {
-    let mut by_id: BTreeMap<i64, Vec<(String, String)>> = BTreeMap::new();
-    for (id, column, table) in rows {
-        by_id.entry(id).or_default().push((column, table));
+/// The foreign keys of one column, from `(key id, column, referenced table, on
+/// delete)` rows.
+fn single_column_keys(
+    rows: Vec<(i64, String, String, Option<&'static str>)>,
+) -> BTreeMap<String, (String, Option<&'static str>)> {
+    let mut by_id: BTreeMap<i64, Vec<(String, (String, Option<&'static str>))>> = BTreeMap::new();
+    for (id, column, table, action) in rows {
+        by_id.entry(id).or_default().push((column, (table, action)));
     }
     by_id
         .into_values()
         .filter(|parts| parts.len() == 1)
         .flatten()
         .collect()
+}
+
+/// SQLite's spelling of an `on delete` action, as `table!` writes it; `None` for the
+/// default, `NO ACTION`.
+fn on_delete(action: &str) -> Option<&'static str> {
+    match action.to_ascii_uppercase().as_str() {
+        "CASCADE" => Some("cascade"),
+        "SET NULL" => Some("set null"),
+        "SET DEFAULT" => Some("set default"),
+        "RESTRICT" => Some("restrict"),
+        _ => None,
+    }
+}
+
+/// Indexes from `(index, unique, column)` rows in index and column order; an index
+/// with a column that is not a plain column (`None`) is left out.
+fn grouped_indexes(rows: Vec<(String, bool, Option<String>)>) -> Vec<(bool, Vec<String>)> {
+    let mut indexes: Vec<(String, bool, Option<Vec<String>>)> = Vec::new();
+    for (index, unique, column) in rows {
+        match indexes.last_mut() {
+            Some((name, _, columns)) if *name == index => match (columns.as_mut(), column) {
+                (Some(columns), Some(column)) => columns.push(column),
+                _ => *columns = None,
+            },
+            _ => indexes.push((index, unique, column.map(|c| vec![c]))),
+        }
+    }
+    indexes
+        .into_iter()
+        .filter_map(|(_, unique, columns)| Some((unique, columns?)))
+        .collect()
+}
+
+/// A default's SQL as `table!` writes it, inside `= default(…)`: a number, a string,
+/// a bool, `now()`, `current_date`, or else `sql("…")`. `None` for what the database
+/// numbers itself (a sequence): a bare `= default`.
+fn default_syntax(sql: &str) -> Option<String> {
+    let mut text = sql.trim();
+    if text.starts_with("nextval(") {
+        return None;
+    }
+    // PostgreSQL writes casts after literals (`'a'::text`, `'-1.5'::double precision`).
+    let uncast = match text.find("::") {
+        Some(at)
+            if text.starts_with('\'')
+                || text.starts_with('(')
+                || text[..at].parse::<f64>().is_ok() =>
+        {
+            &text[..at]
+        }
+        _ => text,
+    };
+    let mut bare = uncast;
+    while bare.starts_with('(') && bare.ends_with(')') {
+        bare = &bare[1..bare.len() - 1];
+    }
+    let number = bare.trim_matches('\'');
+    let numeric = !number.is_empty()
+        && number.parse::<f64>().is_ok()
+        && number
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | 'e' | 'E' | '+'));
+    if numeric && (bare == number || uncast != text) {
+        return Some(number.to_owned());
+    }
+    if let Some(inner) = bare.strip_prefix('\'').and_then(|b| b.strip_suffix('\'')) {
+        if !inner.replace("''", "").contains('\'') {
+            return Some(format!("{:?}", inner.replace("''", "'")));
+        }
+    }
+    match bare.to_ascii_lowercase().as_str() {
+        "true" => return Some("true".to_owned()),
+        "false" => return Some("false".to_owned()),
+        "now()" | "current_timestamp" => return Some("now()".to_owned()),
+        "current_date" => return Some("current_date".to_owned()),
+        _ => {}
+    }
+    // SQLite keeps the parentheses a default expression needs; `create_all` adds them.
+    while text.starts_with('(') && text.ends_with(')') {
+        text = &text[1..text.len() - 1];
+    }
+    Some(format!("sql({text:?})"))
 }
 
 /// quarry's SQL type for a SQLite column's declared type.
@@ -206,9 +356,10 @@ fn sqlite_type(declared: &str) -> (String, Option<String>) {
         "DATE" => Some("Date"),
         "TIME" => Some("Time"),
         "UUID" => Some("Uuid"),
-        "NUMERIC" | "DECIMAL" => Some("Numeric"),
-        "JSON" => Some("Json"),
-        "JSONB" => Some("Jsonb"),
+        // `create_all`'s names for TEXT affinity.
+        "NUMERIC" | "DECIMAL" | "NUMERIC_TEXT" => Some("Numeric"),
+        "JSON" | "JSON_TEXT" => Some("Json"),
+        "JSONB" | "JSONB_TEXT" => Some("Jsonb"),
         "BLOB" | "BYTEA" | "" => Some("Binary"),
         _ => None,
     };
@@ -323,6 +474,23 @@ fn render(tables: &[Table]) -> String {
         }
         let key: Vec<String> = table.primary_key.iter().map(|c| rust_name(c).0).collect();
         let _ = writeln!(out, "quarry::table! {{");
+        // A unique index of one column is that column's `unique`.
+        let unique_columns: Vec<&str> = table
+            .indexes
+            .iter()
+            .filter_map(|(unique, columns)| match columns.as_slice() {
+                [column] if *unique => Some(column.as_str()),
+                _ => None,
+            })
+            .collect();
+        for (unique, columns) in &table.indexes {
+            if *unique && columns.len() == 1 {
+                continue;
+            }
+            let names: Vec<String> = columns.iter().map(|c| rust_name(c).0).collect();
+            let attribute = if *unique { "unique" } else { "index" };
+            let _ = writeln!(out, "    #[{attribute}({})]", names.join(", "));
+        }
         if let Some(sql) = sql_name {
             let _ = writeln!(out, "    #[sql_name = {sql:?}]");
         }
@@ -346,9 +514,18 @@ fn render(tables: &[Table]) -> String {
             }
             if column.has_default {
                 line.push_str(" = default");
+                if let Some(default) = column.default_sql.as_deref().and_then(default_syntax) {
+                    let _ = write!(line, "({default})");
+                }
             }
-            if let Some(target) = table.references.get(&column.name) {
+            if unique_columns.contains(&column.name.as_str()) {
+                line.push_str(" unique");
+            }
+            if let Some((target, action)) = table.references.get(&column.name) {
                 let _ = write!(line, " references {}", rust_name(target).0);
+                if let Some(action) = action {
+                    let _ = write!(line, " on delete {action}");
+                }
             }
             let _ = writeln!(out, "{line},");
         }
@@ -372,6 +549,52 @@ mod tests {
         assert_eq!(
             rust_name("1st"),
             ("c_1st".to_owned(), Some("1st".to_owned()))
+        );
+    }
+
+    #[test]
+    fn defaults_read_back_as_table_syntax() {
+        assert_eq!(default_syntax("0").as_deref(), Some("0"));
+        assert_eq!(default_syntax("-1.5").as_deref(), Some("-1.5"));
+        assert_eq!(
+            default_syntax("'-1.5'::double precision").as_deref(),
+            Some("-1.5")
+        );
+        assert_eq!(default_syntax("(0)").as_deref(), Some("0"));
+        assert_eq!(default_syntax("'it''s'").as_deref(), Some("\"it's\""));
+        assert_eq!(default_syntax("'it''s'::text").as_deref(), Some("\"it's\""));
+        assert_eq!(default_syntax("TRUE").as_deref(), Some("true"));
+        assert_eq!(default_syntax("false").as_deref(), Some("false"));
+        assert_eq!(default_syntax("now()").as_deref(), Some("now()"));
+        assert_eq!(
+            default_syntax("CURRENT_TIMESTAMP").as_deref(),
+            Some("now()")
+        );
+        assert_eq!(
+            default_syntax("CURRENT_DATE").as_deref(),
+            Some("current_date")
+        );
+        assert_eq!(
+            default_syntax("(datetime('now'))").as_deref(),
+            Some("sql(\"datetime('now')\")")
+        );
+        assert_eq!(default_syntax("nextval('t_id_seq'::regclass)"), None);
+    }
+
+    #[test]
+    fn indexes_group_their_columns_in_order() {
+        let rows = vec![
+            ("a".to_owned(), false, Some("x".to_owned())),
+            ("a".to_owned(), false, Some("y".to_owned())),
+            ("b".to_owned(), true, Some("z".to_owned())),
+            ("c".to_owned(), false, None),
+        ];
+        assert_eq!(
+            grouped_indexes(rows),
+            [
+                (false, vec!["x".to_owned(), "y".to_owned()]),
+                (true, vec!["z".to_owned()])
+            ]
         );
     }
 

@@ -368,7 +368,7 @@ quarry::table! {
     users (id) {
         id -> Int4 = default,
         name -> Text,
-        visits -> Int4 = default,
+        visits -> Int4 = default(0),
     }
 }
 ",
@@ -407,7 +407,7 @@ quarry::table! {
     users (id) {
         id -> Int4,
         name -> Text,
-        visits -> Int4 = default,
+        visits -> Int4 = default(0),
     }
 }
 ",
@@ -476,12 +476,12 @@ quarry::table! {
         r#type -> Text,
         #[sql_name = \"Display Name\"]
         display_name -> Nullable<Text>,
-        flags -> Bool = default,
+        flags -> Bool = default(false),
         tags -> Array<Text>,
         /// The database's type is `enum mood`, which quarry reads as text.
         feeling -> Nullable<Text>,
         born -> Nullable<Date>,
-        seen -> Timestamptz = default,
+        seen -> Timestamptz = default(now()),
         photo -> Nullable<Binary>,
     }
 }
@@ -570,4 +570,117 @@ fn the_guide_shows_what_print_schema_prints_for_its_migrations() {
     let output = stdout(&printed);
     let tables = output.split_once("\n\n").unwrap().1;
     assert_eq!(tables, shown);
+}
+
+/// The declarations that [`print_schema_gives_back_what_create_all_made`] creates, as
+/// `table!` input: what print-schema must print back, table for table. (The keys are
+/// `Int4`: SQLite's rowid is `INTEGER PRIMARY KEY` whatever its declared width, and
+/// reads back as `Int4`.)
+const ROUND_TRIP: &str = "// The tables of the database, as `quarry print-schema` read them.
+
+quarry::table! {
+    rt_authors (id) {
+        id -> Int4 = default,
+        name -> Text unique,
+        active -> Bool = default(true),
+        score -> Float8 = default(-1.5),
+        motto -> Nullable<Text> = default(\"it's fine\"),
+        joined -> Timestamptz = default(now()),
+        day -> Date = default(current_date),
+    }
+}
+
+quarry::table! {
+    #[unique(author_id, slug)]
+    #[index(author_id, title)]
+    rt_books (id) {
+        id -> Int4 = default,
+        author_id -> Int4 references rt_authors on delete cascade,
+        editor_id -> Nullable<Int4> references rt_authors on delete set null,
+        slug -> Text,
+        title -> Text,
+        price -> Numeric,
+        pages -> Int2 = default(0),
+        cover -> Nullable<Binary>,
+        isbn -> Uuid unique,
+        doc -> Json,
+        published -> Timestamp,
+        at -> Time,
+    }
+}
+";
+
+#[allow(dead_code)]
+mod round_trip {
+    quarry::table! {
+        rt_authors (id) {
+            id -> Int4 = default,
+            name -> Text unique,
+            active -> Bool = default(true),
+            score -> Float8 = default(-1.5),
+            motto -> Nullable<Text> = default("it's fine"),
+            joined -> Timestamptz = default(now()),
+            day -> Date = default(current_date),
+        }
+    }
+
+    quarry::table! {
+        #[unique(author_id, slug)]
+        #[index(author_id, title)]
+        rt_books (id) {
+            id -> Int4 = default,
+            author_id -> Int4 references rt_authors on delete cascade,
+            editor_id -> Nullable<Int4> references rt_authors on delete set null,
+            slug -> Text,
+            title -> Text,
+            price -> Numeric,
+            pages -> Int2 = default(0),
+            cover -> Nullable<Binary>,
+            isbn -> Uuid unique,
+            doc -> Json,
+            published -> Timestamp,
+            at -> Time,
+        }
+    }
+}
+
+/// `create_all`, then `print-schema`: the same declarations come back.
+fn print_schema_gives_back_what_create_all_made<C: Connection>(conn: &mut C, url: &str) {
+    quarry::schema::create_all(
+        conn,
+        &[&round_trip::rt_books::table, &round_trip::rt_authors::table],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let printed = quarry(dir.path(), Some(url), &["print-schema"]);
+    expect_code(&printed, 0);
+    assert_eq!(stdout(&printed), ROUND_TRIP);
+}
+
+#[test]
+fn print_schema_gives_back_what_create_all_made_on_sqlite() {
+    let db = tempfile::tempdir().unwrap();
+    let path = db.path().join("round_trip.db");
+    let mut conn = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+    print_schema_gives_back_what_create_all_made(&mut conn, &format!("sqlite:{}", path.display()));
+}
+
+#[test]
+fn print_schema_gives_back_what_create_all_made_on_postgresql() {
+    let base = std::env::var("QUARRY_PG_URL").unwrap_or_else(|_| {
+        panic!(
+            "QUARRY_PG_URL is not set: these tests need the server that `cargo xtask test` starts"
+        )
+    });
+    let schema = "cli_round_trip";
+    let mut conn = PgConnection::establish(&base).unwrap();
+    conn.batch_execute(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; SET search_path TO {schema}"
+    ))
+    .unwrap();
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
+    print_schema_gives_back_what_create_all_made(&mut conn, &url);
+    conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .unwrap();
 }
