@@ -58,13 +58,49 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
             println!("Recorded the current text of migration {version} as applied");
             Ok(())
         }
+        Command::Diff {
+            name,
+            schema,
+            destructive,
+            version,
+        } => {
+            let found = schema_diff(url, &schema, destructive)?;
+            for line in &found.unresolved {
+                eprintln!("note: {line}");
+            }
+            if found.up.is_empty() {
+                println!(
+                    "The database is as declared in {}; no migration written",
+                    schema.display()
+                );
+                return Ok(());
+            }
+            let up = statements(&found.up);
+            let down = statements(&found.down);
+            write_migration(dir, &name, version, &up, &down)
+        }
+        Command::Check { schema } => {
+            let found = schema_diff(url, &schema, true)?;
+            if found.is_empty() {
+                println!("The database is as declared in {}", schema.display());
+                return Ok(());
+            }
+            let mut lines = Vec::new();
+            lines.extend(found.up.iter().map(|sql| format!("  {sql};")));
+            lines.extend(found.unresolved.iter().map(|note| format!("  {note}")));
+            Err(Failure::Failed(format!(
+                "the database differs from the declarations in {}; to make it as declared:\n{}",
+                schema.display(),
+                lines.join("\n")
+            )))
+        }
         Command::PrintSchema { tables } => {
             let mut conn = AnyConnection::open(&Target::parse(url)?, false)?;
             let schema = match &mut conn {
                 AnyConnection::Pg(c) => print_schema::pg(c, &tables)?,
                 AnyConnection::Sqlite(c) => print_schema::sqlite(c, &tables)?,
             };
-            print!("{schema}");
+            print!("{}", print_schema::render(&schema));
             Ok(())
         }
     }
@@ -190,6 +226,61 @@ fn create_pg_database(url: &str) -> Result<(), Failure> {
 }
 
 fn generate(dir: &Path, name: &str, version: Option<String>) -> Result<(), Failure> {
+    write_migration(
+        dir,
+        name,
+        version,
+        &format!("-- {name}: the SQL that applies this migration.\n"),
+        &format!("-- {name}: the SQL that reverts up.sql.\n"),
+    )
+}
+
+/// The migration from the database to the declarations in `schema`.
+fn schema_diff(
+    url: Option<&str>,
+    schema: &Path,
+    destructive: bool,
+) -> Result<quarry::schema::SchemaDiff, Failure> {
+    let declared = crate::declarations::read(schema)?;
+    let mut conn = AnyConnection::open(&Target::parse(url)?, false)?;
+    let found = match &mut conn {
+        AnyConnection::Pg(c) => {
+            let current = declarations_of(&print_schema::pg(c, &[])?);
+            quarry::schema::diff::<quarry::backend::pg::Pg>(&current, &declared, destructive)
+        }
+        AnyConnection::Sqlite(c) => {
+            let current = declarations_of(&print_schema::sqlite(c, &[])?);
+            quarry::schema::diff::<quarry::backend::sqlite::Sqlite>(
+                &current,
+                &declared,
+                destructive,
+            )
+        }
+    };
+    Ok(found?)
+}
+
+fn declarations_of(tables: &[print_schema::Table]) -> Vec<quarry::schema::TableDeclaration> {
+    tables.iter().map(|t| t.declaration(tables)).collect()
+}
+
+/// Statements as a migration file holds them: one per line, each ended by `;`.
+fn statements(sql: &[String]) -> String {
+    let mut text: String = sql.iter().map(|s| format!("{s};\n")).collect();
+    if text.is_empty() {
+        text.push_str("-- nothing to revert\n");
+    }
+    text
+}
+
+/// Writes `<dir>/<version>_<name>/{up.sql, down.sql}`.
+fn write_migration(
+    dir: &Path,
+    name: &str,
+    version: Option<String>,
+    up: &str,
+    down: &str,
+) -> Result<(), Failure> {
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(Failure::Usage(format!(
             "the migration name `{name}` must be letters, digits and `_` (e.g. `create_users`)"
@@ -214,16 +305,7 @@ fn generate(dir: &Path, name: &str, version: Option<String>) -> Result<(), Failu
     let folder = dir.join(format!("{version}_{name}"));
     std::fs::create_dir_all(&folder)
         .map_err(|e| Failure::Failed(format!("cannot create {}: {e}", folder.display())))?;
-    for (file, text) in [
-        (
-            "up.sql",
-            format!("-- {name}: the SQL that applies this migration.\n"),
-        ),
-        (
-            "down.sql",
-            format!("-- {name}: the SQL that reverts up.sql.\n"),
-        ),
-    ] {
+    for (file, text) in [("up.sql", up), ("down.sql", down)] {
         let path = folder.join(file);
         std::fs::write(&path, text)
             .map_err(|e| Failure::Failed(format!("cannot write {}: {e}", path.display())))?;

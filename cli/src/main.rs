@@ -1,5 +1,5 @@
 //! `quarry`, the command line of the quarry library: create a database, write and run
-//! its migrations, and print its schema as `table!` declarations.
+//! its migrations, print its schema as `table!` declarations, and compare it with them.
 //!
 //! ```text
 //! quarry setup                        create the database and the migrations folder, run them
@@ -10,6 +10,8 @@
 //! quarry migration status             each migration and where it stands
 //! quarry migration rehash VERSION     accept a deliberate edit of an applied migration
 //! quarry print-schema                 the live database as table! declarations
+//! quarry diff NAME                    the migration from the database to src/schema.rs
+//! quarry check                        exit 1 unless the database is as src/schema.rs says
 //! ```
 //!
 //! The database is `--database-url` or `DATABASE_URL`: a `postgres://` URL, or a SQLite
@@ -21,13 +23,15 @@
 mod commands;
 mod config;
 mod database;
+mod declarations;
 mod print_schema;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// The quarry command line: migrations and print-schema, for PostgreSQL and SQLite.
+/// The quarry command line: migrations, print-schema, diff and check, for PostgreSQL and
+/// SQLite.
 #[derive(Debug, Parser)]
 #[command(name = "quarry", version, about, long_about = None)]
 struct Cli {
@@ -67,6 +71,31 @@ enum Command {
         /// Only these tables (all tables when none is given).
         #[arg(long = "table", value_name = "TABLE")]
         tables: Vec<String>,
+    },
+    /// Compares the `table!` declarations of a Rust file with the database and writes
+    /// the migration between them (`up.sql` makes the database as declared, `down.sql`
+    /// takes it back). A type change is altered in place, never dropped and added
+    /// again; renames are never guessed; tables and columns that only the database has
+    /// are dropped only with `--destructive`. What cannot be written is reported.
+    Diff {
+        /// What the migration does, in snake_case: `add_posts`.
+        name: String,
+        /// The Rust file with the `table!` declarations.
+        #[arg(long, value_name = "PATH", default_value = "src/schema.rs")]
+        schema: PathBuf,
+        /// Also drop the tables and columns that are not declared.
+        #[arg(long)]
+        destructive: bool,
+        /// The version (digits); by default the current UTC time, `YYYYMMDDHHMMSS`.
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Exits with 1, listing the differences, when the database is not as the
+    /// `table!` declarations of a Rust file say (for CI); with 0 when it is.
+    Check {
+        /// The Rust file with the `table!` declarations.
+        #[arg(long, value_name = "PATH", default_value = "src/schema.rs")]
+        schema: PathBuf,
     },
 }
 

@@ -6,18 +6,26 @@
 
 use crate::Failure;
 use quarry::prelude::*;
+use quarry::schema::{
+    ColumnDeclaration, ColumnType, DefaultValue, ForeignKey, IndexDeclaration, OnDelete,
+    TableDeclaration,
+};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+/// What a foreign key references: the table, and the `on delete` action when it is not
+/// the default (`no action`), as `table!` writes it.
+type Target = (String, Option<&'static str>);
+
 /// A table as the database describes it.
 #[derive(Debug, Default)]
-struct Table {
+pub(crate) struct Table {
     name: String,
     columns: Vec<Column>,
     primary_key: Vec<String>,
     /// Single-column foreign keys: column → referenced table, and `on delete` action
     /// when it is not the default (`no action`).
-    references: BTreeMap<String, (String, Option<&'static str>)>,
+    references: BTreeMap<String, Target>,
     /// Indexes other than the primary key's, each unique or not, over plain columns.
     indexes: Vec<(bool, Vec<String>)>,
 }
@@ -36,7 +44,7 @@ struct Column {
 }
 
 /// The tables of a SQLite database.
-pub(crate) fn sqlite(conn: &mut SqliteConnection, only: &[String]) -> Result<String, Failure> {
+pub(crate) fn sqlite(conn: &mut SqliteConnection, only: &[String]) -> Result<Vec<Table>, Failure> {
     let names: Vec<String> = quarry::sql_query(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
          AND name <> 'quarry_migrations' ORDER BY name",
@@ -104,7 +112,7 @@ pub(crate) fn sqlite(conn: &mut SqliteConnection, only: &[String]) -> Result<Str
         }
         tables.push(table);
     }
-    Ok(render(&tables))
+    Ok(tables)
 }
 
 /// A column as PostgreSQL's catalog gives it: table, column, type, element type (of an
@@ -121,7 +129,7 @@ type PgColumnRow = (
 );
 
 /// The tables of the current schema of a PostgreSQL database.
-pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Failure> {
+pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<Vec<Table>, Failure> {
     let columns: Vec<PgColumnRow> = quarry::sql_query(
         "SELECT c.relname::text, a.attname::text, t.typname::text, et.typname::text, \
                     t.typtype::text, a.attnotnull, (a.atthasdef OR a.attidentity <> ''), \
@@ -224,7 +232,7 @@ pub(crate) fn pg(conn: &mut PgConnection, only: &[String]) -> Result<String, Fai
     }
     let found: Vec<String> = tables.keys().cloned().collect();
     missing_tables(only, &found)?;
-    Ok(render(&tables.into_values().collect::<Vec<_>>()))
+    Ok(tables.into_values().collect())
 }
 
 /// Fails when `--table` names a table the database does not have.
@@ -247,8 +255,8 @@ fn missing_tables(asked: &[String], found: &[String]) -> Result<(), Failure> {
 /// delete)` rows.
 fn single_column_keys(
     rows: Vec<(i64, String, String, Option<&'static str>)>,
-) -> BTreeMap<String, (String, Option<&'static str>)> {
-    let mut by_id: BTreeMap<i64, Vec<(String, (String, Option<&'static str>))>> = BTreeMap::new();
+) -> BTreeMap<String, Target> {
+    let mut by_id: BTreeMap<i64, Vec<(String, Target)>> = BTreeMap::new();
     for (id, column, table, action) in rows {
         by_id.entry(id).or_default().push((column, (table, action)));
     }
@@ -290,10 +298,10 @@ fn grouped_indexes(rows: Vec<(String, bool, Option<String>)>) -> Vec<(bool, Vec<
         .collect()
 }
 
-/// A default's SQL as `table!` writes it, inside `= default(…)`: a number, a string,
-/// a bool, `now()`, `current_date`, or else `sql("…")`. `None` for what the database
-/// numbers itself (a sequence): a bare `= default`.
-fn default_syntax(sql: &str) -> Option<String> {
+/// A default's SQL, as the database keeps it, read as `table!` declares defaults: a
+/// number, a string, a bool, `now()`, `current_date`, or else SQL of its own. `None` for
+/// what the database numbers itself (a sequence): a bare `= default`.
+fn default_value(sql: &str) -> Option<DefaultValue> {
     let mut text = sql.trim();
     if text.starts_with("nextval(") {
         return None;
@@ -320,25 +328,129 @@ fn default_syntax(sql: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | 'e' | 'E' | '+'));
     if numeric && (bare == number || uncast != text) {
-        return Some(number.to_owned());
+        return Some(DefaultValue::Number(leak(number)));
     }
     if let Some(inner) = bare.strip_prefix('\'').and_then(|b| b.strip_suffix('\'')) {
         if !inner.replace("''", "").contains('\'') {
-            return Some(format!("{:?}", inner.replace("''", "'")));
+            return Some(DefaultValue::StringLiteral(leak(&inner.replace("''", "'"))));
         }
     }
     match bare.to_ascii_lowercase().as_str() {
-        "true" => return Some("true".to_owned()),
-        "false" => return Some("false".to_owned()),
-        "now()" | "current_timestamp" => return Some("now()".to_owned()),
-        "current_date" => return Some("current_date".to_owned()),
+        "true" => return Some(DefaultValue::BoolLiteral(true)),
+        "false" => return Some(DefaultValue::BoolLiteral(false)),
+        "now()" | "current_timestamp" => return Some(DefaultValue::CurrentTimestamp),
+        "current_date" => return Some(DefaultValue::Today),
         _ => {}
     }
     // SQLite keeps the parentheses a default expression needs; `create_all` adds them.
     while text.starts_with('(') && text.ends_with(')') {
         text = &text[1..text.len() - 1];
     }
-    Some(format!("sql({text:?})"))
+    Some(DefaultValue::Sql(leak(text)))
+}
+
+/// A default as `table!` writes it, inside `= default(…)`.
+pub(crate) fn default_syntax(default: DefaultValue) -> String {
+    match default {
+        DefaultValue::Number(number) => number.to_owned(),
+        DefaultValue::StringLiteral(text) => format!("{text:?}"),
+        DefaultValue::BoolLiteral(value) => value.to_string(),
+        DefaultValue::CurrentTimestamp => "now()".to_owned(),
+        DefaultValue::Today => "current_date".to_owned(),
+        DefaultValue::Sql(sql) => format!("sql({sql:?})"),
+    }
+}
+
+/// A string that lives as long as the program: the CLI reads one schema and exits.
+fn leak(text: &str) -> &'static str {
+    Box::leak(text.to_owned().into_boxed_str())
+}
+
+/// quarry's SQL type by its `table!` name (`Array<Text>`, or a name `quarry` does not
+/// know, for a type of the database's own).
+fn column_type(sql_type: &str, unmapped: Option<&str>) -> ColumnType {
+    if let Some(own) = unmapped {
+        return ColumnType::named(leak(own.trim_end_matches("[]").trim_start_matches("enum ")));
+    }
+    match sql_type
+        .strip_prefix("Array<")
+        .and_then(|t| t.strip_suffix('>'))
+    {
+        Some(element) => ColumnType::array_of(ColumnType::builtin(leak(element))),
+        None => ColumnType::builtin(leak(sql_type)),
+    }
+}
+
+impl Table {
+    /// The table as `create_all` and `diff` read declarations; `all` are the other
+    /// tables, for the keys that foreign keys reference.
+    pub(crate) fn declaration(&self, all: &[Table]) -> TableDeclaration {
+        let columns: Vec<ColumnDeclaration> =
+            self.columns
+                .iter()
+                .map(|c| ColumnDeclaration {
+                    name: leak(&c.name),
+                    ty: column_type(&c.sql_type, c.unmapped.as_deref()),
+                    nullable: c.nullable,
+                    has_default: c.has_default,
+                    default: c.default_sql.as_deref().and_then(default_value),
+                    unique: self.indexes.iter().any(|(unique, columns)| {
+                        *unique && columns == std::slice::from_ref(&c.name)
+                    }),
+                    references: self
+                        .references
+                        .get(&c.name)
+                        .map(|(target, action)| ForeignKey {
+                            table: leak(target),
+                            column: all
+                                .iter()
+                                .find(|t| &t.name == target)
+                                .and_then(|t| t.primary_key.first())
+                                .map_or("id", |key| leak(key)),
+                            on_delete: action.and_then(on_delete_action),
+                        }),
+                })
+                .collect();
+        let indexes: Vec<IndexDeclaration> = self
+            .indexes
+            .iter()
+            .filter(|(unique, columns)| !(*unique && columns.len() == 1))
+            .map(|(unique, columns)| IndexDeclaration {
+                unique: *unique,
+                columns: Box::leak(
+                    columns
+                        .iter()
+                        .map(|c| leak(c))
+                        .collect::<Vec<_>>()
+                        .into_boxed_slice(),
+                ),
+            })
+            .collect();
+        TableDeclaration {
+            name: leak(&self.name),
+            columns: Box::leak(columns.into_boxed_slice()),
+            primary_key: Box::leak(
+                self.primary_key
+                    .iter()
+                    .map(|c| leak(c))
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice(),
+            ),
+            indexes: Box::leak(indexes.into_boxed_slice()),
+        }
+    }
+}
+
+/// `on delete` as `table!` writes it, as the schema module names it.
+pub(crate) fn on_delete_action(words: &str) -> Option<OnDelete> {
+    match words {
+        "cascade" => Some(OnDelete::Cascade),
+        "set null" => Some(OnDelete::SetNull),
+        "set default" => Some(OnDelete::SetDefault),
+        "restrict" => Some(OnDelete::Restrict),
+        "no action" => Some(OnDelete::NoAction),
+        _ => None,
+    }
 }
 
 /// quarry's SQL type for a SQLite column's declared type.
@@ -458,7 +570,7 @@ fn rust_name(sql: &str) -> (String, Option<String>) {
     (ident, Some(sql.to_owned()))
 }
 
-fn render(tables: &[Table]) -> String {
+pub(crate) fn render(tables: &[Table]) -> String {
     let mut out =
         String::from("// The tables of the database, as `quarry print-schema` read them.\n");
     for table in tables {
@@ -514,8 +626,8 @@ fn render(tables: &[Table]) -> String {
             }
             if column.has_default {
                 line.push_str(" = default");
-                if let Some(default) = column.default_sql.as_deref().and_then(default_syntax) {
-                    let _ = write!(line, "({default})");
+                if let Some(default) = column.default_sql.as_deref().and_then(default_value) {
+                    let _ = write!(line, "({})", default_syntax(default));
                 }
             }
             if unique_columns.contains(&column.name.as_str()) {
@@ -554,31 +666,23 @@ mod tests {
 
     #[test]
     fn defaults_read_back_as_table_syntax() {
-        assert_eq!(default_syntax("0").as_deref(), Some("0"));
-        assert_eq!(default_syntax("-1.5").as_deref(), Some("-1.5"));
+        let syntax = |sql: &str| default_value(sql).map(default_syntax);
+        assert_eq!(syntax("0").as_deref(), Some("0"));
+        assert_eq!(syntax("-1.5").as_deref(), Some("-1.5"));
+        assert_eq!(syntax("'-1.5'::double precision").as_deref(), Some("-1.5"));
+        assert_eq!(syntax("(0)").as_deref(), Some("0"));
+        assert_eq!(syntax("'it''s'").as_deref(), Some("\"it's\""));
+        assert_eq!(syntax("'it''s'::text").as_deref(), Some("\"it's\""));
+        assert_eq!(syntax("TRUE").as_deref(), Some("true"));
+        assert_eq!(syntax("false").as_deref(), Some("false"));
+        assert_eq!(syntax("now()").as_deref(), Some("now()"));
+        assert_eq!(syntax("CURRENT_TIMESTAMP").as_deref(), Some("now()"));
+        assert_eq!(syntax("CURRENT_DATE").as_deref(), Some("current_date"));
         assert_eq!(
-            default_syntax("'-1.5'::double precision").as_deref(),
-            Some("-1.5")
-        );
-        assert_eq!(default_syntax("(0)").as_deref(), Some("0"));
-        assert_eq!(default_syntax("'it''s'").as_deref(), Some("\"it's\""));
-        assert_eq!(default_syntax("'it''s'::text").as_deref(), Some("\"it's\""));
-        assert_eq!(default_syntax("TRUE").as_deref(), Some("true"));
-        assert_eq!(default_syntax("false").as_deref(), Some("false"));
-        assert_eq!(default_syntax("now()").as_deref(), Some("now()"));
-        assert_eq!(
-            default_syntax("CURRENT_TIMESTAMP").as_deref(),
-            Some("now()")
-        );
-        assert_eq!(
-            default_syntax("CURRENT_DATE").as_deref(),
-            Some("current_date")
-        );
-        assert_eq!(
-            default_syntax("(datetime('now'))").as_deref(),
+            syntax("(datetime('now'))").as_deref(),
             Some("sql(\"datetime('now')\")")
         );
-        assert_eq!(default_syntax("nextval('t_id_seq'::regclass)"), None);
+        assert_eq!(syntax("nextval('t_id_seq'::regclass)"), None);
     }
 
     #[test]

@@ -59,6 +59,11 @@ pub trait Backend: private::Sealed + Sized + Copy + Default + 'static {
     #[doc(hidden)]
     fn function_name<F: crate::expr::SqlFunction>() -> &'static str;
 
+    /// Whether `ALTER TABLE … ALTER COLUMN` changes a column's type, nullability and
+    /// default in place (SQLite has no such statement: its table must be rebuilt).
+    #[doc(hidden)]
+    const ALTERS_COLUMNS: bool;
+
     /// The type of a column of `ty` in `CREATE TABLE`; `None` where the backend has no
     /// such column (an array on SQLite).
     #[doc(hidden)]

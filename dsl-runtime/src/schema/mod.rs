@@ -55,8 +55,10 @@ use crate::conn::{Connection, Executor, Output, Request, Row, Task};
 use crate::error::QueryResult;
 use std::ops::ControlFlow;
 
+mod diff;
 mod render;
 
+pub use diff::{SchemaDiff, diff};
 pub use render::{create_all_sql, drop_all_sql};
 
 /// A table whose declaration [`create_all`] and [`drop_all`] can read: every `table`

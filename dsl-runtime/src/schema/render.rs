@@ -25,24 +25,34 @@ use crate::error::{Error, QueryResult};
 /// ```
 pub fn create_all_sql<DB: Backend>(tables: &[&dyn Declared]) -> QueryResult<Vec<String>> {
     let mut statements = Vec::new();
-    for table in in_creation_order(tables)? {
-        statements.push(create_table::<DB>(table)?);
-        for index in table.indexes.iter().filter(|index| !index.unique) {
-            statements.push(format!(
-                "CREATE INDEX {} ON {} ({})",
-                quoted(&index_name(table.name, index.columns)),
-                quoted(table.name),
-                column_list(index.columns)
-            ));
-        }
+    for table in in_creation_order(tables.iter().map(|t| t.declaration()))? {
+        statements.extend(create_statements::<DB>(table)?);
     }
     Ok(statements)
+}
+
+/// A table's `CREATE TABLE`, then its indexes' `CREATE INDEX`.
+pub(super) fn create_statements<DB: Backend>(table: &TableDeclaration) -> QueryResult<Vec<String>> {
+    let mut statements = vec![create_table::<DB>(table)?];
+    for index in table.indexes.iter().filter(|index| !index.unique) {
+        statements.push(create_index(table, index.columns));
+    }
+    Ok(statements)
+}
+
+pub(super) fn create_index(table: &TableDeclaration, columns: &[&str]) -> String {
+    format!(
+        "CREATE INDEX {} ON {} ({})",
+        quoted(&index_name(table.name, columns)),
+        quoted(table.name),
+        column_list(columns)
+    )
 }
 
 /// The statements [`drop_all`](super::drop_all) runs: a `DROP TABLE IF EXISTS` for each
 /// table, those that reference others first.
 pub fn drop_all_sql<DB: Backend>(tables: &[&dyn Declared]) -> QueryResult<Vec<String>> {
-    let mut order = in_creation_order(tables)?;
+    let mut order = in_creation_order(tables.iter().map(|t| t.declaration()))?;
     order.reverse();
     Ok(order
         .into_iter()
@@ -50,7 +60,7 @@ pub fn drop_all_sql<DB: Backend>(tables: &[&dyn Declared]) -> QueryResult<Vec<St
         .collect())
 }
 
-fn create_table<DB: Backend>(table: &TableDeclaration) -> QueryResult<String> {
+pub(super) fn create_table<DB: Backend>(table: &TableDeclaration) -> QueryResult<String> {
     let single_key = match table.primary_key {
         [key] => Some(*key),
         _ => None,
@@ -76,7 +86,7 @@ fn create_table<DB: Backend>(table: &TableDeclaration) -> QueryResult<String> {
     ))
 }
 
-fn column_definition<DB: Backend>(
+pub(super) fn column_definition<DB: Backend>(
     table: &TableDeclaration,
     column: &ColumnDeclaration,
     primary_key: bool,
@@ -142,7 +152,7 @@ fn column_definition<DB: Backend>(
     Ok(sql)
 }
 
-fn push_default<DB: Backend>(sql: &mut String, default: DefaultValue) {
+pub(super) fn push_default<DB: Backend>(sql: &mut String, default: DefaultValue) {
     match default {
         DefaultValue::Number(number) => sql.push_str(number),
         DefaultValue::StringLiteral(text) => {
@@ -164,15 +174,16 @@ fn push_default<DB: Backend>(sql: &mut String, default: DefaultValue) {
 
 /// The declarations of `tables`, each after the ones it references among them (a
 /// table's key to itself does not count), otherwise in the order given; each once.
-fn in_creation_order(tables: &[&dyn Declared]) -> QueryResult<Vec<&'static TableDeclaration>> {
-    let mut left: Vec<&'static TableDeclaration> = Vec::with_capacity(tables.len());
-    for table in tables {
-        let declaration = table.declaration();
+pub(super) fn in_creation_order<'t>(
+    tables: impl IntoIterator<Item = &'t TableDeclaration>,
+) -> QueryResult<Vec<&'t TableDeclaration>> {
+    let mut left: Vec<&'t TableDeclaration> = Vec::new();
+    for declaration in tables {
         if !left.iter().any(|t| t.name == declaration.name) {
             left.push(declaration);
         }
     }
-    let mut order: Vec<&'static TableDeclaration> = Vec::with_capacity(left.len());
+    let mut order: Vec<&'t TableDeclaration> = Vec::with_capacity(left.len());
     while !left.is_empty() {
         let ready = left.iter().position(|table| {
             table.columns.iter().all(|column| {
@@ -198,7 +209,7 @@ fn in_creation_order(tables: &[&dyn Declared]) -> QueryResult<Vec<&'static Table
 
 /// `<table>_<columns>_idx`, within PostgreSQL's 63 bytes (a long one keeps a hash of
 /// the whole name, so two long names stay apart).
-fn index_name(table: &str, columns: &[&str]) -> String {
+pub(super) fn index_name(table: &str, columns: &[&str]) -> String {
     let name = format!("{table}_{}_idx", columns.join("_"));
     if name.len() <= 63 {
         return name;
@@ -213,7 +224,7 @@ fn index_name(table: &str, columns: &[&str]) -> String {
     format!("{}_{hash:016x}", &name[..cut])
 }
 
-fn column_list(columns: &[&str]) -> String {
+pub(super) fn column_list(columns: &[&str]) -> String {
     columns
         .iter()
         .map(|c| quoted(c))
@@ -221,7 +232,7 @@ fn column_list(columns: &[&str]) -> String {
         .join(", ")
 }
 
-fn quoted(name: &str) -> String {
+pub(super) fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 

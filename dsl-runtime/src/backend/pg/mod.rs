@@ -51,6 +51,7 @@ impl Backend for Pg {
     const LIKE_ESCAPE: &'static str = " ESCAPE E'\\\\'";
     const CURRENT_TIMESTAMP: &'static str = "now()";
     const IN_LIST_AS_ARRAY: bool = true;
+    const ALTERS_COLUMNS: bool = true;
 
     #[inline]
     fn write_placeholder(sql: &mut String, index: usize) {

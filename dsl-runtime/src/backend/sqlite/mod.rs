@@ -54,6 +54,7 @@ impl Backend for Sqlite {
     const LIKE_ESCAPE: &'static str = " ESCAPE '\\'";
     const CURRENT_TIMESTAMP: &'static str = "CURRENT_TIMESTAMP";
     const IN_LIST_AS_ARRAY: bool = false;
+    const ALTERS_COLUMNS: bool = false;
 
     #[inline]
     fn write_placeholder(sql: &mut String, _index: usize) {

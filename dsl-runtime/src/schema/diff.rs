@@ -1,0 +1,266 @@
+//! The migration between two schemas: what a database has and what the declarations
+//! say, as the `up` and `down` statements of one migration, in a backend's dialect.
+//!
+//! A change is never written as a loss: a column whose type changed is altered in
+//! place (`ALTER … TYPE … USING` on PostgreSQL), never dropped and added again; a table
+//! or column that only the database has is dropped only when destructive steps are
+//! allowed, and is otherwise reported and left; a rename is never guessed (a renamed
+//! column is one that the declarations lack and one that the database lacks, and both
+//! are reported). What the backend cannot alter (a column's type or nullability on
+//! SQLite, which would take a rebuild of its table) is reported instead of written.
+
+use super::render::{
+    column_definition, column_list, create_index, create_statements, in_creation_order, index_name,
+    push_default, quoted,
+};
+use super::{ColumnDeclaration, TableDeclaration};
+use crate::backend::Backend;
+use crate::error::QueryResult;
+
+/// A migration from one schema to another: see [`diff`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemaDiff {
+    /// The statements that make the database as declared, in order.
+    pub up: Vec<String>,
+    /// The statements that take `up` back, in order.
+    pub down: Vec<String>,
+    /// The differences that no statement above resolves: what the database has and
+    /// the declarations do not (without `destructive`), and what the backend cannot
+    /// alter in place.
+    pub unresolved: Vec<String>,
+}
+
+impl SchemaDiff {
+    /// Whether the database is as declared: nothing to run, nothing left over.
+    pub fn is_empty(&self) -> bool {
+        self.up.is_empty() && self.unresolved.is_empty()
+    }
+}
+
+/// The migration that takes a database whose tables are `current` (as
+/// `quarry print-schema` reads them) to the tables `declared`, on backend `DB`.
+/// `destructive` allows dropping tables and columns that only the database has.
+pub fn diff<DB: Backend>(
+    current: &[TableDeclaration],
+    declared: &[TableDeclaration],
+    destructive: bool,
+) -> QueryResult<SchemaDiff> {
+    let mut out = SchemaDiff::default();
+    let find = |tables: &[TableDeclaration], name: &str| -> Option<TableDeclaration> {
+        tables.iter().find(|t| t.name == name).copied()
+    };
+
+    // New tables, referenced ones first; `down` drops them in the opposite order.
+    let new: Vec<&TableDeclaration> = declared
+        .iter()
+        .filter(|t| find(current, t.name).is_none())
+        .collect();
+    let mut dropped_new = Vec::new();
+    for table in in_creation_order(new)? {
+        out.up.extend(create_statements::<DB>(table)?);
+        dropped_new.push(format!("DROP TABLE {}", quoted(table.name)));
+    }
+
+    // Tables on both sides: their columns, then their indexes.
+    let mut down_columns = Vec::new();
+    for table in declared {
+        let Some(now) = find(current, table.name) else {
+            continue;
+        };
+        let mut down = Vec::new();
+        columns::<DB>(&now, table, destructive, &mut out, &mut down)?;
+        indexes(&now, table, &mut out, &mut down);
+        down.reverse();
+        down_columns.push(down);
+    }
+
+    // Tables that only the database has.
+    let gone: Vec<&TableDeclaration> = current
+        .iter()
+        .filter(|t| find(declared, t.name).is_none())
+        .collect();
+    let mut recreated = Vec::new();
+    if destructive {
+        let order = in_creation_order(gone)?;
+        for table in order.iter().rev() {
+            out.up.push(format!("DROP TABLE {}", quoted(table.name)));
+        }
+        for table in order {
+            recreated.extend(create_statements::<DB>(table)?);
+        }
+    } else {
+        for table in gone {
+            out.unresolved.push(format!(
+                "table `{}` is in the database but not declared; it is left as it is \
+                 (destructive steps drop it)",
+                table.name
+            ));
+        }
+    }
+
+    // `down`: the dropped tables back, the changes to common tables undone, the new
+    // tables dropped.
+    out.down.extend(recreated);
+    for down in down_columns.into_iter().rev() {
+        out.down.extend(down);
+    }
+    dropped_new.reverse();
+    out.down.extend(dropped_new);
+    Ok(out)
+}
+
+/// The column changes of a table both sides have.
+fn columns<DB: Backend>(
+    now: &TableDeclaration,
+    table: &TableDeclaration,
+    destructive: bool,
+    out: &mut SchemaDiff,
+    down: &mut Vec<String>,
+) -> QueryResult<()> {
+    let name = quoted(table.name);
+    let is_key = |t: &TableDeclaration, c: &ColumnDeclaration| t.primary_key == [c.name];
+    for column in table.columns {
+        let Some(was) = now.columns.iter().find(|c| c.name == column.name) else {
+            out.up.push(format!(
+                "ALTER TABLE {name} ADD COLUMN {}",
+                column_definition::<DB>(table, column, is_key(table, column))?
+            ));
+            down.push(format!(
+                "ALTER TABLE {name} DROP COLUMN {}",
+                quoted(column.name)
+            ));
+            continue;
+        };
+        let column_name = quoted(column.name);
+        let what = format!("`{}.{}`", table.name, column.name);
+        if was.ty != column.ty {
+            let (to, from) = (DB::column_type(column.ty), DB::column_type(was.ty));
+            match (DB::ALTERS_COLUMNS, to, from) {
+                (true, Some(to), Some(from)) => {
+                    out.up.push(format!(
+                        "ALTER TABLE {name} ALTER COLUMN {column_name} TYPE {to} USING {column_name}::{to}"
+                    ));
+                    down.push(format!(
+                        "ALTER TABLE {name} ALTER COLUMN {column_name} TYPE {from} USING {column_name}::{from}"
+                    ));
+                }
+                _ => out.unresolved.push(format!(
+                    "column {what} changes type from {} to {}, which {} cannot alter in place \
+                     (the table must be rebuilt: write that migration yourself)",
+                    was.ty.name(),
+                    column.ty.name(),
+                    DB::NAME
+                )),
+            }
+        }
+        if was.nullable != column.nullable && !is_key(table, column) {
+            if DB::ALTERS_COLUMNS {
+                let (set, unset) = if column.nullable {
+                    ("DROP NOT NULL", "SET NOT NULL")
+                } else {
+                    ("SET NOT NULL", "DROP NOT NULL")
+                };
+                out.up.push(format!(
+                    "ALTER TABLE {name} ALTER COLUMN {column_name} {set}"
+                ));
+                down.push(format!(
+                    "ALTER TABLE {name} ALTER COLUMN {column_name} {unset}"
+                ));
+            } else {
+                out.unresolved.push(format!(
+                    "column {what} becomes {}, which {} cannot alter in place (the table \
+                     must be rebuilt: write that migration yourself)",
+                    if column.nullable {
+                        "nullable"
+                    } else {
+                        "NOT NULL"
+                    },
+                    DB::NAME
+                ));
+            }
+        }
+        if was.default != column.default && !is_key(table, column) {
+            let set = |default: Option<super::DefaultValue>| match default {
+                Some(default) => {
+                    let mut sql =
+                        format!("ALTER TABLE {name} ALTER COLUMN {column_name} SET DEFAULT ");
+                    push_default::<DB>(&mut sql, default);
+                    sql
+                }
+                None => format!("ALTER TABLE {name} ALTER COLUMN {column_name} DROP DEFAULT"),
+            };
+            if DB::ALTERS_COLUMNS {
+                out.up.push(set(column.default));
+                down.push(set(was.default));
+            } else {
+                out.unresolved.push(format!(
+                    "column {what} changes its default, which {} cannot alter in place",
+                    DB::NAME
+                ));
+            }
+        }
+        if was.unique != column.unique || was.references != column.references {
+            out.unresolved.push(format!(
+                "column {what} changes its `unique` or `references`: not written by diff yet"
+            ));
+        }
+    }
+    for was in now.columns {
+        if table.columns.iter().any(|c| c.name == was.name) {
+            continue;
+        }
+        if destructive {
+            out.up.push(format!(
+                "ALTER TABLE {name} DROP COLUMN {}",
+                quoted(was.name)
+            ));
+            down.push(format!(
+                "ALTER TABLE {name} ADD COLUMN {}",
+                column_definition::<DB>(now, was, false)?
+            ));
+        } else {
+            out.unresolved.push(format!(
+                "column `{}.{}` is in the database but not declared; it is left as it is \
+                 (destructive steps drop it; a rename is never guessed)",
+                table.name, was.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The plain indexes a table gains; unique ones and removals are reported.
+fn indexes(
+    now: &TableDeclaration,
+    table: &TableDeclaration,
+    out: &mut SchemaDiff,
+    down: &mut Vec<String>,
+) {
+    for index in table.indexes {
+        if now.indexes.contains(index) {
+            continue;
+        }
+        if index.unique {
+            out.unresolved.push(format!(
+                "table `{}` gains a unique constraint on ({}): not written by diff yet",
+                table.name,
+                column_list(index.columns)
+            ));
+            continue;
+        }
+        out.up.push(create_index(table, index.columns));
+        down.push(format!(
+            "DROP INDEX {}",
+            quoted(&index_name(table.name, index.columns))
+        ));
+    }
+    for index in now.indexes {
+        if !table.indexes.contains(index) {
+            out.unresolved.push(format!(
+                "table `{}` has an index on ({}) that is not declared; it is left as it is",
+                table.name,
+                column_list(index.columns)
+            ));
+        }
+    }
+}
