@@ -156,6 +156,25 @@ where
 {
 }
 
+/// What an aggregate aggregates: values of each row, so no aggregate and no window
+/// function inside it (`sum(count(…))` is an error in SQL). Checked as a `filter`
+/// condition is, where the same holds.
+#[diagnostic::on_unimplemented(
+    message = "an aggregate cannot contain another aggregate or a window function",
+    label = "`count`, `sum`, `avg`, `min` and `max` aggregate a value of each row",
+    note = "aggregate in a subquery or a CTE first, then aggregate its rows: `sum` over a CTE that selects `count(…)` per group"
+)]
+pub trait AggregateArgument<I> {}
+
+/// One impl, so that an error names the rule, not the kinds behind it.
+#[diagnostic::do_not_recommend]
+impl<E, I> AggregateArgument<I> for E
+where
+    E: ValidGrouping<InWhere, I>,
+    E::Kind: PerRowKind,
+{
+}
+
 /// [`Plain`] and [`Constant`].
 #[doc(hidden)]
 pub trait PerRowKind {}
@@ -399,45 +418,47 @@ pub fn count_star() -> crate::query::CountStar {
 }
 
 /// `COUNT(expr)`: the rows of the group where `expr` is not NULL.
-pub fn count<E: Expression>(expr: E) -> Aggregate<Count, E> {
+pub fn count<E: Expression + AggregateArgument<I>, I>(expr: E) -> Aggregate<Count, E> {
     Aggregate::new(expr)
 }
 
 /// `COUNT(DISTINCT expr)`: the distinct non-NULL values of `expr` in the group.
-pub fn count_distinct<E: Expression>(expr: E) -> Aggregate<CountDistinct, E> {
+pub fn count_distinct<E: Expression + AggregateArgument<I>, I>(
+    expr: E,
+) -> Aggregate<CountDistinct, E> {
     Aggregate::new(expr)
 }
 
 /// `SUM(expr)`: NULL for a group without non-NULL values. Integers sum to `Int8`
 /// (`Int8` itself to `Numeric`), floats to `Float8`.
-pub fn sum<E>(expr: E) -> Aggregate<Sum, E>
+pub fn sum<E, I>(expr: E) -> Aggregate<Sum, E>
 where
-    E: Expression<SqlType: Summable>,
+    E: Expression<SqlType: Summable> + AggregateArgument<I>,
 {
     Aggregate::new(expr)
 }
 
 /// `AVG(expr)`: `Numeric` for integers and decimals, `Float8` for floats; NULL for a
 /// group without non-NULL values.
-pub fn avg<E>(expr: E) -> Aggregate<Avg, E>
+pub fn avg<E, I>(expr: E) -> Aggregate<Avg, E>
 where
-    E: Expression<SqlType: Averageable>,
+    E: Expression<SqlType: Averageable> + AggregateArgument<I>,
 {
     Aggregate::new(expr)
 }
 
 /// `MIN(expr)`, nullable.
-pub fn min<E>(expr: E) -> Aggregate<Min, E>
+pub fn min<E, I>(expr: E) -> Aggregate<Min, E>
 where
-    E: Expression<SqlType: Ordered>,
+    E: Expression<SqlType: Ordered> + AggregateArgument<I>,
 {
     Aggregate::new(expr)
 }
 
 /// `MAX(expr)`, nullable.
-pub fn max<E>(expr: E) -> Aggregate<Max, E>
+pub fn max<E, I>(expr: E) -> Aggregate<Max, E>
 where
-    E: Expression<SqlType: Ordered>,
+    E: Expression<SqlType: Ordered> + AggregateArgument<I>,
 {
     Aggregate::new(expr)
 }

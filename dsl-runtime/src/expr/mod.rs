@@ -30,10 +30,10 @@ pub use functions::{
     UpperFn, abs, coalesce, length, lower, now, upper,
 };
 pub use grouping::{
-    Aggregate, AggregateFunction, Aggregated, Averageable, Avg, Combine, Constant, Count,
-    CountDistinct, GroupBy, GroupContains, GroupingContext, InHaving, InWhere, IntoGroupList, Max,
-    Min, NoGroupBy, NotPerRow, Ordered, PerGroup, PerRow, Plain, Sum, Summable, ValidGrouping, avg,
-    count, count_distinct, count_star, max, min, sum,
+    Aggregate, AggregateArgument, AggregateFunction, Aggregated, Averageable, Avg, Combine,
+    Constant, Count, CountDistinct, GroupBy, GroupContains, GroupingContext, InHaving, InWhere,
+    IntoGroupList, Max, Min, NoGroupBy, NotPerRow, Ordered, PerGroup, PerRow, Plain, Sum, Summable,
+    ValidGrouping, avg, count, count_distinct, count_star, max, min, sum,
 };
 pub use library::{
     CeilFn, CharLengthFn, CurrentDate, FloatType, FloorFn, GreatestFn, LeastFn, LtrimFn, NullifFn,
