@@ -74,6 +74,7 @@ pub mod conn;
 pub mod dsl;
 mod error;
 pub mod expr;
+pub mod instrument;
 pub mod migrate;
 pub mod query;
 pub mod types;

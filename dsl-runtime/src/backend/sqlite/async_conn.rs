@@ -43,6 +43,8 @@ use tokio::sync::oneshot;
 /// # }
 /// ```
 pub struct AsyncSqliteConnection {
+    /// The worker's connection's instrumentation: its hook runs on the worker thread.
+    instruments: Arc<crate::instrument::Instruments>,
     jobs: mpsc::Sender<Job>,
     interrupter: Interrupter,
     shared: Arc<Shared>,
@@ -130,7 +132,8 @@ impl AsyncSqliteConnection {
                         return;
                     }
                 };
-                if opened.send(Ok(conn.raw.interrupter())).is_err() {
+                let instruments = Arc::clone(&conn.instruments);
+                if opened.send(Ok((conn.raw.interrupter(), instruments))).is_err() {
                     return;
                 }
                 work(&mut conn, &queue, &worker_shared);
@@ -139,8 +142,9 @@ impl AsyncSqliteConnection {
             .map_err(|e| {
                 Error::Connection(format!("cannot start the SQLite worker thread: {e}"))
             })?;
-        let interrupter = open.await.map_err(|_| worker_gone())??;
+        let (interrupter, instruments) = open.await.map_err(|_| worker_gone())??;
         Ok(AsyncSqliteConnection {
+            instruments,
             jobs,
             interrupter,
             shared,
@@ -336,6 +340,12 @@ impl Executor for AsyncSqliteConnection {
         if self.shared.pending.load(Ordering::Acquire) > 0 {
             self.interrupter.interrupt();
         }
+    }
+}
+
+impl crate::instrument::Instrumented for AsyncSqliteConnection {
+    fn instruments(&self) -> &Arc<crate::instrument::Instruments> {
+        &self.instruments
     }
 }
 

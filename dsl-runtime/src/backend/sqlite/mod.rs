@@ -30,12 +30,14 @@ pub use async_conn::{AsyncSqliteConnection, AsyncSqliteRow};
 use super::{Backend, private};
 use crate::conn::{Connection, Request, Row, StatementKey, TransactionState};
 use crate::error::QueryResult;
+use crate::instrument::{Instrumented, Instruments, rows_of};
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
 use raw::{RawConnection, RawStatement, RawValue, Step, Storage};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 /// The SQLite backend.
 #[derive(Debug, Clone, Copy, Default)]
@@ -98,6 +100,8 @@ pub struct SqliteConnection {
     uses: u64,
     raw: RawConnection,
     transaction: TransactionState,
+    /// The hook, threshold and counters that watch the statements (`quarry::instrument`).
+    instruments: Arc<Instruments>,
 }
 
 impl std::fmt::Debug for SqliteConnection {
@@ -352,6 +356,74 @@ impl SqliteConnection {
     }
 }
 
+impl Instrumented for SqliteConnection {
+    fn instruments(&self) -> &Arc<Instruments> {
+        &self.instruments
+    }
+}
+
+impl SqliteConnection {
+    /// [`query_keyed`](Connection::query_keyed) while something watches the
+    /// connection: the statement's SQL is looked up for the hook and the span.
+    #[cold]
+    #[inline(never)]
+    fn query_keyed_watched(
+        &mut self,
+        key: StatementKey,
+        render: &dyn Fn() -> String,
+        binds: &[BindValue<'_>],
+        f: &mut dyn FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
+    ) -> QueryResult<()> {
+        let sql = match self.typed.get(&key) {
+            Some((_, sql)) => sql.clone(),
+            None => render(),
+        };
+        let probe = self.instruments.start(&sql);
+        let mut rows = 0_u64;
+        let result = self.run_keyed(key, render, binds, |row: &SqliteRow<'_>| {
+            rows += 1;
+            f(row)
+        });
+        if let Some(probe) = probe {
+            self.instruments
+                .finish(probe, &sql, rows_of(&result, |()| rows));
+        }
+        result
+    }
+
+    fn run_keyed<F>(
+        &mut self,
+        key: StatementKey,
+        render: &dyn Fn() -> String,
+        binds: &[BindValue<'_>],
+        f: F,
+    ) -> QueryResult<()>
+    where
+        F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
+    {
+        let (stmt, raw) = self.keyed_statement(key, render)?;
+        match run_bound(stmt, raw, |stmt| stmt.bind_all(binds), rows_into(f)) {
+            Err(error) => Err(self.note_keyed_failure(error, &key)),
+            ok => ok,
+        }
+    }
+
+    /// Runs a statement that changes rows, watched when something watches.
+    fn execute_watched(
+        &mut self,
+        sql: &str,
+        bind: impl FnOnce(&RawStatement) -> QueryResult<()>,
+    ) -> QueryResult<usize> {
+        let Some(probe) = self.instruments.start(sql) else {
+            return self.with_statement(sql, bind, run_to_end);
+        };
+        let result = self.with_statement(sql, bind, run_to_end);
+        self.instruments
+            .finish(probe, sql, rows_of(&result, |&n| n as u64));
+        result
+    }
+}
+
 impl Connection for SqliteConnection {
     type Backend = Sqlite;
     type Row<'r> = SqliteRow<'r>;
@@ -359,6 +431,10 @@ impl Connection for SqliteConnection {
 
     fn open_cursor(&mut self, request: Request) -> QueryResult<SqliteCursor> {
         let step = request.into_one()?;
+        if let Some(probe) = self.instruments.start(&step.sql) {
+            // A stream's rows are read later: what is seen here is its start.
+            self.instruments.finish(probe, &step.sql, Ok(None));
+        }
         self.check_transaction()?;
         self.raw.start_statement();
         self.uses += 1;
@@ -455,6 +531,7 @@ impl Connection for SqliteConnection {
             uses: 0,
             raw,
             transaction: TransactionState::default(),
+            instruments: Instruments::new("sqlite"),
         })
     }
 
@@ -469,20 +546,27 @@ impl Connection for SqliteConnection {
     }
 
     fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
-        self.check_transaction()?;
-        self.raw.start_statement();
-        let result = self.raw.exec(sql);
-        self.note_failure(result, sql)
+        let probe = self.instruments.start(sql);
+        let result = self.check_transaction().and_then(|()| {
+            self.raw.start_statement();
+            let result = self.raw.exec(sql);
+            self.note_failure(result, sql)
+        });
+        if let Some(probe) = probe {
+            self.instruments
+                .finish(probe, sql, result.as_ref().map(|()| None));
+        }
+        result
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
-        self.with_statement(sql, |stmt| stmt.bind_all(binds), run_to_end)
+        self.execute_watched(sql, |stmt| stmt.bind_all(binds))
     }
 
     fn execute_bound<'a, B: BindSource<'a>>(&mut self, sql: &str, binds: &B) -> QueryResult<usize> {
         // What the values borrow lives for `'a`, beyond this call and so beyond the
         // statement's steps.
-        self.with_statement(sql, |stmt| stmt.bind_from(binds), run_to_end)
+        self.execute_watched(sql, |stmt| stmt.bind_from(binds))
     }
 
     const CACHES_BY_TYPE: bool = true;
@@ -497,18 +581,29 @@ impl Connection for SqliteConnection {
     where
         F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
-        let (stmt, raw) = self.keyed_statement(key, render)?;
-        match run_bound(stmt, raw, |stmt| stmt.bind_all(binds), rows_into(f)) {
-            Err(error) => Err(self.note_keyed_failure(error, &key)),
-            ok => ok,
+        if self.instruments.watching() {
+            let mut f = f;
+            return self.query_keyed_watched(key, render, binds, &mut f);
         }
+        self.run_keyed(key, render, binds, f)
     }
 
-    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], f: F) -> QueryResult<()>
+    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], mut f: F) -> QueryResult<()>
     where
         F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
-        self.with_statement(sql, |stmt| stmt.bind_all(binds), rows_into(f))
+        let Some(probe) = self.instruments.start(sql) else {
+            return self.with_statement(sql, |stmt| stmt.bind_all(binds), rows_into(f));
+        };
+        let mut rows = 0_u64;
+        let counted = |row: &SqliteRow<'_>| {
+            rows += 1;
+            f(row)
+        };
+        let result = self.with_statement(sql, |stmt| stmt.bind_all(binds), rows_into(counted));
+        self.instruments
+            .finish(probe, sql, rows_of(&result, |()| rows));
+        result
     }
 
     fn transaction_state(&mut self) -> &mut TransactionState {
