@@ -70,6 +70,9 @@ struct Job {
     reply: oneshot::Sender<Answer>,
     /// For a stream: where the rows go, a batch at a time, as they are read.
     batches: Option<tokio::sync::mpsc::Sender<OwnedRows>>,
+    /// The caller's span, the parent of the spans of the job's statements.
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
 }
 
 /// How many rows a batch of a stream holds.
@@ -156,6 +159,8 @@ impl AsyncSqliteConnection {
 /// The worker's loop: one job at a time, until the connection is dropped.
 fn work(conn: &mut SqliteConnection, queue: &mpsc::Receiver<Job>, shared: &Shared) {
     while let Ok(job) = queue.recv() {
+        #[cfg(feature = "tracing")]
+        let _entered = job.span.enter();
         let mut rows = OwnedRows::default();
         let result = recover(conn, job.recover).and_then(|()| match (job.work, &job.batches) {
             (Work::Run(request), Some(batches)) => stream(conn, request, batches),
@@ -373,6 +378,8 @@ impl AsyncConnection for AsyncSqliteConnection {
             recover: self.abandoned.take(),
             reply,
             batches: None,
+            #[cfg(feature = "tracing")]
+            span: tracing::Span::current(),
         };
         self.shared.pending.fetch_add(1, Ordering::AcqRel);
         if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
@@ -424,6 +431,8 @@ impl AsyncConnection for AsyncSqliteConnection {
             recover: self.abandoned.take(),
             reply,
             batches: Some(sender),
+            #[cfg(feature = "tracing")]
+            span: tracing::Span::current(),
         };
         self.shared.pending.fetch_add(1, Ordering::AcqRel);
         if self.jobs.send(job).is_err() {

@@ -30,7 +30,7 @@ pub use async_conn::{AsyncSqliteConnection, AsyncSqliteRow};
 use super::{Backend, private};
 use crate::conn::{Connection, Request, Row, StatementKey, TransactionState};
 use crate::error::QueryResult;
-use crate::instrument::{Instrumented, Instruments, rows_of};
+use crate::instrument::{Instrumented, Instruments, Probe, rows_of};
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
 use raw::{RawConnection, RawStatement, RawValue, Step, Storage};
@@ -274,6 +274,7 @@ struct Cached {
 
 /// Binds the statement's parameters with `bind`, runs `f`, and resets the statement on
 /// the way out: what `bind` binds must live until this returns.
+#[inline(always)]
 fn run_bound<T>(
     stmt: &RawStatement,
     raw: &RawConnection,
@@ -300,13 +301,16 @@ fn run_to_end(stmt: &RawStatement, raw: &RawConnection) -> QueryResult<usize> {
     })
 }
 
-/// Steps a query to its end, or until `f` breaks, calling `f` with each row.
-fn rows_into<F>(mut f: F) -> impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<()>
+/// Steps a query to its end, or until `f` breaks, calling `f` with each row; the number
+/// of rows read.
+fn rows_into<F>(mut f: F) -> impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<u64>
 where
     F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
 {
     move |stmt, raw| {
+        let mut rows = 0;
         while let Step::Row = stmt.step(raw)? {
+            rows += 1;
             // Counted after the step: SQLite re-prepares a statement whose table changed
             // shape during the first step, and the count may change with it.
             let row = SqliteRow {
@@ -317,7 +321,7 @@ where
                 break;
             }
         }
-        Ok(())
+        Ok(rows)
     }
 }
 
@@ -363,48 +367,40 @@ impl Instrumented for SqliteConnection {
 }
 
 impl SqliteConnection {
-    /// [`query_keyed`](Connection::query_keyed) while something watches the
-    /// connection: the statement's SQL is looked up for the hook and the span.
-    #[cold]
-    #[inline(never)]
-    fn query_keyed_watched(
-        &mut self,
-        key: StatementKey,
-        render: &dyn Fn() -> String,
-        binds: &[BindValue<'_>],
-        f: &mut dyn FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
-    ) -> QueryResult<()> {
-        let sql = match self.typed.get(&key) {
-            Some((_, sql)) => sql.clone(),
-            None => render(),
-        };
-        let probe = self.instruments.start(&sql);
-        let mut rows = 0_u64;
-        let result = self.run_keyed(key, render, binds, |row: &SqliteRow<'_>| {
-            rows += 1;
-            f(row)
-        });
-        if let Some(probe) = probe {
-            self.instruments
-                .finish(probe, &sql, rows_of(&result, |()| rows));
+    /// Starts watching the typed query `key` names, when something watches the
+    /// connection.
+    #[inline]
+    fn watch_keyed(&self, key: &StatementKey, render: &dyn Fn() -> String) -> Option<Probe> {
+        if !self.instruments.watching() {
+            return None;
         }
-        result
+        self.watch_keyed_slowly(key, render)
     }
 
-    fn run_keyed<F>(
-        &mut self,
-        key: StatementKey,
+    #[cold]
+    #[inline(never)]
+    fn watch_keyed_slowly(&self, key: &StatementKey, render: &dyn Fn() -> String) -> Option<Probe> {
+        match self.typed.get(key) {
+            Some((_, sql)) => self.instruments.start(sql),
+            None => self.instruments.start(&render()),
+        }
+    }
+
+    /// Reports the end of the typed query [`watch_keyed`](Self::watch_keyed) watched.
+    #[cold]
+    #[inline(never)]
+    fn finish_keyed(
+        &self,
+        probe: Probe,
+        key: &StatementKey,
         render: &dyn Fn() -> String,
-        binds: &[BindValue<'_>],
-        f: F,
-    ) -> QueryResult<()>
-    where
-        F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
-    {
-        let (stmt, raw) = self.keyed_statement(key, render)?;
-        match run_bound(stmt, raw, |stmt| stmt.bind_all(binds), rows_into(f)) {
-            Err(error) => Err(self.note_keyed_failure(error, &key)),
-            ok => ok,
+        result: &QueryResult<u64>,
+    ) {
+        let outcome = rows_of(result, |&n| n);
+        match self.typed.get(key) {
+            Some((_, sql)) => self.instruments.finish(probe, sql, outcome),
+            // Its preparation failed.
+            None => self.instruments.finish(probe, &render(), outcome),
         }
     }
 
@@ -571,6 +567,7 @@ impl Connection for SqliteConnection {
 
     const CACHES_BY_TYPE: bool = true;
 
+    #[inline]
     fn query_keyed<F>(
         &mut self,
         key: StatementKey,
@@ -581,29 +578,32 @@ impl Connection for SqliteConnection {
     where
         F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
-        if self.instruments.watching() {
-            let mut f = f;
-            return self.query_keyed_watched(key, render, binds, &mut f);
+        let watched = self.watch_keyed(&key, render);
+        let result = match self.keyed_statement(key, render) {
+            Ok((stmt, raw)) => {
+                match run_bound(stmt, raw, |stmt| stmt.bind_all(binds), rows_into(f)) {
+                    Err(error) => Err(self.note_keyed_failure(error, &key)),
+                    ok => ok,
+                }
+            }
+            Err(e) => Err(e),
+        };
+        if let Some(probe) = watched {
+            self.finish_keyed(probe, &key, render, &result);
         }
-        self.run_keyed(key, render, binds, f)
+        result.map(drop)
     }
 
-    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], mut f: F) -> QueryResult<()>
+    fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], f: F) -> QueryResult<()>
     where
         F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
-        let Some(probe) = self.instruments.start(sql) else {
-            return self.with_statement(sql, |stmt| stmt.bind_all(binds), rows_into(f));
-        };
-        let mut rows = 0_u64;
-        let counted = |row: &SqliteRow<'_>| {
-            rows += 1;
-            f(row)
-        };
-        let result = self.with_statement(sql, |stmt| stmt.bind_all(binds), rows_into(counted));
-        self.instruments
-            .finish(probe, sql, rows_of(&result, |()| rows));
-        result
+        let probe = self.instruments.start(sql);
+        let result = self.with_statement(sql, |stmt| stmt.bind_all(binds), rows_into(f));
+        if let Some(probe) = probe {
+            self.instruments.finish(probe, sql, rows_of(&result, |&n| n));
+        }
+        result.map(drop)
     }
 
     fn transaction_state(&mut self) -> &mut TransactionState {
