@@ -334,10 +334,24 @@ mod capture {
 
     pub(crate) type Fields = BTreeMap<String, String>;
 
+    /// A span: its name, target, fields and parent (ids are positions in `spans`, from 1).
+    pub(crate) struct SpanSeen {
+        pub(crate) name: &'static str,
+        pub(crate) target: String,
+        pub(crate) fields: Fields,
+        pub(crate) parent: Option<u64>,
+        meta: &'static Metadata<'static>,
+    }
+
     #[derive(Default)]
     pub(crate) struct Captured {
-        pub(crate) spans: Vec<(String, Fields)>,
+        pub(crate) spans: Vec<SpanSeen>,
         pub(crate) events: Vec<(String, tracing::Level, Fields)>,
+    }
+
+    thread_local! {
+        /// The spans entered on this thread, innermost last.
+        static ENTERED: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
     }
 
     struct Capture {
@@ -363,16 +377,26 @@ mod capture {
         fn new_span(&self, span: &Attributes<'_>) -> Id {
             let mut fields = Fields::new();
             span.record(&mut Visitor(&mut fields));
+            let parent = match span.parent() {
+                Some(parent) => Some(parent.into_u64()),
+                None if span.is_contextual() => ENTERED.with(|e| e.borrow().last().copied()),
+                None => None,
+            };
             let mut seen = self.seen.lock().unwrap();
-            seen.spans
-                .push((span.metadata().target().to_owned(), fields));
+            seen.spans.push(SpanSeen {
+                name: span.metadata().name(),
+                target: span.metadata().target().to_owned(),
+                fields,
+                parent,
+                meta: span.metadata(),
+            });
             let id = self.next.fetch_add(1, Ordering::Relaxed);
             Id::from_u64(id + 1)
         }
         fn record(&self, span: &Id, values: &Record<'_>) {
             let mut seen = self.seen.lock().unwrap();
-            if let Some((_, fields)) = seen.spans.get_mut(span.into_u64() as usize - 1) {
-                values.record(&mut Visitor(fields));
+            if let Some(span) = seen.spans.get_mut(span.into_u64() as usize - 1) {
+                values.record(&mut Visitor(&mut span.fields));
             }
         }
         fn record_follows_from(&self, _: &Id, _: &Id) {}
@@ -386,8 +410,22 @@ mod capture {
                 fields,
             ));
         }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
+        fn enter(&self, span: &Id) {
+            ENTERED.with(|e| e.borrow_mut().push(span.into_u64()));
+        }
+        fn exit(&self, _: &Id) {
+            ENTERED.with(|e| e.borrow_mut().pop());
+        }
+        fn current_span(&self) -> tracing_core::span::Current {
+            let Some(id) = ENTERED.with(|e| e.borrow().last().copied()) else {
+                return tracing_core::span::Current::none();
+            };
+            let seen = self.seen.lock().unwrap();
+            match seen.spans.get(id as usize - 1) {
+                Some(span) => tracing_core::span::Current::new(Id::from_u64(id), span.meta),
+                None => tracing_core::span::Current::none(),
+            }
+        }
     }
 
     static CAPTURE: OnceLock<&'static Capture> = OnceLock::new();
@@ -431,6 +469,9 @@ mod capture {
         fn exit(&self, span: &Id) {
             self.0.exit(span)
         }
+        fn current_span(&self) -> tracing_core::span::Current {
+            self.0.current_span()
+        }
     }
 }
 
@@ -439,13 +480,14 @@ fn spans_with(marker: &str) -> Vec<capture::Fields> {
     capture::seen(|seen| {
         seen.spans
             .iter()
-            .filter(|(target, fields)| {
-                target == "quarry::query"
-                    && fields
+            .filter(|span| {
+                span.target == "quarry::query"
+                    && span
+                        .fields
                         .get("db.query.text")
                         .is_some_and(|sql| sql.contains(marker))
             })
-            .map(|(_, fields)| fields.clone())
+            .map(|span| span.fields.clone())
             .collect()
     })
 }
@@ -538,7 +580,37 @@ fn a_slow_statement_is_logged_once_at_warn<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(spans_with(&marker).len(), 2);
 }
 
+fn a_statement_span_is_a_child_of_the_callers_span<C: Connection>(db: &mut TestDb<C>) {
+    capture::seen(|_| ());
+    let marker = unique("parent");
+    let sql = format!("SELECT COUNT(*) FROM users WHERE name <> '{marker}'");
+    let request = tracing::info_span!("request", marker = marker.as_str());
+    let n: i64 = request
+        .in_scope(|| quarry::sql_query(&*sql).get_result(&mut db.conn))
+        .unwrap();
+    assert_eq!(n, 5);
+    let (request_id, parents) = capture::seen(|seen| {
+        let request_id = seen
+            .spans
+            .iter()
+            .position(|s| s.name == "request" && s.fields.get("marker") == Some(&marker))
+            .map(|i| i as u64 + 1);
+        let parents: Vec<Option<u64>> = seen
+            .spans
+            .iter()
+            .filter(|s| {
+                s.target == "quarry::query" && s.fields.get("db.query.text") == Some(&sql)
+            })
+            .map(|s| s.parent)
+            .collect();
+        (request_id, parents)
+    });
+    assert!(request_id.is_some());
+    assert_eq!(parents, [request_id]);
+}
+
 common::backend_tests! {
+    a_statement_span_is_a_child_of_the_callers_span,
     a_select_is_seen_starting_and_finishing_with_its_rows,
     an_insert_is_seen_with_the_rows_it_changed,
     a_failing_statement_is_seen_with_its_error,
