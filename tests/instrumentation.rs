@@ -101,7 +101,10 @@ fn a_select_is_seen_starting_and_finishing_with_its_rows<C: Connection>(db: &mut
         panic!("no start event: {events:?}");
     };
     assert!(sql.starts_with("SELECT"), "{sql}");
-    assert!(!sql.contains("36"), "the bind value is not in the SQL: {sql}");
+    assert!(
+        !sql.contains("36"),
+        "the bind value is not in the SQL: {sql}"
+    );
     assert_eq!(events, [Seen::Start(sql.clone()), finish(sql, Some(2))]);
 
     // The second run of the statement is seen the same way (from the statement cache).
@@ -111,7 +114,10 @@ fn a_select_is_seen_starting_and_finishing_with_its_rows<C: Connection>(db: &mut
         .select(users::name)
         .load(&mut db.conn)
         .unwrap();
-    assert_eq!(taken(&seen), [Seen::Start(sql.clone()), finish(sql, Some(1))]);
+    assert_eq!(
+        taken(&seen),
+        [Seen::Start(sql.clone()), finish(sql, Some(1))]
+    );
 
     // Removed, the hook sees nothing more.
     assert!(db.conn.take_instrumentation().is_some());
@@ -122,9 +128,15 @@ fn a_select_is_seen_starting_and_finishing_with_its_rows<C: Connection>(db: &mut
 fn an_insert_is_seen_with_the_rows_it_changed<C: Connection>(db: &mut TestDb<C>) {
     let seen = record(&mut db.conn);
     let sql = "UPDATE users SET visits = visits + 1 WHERE age = $1";
-    let changed = quarry::sql_query(sql).bind(36).execute(&mut db.conn).unwrap();
+    let changed = quarry::sql_query(sql)
+        .bind(36)
+        .execute(&mut db.conn)
+        .unwrap();
     assert_eq!(changed, 2);
-    assert_eq!(taken(&seen), [Seen::Start(sql.into()), finish(sql, Some(2))]);
+    assert_eq!(
+        taken(&seen),
+        [Seen::Start(sql.into()), finish(sql, Some(2))]
+    );
 
     insert_into(users::table)
         .values(&NewUser {
@@ -241,13 +253,22 @@ fn a_chunked_batch_insert_counts_one_statement_per_chunk<C: Connection>(db: &mut
     let count = counter.stop();
     assert_eq!(count.len(), chunks, "{count}");
     assert!(
-        count.statements().iter().all(|sql| sql.starts_with("INSERT INTO")),
+        count
+            .statements()
+            .iter()
+            .all(|sql| sql.starts_with("INSERT INTO")),
         "{count}"
     );
     // The chunks ran in one transaction, which the counter does not count.
     let events = taken(&seen);
-    assert_eq!(events.first(), Some(&Seen::Tx(TransactionEventKind::Begin, 1)));
-    assert_eq!(events.last(), Some(&Seen::Tx(TransactionEventKind::Commit, 1)));
+    assert_eq!(
+        events.first(),
+        Some(&Seen::Tx(TransactionEventKind::Begin, 1))
+    );
+    assert_eq!(
+        events.last(),
+        Some(&Seen::Tx(TransactionEventKind::Commit, 1))
+    );
     assert_eq!(events.len(), 2 * chunks + 2, "{events:?}");
 
     // The same through the macro, which returns the block's value: two chunks and a
@@ -268,21 +289,24 @@ fn a_chunked_batch_insert_counts_one_statement_per_chunk<C: Connection>(db: &mut
     assert_eq!(n, 40_005 + per_chunk as i64 + 1);
 }
 
-fn assert_queries_lists_the_statements_when_the_count_is_wrong<C: Connection>(
-    db: &mut TestDb<C>,
-) {
+fn assert_queries_lists_the_statements_when_the_count_is_wrong<C: Connection>(db: &mut TestDb<C>) {
     let conn = &mut db.conn;
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         quarry::assert_queries!(conn, 1, {
-            users::table.find(1).select(users::name).get_result(&mut *conn).unwrap();
-            users::table.find(2).select(users::name).get_result(&mut *conn).unwrap();
+            users::table
+                .find(1)
+                .select(users::name)
+                .get_result(&mut *conn)
+                .unwrap();
+            users::table
+                .find(2)
+                .select(users::name)
+                .get_result(&mut *conn)
+                .unwrap();
         })
     }));
     let panic = outcome.expect_err("two statements are not one");
-    let message = panic
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default();
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(
         message.starts_with("expected 1 statement(s), but 2 were sent:\n  1. SELECT"),
         "{message}"
@@ -303,7 +327,10 @@ fn a_slow_statement_is_reported_once<C: Connection>(db: &mut TestDb<C>) {
     let seen = record(&mut db.conn);
     db.conn.set_slow_query_threshold(Some(Duration::ZERO));
     let sql = "SELECT COUNT(*) FROM users WHERE age > $1";
-    let n: i64 = quarry::sql_query(sql).bind(30).get_result(&mut db.conn).unwrap();
+    let n: i64 = quarry::sql_query(sql)
+        .bind(30)
+        .get_result(&mut db.conn)
+        .unwrap();
     assert_eq!(n, 4);
     assert_eq!(
         taken(&seen),
@@ -314,9 +341,16 @@ fn a_slow_statement_is_reported_once<C: Connection>(db: &mut TestDb<C>) {
         ]
     );
     // Under the threshold: not slow.
-    db.conn.set_slow_query_threshold(Some(Duration::from_secs(60)));
-    quarry::sql_query(sql).bind(30).get_result::<i64, _>(&mut db.conn).unwrap();
-    assert_eq!(taken(&seen), [Seen::Start(sql.into()), finish(sql, Some(1))]);
+    db.conn
+        .set_slow_query_threshold(Some(Duration::from_secs(60)));
+    quarry::sql_query(sql)
+        .bind(30)
+        .get_result::<i64, _>(&mut db.conn)
+        .unwrap();
+    assert_eq!(
+        taken(&seen),
+        [Seen::Start(sql.into()), finish(sql, Some(1))]
+    );
 }
 
 // ----- tracing --------------------------------------------------------------------
@@ -547,7 +581,9 @@ fn each_statement_has_a_span_with_opentelemetry_fields_and_no_bind_values<C: Con
     }
     for fields in &spans {
         assert!(
-            fields.values().all(|v| !v.contains(secret) && !v.contains("36")),
+            fields
+                .values()
+                .all(|v| !v.contains(secret) && !v.contains("36")),
             "a bind value is in a span: {fields:#?}"
         );
     }
@@ -561,13 +597,17 @@ fn a_slow_statement_is_logged_once_at_warn<C: Connection>(db: &mut TestDb<C>) {
     let n: i64 = quarry::sql_query(&*sql).get_result(&mut db.conn).unwrap();
     assert_eq!(n, 5);
     db.conn.set_slow_query_threshold(None);
-    quarry::sql_query(&*sql).get_result::<i64, _>(&mut db.conn).unwrap();
+    quarry::sql_query(&*sql)
+        .get_result::<i64, _>(&mut db.conn)
+        .unwrap();
     let warnings = capture::seen(|seen| {
         seen.events
             .iter()
             .filter(|(target, _, fields)| {
                 target == "quarry::slow_query"
-                    && fields.get("db.query.text").is_some_and(|s| s.contains(&marker))
+                    && fields
+                        .get("db.query.text")
+                        .is_some_and(|s| s.contains(&marker))
             })
             .map(|(_, level, fields)| (*level, fields.clone()))
             .collect::<Vec<_>>()
@@ -598,9 +638,7 @@ fn a_statement_span_is_a_child_of_the_callers_span<C: Connection>(db: &mut TestD
         let parents: Vec<Option<u64>> = seen
             .spans
             .iter()
-            .filter(|s| {
-                s.target == "quarry::query" && s.fields.get("db.query.text") == Some(&sql)
-            })
+            .filter(|s| s.target == "quarry::query" && s.fields.get("db.query.text") == Some(&sql))
             .map(|s| s.parent)
             .collect();
         (request_id, parents)
@@ -643,7 +681,9 @@ mod awaited {
         });
         assert_eq!((ada.as_str(), n), ("Ada", 5));
         conn.transaction(async |tx| {
-            quarry::sql_query("UPDATE users SET visits = 0").execute(tx).await?;
+            quarry::sql_query("UPDATE users SET visits = 0")
+                .execute(tx)
+                .await?;
             Ok::<_, Error>(())
         })
         .await
@@ -651,10 +691,7 @@ mod awaited {
         let events = taken(&seen);
         assert_eq!(events.len(), 4 + 4, "{events:?}");
         assert_eq!(events[4], Seen::Tx(TransactionEventKind::Begin, 1));
-        assert_eq!(
-            events[6],
-            finish("UPDATE users SET visits = 0", Some(5))
-        );
+        assert_eq!(events[6], finish("UPDATE users SET visits = 0", Some(5)));
         assert_eq!(events[7], Seen::Tx(TransactionEventKind::Commit, 1));
     }
 

@@ -375,7 +375,8 @@ pub(super) fn begin_test<C: Connection>(conn: &mut C) -> Result<(), Error> {
     conn.batch_execute(begin)?;
     drop(control);
     conn.transaction_state().depth = 1;
-    conn.instruments().transaction(TransactionEventKind::Begin, 1);
+    conn.instruments()
+        .transaction(TransactionEventKind::Begin, 1);
     Ok(())
 }
 

@@ -143,20 +143,8 @@ impl fmt::Display for QueryCount {
 /// # Ok::<(), quarry::Error>(())
 /// ```
 ///
-/// With an async connection:
-///
-/// ```
-/// # use quarry::prelude::*;
-/// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), quarry::Error> {
-/// let mut conn = AsyncSqliteConnection::establish(":memory:").await?;
-/// let n: i64 = quarry::assert_queries!(conn, 1, {
-///     quarry::sql_query("SELECT 1").get_result(&mut conn).await?
-/// });
-/// # assert_eq!(n, 1);
-/// # Ok(())
-/// # }
-/// ```
+/// On an async connection the block awaits as usual: `assert_queries!(conn, 1, {
+/// query.load(&mut conn).await? })`.
 ///
 /// A `?` that leaves the block returns from the function before the count is checked.
 #[macro_export]

@@ -21,7 +21,7 @@
 //! let seen = std::sync::Arc::default();
 //! let mut conn = SqliteConnection::establish(":memory:")?;
 //! conn.set_instrumentation(Log(std::sync::Arc::clone(&seen)));
-//! let n: i64 = quarry::sql_query("SELECT $1 + 1").bind::<quarry::types::Int8, _>(41).get_result(&mut conn)?;
+//! let n: i64 = quarry::sql_query("SELECT $1 + 1").bind(41_i64).get_result(&mut conn)?;
 //! assert_eq!(n, 42);
 //! assert_eq!(*seen.lock().unwrap(), ["SELECT $1 + 1"]);
 //! # Ok::<(), quarry::Error>(())
@@ -35,7 +35,7 @@ mod counter;
 #[cfg(feature = "tracing")]
 mod span;
 
-pub use counter::{QueryCounter, QueryCount};
+pub use counter::{QueryCount, QueryCounter};
 
 use crate::error::Error;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -47,14 +47,12 @@ use std::time::{Duration, Instant};
 /// names only those it needs.
 ///
 /// Set one per connection with [`Instrumented::set_instrumentation`]. It is called on
-/// the thread that runs the statement (an [`AsyncSqliteConnection`]'s worker thread,
+/// the thread that runs the statement (an `AsyncSqliteConnection`'s worker thread,
 /// hence `Send`), after the statement's work and before its result is handed back, so
 /// that by the time a call returns its events have been delivered.
 ///
 /// Transaction control (`BEGIN`, `COMMIT`, `SAVEPOINT`, …) is reported through
 /// [`transaction`](Self::transaction) only, not as statements.
-///
-/// [`AsyncSqliteConnection`]: crate::backend::sqlite::AsyncSqliteConnection
 pub trait Instrumentation: Send + 'static {
     /// A statement is about to be sent.
     fn statement_started(&mut self, statement: &StatementStarted<'_>) {
@@ -157,7 +155,8 @@ pub trait Instrumented {
     where
         Self: Sized,
     {
-        self.instruments().update(|state| state.hook = Some(Box::new(hook)));
+        self.instruments()
+            .update(|state| state.hook = Some(Box::new(hook)));
     }
 
     /// Removes the hook and returns it.
@@ -246,7 +245,9 @@ impl Instruments {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         // A hook that panicked leaves the state as it was: go on with it.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Changes the state, keeping the `active` flag in step.
@@ -392,7 +393,10 @@ impl Drop for ControlGuard {
 }
 
 /// The rows of an outcome, for [`Instruments::finish`].
-pub(crate) fn rows_of<T>(result: &Result<T, Error>, rows: impl FnOnce(&T) -> u64) -> Result<Option<u64>, &Error> {
+pub(crate) fn rows_of<T>(
+    result: &Result<T, Error>,
+    rows: impl FnOnce(&T) -> u64,
+) -> Result<Option<u64>, &Error> {
     match result {
         Ok(value) => Ok(Some(rows(value))),
         Err(e) => Err(e),

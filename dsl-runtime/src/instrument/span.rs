@@ -74,10 +74,32 @@ pub(crate) fn operation_name(sql: &str) -> &'static str {
         .next()
         .unwrap_or("");
     const KNOWN: &[&str] = &[
-        "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "VALUES", "BEGIN", "COMMIT",
-        "ROLLBACK", "SAVEPOINT", "RELEASE", "CREATE", "DROP", "ALTER", "SET", "COPY",
-        "PRAGMA", "EXPLAIN", "TRUNCATE", "LOCK", "SHOW", "DEALLOCATE", "DISCARD", "REPLACE",
-        "ANALYZE", "VACUUM",
+        "SELECT",
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "WITH",
+        "VALUES",
+        "BEGIN",
+        "COMMIT",
+        "ROLLBACK",
+        "SAVEPOINT",
+        "RELEASE",
+        "CREATE",
+        "DROP",
+        "ALTER",
+        "SET",
+        "COPY",
+        "PRAGMA",
+        "EXPLAIN",
+        "TRUNCATE",
+        "LOCK",
+        "SHOW",
+        "DEALLOCATE",
+        "DISCARD",
+        "REPLACE",
+        "ANALYZE",
+        "VACUUM",
     ];
     KNOWN
         .iter()
@@ -95,7 +117,10 @@ mod tests {
         assert_eq!(operation_name("SELECT 1"), "SELECT");
         assert_eq!(operation_name("  insert into t values (1)"), "INSERT");
         assert_eq!(operation_name("(SELECT 1) UNION (SELECT 2)"), "SELECT");
-        assert_eq!(operation_name("WITH x AS (SELECT 1) SELECT * FROM x"), "WITH");
+        assert_eq!(
+            operation_name("WITH x AS (SELECT 1) SELECT * FROM x"),
+            "WITH"
+        );
         assert_eq!(operation_name("frobnicate"), "QUERY");
         assert_eq!(operation_name(""), "QUERY");
     }

@@ -136,7 +136,10 @@ impl AsyncSqliteConnection {
                     }
                 };
                 let instruments = Arc::clone(&conn.instruments);
-                if opened.send(Ok((conn.raw.interrupter(), instruments))).is_err() {
+                if opened
+                    .send(Ok((conn.raw.interrupter(), instruments)))
+                    .is_err()
+                {
                     return;
                 }
                 work(&mut conn, &queue, &worker_shared);

@@ -601,7 +601,8 @@ impl Connection for SqliteConnection {
         let probe = self.instruments.start(sql);
         let result = self.with_statement(sql, |stmt| stmt.bind_all(binds), rows_into(f));
         if let Some(probe) = probe {
-            self.instruments.finish(probe, sql, rows_of(&result, |&n| n));
+            self.instruments
+                .finish(probe, sql, rows_of(&result, |&n| n));
         }
         result.map(drop)
     }
