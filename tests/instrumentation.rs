@@ -647,7 +647,26 @@ fn a_statement_span_is_a_child_of_the_callers_span<C: Connection>(db: &mut TestD
     assert_eq!(parents, [request_id]);
 }
 
+fn a_stream_is_one_statement<C: Connection>(db: &mut TestDb<C>) {
+    let seen = record(&mut db.conn);
+    let ids: Vec<i32> = quarry::assert_queries!(db.conn, 1, {
+        users::table
+            .select(users::id)
+            .order_by(users::id)
+            .stream(&mut db.conn)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    });
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+    let events = taken(&seen);
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert!(matches!(&events[0], Seen::Start(sql) if sql.starts_with("SELECT")));
+    assert!(matches!(&events[1], Seen::Finish { failed: false, .. }));
+}
+
 common::backend_tests! {
+    a_stream_is_one_statement,
     a_statement_span_is_a_child_of_the_callers_span,
     a_select_is_seen_starting_and_finishing_with_its_rows,
     an_insert_is_seen_with_the_rows_it_changed,
@@ -703,5 +722,45 @@ mod awaited {
 
     crate::common::async_tests! {
         assert_queries_counts_awaited_statements,
+    }
+
+    #[tokio::test]
+    async fn each_statement_of_a_pipeline_is_seen_and_counted() {
+        let mut conn = open_async::<crate::common::AsyncPgHarness>("awaited_pipeline").await;
+        let seen = record_async(&mut conn);
+        let missing = "SELECT nothing FROM no_such_table";
+        let (names, failed) = quarry::assert_queries!(conn, 2, {
+            conn.pipeline(|p| {
+                (
+                    p.load(users::table.order_by(users::id).select(users::name)),
+                    p.execute(&quarry::sql_query(missing)),
+                )
+            })
+            .await
+            .unwrap()
+        });
+        assert_eq!(names.unwrap().len(), 5);
+        assert!(failed.is_err());
+        let events = taken(&seen);
+        // Both are sent before either finishes.
+        assert!(matches!(&events[0], Seen::Start(sql) if sql.starts_with("SELECT")));
+        assert_eq!(events[1], Seen::Start(missing.into()));
+        assert!(matches!(
+            &events[2],
+            Seen::Finish {
+                rows: Some(5),
+                failed: false,
+                ..
+            }
+        ));
+        assert_eq!(
+            events[3],
+            Seen::Finish {
+                sql: missing.into(),
+                rows: None,
+                failed: true
+            }
+        );
+        assert_eq!(events.len(), 4);
     }
 }
