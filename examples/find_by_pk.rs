@@ -49,7 +49,7 @@ fn main() -> Result<(), quarry::Error> {
              SELECT i, 'user ' || i FROM n;",
     )?;
     if hooked {
-        quarry::instrument::Instrumented::set_instrumentation(&mut conn, Hook(0));
+        conn.set_instrumentation(Hook(0));
     }
     let mut found = 0_usize;
     for i in 0..n {

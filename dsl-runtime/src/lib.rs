@@ -167,6 +167,7 @@ pub mod prelude {
     pub use crate::expr::{
         PgArrayExpressionMethods, PgJsonbExpressionMethods, PgTextExpressionMethods,
     };
+    pub use crate::instrument::Instrumented as _;
     pub use crate::query::LockingDsl;
     pub use crate::query::Selectable;
     pub use crate::query::{CombineDsl, JoinOnDsl, QueryDsl};

@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex};
 ///
 /// ```
 /// use quarry::prelude::*;
-/// use quarry::instrument::Instrumented;
 ///
 /// let mut conn = SqliteConnection::establish(":memory:")?;
 /// let counter = conn.count_queries();

@@ -4,11 +4,12 @@
 //! `tracing` feature, a `tracing` span per statement named with OpenTelemetry's
 //! database conventions.
 //!
-//! Every connection (blocking or async, PostgreSQL or SQLite) is [`Instrumented`]:
+//! Every connection (blocking or async, PostgreSQL or SQLite) is [`Instrumented`], whose
+//! methods `quarry::prelude::*` brings into scope:
 //!
 //! ```
 //! use quarry::prelude::*;
-//! use quarry::instrument::{Instrumentation, Instrumented, StatementFinished};
+//! use quarry::instrument::{Instrumentation, StatementFinished};
 //!
 //! struct Log(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
 //!
@@ -53,6 +54,10 @@ use std::time::{Duration, Instant};
 ///
 /// Transaction control (`BEGIN`, `COMMIT`, `SAVEPOINT`, …) is reported through
 /// [`transaction`](Self::transaction) only, not as statements.
+///
+/// A callback that panics unwinds out of the call that ran the statement (on an
+/// `AsyncSqliteConnection`, it ends the worker thread, and the connection reports
+/// itself lost from then on).
 pub trait Instrumentation: Send + 'static {
     /// A statement is about to be sent.
     fn statement_started(&mut self, statement: &StatementStarted<'_>) {
@@ -106,7 +111,9 @@ pub struct StatementFinished<'a> {
     pub duration: Duration,
     /// The rows it returned (a query, a write with `RETURNING`) or changed (a write);
     /// `None` for a script ([`batch_execute`](crate::conn::Connection::batch_execute)),
-    /// for a statement that failed, and for a stream, whose rows are read later.
+    /// for a statement that failed, and for a stream, whose rows are read later (the
+    /// event then marks the stream's start; `AsyncSqliteConnection`'s worker reads a
+    /// stream's rows as it runs it, and reports them with the time it took).
     pub rows: Option<u64>,
     /// Why it failed.
     pub error: Option<&'a Error>,
