@@ -259,6 +259,8 @@ fn a_chunked_batch_insert_counts_one_statement_per_chunk<C: Connection>(db: &mut
             .all(|sql| sql.starts_with("INSERT INTO")),
         "{count}"
     );
+    // Full chunks share one statement; the last, shorter one has its own.
+    assert_eq!(count.distinct_statements().len(), 2, "{count}");
     // The chunks ran in one transaction, which the counter does not count.
     let events = taken(&seen);
     assert_eq!(

@@ -105,6 +105,32 @@ impl QueryCount {
     pub fn statements(&self) -> &[String] {
         &self.statements
     }
+
+    /// The different SQL texts among them, in the order each was first sent: how many
+    /// statements a piece of code prepares, whatever the number of times it runs them.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    ///
+    /// let mut conn = SqliteConnection::establish(":memory:")?;
+    /// let counter = conn.count_queries();
+    /// for n in 1..=3_i64 {
+    ///     let _: i64 = quarry::sql_query("SELECT $1").bind(n).get_result(&mut conn)?;
+    /// }
+    /// quarry::sql_query("SELECT 0").execute(&mut conn)?;
+    /// let count = counter.stop();
+    /// assert_eq!(count.len(), 4);
+    /// assert_eq!(count.distinct_statements(), ["SELECT $1", "SELECT 0"]);
+    /// # Ok::<(), quarry::Error>(())
+    /// ```
+    pub fn distinct_statements(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.statements
+            .iter()
+            .map(String::as_str)
+            .filter(|sql| seen.insert(*sql))
+            .collect()
+    }
 }
 
 impl fmt::Display for QueryCount {
