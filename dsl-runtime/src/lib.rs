@@ -74,6 +74,7 @@ pub mod conn;
 pub mod dsl;
 mod error;
 pub mod expr;
+pub mod instrument;
 pub mod migrate;
 pub mod query;
 pub mod schema;
@@ -167,6 +168,7 @@ pub mod prelude {
     pub use crate::expr::{
         PgArrayExpressionMethods, PgJsonbExpressionMethods, PgTextExpressionMethods,
     };
+    pub use crate::instrument::Instrumented as _;
     pub use crate::query::LockingDsl;
     pub use crate::query::Selectable;
     pub use crate::query::{CombineDsl, JoinOnDsl, QueryDsl};

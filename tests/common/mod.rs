@@ -356,6 +356,12 @@ impl<A: AsyncConnection> OnRuntime<A> {
     }
 }
 
+impl<A: AsyncConnection> quarry::instrument::Instrumented for OnRuntime<A> {
+    fn instruments(&self) -> &std::sync::Arc<quarry::instrument::Instruments> {
+        self.conn.instruments()
+    }
+}
+
 impl<A: AsyncConnection> Connection for OnRuntime<A> {
     type Backend = <A as quarry::conn::Executor>::Backend;
     type Row<'r>

@@ -50,7 +50,9 @@ pub enum Work {
 /// transaction whose future was dropped is rolled back before anything else runs.
 /// [`is_idle`](Self::is_idle) tells, without a round trip, whether the connection
 /// can be handed to someone else as it is.
-pub trait AsyncConnection: Executor<Mode = Async> + Send + Sized + 'static {
+pub trait AsyncConnection:
+    Executor<Mode = Async> + crate::instrument::Instrumented + Send + Sized + 'static
+{
     /// A result row while it is current (it borrows from the answer, not from the
     /// connection).
     type Row<'r>: Row;

@@ -77,7 +77,7 @@ pub trait Row {
 }
 
 /// A connection to a database.
-pub trait Connection: Sized {
+pub trait Connection: Sized + crate::instrument::Instrumented {
     /// The connection's backend.
     type Backend: Backend;
 

@@ -4,8 +4,10 @@
 
 use super::Connection;
 use crate::error::{DatabaseErrorKind, Error, QueryResult};
+use crate::instrument::{Instrumented, Instruments, TransactionEventKind};
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -154,6 +156,8 @@ pub(crate) trait Levels {
     fn aborted(&self) -> bool;
     /// Runs a statement without parameters.
     fn exec(&mut self, sql: &str) -> impl Future<Output = QueryResult<()>> + Send;
+    /// What watches the connection, told of each level that begins and ends.
+    fn instruments(&self) -> &Arc<Instruments>;
 }
 
 /// A blocking connection's levels: each statement has run when its future is polled.
@@ -168,6 +172,9 @@ impl<C: Connection> Levels for Blocking<'_, C> {
     }
     fn exec(&mut self, sql: &str) -> impl Future<Output = QueryResult<()>> + Send {
         std::future::ready(self.0.batch_execute(sql))
+    }
+    fn instruments(&self) -> &Arc<Instruments> {
+        Instrumented::instruments(self.0)
     }
 }
 
@@ -203,8 +210,12 @@ pub(crate) async fn begin_level<L: Levels>(conn: &mut L, begin: Option<&str>) ->
     let state = conn.state();
     let depth = state.depth;
     let (begin, ..) = level_statements(depth, begin.unwrap_or(state.begin));
+    let control = conn.instruments().transaction_control();
     conn.exec(&begin).await?;
+    drop(control);
     conn.state().depth = depth + 1;
+    conn.instruments()
+        .transaction(TransactionEventKind::Begin, depth + 1);
     Ok(depth)
 }
 
@@ -222,6 +233,7 @@ pub(crate) async fn end_level<L: Levels>(
     // Asked while the transaction is still open in quarry's eyes.
     let aborted = ending == Ending::Commit && conn.aborted();
     conn.state().depth = depth;
+    let control = conn.instruments().transaction_control();
     let result = match ending {
         Ending::Commit if aborted => {
             let _ = conn.exec(&rollback).await;
@@ -248,6 +260,13 @@ pub(crate) async fn end_level<L: Levels>(
             Ok(())
         }
     };
+    drop(control);
+    let kind = if ending == Ending::Commit && result.is_ok() {
+        TransactionEventKind::Commit
+    } else {
+        TransactionEventKind::Rollback
+    };
+    conn.instruments().transaction(kind, depth + 1);
     // What failed inside is undone with it, unless the whole transaction is gone (SQLite
     // rolled it back under a savepoint): the outer levels must still report it.
     if !conn.aborted() {
@@ -352,8 +371,12 @@ pub(super) fn begin_test<C: Connection>(conn: &mut C) -> Result<(), Error> {
         ));
     }
     let begin = conn.transaction_state().begin;
+    let control = conn.instruments().transaction_control();
     conn.batch_execute(begin)?;
+    drop(control);
     conn.transaction_state().depth = 1;
+    conn.instruments()
+        .transaction(TransactionEventKind::Begin, 1);
     Ok(())
 }
 

@@ -59,6 +59,8 @@ pub struct AsyncPgConnection {
     abandoned: AbandonedLevels,
     /// How many transactions are open, as of the last answer.
     depth: u32,
+    /// The driver's instrumentation, reached while the driver is away in a request.
+    instruments: Arc<crate::instrument::Instruments>,
 }
 
 /// Where the driver is.
@@ -229,6 +231,9 @@ impl Levels for AsyncLevels<'_> {
     fn exec(&mut self, sql: &str) -> impl Future<Output = QueryResult<()>> + Send {
         self.0.batch_execute(sql)
     }
+    fn instruments(&self) -> &Arc<crate::instrument::Instruments> {
+        &self.0.instruments
+    }
 }
 
 /// Connects without blocking the runtime: the host name resolved by tokio, libpq's
@@ -291,8 +296,10 @@ async fn connect(url: &str) -> QueryResult<AsyncPgConnection> {
     raw.set_nonblocking()?;
     let io = Tokio::register(&raw)?;
     let cancel = raw.cancel_handle().map(Arc::new);
+    let driver = Driver::new(raw, io);
     Ok(AsyncPgConnection {
-        slot: Slot::Idle(Box::new(Driver::new(raw, io))),
+        instruments: Arc::clone(&driver.instruments),
+        slot: Slot::Idle(Box::new(driver)),
         cancel,
         abandoned: AbandonedLevels::default(),
         depth: 0,
@@ -561,6 +568,12 @@ impl Executor for AsyncPgConnection {
             }
             in_flight.0.await.driver
         }));
+    }
+}
+
+impl crate::instrument::Instrumented for AsyncPgConnection {
+    fn instruments(&self) -> &Arc<crate::instrument::Instruments> {
+        &self.instruments
     }
 }
 

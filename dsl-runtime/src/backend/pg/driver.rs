@@ -11,10 +11,12 @@ use super::placeholders;
 use super::raw::{Oid, ParamBuffers, ParamSink, Params, RawConnection, RawResult};
 use crate::conn::TransactionState;
 use crate::error::{Error, QueryResult};
+use crate::instrument::{Instruments, rows_of};
 use crate::types::BindValue;
 use rustc_hash::FxHashMap;
 use std::ffi::{CStr, CString};
 use std::future::Future;
+use std::sync::Arc;
 
 /// How many prepared statements a connection keeps (see the SQLite backend's note).
 const STATEMENT_CACHE_CAPACITY: usize = 256;
@@ -76,6 +78,8 @@ pub(super) struct Driver<I> {
     /// Counted in the cache's capacity until then.
     to_deallocate: Vec<CString>,
     pub(super) transaction: TransactionState,
+    /// The hook, threshold and counters that watch the statements (`quarry::instrument`).
+    pub(super) instruments: Arc<Instruments>,
 }
 
 /// A statement prepared on the server.
@@ -99,6 +103,7 @@ impl<I: Io> Driver<I> {
             uses: 0,
             to_deallocate: Vec::new(),
             transaction: TransactionState::default(),
+            instruments: Instruments::new("postgresql"),
         }
     }
 
@@ -125,6 +130,16 @@ impl<I: Io> Driver<I> {
 
     /// Runs one or more statements without parameters (the simple protocol).
     pub(super) async fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
+        let probe = self.instruments.start(sql);
+        let result = self.batch_execute_unwatched(sql).await;
+        if let Some(probe) = probe {
+            self.instruments
+                .finish(probe, sql, result.as_ref().map(|()| None));
+        }
+        result
+    }
+
+    async fn batch_execute_unwatched(&mut self, sql: &str) -> QueryResult<()> {
         if self.is_broken() {
             return Err(connection_lost());
         }
@@ -159,9 +174,15 @@ impl<I: Io> Driver<I> {
         sink: ParamSink<'_>,
     ) -> QueryResult<RawResult> {
         let params = sink.finish()?;
+        let probe = self.instruments.start(sql);
         let result = self.run_params(sql, &params).await;
         self.param_buffers = params.into_buffers();
-        self.note_failure(result, sql)
+        let result = self.note_failure(result, sql);
+        if let Some(probe) = probe {
+            self.instruments
+                .finish(probe, sql, rows_of(&result, reported_rows));
+        }
+        result
     }
 
     /// Notes the error of a statement that aborted the open transaction, so that the
@@ -188,8 +209,14 @@ impl<I: Io> Driver<I> {
             sink.push_ref(value)?;
         }
         let params = sink.finish()?;
+        let probe = self.instruments.start(sql);
         let sent = self.send_params(sql, &params).await;
         self.param_buffers = params.into_buffers();
+        if let Some(probe) = probe {
+            // A stream's rows are read later: what is seen here is its sending.
+            self.instruments
+                .finish(probe, sql, sent.as_ref().map(|()| None));
+        }
         sent?;
         if let Err(e) = self.raw.set_single_row_mode() {
             // The query is sent all the same: read it to its end before reporting.
@@ -308,7 +335,9 @@ impl<I: Io> Driver<I> {
         all: &[(QueryResult<Option<CString>>, Params<'_>)],
     ) -> QueryResult<Vec<QueryResult<RawResult>>> {
         let mut sent = Vec::with_capacity(steps.len());
+        let mut probes = Vec::with_capacity(steps.len());
         for ((sql, _), (prepared, params)) in steps.iter().zip(all) {
+            probes.push(self.instruments.start(sql));
             let outcome = match prepared {
                 Ok(Some(name)) => self.raw.send_query_prepared(name, params),
                 Ok(None) => c_sql(sql).and_then(|sql| self.raw.send_query_params(&sql, params)),
@@ -324,6 +353,9 @@ impl<I: Io> Driver<I> {
         let mut outcomes = Vec::with_capacity(steps.len());
         for (step, outcome) in sent.into_iter().enumerate() {
             if let Err(e) = outcome {
+                if let Some(probe) = probes[step].take() {
+                    self.instruments.finish(probe, steps[step].0, Err(&e));
+                }
                 outcomes.push(Err(e));
                 continue;
             }
@@ -339,7 +371,12 @@ impl<I: Io> Driver<I> {
                 }
             }
             let outcome = last.unwrap_or_else(|| Err(self.raw.send_error()));
-            outcomes.push(self.note_failure(outcome, steps[step].0));
+            let outcome = self.note_failure(outcome, steps[step].0);
+            if let Some(probe) = probes[step].take() {
+                self.instruments
+                    .finish(probe, steps[step].0, rows_of(&outcome, reported_rows));
+            }
+            outcomes.push(outcome);
         }
         Ok(outcomes)
     }
@@ -564,6 +601,16 @@ impl<I: Io> Driver<I> {
         self.to_deallocate.clear();
         Ok(())
     }
+}
+
+/// The rows a statement returned, or for one that returns none, changed.
+fn reported_rows(result: &RawResult) -> u64 {
+    let rows = if result.status() == pq_sys::ExecStatusType::PGRES_TUPLES_OK {
+        result.rows()
+    } else {
+        result.affected_rows()
+    };
+    rows as u64
 }
 
 /// What every call on a connection that is known to be lost returns.

@@ -169,6 +169,12 @@ pub struct PgCursor {
 /// How many rows a batch of a stream holds.
 const STREAM_BATCH: usize = 256;
 
+impl crate::instrument::Instrumented for PgConnection {
+    fn instruments(&self) -> &std::sync::Arc<crate::instrument::Instruments> {
+        &self.driver.instruments
+    }
+}
+
 impl Connection for PgConnection {
     type Backend = Pg;
     type Row<'r> = PgRow<'r>;

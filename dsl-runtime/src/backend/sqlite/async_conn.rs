@@ -44,6 +44,8 @@ use tokio::sync::oneshot;
 /// # }
 /// ```
 pub struct AsyncSqliteConnection {
+    /// The worker's connection's instrumentation: its hook runs on the worker thread.
+    instruments: Arc<crate::instrument::Instruments>,
     jobs: mpsc::Sender<Job>,
     interrupter: Interrupter,
     shared: Arc<Shared>,
@@ -69,6 +71,9 @@ struct Job {
     reply: oneshot::Sender<Answer>,
     /// For a stream: where the rows go, a batch at a time, as they are read.
     batches: Option<tokio::sync::mpsc::Sender<OwnedRows>>,
+    /// The caller's span, the parent of the spans of the job's statements.
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
 }
 
 /// How many rows a batch of a stream holds.
@@ -131,7 +136,11 @@ impl AsyncSqliteConnection {
                         return;
                     }
                 };
-                if opened.send(Ok(conn.raw.interrupter())).is_err() {
+                let instruments = Arc::clone(&conn.instruments);
+                if opened
+                    .send(Ok((conn.raw.interrupter(), instruments)))
+                    .is_err()
+                {
                     return;
                 }
                 work(&mut conn, &queue, &worker_shared);
@@ -140,8 +149,9 @@ impl AsyncSqliteConnection {
             .map_err(|e| {
                 Error::Connection(format!("cannot start the SQLite worker thread: {e}"))
             })?;
-        let interrupter = open.await.map_err(|_| worker_gone())??;
+        let (interrupter, instruments) = open.await.map_err(|_| worker_gone())??;
         Ok(AsyncSqliteConnection {
+            instruments,
             jobs,
             interrupter,
             shared,
@@ -192,6 +202,8 @@ fn next_job(queue: &mpsc::Receiver<Job>) -> Option<Job> {
 /// The worker's loop: one job at a time, until the connection is dropped.
 fn work(conn: &mut SqliteConnection, queue: &mpsc::Receiver<Job>, shared: &Shared) {
     while let Some(job) = next_job(queue) {
+        #[cfg(feature = "tracing")]
+        let _entered = job.span.enter();
         let mut rows = OwnedRows::default();
         let result = recover(conn, job.recover).and_then(|()| match (job.work, &job.batches) {
             (Work::Run(request), Some(batches)) => stream(conn, request, batches),
@@ -379,6 +391,12 @@ impl Executor for AsyncSqliteConnection {
     }
 }
 
+impl crate::instrument::Instrumented for AsyncSqliteConnection {
+    fn instruments(&self) -> &Arc<crate::instrument::Instruments> {
+        &self.instruments
+    }
+}
+
 impl AsyncConnection for AsyncSqliteConnection {
     type Row<'r> = AsyncSqliteRow<'r>;
     fn establish(url: &str) -> impl Future<Output = QueryResult<Self>> + Send {
@@ -403,6 +421,8 @@ impl AsyncConnection for AsyncSqliteConnection {
             recover: self.abandoned.take(),
             reply,
             batches: None,
+            #[cfg(feature = "tracing")]
+            span: tracing::Span::current(),
         };
         self.shared.pending.fetch_add(1, Ordering::AcqRel);
         if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
@@ -467,6 +487,8 @@ impl AsyncConnection for AsyncSqliteConnection {
             recover: self.abandoned.take(),
             reply,
             batches: Some(sender),
+            #[cfg(feature = "tracing")]
+            span: tracing::Span::current(),
         };
         self.shared.pending.fetch_add(1, Ordering::AcqRel);
         if self.jobs.send(job).is_err() {

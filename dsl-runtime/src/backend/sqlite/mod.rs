@@ -31,12 +31,14 @@ pub use async_conn::{AsyncSqliteConnection, AsyncSqliteRow};
 use super::{Backend, private};
 use crate::conn::{Connection, Request, Row, StatementKey, TransactionState};
 use crate::error::QueryResult;
+use crate::instrument::{Instrumented, Instruments, Probe, rows_of};
 use crate::query::BindSource;
 use crate::types::{BindValue, DecodeError, SqlValue};
 use raw::{RawConnection, RawStatement, RawValue, Step, Storage};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 
 /// The SQLite backend.
 #[derive(Debug, Clone, Copy, Default)]
@@ -107,6 +109,8 @@ pub struct SqliteConnection {
     uses: u64,
     raw: RawConnection,
     transaction: TransactionState,
+    /// The hook, threshold and counters that watch the statements (`quarry::instrument`).
+    instruments: Arc<Instruments>,
 }
 
 impl std::fmt::Debug for SqliteConnection {
@@ -279,6 +283,7 @@ struct Cached {
 
 /// Binds the statement's parameters with `bind`, runs `f`, and resets the statement on
 /// the way out: what `bind` binds must live until this returns.
+#[inline(always)]
 fn run_bound<T>(
     stmt: &RawStatement,
     raw: &RawConnection,
@@ -305,13 +310,16 @@ fn run_to_end(stmt: &RawStatement, raw: &RawConnection) -> QueryResult<usize> {
     })
 }
 
-/// Steps a query to its end, or until `f` breaks, calling `f` with each row.
-fn rows_into<F>(mut f: F) -> impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<()>
+/// Steps a query to its end, or until `f` breaks, calling `f` with each row; the number
+/// of rows read.
+fn rows_into<F>(mut f: F) -> impl FnOnce(&RawStatement, &RawConnection) -> QueryResult<u64>
 where
     F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
 {
     move |stmt, raw| {
+        let mut rows = 0;
         while let Step::Row = stmt.step(raw)? {
+            rows += 1;
             // Counted after the step: SQLite re-prepares a statement whose table changed
             // shape during the first step, and the count may change with it.
             let row = SqliteRow {
@@ -322,7 +330,7 @@ where
                 break;
             }
         }
-        Ok(())
+        Ok(rows)
     }
 }
 
@@ -361,6 +369,66 @@ impl SqliteConnection {
     }
 }
 
+impl Instrumented for SqliteConnection {
+    fn instruments(&self) -> &Arc<Instruments> {
+        &self.instruments
+    }
+}
+
+impl SqliteConnection {
+    /// Starts watching the typed query `key` names, when something watches the
+    /// connection.
+    #[inline]
+    fn watch_keyed(&self, key: &StatementKey, render: &dyn Fn() -> String) -> Option<Probe> {
+        if !self.instruments.watching() {
+            return None;
+        }
+        self.watch_keyed_slowly(key, render)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn watch_keyed_slowly(&self, key: &StatementKey, render: &dyn Fn() -> String) -> Option<Probe> {
+        match self.typed.get(key) {
+            Some((_, sql)) => self.instruments.start(sql),
+            None => self.instruments.start(&render()),
+        }
+    }
+
+    /// Reports the end of the typed query [`watch_keyed`](Self::watch_keyed) watched.
+    #[cold]
+    #[inline(never)]
+    fn finish_keyed(
+        &self,
+        probe: Probe,
+        key: &StatementKey,
+        render: &dyn Fn() -> String,
+        result: &QueryResult<u64>,
+    ) {
+        let outcome = rows_of(result, |&n| n);
+        match self.typed.get(key) {
+            Some((_, sql)) => self.instruments.finish(probe, sql, outcome),
+            // Its preparation failed.
+            None => self.instruments.finish(probe, &render(), outcome),
+        }
+    }
+
+    /// Runs a statement that changes rows, watched when something watches.
+    fn execute_watched(
+        &mut self,
+        sql: &str,
+        bind: impl FnOnce(&RawStatement) -> QueryResult<()>,
+    ) -> QueryResult<usize> {
+        let Some(probe) = self.instruments.start(sql) else {
+            return self.with_statement(sql, bind, run_to_end);
+        };
+        let result = self.with_statement(sql, bind, run_to_end);
+        self.instruments
+            .finish(probe, sql, rows_of(&result, |&n| n as u64));
+        result
+    }
+}
+
 impl Connection for SqliteConnection {
     type Backend = Sqlite;
     type Row<'r> = SqliteRow<'r>;
@@ -368,6 +436,10 @@ impl Connection for SqliteConnection {
 
     fn open_cursor(&mut self, request: Request) -> QueryResult<SqliteCursor> {
         let step = request.into_one()?;
+        if let Some(probe) = self.instruments.start(&step.sql) {
+            // A stream's rows are read later: what is seen here is its start.
+            self.instruments.finish(probe, &step.sql, Ok(None));
+        }
         self.check_transaction()?;
         self.raw.start_statement();
         self.uses += 1;
@@ -464,6 +536,7 @@ impl Connection for SqliteConnection {
             uses: 0,
             raw,
             transaction: TransactionState::default(),
+            instruments: Instruments::new("sqlite"),
         })
     }
 
@@ -478,24 +551,32 @@ impl Connection for SqliteConnection {
     }
 
     fn batch_execute(&mut self, sql: &str) -> QueryResult<()> {
-        self.check_transaction()?;
-        self.raw.start_statement();
-        let result = self.raw.exec(sql);
-        self.note_failure(result, sql)
+        let probe = self.instruments.start(sql);
+        let result = self.check_transaction().and_then(|()| {
+            self.raw.start_statement();
+            let result = self.raw.exec(sql);
+            self.note_failure(result, sql)
+        });
+        if let Some(probe) = probe {
+            self.instruments
+                .finish(probe, sql, result.as_ref().map(|()| None));
+        }
+        result
     }
 
     fn execute_sql(&mut self, sql: &str, binds: &[BindValue<'_>]) -> QueryResult<usize> {
-        self.with_statement(sql, |stmt| stmt.bind_all(binds), run_to_end)
+        self.execute_watched(sql, |stmt| stmt.bind_all(binds))
     }
 
     fn execute_bound<'a, B: BindSource<'a>>(&mut self, sql: &str, binds: &B) -> QueryResult<usize> {
         // What the values borrow lives for `'a`, beyond this call and so beyond the
         // statement's steps.
-        self.with_statement(sql, |stmt| stmt.bind_from(binds), run_to_end)
+        self.execute_watched(sql, |stmt| stmt.bind_from(binds))
     }
 
     const CACHES_BY_TYPE: bool = true;
 
+    #[inline]
     fn query_keyed<F>(
         &mut self,
         key: StatementKey,
@@ -506,18 +587,33 @@ impl Connection for SqliteConnection {
     where
         F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
-        let (stmt, raw) = self.keyed_statement(key, render)?;
-        match run_bound(stmt, raw, |stmt| stmt.bind_all(binds), rows_into(f)) {
-            Err(error) => Err(self.note_keyed_failure(error, &key)),
-            ok => ok,
+        let watched = self.watch_keyed(&key, render);
+        let result = match self.keyed_statement(key, render) {
+            Ok((stmt, raw)) => {
+                match run_bound(stmt, raw, |stmt| stmt.bind_all(binds), rows_into(f)) {
+                    Err(error) => Err(self.note_keyed_failure(error, &key)),
+                    ok => ok,
+                }
+            }
+            Err(e) => Err(e),
+        };
+        if let Some(probe) = watched {
+            self.finish_keyed(probe, &key, render, &result);
         }
+        result.map(drop)
     }
 
     fn query_sql<F>(&mut self, sql: &str, binds: &[BindValue<'_>], f: F) -> QueryResult<()>
     where
         F: FnMut(&SqliteRow<'_>) -> QueryResult<ControlFlow<()>>,
     {
-        self.with_statement(sql, |stmt| stmt.bind_all(binds), rows_into(f))
+        let probe = self.instruments.start(sql);
+        let result = self.with_statement(sql, |stmt| stmt.bind_all(binds), rows_into(f));
+        if let Some(probe) = probe {
+            self.instruments
+                .finish(probe, sql, rows_of(&result, |&n| n));
+        }
+        result.map(drop)
     }
 
     fn transaction_state(&mut self) -> &mut TransactionState {
