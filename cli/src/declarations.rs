@@ -24,6 +24,7 @@ struct Declared {
     /// The name the table has in Rust (what `references` names).
     rust_name: String,
     sql_name: String,
+    renamed_from: Option<String>,
     primary_key: Vec<String>,
     columns: Vec<Column>,
     /// Unique or not, with the columns' Rust names.
@@ -33,6 +34,7 @@ struct Declared {
 struct Column {
     rust_name: String,
     sql_name: String,
+    renamed_from: Option<String>,
     ty: ColumnType,
     nullable: bool,
     has_default: bool,
@@ -109,6 +111,7 @@ fn parse_tables(input: ParseStream<'_>) -> syn::Result<Vec<Declared>> {
 #[derive(Default)]
 struct Attributes {
     sql_name: Option<String>,
+    renamed_from: Option<String>,
     indexes: Vec<(bool, Vec<String>)>,
 }
 
@@ -116,7 +119,7 @@ fn parse_attributes(input: ParseStream<'_>) -> syn::Result<Attributes> {
     let mut out = Attributes::default();
     for attribute in input.call(syn::Attribute::parse_outer)? {
         let path = attribute.path();
-        if path.is_ident("sql_name") {
+        if path.is_ident("sql_name") || path.is_ident("renamed_from") {
             let value = &attribute.meta.require_name_value()?.value;
             let syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(name),
@@ -125,10 +128,14 @@ fn parse_attributes(input: ParseStream<'_>) -> syn::Result<Attributes> {
             else {
                 return Err(syn::Error::new(
                     value.span(),
-                    "expected #[sql_name = \"…\"]",
+                    "expected a string: #[sql_name = \"…\"]",
                 ));
             };
-            out.sql_name = Some(name.value());
+            if path.is_ident("sql_name") {
+                out.sql_name = Some(name.value());
+            } else {
+                out.renamed_from = Some(name.value());
+            }
         } else if path.is_ident("index") || path.is_ident("unique") {
             let columns = attribute.parse_args_with(
                 syn::punctuated::Punctuated::<Ident, Token![,]>::parse_terminated,
@@ -162,6 +169,7 @@ fn parse_table(input: ParseStream<'_>) -> syn::Result<Declared> {
     let rust_name = name.unraw().to_string();
     Ok(Declared {
         sql_name: attributes.sql_name.unwrap_or_else(|| rust_name.clone()),
+        renamed_from: attributes.renamed_from,
         rust_name,
         primary_key,
         columns: columns.into_iter().collect(),
@@ -235,6 +243,7 @@ fn parse_column(input: ParseStream<'_>) -> syn::Result<Column> {
     let rust_name = name.unraw().to_string();
     Ok(Column {
         sql_name: attributes.sql_name.unwrap_or_else(|| rust_name.clone()),
+        renamed_from: attributes.renamed_from,
         rust_name,
         ty,
         nullable,
@@ -386,6 +395,7 @@ fn resolve(tables: &[Declared]) -> Vec<TableDeclaration> {
                             on_delete: action.as_deref().and_then(on_delete_action),
                         }
                     }),
+                    renamed_from: c.renamed_from.clone().map(leak),
                 })
                 .collect();
             let indexes: Vec<IndexDeclaration> = table
@@ -401,6 +411,7 @@ fn resolve(tables: &[Declared]) -> Vec<TableDeclaration> {
                 columns: Box::leak(columns.into_boxed_slice()),
                 primary_key: leak_list(table.primary_key.iter().map(|k| sql_of(k)).collect()),
                 indexes: Box::leak(indexes.into_boxed_slice()),
+                renamed_from: table.renamed_from.clone().map(leak),
             }
         })
         .collect()

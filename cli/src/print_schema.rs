@@ -409,6 +409,7 @@ impl Table {
                                 .map_or("id", |key| leak(key)),
                             on_delete: action.and_then(on_delete_action),
                         }),
+                    renamed_from: None,
                 })
                 .collect();
         let indexes: Vec<IndexDeclaration> = self
@@ -437,6 +438,7 @@ impl Table {
                     .into_boxed_slice(),
             ),
             indexes: Box::leak(indexes.into_boxed_slice()),
+            renamed_from: None,
         }
     }
 }

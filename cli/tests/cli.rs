@@ -801,6 +801,44 @@ fn diff_and_check_against_the_declarations<C: Connection>(conn: &mut C, url: &st
     expect_code(&run(&["migration", "revert"]), 0);
     write(dir.path(), "src/schema.rs", ROUND_TRIP);
     expect_code(&run(&["check"]), 0);
+    std::fs::remove_dir_all(dir.path().join("migrations/2_grow")).unwrap();
+
+    // Renames, declared: the column and the table keep their data.
+    let renamed = ROUND_TRIP
+        .replace(
+            "        title -> Text,\n",
+            "        #[renamed_from = \"title\"]\n        headline -> Text,\n",
+        )
+        .replace(
+            "#[index(author_id, title)]",
+            "#[index(author_id, headline)]",
+        )
+        .replace(
+            "    rt_authors (id) {",
+            "    #[renamed_from = \"rt_authors\"]\n    rt_writers (id) {",
+        )
+        .replace("references rt_authors", "references rt_writers");
+    write(dir.path(), "src/schema.rs", &renamed);
+    let rename = run(&["diff", "rename", "--version", "5"]);
+    expect_code(&rename, 0);
+    let up = std::fs::read_to_string(dir.path().join("migrations/5_rename/up.sql")).unwrap();
+    assert_eq!(
+        up,
+        "ALTER TABLE \"rt_authors\" RENAME TO \"rt_writers\";\n\
+         ALTER TABLE \"rt_books\" RENAME COLUMN \"title\" TO \"headline\";\n"
+    );
+    let down = std::fs::read_to_string(dir.path().join("migrations/5_rename/down.sql")).unwrap();
+    assert_eq!(
+        down,
+        "ALTER TABLE \"rt_books\" RENAME COLUMN \"headline\" TO \"title\";\n\
+         ALTER TABLE \"rt_writers\" RENAME TO \"rt_authors\";\n"
+    );
+    expect_code(&run(&["migration", "run"]), 0);
+    expect_code(&run(&["check"]), 0);
+    expect_code(&run(&["migration", "revert"]), 0);
+    write(dir.path(), "src/schema.rs", ROUND_TRIP);
+    expect_code(&run(&["check"]), 0);
+    std::fs::remove_dir_all(dir.path().join("migrations/5_rename")).unwrap();
 
     // A column only the database has: reported, dropped only with --destructive.
     write(

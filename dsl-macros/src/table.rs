@@ -64,6 +64,8 @@ struct TableDef {
     columns: Vec<ColumnDef>,
     /// `#[index(…)]` and `#[unique(…)]`.
     indexes: Vec<TableIndex>,
+    /// `#[renamed_from = "…"]`: the SQL name it had, for `quarry diff`.
+    renamed_from: Option<LitStr>,
 }
 
 struct ColumnDef {
@@ -79,6 +81,8 @@ struct ColumnDef {
     references: Option<syn::Path>,
     /// `on delete …` after `references <table>`.
     on_delete: Option<OnDelete>,
+    /// `#[renamed_from = "…"]`: the SQL name it had, for `quarry diff`.
+    renamed_from: Option<LitStr>,
 }
 
 impl Parse for Tables {
@@ -141,6 +145,7 @@ fn parse_attributes(input: ParseStream<'_>) -> syn::Result<Attributes> {
     let mut docs = Vec::new();
     let mut sql_name = None;
     let mut indexes = Vec::new();
+    let mut renamed_from = None;
     while input.peek(Token![#]) {
         input.parse::<Token![#]>()?;
         let content;
@@ -162,6 +167,16 @@ fn parse_attributes(input: ParseStream<'_>) -> syn::Result<Attributes> {
                 Ok(s) if !s.value().is_empty() && content.is_empty() => sql_name = Some(s),
                 _ => return Err(syn::Error::new_spanned(value, message)),
             }
+        } else if name == "renamed_from" {
+            let message = "`renamed_from` takes the SQL name it had as a string: #[renamed_from = \"old_name\"]";
+            let value = content
+                .parse::<Token![=]>()
+                .and_then(|_| content.parse::<LitStr>())
+                .map_err(|e| syn::Error::new(e.span(), message))?;
+            if value.value().is_empty() || !content.is_empty() {
+                return Err(syn::Error::new_spanned(value, message));
+            }
+            renamed_from = Some(value);
         } else if name == "index" || name == "unique" {
             indexes.push(table_ddl::parse_index(&name, &content)?);
         } else if name == "quarry" {
@@ -172,7 +187,7 @@ fn parse_attributes(input: ParseStream<'_>) -> syn::Result<Attributes> {
         } else {
             return Err(syn::Error::new_spanned(
                 name,
-                "unknown attribute: `table!` accepts doc comments, #[sql_name = \"…\"], and on a table #[index(…)] and #[unique(…)]",
+                "unknown attribute: `table!` accepts doc comments, #[sql_name = \"…\"], #[renamed_from = \"…\"], and on a table #[index(…)] and #[unique(…)]",
             ));
         }
     }
@@ -180,6 +195,7 @@ fn parse_attributes(input: ParseStream<'_>) -> syn::Result<Attributes> {
         docs,
         sql_name,
         indexes,
+        renamed_from,
     })
 }
 
@@ -189,6 +205,8 @@ struct Attributes {
     sql_name: Option<LitStr>,
     /// `#[index(…)]` / `#[unique(…)]`: a table's only.
     indexes: Vec<TableIndex>,
+    /// `#[renamed_from = "…"]`.
+    renamed_from: Option<LitStr>,
 }
 
 impl Parse for TableDef {
@@ -197,6 +215,7 @@ impl Parse for TableDef {
             docs,
             sql_name,
             indexes,
+            renamed_from,
         } = parse_attributes(input)?;
         let name: Ident = input
             .call(Ident::parse_any)
@@ -233,6 +252,7 @@ impl Parse for TableDef {
             primary_key,
             columns: columns.into_iter().collect(),
             indexes,
+            renamed_from,
         })
     }
 }
@@ -243,6 +263,7 @@ impl Parse for ColumnDef {
             docs,
             sql_name,
             indexes,
+            renamed_from,
         } = parse_attributes(input)?;
         if let Some(index) = indexes.first() {
             return Err(syn::Error::new_spanned(
@@ -305,6 +326,7 @@ impl Parse for ColumnDef {
             unique,
             references,
             on_delete,
+            renamed_from,
         })
     }
 }
@@ -937,6 +959,7 @@ fn declaration(
             unique: c.unique,
             references: c.references.as_ref(),
             on_delete: c.on_delete.as_ref(),
+            renamed_from: c.renamed_from.as_ref().map(LitStr::value),
         })
         .collect();
     let primary_key: Vec<String> = validated
@@ -954,7 +977,16 @@ fn declaration(
             )
         })
         .collect();
-    table_ddl::expand(&table.name, table_sql, &columns, &primary_key, &indexes, q)
+    let renamed_from = table.renamed_from.as_ref().map(LitStr::value);
+    table_ddl::expand(
+        &table.name,
+        table_sql,
+        renamed_from.as_deref(),
+        &columns,
+        &primary_key,
+        &indexes,
+        q,
+    )
 }
 
 /// `JoinTo` impls for each foreign key, in both directions, so that `inner_join` and

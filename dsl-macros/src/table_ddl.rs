@@ -187,6 +187,7 @@ pub(crate) struct Column<'a> {
     pub(crate) unique: bool,
     pub(crate) references: Option<&'a syn::Path>,
     pub(crate) on_delete: Option<&'a OnDelete>,
+    pub(crate) renamed_from: Option<String>,
 }
 
 /// The table's declaration for `create_all`: one constant, one entry per column. Emitted
@@ -195,6 +196,7 @@ pub(crate) struct Column<'a> {
 pub(crate) fn expand(
     module: &Ident,
     table_sql: &str,
+    renamed_from: Option<&str>,
     columns: &[Column<'_>],
     primary_key: &[String],
     indexes: &[(bool, Vec<String>)],
@@ -213,6 +215,7 @@ pub(crate) fn expand(
             }
         };
         let unique = c.unique;
+        let renamed = option_str(c.renamed_from.as_deref());
         let references = match c.references {
             None => quote!(::core::option::Option::None),
             Some(target) => {
@@ -241,12 +244,14 @@ pub(crate) fn expand(
                 default: #default,
                 unique: #unique,
                 references: #references,
+                renamed_from: #renamed,
             }
         }
     });
     let indexes = indexes.iter().map(|(unique, cols)| {
         quote!(#q::schema::IndexDeclaration { unique: #unique, columns: &[#(#cols),*] })
     });
+    let table_renamed = option_str(renamed_from);
     quote! {
         const _: () = {
             impl #q::schema::Declared for #module::table {
@@ -256,11 +261,19 @@ pub(crate) fn expand(
                         columns: &[#(#columns),*],
                         primary_key: &[#(#primary_key),*],
                         indexes: &[#(#indexes),*],
+                        renamed_from: #table_renamed,
                     };
                     &DECLARATION
                 }
             }
         };
+    }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
     }
 }
 

@@ -50,11 +50,19 @@ pub fn diff<DB: Backend>(
         tables.iter().find(|t| t.name == name).copied()
     };
 
+    // The table each declared one is in the database: by its name, or by the name it
+    // was declared renamed from.
+    let existing = |table: &TableDeclaration| -> Option<TableDeclaration> {
+        find(current, table.name).or_else(|| {
+            table
+                .renamed_from
+                .filter(|old| find(declared, old).is_none())
+                .and_then(|old| find(current, old))
+        })
+    };
+
     // New tables, referenced ones first; `down` drops them in the opposite order.
-    let new: Vec<&TableDeclaration> = declared
-        .iter()
-        .filter(|t| find(current, t.name).is_none())
-        .collect();
+    let new: Vec<&TableDeclaration> = declared.iter().filter(|t| existing(t).is_none()).collect();
     let mut dropped_new = Vec::new();
     for table in in_creation_order(new)? {
         out.up.extend(create_statements::<DB>(table)?);
@@ -64,20 +72,36 @@ pub fn diff<DB: Backend>(
     // Tables on both sides: their columns, then their indexes.
     let mut down_columns = Vec::new();
     for table in declared {
-        let Some(now) = find(current, table.name) else {
+        let Some(now) = existing(table) else {
             continue;
         };
         let mut down = Vec::new();
+        if now.name != table.name {
+            out.up.push(format!(
+                "ALTER TABLE {} RENAME TO {}",
+                quoted(now.name),
+                quoted(table.name)
+            ));
+            down.push(format!(
+                "ALTER TABLE {} RENAME TO {}",
+                quoted(table.name),
+                quoted(now.name)
+            ));
+        }
         columns::<DB>(&now, table, destructive, &mut out, &mut down)?;
         indexes(&now, table, &mut out, &mut down);
         down.reverse();
         down_columns.push(down);
     }
 
-    // Tables that only the database has.
+    // Tables that only the database has (a renamed one has its new name).
     let gone: Vec<&TableDeclaration> = current
         .iter()
-        .filter(|t| find(declared, t.name).is_none())
+        .filter(|t| {
+            !declared
+                .iter()
+                .any(|d| existing(d).is_some_and(|now| now.name == t.name))
+        })
         .collect();
     let mut recreated = Vec::new();
     if destructive {
@@ -119,8 +143,22 @@ fn columns<DB: Backend>(
 ) -> QueryResult<()> {
     let name = quoted(table.name);
     let is_key = |t: &TableDeclaration, c: &ColumnDeclaration| t.primary_key == [c.name];
+    // The column each declared one is in the database: by its name, or by the name it
+    // was declared renamed from.
+    let existing = |column: &ColumnDeclaration| {
+        now.columns
+            .iter()
+            .find(|c| c.name == column.name)
+            .or_else(|| {
+                let old = column.renamed_from?;
+                if table.columns.iter().any(|c| c.name == old) {
+                    return None;
+                }
+                now.columns.iter().find(|c| c.name == old)
+            })
+    };
     for column in table.columns {
-        let Some(was) = now.columns.iter().find(|c| c.name == column.name) else {
+        let Some(was) = existing(column) else {
             out.up.push(format!(
                 "ALTER TABLE {name} ADD COLUMN {}",
                 column_definition::<DB>(table, column, is_key(table, column))?
@@ -133,6 +171,16 @@ fn columns<DB: Backend>(
         };
         let column_name = quoted(column.name);
         let what = format!("`{}.{}`", table.name, column.name);
+        if was.name != column.name {
+            out.up.push(format!(
+                "ALTER TABLE {name} RENAME COLUMN {} TO {column_name}",
+                quoted(was.name)
+            ));
+            down.push(format!(
+                "ALTER TABLE {name} RENAME COLUMN {column_name} TO {}",
+                quoted(was.name)
+            ));
+        }
         if was.ty != column.ty {
             let (to, from) = (DB::column_type(column.ty), DB::column_type(was.ty));
             match (DB::ALTERS_COLUMNS, to, from) {
@@ -206,7 +254,11 @@ fn columns<DB: Backend>(
         }
     }
     for was in now.columns {
-        if table.columns.iter().any(|c| c.name == was.name) {
+        if table
+            .columns
+            .iter()
+            .any(|c| existing(c).is_some_and(|e| e.name == was.name))
+        {
             continue;
         }
         if destructive {
@@ -236,8 +288,35 @@ fn indexes(
     out: &mut SchemaDiff,
     down: &mut Vec<String>,
 ) {
+    // The database's indexes with renamed columns under their new names, as the
+    // database itself will have them once the columns are renamed.
+    let renamed = |column: &str| -> String {
+        table
+            .columns
+            .iter()
+            .find(|c| {
+                c.renamed_from == Some(column) && !now.columns.iter().any(|n| n.name == c.name)
+            })
+            .map_or(column, |c| c.name)
+            .to_owned()
+    };
+    let now_indexes: Vec<(bool, Vec<String>)> = now
+        .indexes
+        .iter()
+        .map(|index| {
+            (
+                index.unique,
+                index.columns.iter().map(|c| renamed(c)).collect(),
+            )
+        })
+        .collect();
+    let has = |indexes: &[(bool, Vec<String>)], index: &super::IndexDeclaration| {
+        indexes.iter().any(|(unique, columns)| {
+            *unique == index.unique && columns.iter().eq(index.columns.iter())
+        })
+    };
     for index in table.indexes {
-        if now.indexes.contains(index) {
+        if has(&now_indexes, index) {
             continue;
         }
         if index.unique {
@@ -254,8 +333,18 @@ fn indexes(
             quoted(&index_name(table.name, index.columns))
         ));
     }
-    for index in now.indexes {
-        if !table.indexes.contains(index) {
+    let declared: Vec<(bool, Vec<String>)> = table
+        .indexes
+        .iter()
+        .map(|index| {
+            (
+                index.unique,
+                index.columns.iter().map(|c| c.to_string()).collect(),
+            )
+        })
+        .collect();
+    for (index, now_index) in now.indexes.iter().zip(&now_indexes) {
+        if !declared.contains(now_index) {
             out.unresolved.push(format!(
                 "table `{}` has an index on ({}) that is not declared; it is left as it is",
                 table.name,

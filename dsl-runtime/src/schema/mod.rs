@@ -79,6 +79,8 @@ pub struct TableDeclaration {
     pub primary_key: &'static [&'static str],
     /// `#[index(…)]` and `#[unique(…)]`.
     pub indexes: &'static [IndexDeclaration],
+    /// `#[renamed_from = "…"]`: the name the table had, which [`diff`] renames.
+    pub renamed_from: Option<&'static str>,
 }
 
 /// A column as `table!` declares it, for DDL.
@@ -98,6 +100,8 @@ pub struct ColumnDeclaration {
     pub unique: bool,
     /// Declared `references <table>`.
     pub references: Option<ForeignKey>,
+    /// `#[renamed_from = "…"]`: the name the column had, which [`diff`] renames.
+    pub renamed_from: Option<&'static str>,
 }
 
 /// A column's SQL type, for DDL: one of quarry's SQL types by its name (`"Int4"`), an
