@@ -56,6 +56,10 @@ pub mod instrumentation {}
 pub mod migrations {}
 
 #[cfg(doctest)]
+#[doc = include_str!("src/cli.md")]
+pub mod cli {}
+
+#[cfg(doctest)]
 #[doc = include_str!("src/backends.md")]
 pub mod backends {}
 

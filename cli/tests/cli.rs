@@ -550,9 +550,9 @@ fn quarry_toml_names_the_database_and_the_migrations_folder() {
 #[test]
 fn the_guide_shows_what_print_schema_prints_for_its_migrations() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let chapter = std::fs::read_to_string(root.join("book/src/migrations.md")).unwrap();
+    let chapter = std::fs::read_to_string(root.join("book/src/cli.md")).unwrap();
     let after = chapter
-        .split_once("For the migrations above, on SQLite:\n\n```text\n")
+        .split_once("(the\nguide's `book/migrations/` folder), on SQLite:\n\n```text\n")
         .expect("the chapter shows print-schema's output")
         .1;
     let shown = &after[..after.find("```").unwrap()];
