@@ -279,3 +279,48 @@ pub mod posts {
         }
     };
 }
+const _: () = {
+    impl ::quarry::__private::schema::Declared for posts::table {
+        fn declaration(&self) -> &'static ::quarry::__private::schema::TableDeclaration {
+            const DECLARATION: ::quarry::__private::schema::TableDeclaration = ::quarry::__private::schema::TableDeclaration {
+                name: "posts",
+                columns: &[
+                    ::quarry::__private::schema::ColumnDeclaration {
+                        name: "id",
+                        ty: ::quarry::__private::schema::ColumnType::builtin("Int4"),
+                        nullable: false,
+                        has_default: true,
+                        default: ::core::option::Option::None,
+                        unique: false,
+                        references: ::core::option::Option::None,
+                        renamed_from: ::core::option::Option::None,
+                    },
+                    ::quarry::__private::schema::ColumnDeclaration {
+                        name: "title",
+                        ty: ::quarry::__private::schema::ColumnType::builtin("Text"),
+                        nullable: false,
+                        has_default: false,
+                        default: ::core::option::Option::None,
+                        unique: false,
+                        references: ::core::option::Option::None,
+                        renamed_from: ::core::option::Option::None,
+                    },
+                    ::quarry::__private::schema::ColumnDeclaration {
+                        name: "type",
+                        ty: ::quarry::__private::schema::ColumnType::builtin("Text"),
+                        nullable: true,
+                        has_default: false,
+                        default: ::core::option::Option::None,
+                        unique: false,
+                        references: ::core::option::Option::None,
+                        renamed_from: ::core::option::Option::None,
+                    },
+                ],
+                primary_key: &["id"],
+                indexes: &[],
+                renamed_from: ::core::option::Option::None,
+            };
+            &DECLARATION
+        }
+    }
+};

@@ -173,3 +173,44 @@ const _: () = {
         >;
     }
 };
+const _: () = {
+    impl crate::db::__private::schema::Declared for comments::table {
+        fn declaration(
+            &self,
+        ) -> &'static crate::db::__private::schema::TableDeclaration {
+            const DECLARATION: crate::db::__private::schema::TableDeclaration = crate::db::__private::schema::TableDeclaration {
+                name: "comments",
+                columns: &[
+                    crate::db::__private::schema::ColumnDeclaration {
+                        name: "id",
+                        ty: crate::db::__private::schema::ColumnType::builtin("Uuid"),
+                        nullable: false,
+                        has_default: false,
+                        default: ::core::option::Option::None,
+                        unique: false,
+                        references: ::core::option::Option::None,
+                        renamed_from: ::core::option::Option::None,
+                    },
+                    crate::db::__private::schema::ColumnDeclaration {
+                        name: "post_id",
+                        ty: crate::db::__private::schema::ColumnType::builtin("Uuid"),
+                        nullable: false,
+                        has_default: false,
+                        default: ::core::option::Option::None,
+                        unique: false,
+                        references: ::core::option::Option::Some(crate::db::__private::schema::ForeignKey {
+                            table: <posts::table as crate::db::__private::Table>::NAME,
+                            column: <<posts::table as crate::db::__private::Table>::PrimaryKey as crate::db::__private::Column>::NAME,
+                            on_delete: ::core::option::Option::None,
+                        }),
+                        renamed_from: ::core::option::Option::None,
+                    },
+                ],
+                primary_key: &["id"],
+                indexes: &[],
+                renamed_from: ::core::option::Option::None,
+            };
+            &DECLARATION
+        }
+    }
+};

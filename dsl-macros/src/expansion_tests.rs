@@ -133,9 +133,10 @@ fn runtime_paths(expanded: &TokenStream) -> Vec<String> {
             }
         }
     }
-    // The words that may stand before a path in the expansions, and are no segment of it.
+    // The words that may stand before a path in the expansions, and are no segment of it
+    // (`static` as the lifetime of `&'static path`).
     fn is_keyword(ident: &proc_macro2::Ident) -> bool {
-        ["as", "dyn", "for", "impl", "mut", "where"]
+        ["as", "dyn", "for", "impl", "mut", "static", "where"]
             .iter()
             .any(|k| ident == k)
     }
