@@ -103,6 +103,14 @@ impl PgConnection {
         self.driver.is_broken()
     }
 
+    /// Whether the connection can be handed to its next user as it is: not lost, and
+    /// no transaction open, neither quarry's nor one begun by hand (libpq's
+    /// `PQtransactionStatus`, no round trip): the check a pool makes.
+    #[cfg_attr(not(feature = "r2d2"), allow(dead_code))]
+    pub(crate) fn is_reusable(&self) -> bool {
+        !self.driver.is_broken() && self.driver.transaction.depth == 0 && self.driver.raw.is_idle()
+    }
+
     /// Sets how long a call waits for the server's answer; `None` (the default) waits as
     /// long as it takes. When it runs out, the call fails with
     /// [`Error::Connection`] and the connection is given up

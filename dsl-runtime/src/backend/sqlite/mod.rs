@@ -221,6 +221,15 @@ impl SqliteConnection {
         }
     }
 
+    /// Whether the connection can be handed to its next user as it is: no transaction
+    /// open, neither quarry's nor one begun by hand (`BEGIN` in `batch_execute`).
+    /// Answered without calling into the database's engine beyond a flag read: the
+    /// check a pool makes.
+    #[cfg_attr(not(feature = "r2d2"), allow(dead_code))]
+    pub(crate) fn is_reusable(&self) -> bool {
+        self.transaction.depth == 0 && self.raw.is_autocommit()
+    }
+
     /// Whether SQLite has rolled back the transaction that quarry has open, as it does
     /// itself for `OR ROLLBACK`, a full disk and a few other errors.
     fn transaction_ended_by_sqlite(&self) -> bool {
