@@ -93,7 +93,7 @@ impl<C: AsyncConnection> Pool<C> {
     pub fn new(url: &str, config: &PoolConfig) -> Self {
         let inner = ::bb8::Pool::builder()
             .max_size(config.max_size)
-            .min_idle(config.min_idle)
+            .min_idle(config.min_idle_in_bounds())
             .connection_timeout(config.checkout_timeout)
             .max_lifetime(config.max_lifetime)
             .idle_timeout(config.idle_timeout)
@@ -101,6 +101,7 @@ impl<C: AsyncConnection> Pool<C> {
             // that cannot be opened is reported at once, not retried until the timeout.
             .test_on_check_out(true)
             .retry_connection(false)
+            .reaper_rate(reaper_rate(config))
             .build_unchecked(ConnectionManager::new(url, config.pre_ping));
         Pool {
             inner,
@@ -143,3 +144,17 @@ impl<C: AsyncConnection> Pool<C> {
     }
 }
 
+
+/// How often bb8 closes connections past their lifetime or idle timeout: often enough
+/// that none outlives its limit by more than a quarter of it, at most every 30 s (bb8's
+/// default).
+fn reaper_rate(config: &PoolConfig) -> std::time::Duration {
+    const DEFAULT: std::time::Duration = std::time::Duration::from_secs(30);
+    [config.max_lifetime, config.idle_timeout]
+        .into_iter()
+        .flatten()
+        .map(|limit| limit / 4)
+        .min()
+        .unwrap_or(DEFAULT)
+        .clamp(std::time::Duration::from_millis(10), DEFAULT)
+}

@@ -11,8 +11,8 @@
 //! | [`min_idle`](PoolConfig::min_idle) | `pool_size` (kept open) | `min_idle` | (opens on demand) |
 //! | [`checkout_timeout`](PoolConfig::checkout_timeout) | `pool_timeout` | `connection_timeout` | `wait_timeout` |
 //! | [`pre_ping`](PoolConfig::pre_ping) | `pool_pre_ping` | `is_valid` on checkout | `recycle` |
-//! | [`max_lifetime`](PoolConfig::max_lifetime) | `pool_recycle` | `max_lifetime` | checked in `recycle` |
-//! | [`idle_timeout`](PoolConfig::idle_timeout) | (overflow closed on return) | `idle_timeout` | checked in `recycle` |
+//! | [`max_lifetime`](PoolConfig::max_lifetime) | `pool_recycle` | `max_lifetime`, and checked on checkout | checked in `recycle` |
+//! | [`idle_timeout`](PoolConfig::idle_timeout) | (overflow closed on return) | `idle_timeout` (the reaper) | checked in `recycle` |
 //!
 //! None of the three crates has SQLAlchemy's overflow as such: connections beyond
 //! `min_idle` that stay unused for `idle_timeout` are closed, which is what overflow
@@ -33,6 +33,9 @@ pub mod deadpool;
 pub mod r2d2;
 
 use std::time::Duration;
+
+/// The shortest timeout or lifetime a pool takes (r2d2 and bb8 refuse zero).
+const MIN_DURATION: Duration = Duration::from_millis(1);
 
 /// What a pool checks before it hands out a connection that it has used before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -112,8 +115,9 @@ impl PoolConfig {
 
     /// How long a checkout waits for a free connection before it fails with
     /// [`Error::PoolTimeout`](crate::Error::PoolTimeout): SQLAlchemy's `pool_timeout`.
+    /// At least 1 ms.
     pub fn checkout_timeout(mut self, timeout: Duration) -> Self {
-        self.checkout_timeout = timeout;
+        self.checkout_timeout = timeout.max(MIN_DURATION);
         self
     }
 
@@ -125,16 +129,18 @@ impl PoolConfig {
     }
 
     /// Connections older than this are closed and replaced instead of being handed out
-    /// again (`None`: kept as long as they work): SQLAlchemy's `pool_recycle`.
+    /// again (`None`: kept as long as they work): SQLAlchemy's `pool_recycle`. At
+    /// least 1 ms.
     pub fn max_lifetime(mut self, max_lifetime: Option<Duration>) -> Self {
-        self.max_lifetime = max_lifetime;
+        self.max_lifetime = max_lifetime.map(|d| d.max(MIN_DURATION));
         self
     }
 
     /// Connections unused for this long are closed (`None`: kept). r2d2 and bb8 close
-    /// them in the background; deadpool when it would hand them out next.
+    /// them in the background; deadpool when it would hand them out next. At least
+    /// 1 ms.
     pub fn idle_timeout(mut self, idle_timeout: Option<Duration>) -> Self {
-        self.idle_timeout = idle_timeout;
+        self.idle_timeout = idle_timeout.map(|d| d.max(MIN_DURATION));
         self
     }
 
@@ -146,6 +152,12 @@ impl PoolConfig {
     /// The checkout timeout.
     pub fn get_checkout_timeout(&self) -> Duration {
         self.checkout_timeout
+    }
+
+    /// `min_idle`, never above `max_size` (r2d2 and bb8 refuse that).
+    #[cfg(any(feature = "r2d2", feature = "bb8"))]
+    fn min_idle_in_bounds(&self) -> Option<u32> {
+        self.min_idle.map(|n| n.min(self.max_size))
     }
 
     #[cfg(any(feature = "r2d2", feature = "deadpool", feature = "bb8"))]
@@ -229,6 +241,10 @@ mod blocking {
         /// Not lost, and no transaction open (quarry's or one begun by hand).
         #[doc(hidden)]
         fn is_reusable(&self) -> bool;
+
+        /// How long ago the connection was opened.
+        #[doc(hidden)]
+        fn age(&self) -> std::time::Duration;
     }
 
     mod private {
@@ -242,6 +258,10 @@ mod blocking {
         fn is_reusable(&self) -> bool {
             crate::backend::pg::PgConnection::is_reusable(self)
         }
+
+        fn age(&self) -> std::time::Duration {
+            crate::backend::pg::PgConnection::age(self)
+        }
     }
 
     #[cfg(feature = "sqlite")]
@@ -250,6 +270,10 @@ mod blocking {
     impl PoolableConnection for crate::backend::sqlite::SqliteConnection {
         fn is_reusable(&self) -> bool {
             crate::backend::sqlite::SqliteConnection::is_reusable(self)
+        }
+
+        fn age(&self) -> std::time::Duration {
+            crate::backend::sqlite::SqliteConnection::age(self)
         }
     }
 }

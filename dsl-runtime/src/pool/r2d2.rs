@@ -23,21 +23,24 @@
 use super::{PoolConfig, PoolStatus, PoolableConnection, PrePing};
 use crate::error::{Error, QueryResult};
 use std::marker::PhantomData;
+use std::time::Duration;
 
 /// Opens and checks the pool's connections of type `C`: r2d2's `ManageConnection`.
 #[derive(Debug)]
 pub struct ConnectionManager<C> {
     url: String,
     pre_ping: PrePing,
+    max_lifetime: Option<Duration>,
     conn: PhantomData<fn() -> C>,
 }
 
 impl<C: PoolableConnection> ConnectionManager<C> {
-    /// A manager that opens connections to `url` and checks them with `pre_ping`.
-    pub fn new(url: impl Into<String>, pre_ping: PrePing) -> Self {
+    /// A manager that opens connections to `url` and checks them as `config` says.
+    pub fn new(url: impl Into<String>, config: &PoolConfig) -> Self {
         ConnectionManager {
             url: url.into(),
-            pre_ping,
+            pre_ping: config.pre_ping,
+            max_lifetime: config.max_lifetime,
             conn: PhantomData,
         }
     }
@@ -52,6 +55,13 @@ impl<C: PoolableConnection> ::r2d2::ManageConnection for ConnectionManager<C> {
     }
 
     fn is_valid(&self, conn: &mut C) -> QueryResult<()> {
+        // r2d2's reaper closes old connections every 30 s; one that aged in between is
+        // not handed out.
+        if self.max_lifetime.is_some_and(|max| conn.age() >= max) {
+            return Err(Error::Connection(
+                "the pooled connection is older than max_lifetime".into(),
+            ));
+        }
         if !conn.is_reusable() {
             return Err(Error::Connection(
                 "the pooled connection is lost or inside a transaction".into(),
@@ -102,14 +112,15 @@ impl<C: PoolableConnection> Pool<C> {
     pub fn new(url: &str, config: &PoolConfig) -> QueryResult<Self> {
         let inner = ::r2d2::Pool::builder()
             .max_size(config.max_size)
-            .min_idle(config.min_idle)
+            // r2d2 reads `None` as "keep max_size open".
+            .min_idle(Some(config.min_idle_in_bounds().unwrap_or(0)))
             .connection_timeout(config.checkout_timeout)
             .max_lifetime(config.max_lifetime)
             .idle_timeout(config.idle_timeout)
             // Fast checks cost no round trip, so every checkout makes one.
             .test_on_check_out(true)
             .error_handler(Box::new(::r2d2::NopErrorHandler))
-            .build_unchecked(ConnectionManager::new(url, config.pre_ping));
+            .build_unchecked(ConnectionManager::new(url, config));
         Ok(Pool {
             inner,
             config: config.clone(),

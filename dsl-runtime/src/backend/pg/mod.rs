@@ -83,6 +83,8 @@ impl Backend for Pg {
 /// that stops answering).
 pub struct PgConnection {
     driver: Driver<Blocking>,
+    /// When it was opened: a pool's maximum lifetime counts from here.
+    opened: std::time::Instant,
 }
 
 impl std::fmt::Debug for PgConnection {
@@ -109,6 +111,12 @@ impl PgConnection {
     #[cfg_attr(not(feature = "r2d2"), allow(dead_code))]
     pub(crate) fn is_reusable(&self) -> bool {
         !self.driver.is_broken() && self.driver.transaction.depth == 0 && self.driver.raw.is_idle()
+    }
+
+    /// How long ago the connection was opened.
+    #[cfg_attr(not(feature = "r2d2"), allow(dead_code))]
+    pub(crate) fn age(&self) -> Duration {
+        self.opened.elapsed()
     }
 
     /// Sets how long a call waits for the server's answer; `None` (the default) waits as
@@ -212,6 +220,7 @@ impl Connection for PgConnection {
         let raw = RawConnection::connect(&connect_options(&url, default_connect_timeout()))?;
         Ok(PgConnection {
             driver: Driver::new(raw, Blocking),
+            opened: std::time::Instant::now(),
         })
     }
 

@@ -98,6 +98,8 @@ pub struct SqliteConnection {
     uses: u64,
     raw: RawConnection,
     transaction: TransactionState,
+    /// When it was opened: a pool's maximum lifetime counts from here.
+    opened: std::time::Instant,
 }
 
 impl std::fmt::Debug for SqliteConnection {
@@ -228,6 +230,12 @@ impl SqliteConnection {
     #[cfg_attr(not(feature = "r2d2"), allow(dead_code))]
     pub(crate) fn is_reusable(&self) -> bool {
         self.transaction.depth == 0 && self.raw.is_autocommit()
+    }
+
+    /// How long ago the connection was opened.
+    #[cfg_attr(not(feature = "r2d2"), allow(dead_code))]
+    pub(crate) fn age(&self) -> std::time::Duration {
+        self.opened.elapsed()
     }
 
     /// Whether SQLite has rolled back the transaction that quarry has open, as it does
@@ -464,6 +472,7 @@ impl Connection for SqliteConnection {
             uses: 0,
             raw,
             transaction: TransactionState::default(),
+            opened: std::time::Instant::now(),
         })
     }
 
