@@ -66,6 +66,13 @@ pub trait Db: AsyncConnection {
 
     /// The routes, on this connection type.
     fn router(state: AppState<Self>) -> Router;
+
+    /// Readies a connection for a request that writes. SQLite's transactions take the
+    /// write lock at `BEGIN` (`BEGIN IMMEDIATE`), so that concurrent writers wait for
+    /// each other instead of failing with "database is locked".
+    fn for_writes(conn: &mut Self) {
+        let _ = conn;
+    }
 }
 
 impl Db for AsyncSqliteConnection {
@@ -73,6 +80,10 @@ impl Db for AsyncSqliteConnection {
 
     fn router(state: AppState<Self>) -> Router {
         routes!(AsyncSqliteConnection, state)
+    }
+
+    fn for_writes(conn: &mut Self) {
+        conn.set_transaction_behavior(quarry::conn::TransactionBehavior::Immediate);
     }
 }
 
@@ -136,6 +147,13 @@ type ApiResult<T> = Result<T, ApiError>;
 /// The time of an audit column.
 fn now() -> DateTime<Utc> {
     std::time::SystemTime::now().into()
+}
+
+/// A connection for a request that writes.
+async fn writer<C: Db>(state: &AppState<C>) -> ApiResult<quarry::pool::deadpool::Object<C>> {
+    let mut conn = state.pool.get().await?;
+    C::for_writes(&mut conn);
+    Ok(conn)
 }
 
 /// The range of `user_id` that a list keeps: the one user asked for, or all.
@@ -274,7 +292,7 @@ async fn create_user<C: Db>(
     let body = json(payload)?;
     email(&body.email)?;
     text("name", &body.name, 100)?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = writer(&state).await?;
     let user = conn
         .transaction_with_retry(ATTEMPTS, async move |tx| {
             let now = now();
@@ -352,7 +370,7 @@ async fn update_user<C: Db>(
     if let Some(name) = &patch.name {
         text("name", name, 100)?;
     }
-    let mut conn = state.pool.get().await?;
+    let mut conn = writer(&state).await?;
     let user = conn
         .transaction_with_retry(ATTEMPTS, async move |tx| {
             let (email, name) = (patch.email.clone(), patch.name.clone());
@@ -378,7 +396,7 @@ async fn delete_user<C: Db>(
     path: Result<Path<i32>, PathRejection>,
 ) -> ApiResult<StatusCode> {
     let id = id(path)?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = writer(&state).await?;
     conn.transaction_with_retry(ATTEMPTS, async move |tx| {
         let now = now();
         let deleted = update(users::table.filter(users::id.eq(id).and(users::deleted_at.is_null())))
@@ -481,7 +499,7 @@ async fn create_post<C: Db>(
     let user_id = id(path)?;
     let body = json(payload)?;
     post_text(Some(&body.title), Some(&body.body))?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = writer(&state).await?;
     let post = conn
         .transaction_with_retry(ATTEMPTS, async move |tx| {
             live_user(tx, user_id).await?;
@@ -564,7 +582,7 @@ async fn update_post<C: Db>(
         return Err(ApiError::Invalid("nothing to change: give title or body".into()));
     }
     post_text(patch.title.as_deref(), patch.body.as_deref())?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = writer(&state).await?;
     let post = conn
         .transaction_with_retry(ATTEMPTS, async move |tx| {
             let (title, body) = (patch.title.clone(), patch.body.clone());
@@ -590,7 +608,7 @@ async fn delete_post<C: Db>(
     path: Result<Path<i32>, PathRejection>,
 ) -> ApiResult<StatusCode> {
     let id = id(path)?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = writer(&state).await?;
     conn.transaction_with_retry(ATTEMPTS, async move |tx| {
         let now = now();
         let deleted = update(posts::table.filter(posts::id.eq(id).and(posts::deleted_at.is_null())))
@@ -674,7 +692,7 @@ async fn create_order<C: Db>(
     let body = json(payload)?;
     text("item", &body.item, 200)?;
     order_numbers(Some(body.quantity), Some(body.total_cents))?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = writer(&state).await?;
     let order = conn
         .transaction_with_retry(ATTEMPTS, async move |tx| {
             live_user(tx, user_id).await?;
@@ -760,7 +778,7 @@ async fn update_order<C: Db>(
         ));
     }
     order_numbers(patch.quantity, patch.total_cents)?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = writer(&state).await?;
     let order = conn
         .transaction_with_retry(ATTEMPTS, async move |tx| {
             let changes = OrderChanges {
@@ -785,7 +803,7 @@ async fn delete_order<C: Db>(
     path: Result<Path<i32>, PathRejection>,
 ) -> ApiResult<StatusCode> {
     let id = id(path)?;
-    let mut conn = state.pool.get().await?;
+    let mut conn = writer(&state).await?;
     conn.transaction_with_retry(ATTEMPTS, async move |tx| {
         let now = now();
         let deleted = update(orders::table.filter(orders::id.eq(id).and(orders::deleted_at.is_null())))
