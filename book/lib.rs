@@ -48,6 +48,10 @@ pub mod transactions {}
 pub mod async_connections {}
 
 #[cfg(doctest)]
+#[doc = include_str!("src/pools.md")]
+pub mod pools_and_services {}
+
+#[cfg(doctest)]
 #[doc = include_str!("src/migrations.md")]
 pub mod migrations {}
 

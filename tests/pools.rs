@@ -54,13 +54,17 @@ fn quick(max_size: u32) -> PoolConfig {
 fn assert_timed_out(err: quarry::Error, started: Instant) {
     let waited = started.elapsed();
     match &err {
-        quarry::Error::PoolTimeout { max_size: 1, waited } => {
+        quarry::Error::PoolTimeout {
+            max_size: 1,
+            waited,
+        } => {
             assert_eq!(*waited, Duration::from_millis(300));
         }
         other => panic!("expected a checkout timeout, got {other:?}"),
     }
     assert!(
-        err.to_string().contains("all 1 connections of the pool are in use"),
+        err.to_string()
+            .contains("all 1 connections of the pool are in use"),
         "{err}"
     );
     assert!(
@@ -117,7 +121,10 @@ fn r2d2_reuses_a_clean_connection<B: Backend>() {
         conn.transaction(|c| c.batch_execute("SELECT 1")).unwrap();
         drop(conn);
         let mut conn = pool.get().unwrap();
-        assert!(marked(&mut *conn), "{pre_ping:?}: the same connection again");
+        assert!(
+            marked(&mut *conn),
+            "{pre_ping:?}: the same connection again"
+        );
         assert_eq!(pool.status().open, 1);
         assert_eq!(pool.status().in_use(), 1);
     }
@@ -292,7 +299,10 @@ async fn async_never_hands_out_a_connection_inside_a_transaction<
     drop(conn);
     let mut conn = pool.checkout().await.unwrap();
     assert!(conn.is_idle());
-    assert!(!marked_async(&mut *conn).await, "a new connection replaced it");
+    assert!(
+        !marked_async(&mut *conn).await,
+        "a new connection replaced it"
+    );
     drop(conn);
     assert_eq!(pool.status().open, 1);
 }

@@ -144,7 +144,6 @@ impl<C: AsyncConnection> Pool<C> {
     }
 }
 
-
 /// How often bb8 closes connections past their lifetime or idle timeout: often enough
 /// that none outlives its limit by more than a quarter of it, at most every 30 s (bb8's
 /// default).

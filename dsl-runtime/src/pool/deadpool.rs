@@ -122,12 +122,12 @@ impl<C: AsyncConnection> Pool<C> {
     /// [`Error::PoolTimeout`] then, or the error of opening a new one.
     pub async fn get(&self) -> QueryResult<Object<C>> {
         self.inner.get().await.map_err(|e| match e {
-            managed::PoolError::Timeout(managed::TimeoutType::Create) => Error::Connection(
-                format!(
+            managed::PoolError::Timeout(managed::TimeoutType::Create) => {
+                Error::Connection(format!(
                     "no connection could be opened within {:?}",
                     self.config.checkout_timeout
-                ),
-            ),
+                ))
+            }
             managed::PoolError::Timeout(_) => self.config.timed_out(),
             managed::PoolError::Backend(e) => e,
             managed::PoolError::Closed => Error::Connection("the pool is closed".into()),

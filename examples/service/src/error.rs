@@ -66,10 +66,13 @@ fn db_error(e: quarry::Error) -> Response {
         }
         quarry::Error::Database(db) => {
             // SQLite names the columns of a unique index, PostgreSQL the index.
-            let constraint = db.constraint.clone().or_else(|| match (&db.table, &db.column) {
-                (Some(table), Some(column)) => Some(format!("{table}.{column}")),
-                _ => None,
-            });
+            let constraint = db
+                .constraint
+                .clone()
+                .or_else(|| match (&db.table, &db.column) {
+                    (Some(table), Some(column)) => Some(format!("{table}.{column}")),
+                    _ => None,
+                });
             match db.kind {
                 DatabaseErrorKind::UniqueViolation => {
                     return body(

@@ -32,7 +32,10 @@ macro_rules! routes {
     ($conn:ty, $state:expr) => {
         Router::new()
             .route("/health", get(health::<$conn>))
-            .route("/users", get(list_users::<$conn>).post(create_user::<$conn>))
+            .route(
+                "/users",
+                get(list_users::<$conn>).post(create_user::<$conn>),
+            )
             .route(
                 "/users/{id}",
                 get(get_user::<$conn>)
@@ -115,7 +118,10 @@ impl<C: Db> Clone for AppState<C> {
 }
 
 /// Opens the pool, creates the tables if they are missing, and returns the routes.
-pub async fn app<C: Db>(url: &str, config: &PoolConfig) -> Result<(Router, Pool<C>), quarry::Error> {
+pub async fn app<C: Db>(
+    url: &str,
+    config: &PoolConfig,
+) -> Result<(Router, Pool<C>), quarry::Error> {
     let pool = Pool::<C>::new(url, config)?;
     pool.get().await?.batch_execute(C::SCHEMA).await?;
     Ok((router(AppState { pool: pool.clone() }), pool))
@@ -197,11 +203,15 @@ pub struct Page<T> {
 fn paging(params: &ListParams) -> ApiResult<(i64, i64)> {
     let page = params.page.unwrap_or(1);
     let per_page = params.per_page.unwrap_or(20);
-    if page < 1 || page > 1_000_000 {
-        return Err(ApiError::Invalid("page must be between 1 and 1000000".into()));
+    if !(1..=1_000_000).contains(&page) {
+        return Err(ApiError::Invalid(
+            "page must be between 1 and 1000000".into(),
+        ));
     }
     if !(1..=100).contains(&per_page) {
-        return Err(ApiError::Invalid("per_page must be between 1 and 100".into()));
+        return Err(ApiError::Invalid(
+            "per_page must be between 1 and 100".into(),
+        ));
     }
     Ok((page, per_page))
 }
@@ -362,7 +372,9 @@ async fn update_user<C: Db>(
     let id = id(path)?;
     let patch = json(payload)?;
     if patch.email.is_none() && patch.name.is_none() {
-        return Err(ApiError::Invalid("nothing to change: give email or name".into()));
+        return Err(ApiError::Invalid(
+            "nothing to change: give email or name".into(),
+        ));
     }
     if let Some(e) = &patch.email {
         email(e)?;
@@ -379,12 +391,13 @@ async fn update_user<C: Db>(
                 name: name.as_deref(),
                 updated_at: now(),
             };
-            let user = update(users::table.filter(users::id.eq(id).and(users::deleted_at.is_null())))
-                .set(&changes)
-                .returning(User::as_select())
-                .get_result(tx)
-                .await
-                .optional()?;
+            let user =
+                update(users::table.filter(users::id.eq(id).and(users::deleted_at.is_null())))
+                    .set(&changes)
+                    .returning(User::as_select())
+                    .get_result(tx)
+                    .await
+                    .optional()?;
             user.ok_or(ApiError::NotFound("user"))
         })
         .await?;
@@ -399,10 +412,11 @@ async fn delete_user<C: Db>(
     let mut conn = writer(&state).await?;
     conn.transaction_with_retry(ATTEMPTS, async move |tx| {
         let now = now();
-        let deleted = update(users::table.filter(users::id.eq(id).and(users::deleted_at.is_null())))
-            .set((users::deleted_at.eq(Some(now)), users::updated_at.eq(now)))
-            .execute(tx)
-            .await?;
+        let deleted =
+            update(users::table.filter(users::id.eq(id).and(users::deleted_at.is_null())))
+                .set((users::deleted_at.eq(Some(now)), users::updated_at.eq(now)))
+                .execute(tx)
+                .await?;
         if deleted == 0 {
             return Err(ApiError::NotFound("user"));
         }
@@ -483,10 +497,10 @@ fn post_text(title: Option<&str>, body: Option<&str>) -> ApiResult<()> {
     if let Some(title) = title {
         text("title", title, 200)?;
     }
-    if let Some(body) = body {
-        if body.chars().count() > 10_000 {
-            return Err(ApiError::Invalid("body must be at most 10000 characters".into()));
-        }
+    if body.is_some_and(|body| body.chars().count() > 10_000) {
+        return Err(ApiError::Invalid(
+            "body must be at most 10000 characters".into(),
+        ));
     }
     Ok(())
 }
@@ -579,7 +593,9 @@ async fn update_post<C: Db>(
     let id = id(path)?;
     let patch = json(payload)?;
     if patch.title.is_none() && patch.body.is_none() {
-        return Err(ApiError::Invalid("nothing to change: give title or body".into()));
+        return Err(ApiError::Invalid(
+            "nothing to change: give title or body".into(),
+        ));
     }
     post_text(patch.title.as_deref(), patch.body.as_deref())?;
     let mut conn = writer(&state).await?;
@@ -611,10 +627,11 @@ async fn delete_post<C: Db>(
     let mut conn = writer(&state).await?;
     conn.transaction_with_retry(ATTEMPTS, async move |tx| {
         let now = now();
-        let deleted = update(posts::table.filter(posts::id.eq(id).and(posts::deleted_at.is_null())))
-            .set((posts::deleted_at.eq(Some(now)), posts::updated_at.eq(now)))
-            .execute(tx)
-            .await?;
+        let deleted =
+            update(posts::table.filter(posts::id.eq(id).and(posts::deleted_at.is_null())))
+                .set((posts::deleted_at.eq(Some(now)), posts::updated_at.eq(now)))
+                .execute(tx)
+                .await?;
         if deleted == 0 {
             return Err(ApiError::NotFound("post"));
         }
@@ -675,7 +692,9 @@ struct OrderChanges {
 
 fn order_numbers(quantity: Option<i32>, total_cents: Option<i64>) -> ApiResult<()> {
     if quantity.is_some_and(|q| !(1..=10_000).contains(&q)) {
-        return Err(ApiError::Invalid("quantity must be between 1 and 10000".into()));
+        return Err(ApiError::Invalid(
+            "quantity must be between 1 and 10000".into(),
+        ));
     }
     if total_cents.is_some_and(|t| t < 0) {
         return Err(ApiError::Invalid("total_cents must not be negative".into()));
@@ -806,10 +825,11 @@ async fn delete_order<C: Db>(
     let mut conn = writer(&state).await?;
     conn.transaction_with_retry(ATTEMPTS, async move |tx| {
         let now = now();
-        let deleted = update(orders::table.filter(orders::id.eq(id).and(orders::deleted_at.is_null())))
-            .set((orders::deleted_at.eq(Some(now)), orders::updated_at.eq(now)))
-            .execute(tx)
-            .await?;
+        let deleted =
+            update(orders::table.filter(orders::id.eq(id).and(orders::deleted_at.is_null())))
+                .set((orders::deleted_at.eq(Some(now)), orders::updated_at.eq(now)))
+                .execute(tx)
+                .await?;
         if deleted == 0 {
             return Err(ApiError::NotFound("order"));
         }

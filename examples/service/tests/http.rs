@@ -76,7 +76,12 @@ impl Client {
         Ok((status, value))
     }
 
-    async fn call(&mut self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    async fn call(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let (status, value) = self
             .send(method.clone(), path, body.map(|b| b.to_string()))
             .await
@@ -128,7 +133,10 @@ async fn crud_and_errors<C: Db>(addr: SocketAddr, url: &str, unique_constraint: 
 
     // Create, and the audit timestamps.
     let (status, ada) = c
-        .post("/users", json!({ "email": "ada@example.com", "name": "Ada" }))
+        .post(
+            "/users",
+            json!({ "email": "ada@example.com", "name": "Ada" }),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{ada}");
     let ada_id = id_of(&ada);
@@ -136,7 +144,10 @@ async fn crud_and_errors<C: Db>(addr: SocketAddr, url: &str, unique_constraint: 
 
     // A unique violation: 409 with the constraint, not the database's message.
     let (status, body) = c
-        .post("/users", json!({ "email": "ada@example.com", "name": "Ada again" }))
+        .post(
+            "/users",
+            json!({ "email": "ada@example.com", "name": "Ada again" }),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(
@@ -152,7 +163,10 @@ async fn crud_and_errors<C: Db>(addr: SocketAddr, url: &str, unique_constraint: 
         json!({ "email": "grace@example.com", "name": "   " }).to_string(),
         json!({ "email": "grace@example.com", "name": 7 }).to_string(),
     ] {
-        let (status, body) = c.send(Method::POST, "/users", Some(bad.clone())).await.unwrap();
+        let (status, body) = c
+            .send(Method::POST, "/users", Some(bad.clone()))
+            .await
+            .unwrap();
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {body}");
         assert_eq!(body["error"], "invalid", "{bad}: {body}");
     }
@@ -200,7 +214,10 @@ async fn crud_and_errors<C: Db>(addr: SocketAddr, url: &str, unique_constraint: 
         serde_json::from_value(renamed["updated_at"].clone()).unwrap();
     assert!(updated > created, "{renamed}");
     let (status, grace) = c
-        .post("/users", json!({ "email": "grace@example.com", "name": "Grace" }))
+        .post(
+            "/users",
+            json!({ "email": "grace@example.com", "name": "Grace" }),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let (status, body) = c
@@ -234,7 +251,10 @@ async fn crud_and_errors<C: Db>(addr: SocketAddr, url: &str, unique_constraint: 
     assert_eq!(page["total"], 1);
     assert_eq!(page["items"][0]["title"], "Notes");
     let (status, edited) = c
-        .patch(&format!("/posts/{post_id}"), json!({ "title": "Notes, revised" }))
+        .patch(
+            &format!("/posts/{post_id}"),
+            json!({ "title": "Notes, revised" }),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(edited["title"], "Notes, revised");
@@ -272,7 +292,10 @@ async fn crud_and_errors<C: Db>(addr: SocketAddr, url: &str, unique_constraint: 
         c.delete(&format!("/posts/{post_id}")).await,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(c.get(&format!("/posts/{post_id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.get(&format!("/posts/{post_id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(
         c.delete(&format!("/posts/{post_id}")).await,
         StatusCode::NOT_FOUND
@@ -281,7 +304,10 @@ async fn crud_and_errors<C: Db>(addr: SocketAddr, url: &str, unique_constraint: 
         c.delete(&format!("/users/{ada_id}")).await,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(c.get(&format!("/users/{ada_id}")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.get(&format!("/users/{ada_id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
     // The user's orders went with them.
     assert_eq!(
         c.get(&format!("/orders/{order_id}")).await.0,
@@ -297,7 +323,10 @@ async fn crud_and_errors<C: Db>(addr: SocketAddr, url: &str, unique_constraint: 
     assert_eq!(deleted_at, Some(updated_at), "deleted, and the time noted");
     // A deleted user's email can sign up again.
     let (status, body) = c
-        .post("/users", json!({ "email": "ada@example.com", "name": "Ada" }))
+        .post(
+            "/users",
+            json!({ "email": "ada@example.com", "name": "Ada" }),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 
@@ -322,11 +351,17 @@ async fn crud_and_errors<C: Db>(addr: SocketAddr, url: &str, unique_constraint: 
         assert_eq!(body["total"], total);
         assert_eq!(body["page"], page);
         let items = body["items"].as_array().unwrap();
-        let expected = if page < pages { 10 } else { total - 10 * (pages - 1) };
+        let expected = if page < pages {
+            10
+        } else {
+            total - 10 * (pages - 1)
+        };
         assert_eq!(items.len() as i64, expected);
         seen.extend(items.iter().map(id_of));
     }
-    let (_, past) = c.get(&format!("/users?page={}&per_page=10", pages + 1)).await;
+    let (_, past) = c
+        .get(&format!("/users?page={}&per_page=10", pages + 1))
+        .await;
     assert_eq!(past["items"], json!([]));
     let mut sorted = seen.clone();
     sorted.sort();
@@ -372,7 +407,9 @@ async fn client(addr: SocketAddr, n: usize) -> Tally {
             (0, _) => (
                 Method::POST,
                 "/users".to_owned(),
-                Some(json!({ "email": format!("load{n}@example.com"), "name": format!("Load {n}") })),
+                Some(
+                    json!({ "email": format!("load{n}@example.com"), "name": format!("Load {n}") }),
+                ),
                 StatusCode::CREATED,
             ),
             (_, 0..=2) => (
@@ -400,7 +437,12 @@ async fn client(addr: SocketAddr, n: usize) -> Tally {
                     Some(json!({ "quantity": 9 })),
                     StatusCode::OK,
                 ),
-                None => (Method::GET, format!("/users/{user_id}"), None, StatusCode::OK),
+                None => (
+                    Method::GET,
+                    format!("/users/{user_id}"),
+                    None,
+                    StatusCode::OK,
+                ),
             },
             (_, 7) => (
                 Method::GET,
@@ -474,7 +516,9 @@ async fn client(addr: SocketAddr, n: usize) -> Tally {
 async fn load<C: Db>(addr: SocketAddr, url: &str, pool: &Pool<C>, label: &str) {
     let started = Instant::now();
     // Collected first, so that all clients run at once.
-    let clients: Vec<_> = (0..CLIENTS).map(|n| tokio::spawn(client(addr, n))).collect();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|n| tokio::spawn(client(addr, n)))
+        .collect();
     let tallies = tokio::time::timeout(Duration::from_secs(120), async {
         let mut tallies = Vec::new();
         for handle in clients {
@@ -514,7 +558,11 @@ async fn load<C: Db>(addr: SocketAddr, url: &str, pool: &Pool<C>, label: &str) {
             .await
             .unwrap();
         let posts_gone: i64 = posts::table
-            .filter(posts::user_id.eq(t.user_id).and(posts::deleted_at.is_not_null()))
+            .filter(
+                posts::user_id
+                    .eq(t.user_id)
+                    .and(posts::deleted_at.is_not_null()),
+            )
             .count()
             .get_result(&mut db)
             .await
