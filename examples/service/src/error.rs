@@ -92,6 +92,16 @@ fn db_error(e: quarry::Error) -> Response {
                 | DatabaseErrorKind::Deadlock
                 | DatabaseErrorKind::Busy
                 | DatabaseErrorKind::Canceled => return unavailable(&e),
+                // A server shutting down or restarting (57P01 admin_shutdown, 57P02
+                // crash_shutdown, 57P03 cannot_connect_now) or a connection failure
+                // (class 08): the next attempt can succeed.
+                _ if db
+                    .sqlstate
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("57P") || s.starts_with("08")) =>
+                {
+                    return unavailable(&e);
+                }
                 _ => {}
             }
         }

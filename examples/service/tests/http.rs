@@ -632,3 +632,242 @@ async fn pg_service_over_http() {
         .await
         .unwrap();
 }
+
+/// A PostgreSQL server of this test's own (a restart must not disturb the suite's
+/// shared one): `initdb` into a temporary folder, `pg_ctl` on a free loopback port, run
+/// as the `postgres` OS user when the test runs as root. Stopped when dropped.
+struct PrivateServer {
+    dir: tempfile::TempDir,
+    bindir: std::path::PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl PrivateServer {
+    fn tool(&self, name: &str) -> std::process::Command {
+        let program = self.bindir.join(name);
+        if self.as_postgres {
+            let mut cmd = std::process::Command::new("runuser");
+            cmd.args(["-u", "postgres", "--"])
+                .arg(program)
+                .current_dir("/");
+            cmd
+        } else {
+            std::process::Command::new(program)
+        }
+    }
+
+    fn run(&self, cmd: &mut std::process::Command) {
+        let output = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+        assert!(
+            output.status.success(),
+            "{cmd:?} failed: {}{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr),
+            std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
+        );
+    }
+
+    fn start() -> PrivateServer {
+        let output = std::process::Command::new("pg_config")
+            .arg("--bindir")
+            .output()
+            .expect("pg_config (libpq-dev) is installed");
+        let bindir = std::path::PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+        // PostgreSQL refuses to run as root: run its tools as `postgres` then.
+        let uid = std::process::Command::new("id").arg("-u").output().unwrap();
+        let as_postgres = String::from_utf8_lossy(&uid.stdout).trim() == "0";
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let server = PrivateServer {
+            dir: tempfile::tempdir().unwrap(),
+            bindir,
+            port,
+            as_postgres,
+        };
+        if as_postgres {
+            server.run(
+                std::process::Command::new("chown")
+                    .args(["-R", "postgres:"])
+                    .arg(server.dir.path()),
+            );
+        }
+        let data = server.dir.path().join("data");
+        server.run(
+            server
+                .tool("initdb")
+                .arg("-D")
+                .arg(&data)
+                .args(["-U", "postgres", "--auth=trust", "--no-sync", "--no-locale"])
+                .args(["-E", "UTF8"]),
+        );
+        server.pg_ctl("start");
+        server
+    }
+
+    fn pg_ctl(&self, action: &str) {
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {} -k '{}' -c fsync=off -c synchronous_commit=off",
+            self.port,
+            self.dir.path().display()
+        );
+        let mut cmd = self.tool("pg_ctl");
+        cmd.arg("-D")
+            .arg(self.dir.path().join("data"))
+            .arg("-l")
+            .arg(self.dir.path().join("log"))
+            .args(["-w", "-t", "30", "-m", "fast", "-o", &options, action]);
+        self.run(&mut cmd);
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+}
+
+impl Drop for PrivateServer {
+    fn drop(&mut self) {
+        let _ = self
+            .tool("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
+    }
+}
+
+/// The database restarted under load: requests in flight or arriving while it is down
+/// get 503 (never a 500, never a hang), the pool replaces the broken connections, and
+/// every request after the restart succeeds; every write acknowledged with 201 is in
+/// the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_restart_under_load() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let server = Arc::new(
+        tokio::task::spawn_blocking(PrivateServer::start)
+            .await
+            .unwrap(),
+    );
+    let url = server.url();
+    // Verified: a connection the restart broke is found at checkout, so that requests
+    // after the restart never meet one.
+    let config = PoolConfig::new(8)
+        .checkout_timeout(Duration::from_secs(5))
+        .pre_ping(quarry::pool::PrePing::Verified);
+    let (router, pool) = service::app::<AsyncPgConnection>(&url, &config)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    const RESTART_CLIENTS: usize = 8;
+    let mut users = Vec::new();
+    let mut c = Client::connect(addr).await;
+    for n in 0..RESTART_CLIENTS {
+        let (status, user) = c
+            .post(
+                "/users",
+                json!({ "email": format!("restart{n}@example.com"), "name": "R" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        users.push(id_of(&user));
+    }
+
+    let restarted = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = users
+        .iter()
+        .map(|&user| {
+            let restarted = restarted.clone();
+            tokio::spawn(async move {
+                let mut c = Client::connect(addr).await;
+                let (mut acked, mut unavailable, mut after) = (Vec::new(), 0, None::<Instant>);
+                // Bounded: until 300 ms after the restart ended, 5000 requests at most.
+                for i in 0..5000 {
+                    if restarted.load(Ordering::Acquire) {
+                        let since = *after.get_or_insert_with(Instant::now);
+                        if since.elapsed() > Duration::from_millis(300) {
+                            break;
+                        }
+                    }
+                    let (status, body) = c
+                        .send(
+                            Method::POST,
+                            &format!("/users/{user}/posts"),
+                            Some(json!({ "title": format!("p{i}"), "body": "b" }).to_string()),
+                        )
+                        .await
+                        .unwrap();
+                    match status {
+                        StatusCode::CREATED => acked.push(id_of(&body)),
+                        StatusCode::SERVICE_UNAVAILABLE => unavailable += 1,
+                        other => panic!("during the restart: {other} {body}"),
+                    }
+                }
+                // After the restart, every request succeeds.
+                for i in 0..20 {
+                    let (status, body) = c
+                        .post(
+                            &format!("/users/{user}/posts"),
+                            json!({ "title": format!("after {i}"), "body": "b" }),
+                        )
+                        .await;
+                    assert_eq!(status, StatusCode::CREATED, "after the restart: {body}");
+                    acked.push(id_of(&body));
+                }
+                (user, acked, unavailable)
+            })
+        })
+        .collect();
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let restarter = server.clone();
+    tokio::task::spawn_blocking(move || restarter.pg_ctl("restart"))
+        .await
+        .unwrap();
+    let downtime = started.elapsed();
+    restarted.store(true, Ordering::Release);
+
+    let results = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut results = Vec::new();
+        for client in clients {
+            results.push(client.await.unwrap());
+        }
+        results
+    })
+    .await
+    .expect("the clients finish within 60 s");
+    let unavailable: usize = results.iter().map(|r| r.2).sum();
+    let acked: usize = results.iter().map(|r| r.1.len()).sum();
+    println!(
+        "restart under load: restart took {:.2} s, {acked} writes acknowledged, {unavailable} \
+         requests answered 503 while the database was down",
+        downtime.as_secs_f64()
+    );
+    assert!(unavailable > 0, "the restart happened under load");
+
+    // Every acknowledged write is there.
+    let mut db = AsyncPgConnection::establish(&url).await.unwrap();
+    for (user, ids, _) in &results {
+        let stored: Vec<i32> = posts::table
+            .filter(posts::user_id.eq(*user as i32))
+            .select(posts::id)
+            .load(&mut db)
+            .await
+            .unwrap();
+        for id in ids {
+            assert!(
+                stored.contains(&(*id as i32)),
+                "acknowledged post {id} is stored"
+            );
+        }
+    }
+    assert_eq!(pool.status().in_use(), 0, "{:?}", pool.status());
+}
