@@ -24,6 +24,9 @@
 //! finishes or cancels what was left in flight (rolling back a dropped transaction) and
 //! is then checked again. A checkout that waits longer than the checkout timeout fails
 //! with [`Error::PoolTimeout`](crate::Error::PoolTimeout).
+//!
+//! `router` (with `deadpool`) routes reads to replicas' pools and writes to the
+//! primary's.
 
 #[cfg(feature = "bb8")]
 pub mod bb8;
@@ -31,6 +34,8 @@ pub mod bb8;
 pub mod deadpool;
 #[cfg(feature = "r2d2")]
 pub mod r2d2;
+#[cfg(feature = "deadpool")]
+pub mod router;
 
 use std::time::Duration;
 
