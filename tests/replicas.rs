@@ -176,7 +176,7 @@ async fn a_replica_that_goes_down_falls_back_or_fails_as_configured() {
     let fails = Router::new(primary_pool, vec![replica_pool]).fallback(ReplicaFallback::Fail);
     // Both use the replica while it is up (and the pool keeps its connection).
     for router in [&falls_back, &fails] {
-        assert!(in_recovery(&mut *router.reader().await.unwrap()).await);
+        assert!(in_recovery(&mut router.reader().await.unwrap()).await);
     }
 
     let replica = tokio::task::spawn_blocking(move || {
@@ -216,6 +216,6 @@ async fn a_replica_that_goes_down_falls_back_or_fails_as_configured() {
     })
     .await
     .unwrap();
-    assert!(in_recovery(&mut *fails.reader().await.unwrap()).await);
+    assert!(in_recovery(&mut fails.reader().await.unwrap()).await);
     drop((replica, primary));
 }
