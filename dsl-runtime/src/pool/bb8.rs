@@ -52,9 +52,12 @@ impl<C: AsyncConnection> ::bb8::ManageConnection for ConnectionManager<C> {
     }
 
     fn has_broken(&self, conn: &mut C) -> bool {
-        // A connection with leftovers of a dropped future goes back and is finished on
-        // its next checkout (`is_valid`); a lost one is closed now.
-        conn.is_broken()
+        // Lost, or given back with a transaction open (one begun and not ended, or whose
+        // future was dropped): closed now, so that the server rolls the transaction back
+        // and releases its locks at once, not at the next checkout. A dropped query
+        // outside a transaction goes back and is finished on its next checkout
+        // (`is_valid`).
+        conn.is_broken() || conn.transaction_depth() > 0
     }
 }
 

@@ -25,6 +25,12 @@
 //! is then checked again. A checkout that waits longer than the checkout timeout fails
 //! with [`Error::PoolTimeout`](crate::Error::PoolTimeout).
 //!
+//! When that happens differs by crate. r2d2 and bb8 check a connection as it comes
+//! back, and close one returned inside a transaction at once (the server rolls it back
+//! and releases its locks). deadpool checks only at the next checkout: until then, a
+//! transaction whose future was dropped stays open on the server, holding its locks.
+//! On PostgreSQL, `idle_in_transaction_session_timeout` bounds that time.
+//!
 //! `router` (with `deadpool`) routes reads to replicas' pools and writes to the
 //! primary's.
 
