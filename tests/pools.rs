@@ -186,6 +186,37 @@ fn r2d2_replaces_a_lost_connection<B: Backend>() {
     assert_eq!(pool.status().open, 1);
 }
 
+/// Waits (at most 5 s) until the server process `pid` is gone.
+fn server_process_ends(pid: i32) {
+    let mut admin = PgConnection::establish(&Pg::url()).unwrap();
+    let started = Instant::now();
+    loop {
+        let alive: i64 = quarry::sql_query("SELECT COUNT(*) FROM pg_stat_activity WHERE pid = $1")
+            .bind(pid)
+            .get_result(&mut admin)
+            .unwrap();
+        if alive == 0 {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the session of a connection returned inside a transaction is still open"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn r2d2_closes_a_connection_returned_inside_a_transaction_at_once<B: Backend>() {
+    let pool = r2d2::Pool::<B::Sync>::new(&B::url(), &quick(2)).unwrap();
+    let mut conn = pool.get().unwrap();
+    let pid = backend_pid(&mut *conn);
+    conn.begin_test_transaction().unwrap();
+    drop(conn);
+    // Closed on return: the server rolled the transaction back and its locks are free.
+    server_process_ends(pid);
+    assert_eq!(pool.status().open, 0);
+}
+
 // ---------------------------------------------------------------------------------
 // Async connections, on deadpool and bb8
 // ---------------------------------------------------------------------------------
@@ -437,6 +468,33 @@ async fn async_replaces_a_lost_connection<B: Backend, P: AsyncPool<B::Async>>() 
     assert_eq!(pool.status().open, 1);
 }
 
+/// bb8 checks a connection as it comes back: one returned inside a transaction, or with
+/// a transaction's future dropped, is closed at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_bb8_closes_a_connection_returned_inside_a_transaction_at_once() {
+    let pool = bb8::Pool::<AsyncPgConnection>::new(&Pg::url(), &quick(2));
+    for drop_future in [false, true] {
+        let mut conn = pool.get().await.unwrap();
+        let pid: i32 = quarry::sql_query("SELECT pg_backend_pid()")
+            .get_result(&mut *conn)
+            .await
+            .unwrap();
+        if drop_future {
+            let transaction = conn.transaction(async |tx| {
+                tx.batch_execute("SELECT pg_sleep(5)").await?;
+                Ok::<_, quarry::Error>(())
+            });
+            let _ = poll_then_drop(transaction, 20).await;
+        } else {
+            conn.begin_test_transaction().await.unwrap();
+        }
+        drop(conn);
+        tokio::task::spawn_blocking(move || server_process_ends(pid))
+            .await
+            .unwrap();
+    }
+}
+
 #[test]
 fn a_zero_timeout_or_lifetime_is_refused_gently() {
     let config = PoolConfig::new(0)
@@ -512,7 +570,8 @@ pool_tests! {
         async_recycles_after_max_lifetime,
         async_a_future_dropped_at_any_poll_is_never_handed_out_unclean;
     pg blocking:
-        r2d2_replaces_a_lost_connection;
+        r2d2_replaces_a_lost_connection,
+        r2d2_closes_a_connection_returned_inside_a_transaction_at_once;
     pg async:
         async_replaces_a_lost_connection,
 }
