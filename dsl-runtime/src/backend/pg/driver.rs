@@ -70,6 +70,10 @@ pub(super) struct Driver<I> {
     /// Counted in the cache's capacity until then.
     to_deallocate: Vec<CString>,
     pub(super) transaction: TransactionState,
+    /// Whether statements are prepared once and kept (named); `false` sends every one
+    /// as an unnamed statement (`statement_cache=off` in the URL, for PgBouncer before
+    /// 1.21 in transaction mode).
+    pub(super) cache_statements: bool,
 }
 
 /// A statement prepared on the server.
@@ -93,6 +97,7 @@ impl<I: Io> Driver<I> {
             uses: 0,
             to_deallocate: Vec::new(),
             transaction: TransactionState::default(),
+            cache_statements: true,
         }
     }
 
@@ -464,6 +469,9 @@ impl<I: Io> Driver<I> {
         }
         if used < types.len() {
             return Err(crate::error::wrong_bind_count(used, types.len()));
+        }
+        if !self.cache_statements {
+            return Ok(None);
         }
         if self.prepared + self.to_deallocate.len() >= STATEMENT_CACHE_CAPACITY {
             self.evict_least_recently_used().await?;
