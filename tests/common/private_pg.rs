@@ -143,3 +143,93 @@ impl Drop for PrivateServer {
             .output();
     }
 }
+
+/// A PgBouncer of a test's own in front of a [`PrivateServer`], in transaction mode with
+/// `pool_size` server connections (so that clients share them and change them between
+/// transactions), on a free loopback port. Stopped when dropped.
+pub(crate) struct PrivateBouncer {
+    dir: tempfile::TempDir,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl PrivateBouncer {
+    pub(crate) fn start(server: &PrivateServer, pool_size: u32) -> PrivateBouncer {
+        let program = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect("pgbouncer is not installed (`cargo xtask test` installs Debian's package)");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let bouncer = PrivateBouncer {
+            dir: tempfile::tempdir().unwrap(),
+            port,
+            as_postgres: server.as_postgres,
+        };
+        let dir = bouncer.dir.path();
+        std::fs::write(dir.join("users.txt"), "\"postgres\" \"\"\n").unwrap();
+        std::fs::write(
+            dir.join("pgbouncer.ini"),
+            format!(
+                "[databases]\n\
+                 * = host=127.0.0.1 port={server_port}\n\
+                 [pgbouncer]\n\
+                 listen_addr = 127.0.0.1\n\
+                 listen_port = {port}\n\
+                 unix_socket_dir =\n\
+                 auth_type = trust\n\
+                 auth_file = {dir}/users.txt\n\
+                 pool_mode = transaction\n\
+                 default_pool_size = {pool_size}\n\
+                 max_client_conn = 500\n\
+                 logfile = {dir}/pgbouncer.log\n\
+                 pidfile = {dir}/pgbouncer.pid\n",
+                server_port = server.port,
+                dir = dir.display(),
+            ),
+        )
+        .unwrap();
+        let mut cmd = if bouncer.as_postgres {
+            server.run(Command::new("chown").args(["-R", "postgres:"]).arg(dir));
+            let mut cmd = Command::new("runuser");
+            cmd.args(["-u", "postgres", "--", program]).current_dir("/");
+            cmd
+        } else {
+            Command::new(program)
+        };
+        // `-d`: it goes to the background once listening, its pid in the pid file.
+        cmd.arg("-d").arg(dir.join("pgbouncer.ini"));
+        server.run(&mut cmd);
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "pgbouncer did not listen within 10 s: {}",
+                std::fs::read_to_string(dir.join("pgbouncer.log")).unwrap_or_default()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        bouncer
+    }
+
+    /// The URL of database `db` through it, with quarry's statement cache off (PgBouncer
+    /// 1.18 keeps no named statement across transactions).
+    pub(crate) fn url(&self, db: &str) -> String {
+        format!(
+            "postgres://postgres@127.0.0.1:{}/{db}?statement_cache=off",
+            self.port
+        )
+    }
+}
+
+impl Drop for PrivateBouncer {
+    fn drop(&mut self) {
+        // The process this bouncer started, by the pid it wrote.
+        if let Ok(pid) = std::fs::read_to_string(self.dir.path().join("pgbouncer.pid")) {
+            let _ = Command::new("kill").arg(pid.trim()).output();
+        }
+    }
+}

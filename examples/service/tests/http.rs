@@ -635,7 +635,7 @@ async fn pg_service_over_http() {
 
 #[path = "../../../tests/common/private_pg.rs"]
 mod private_pg;
-use private_pg::PrivateServer;
+use private_pg::{PrivateBouncer, PrivateServer};
 
 /// The database restarted under load: requests in flight or arriving while it is down
 /// get 503 (never a 500, never a hang), the pool replaces the broken connections, and
@@ -768,4 +768,23 @@ async fn pg_restart_under_load() {
         }
     }
     assert_eq!(pool.status().in_use(), 0, "{:?}", pool.status());
+}
+
+/// The service behind PgBouncer in transaction mode (two server connections for the
+/// pool's eight), with `statement_cache=off`: every CRUD path and error mapping, and the
+/// same load, with no error and no lost write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_service_through_pgbouncer() {
+    let (server, bouncer) = tokio::task::spawn_blocking(|| {
+        let server = PrivateServer::start();
+        let bouncer = PrivateBouncer::start(&server, 2);
+        (server, bouncer)
+    })
+    .await
+    .unwrap();
+    let url = bouncer.url("postgres");
+    let (addr, pool) = start::<AsyncPgConnection>(&url).await;
+    crud_and_errors::<AsyncPgConnection>(addr, &url, "users_email_key").await;
+    load(addr, &url, &pool, "PostgreSQL through PgBouncer").await;
+    drop((pool, bouncer, server));
 }

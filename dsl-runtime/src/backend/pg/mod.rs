@@ -614,13 +614,25 @@ mod tests {
     fn statement_cache_is_taken_out_of_the_url() {
         let cases = [
             ("postgres://u@h/db", ("postgres://u@h/db", true)),
-            ("postgres://u@h/db?statement_cache=off", ("postgres://u@h/db", false)),
+            (
+                "postgres://u@h/db?statement_cache=off",
+                ("postgres://u@h/db", false),
+            ),
             (
                 "postgresql://u@h/db?sslmode=disable&statement_cache=off&application_name=x",
-                ("postgresql://u@h/db?sslmode=disable&application_name=x", false),
+                (
+                    "postgresql://u@h/db?sslmode=disable&application_name=x",
+                    false,
+                ),
             ),
-            ("postgres://u@h/db?statement_cache=on", ("postgres://u@h/db", true)),
-            ("host=h dbname=db statement_cache=off", ("host=h dbname=db", false)),
+            (
+                "postgres://u@h/db?statement_cache=on",
+                ("postgres://u@h/db", true),
+            ),
+            (
+                "host=h dbname=db statement_cache=off",
+                ("host=h dbname=db", false),
+            ),
             ("host=h  dbname='a b'", ("host=h  dbname='a b'", true)),
         ];
         for (url, (rest, cache)) in cases {
