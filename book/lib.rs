@@ -52,6 +52,10 @@ pub mod async_connections {}
 pub mod instrumentation {}
 
 #[cfg(doctest)]
+#[doc = include_str!("src/pools.md")]
+pub mod pools_and_services {}
+
+#[cfg(doctest)]
 #[doc = include_str!("src/migrations.md")]
 pub mod migrations {}
 

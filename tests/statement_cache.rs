@@ -279,3 +279,113 @@ common::backend_tests! {
     statements_dropped_in_failed_transactions_are_deallocated,
     the_server_holds_no_more_statements_than_the_cache,
 }
+
+/// `statement_cache=off` in the URL (for PgBouncer before 1.21 in transaction mode):
+/// every statement is sent unnamed, so the server holds no prepared statement, and
+/// typed queries, bound values and transactions work as with the cache.
+mod pg_statement_cache_off {
+    use super::*;
+
+    fn url(option: &str) -> String {
+        let base = common::pg_url();
+        let separator = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{separator}{option}")
+    }
+
+    fn prepared<C: Connection>(conn: &mut C) -> i64 {
+        sql_query("SELECT COUNT(*) FROM pg_prepared_statements")
+            .get_result(conn)
+            .unwrap()
+    }
+
+    fn exercise<C: Connection>(conn: &mut C) {
+        conn.batch_execute(
+            "CREATE TEMP TABLE cache_off (id INTEGER PRIMARY KEY, name TEXT NOT NULL, n BIGINT)",
+        )
+        .unwrap();
+        for i in 0..50_i32 {
+            conn.transaction(|tx| {
+                sql_query("INSERT INTO cache_off (id, name, n) VALUES ($1, $2, $3)")
+                    .bind(i)
+                    .bind(format!("row {i}"))
+                    .bind(i64::from(i) * 5_000_000_000)
+                    .execute(tx)
+            })
+            .unwrap();
+        }
+        let big: i64 = sql_query("SELECT n FROM cache_off WHERE id = $1")
+            .bind(7)
+            .get_result(conn)
+            .unwrap();
+        assert_eq!(big, 35_000_000_000, "binary values both ways");
+        let name: String = sql_query("SELECT name FROM cache_off WHERE id = $1")
+            .bind(49)
+            .get_result(conn)
+            .unwrap();
+        assert_eq!(name, "row 49");
+    }
+
+    #[test]
+    fn blocking() {
+        let mut off = PgConnection::establish(&url("statement_cache=off")).unwrap();
+        exercise(&mut off);
+        assert_eq!(prepared(&mut off), 0, "nothing prepared on the server");
+        let mut on = PgConnection::establish(&url("statement_cache=on")).unwrap();
+        exercise(&mut on);
+        assert!(prepared(&mut on) > 0, "the cache prepares statements");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn async_connection() {
+        let mut conn = AsyncPgConnection::establish(&url("statement_cache=off"))
+            .await
+            .unwrap();
+        conn.batch_execute("CREATE TEMP TABLE cache_off (id INTEGER, name TEXT)")
+            .await
+            .unwrap();
+        for i in 0..20_i32 {
+            sql_query("INSERT INTO cache_off VALUES ($1, $2)")
+                .bind(i)
+                .bind(format!("row {i}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+        let names: Vec<String> = sql_query("SELECT name FROM cache_off WHERE id < $1 ORDER BY id")
+            .bind(3)
+            .load(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(names, ["row 0", "row 1", "row 2"]);
+        let prepared: i64 = sql_query("SELECT COUNT(*) FROM pg_prepared_statements")
+            .get_result(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(prepared, 0);
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_by_name() {
+        let err = PgConnection::establish(&url("statement_cache=maybe")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "connection error: `statement_cache` in the connection URL must be `on` or `off`, \
+             not `maybe`"
+        );
+        // The key=value form takes it too.
+        // postgres://user@host:port/db, as the test server's URL is written.
+        let base = common::pg_url();
+        let rest = base
+            .split_once("://")
+            .map_or(base.as_str(), |(_, rest)| rest);
+        let rest = rest.split('?').next().unwrap_or(rest);
+        let (user, rest) = rest.split_once('@').unwrap_or(("postgres", rest));
+        let (address, db) = rest.split_once('/').unwrap_or((rest, "postgres"));
+        let (host, port) = address.split_once(':').unwrap_or((address, "5432"));
+        let keywords =
+            format!("host={host} port={port} user={user} dbname={db} statement_cache=off");
+        let mut conn = PgConnection::establish(&keywords).unwrap();
+        exercise(&mut conn);
+        assert_eq!(prepared(&mut conn), 0);
+    }
+}

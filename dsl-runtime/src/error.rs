@@ -82,6 +82,20 @@ pub enum Error {
         savepoint: bool,
     },
 
+    /// No pooled connection became free within the pool's checkout timeout
+    /// ([`PoolConfig::checkout_timeout`](crate::pool::PoolConfig::checkout_timeout)):
+    /// all `max_size` connections stayed in use. SQLAlchemy's `pool_timeout`.
+    #[error(
+        "no pooled connection became free within {waited:?}: all {max_size} connections \
+         of the pool are in use (raise max_size, or hold connections for less time)"
+    )]
+    PoolTimeout {
+        /// How long the checkout waited.
+        waited: std::time::Duration,
+        /// The pool's maximum size.
+        max_size: u32,
+    },
+
     /// A migration could not be loaded, checked or applied: see
     /// [`MigrationError`](crate::migrate::MigrationError).
     #[error(transparent)]

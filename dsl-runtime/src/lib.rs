@@ -47,6 +47,7 @@
 //! - [`expr`] also holds aggregates (`count`, `sum`, …), window functions, SQL functions,
 //!   `case_when`, and [`sql_function!`] to declare more.
 //! - [`conn`] defines connections; [`backend`] holds each database's driver.
+//! - [`pool`] holds the connection pools (r2d2, deadpool, bb8) and their settings.
 //! - [`migrate`] runs migrations, embedded with [`embed_migrations!`] or read from a
 //!   folder; the `quarry` CLI (the `cli/` crate) runs them from the command line.
 //! - [`Error`] is the one error type.
@@ -76,6 +77,7 @@ mod error;
 pub mod expr;
 pub mod instrument;
 pub mod migrate;
+pub mod pool;
 pub mod query;
 pub mod schema;
 pub mod types;

@@ -29,7 +29,9 @@ usage: cargo xtask <command>
 
 commands:
   test       everything CI checks: the lint steps below, then starts a throwaway
-             PostgreSQL server (installing it if missing), runs the workspace's tests
+             PostgreSQL server (installing it, and PgBouncer, if missing; the tests
+             of replicas, restarts and PgBouncer start their own servers next to it),
+             runs the workspace's tests
              and doctests (the guide's code blocks among them) with QUARRY_PG_URL
              pointing at it, then `mdbook build book` (installs mdbook if missing)
   lint       cargo fmt --check, clippy with -D warnings, rustdoc with -D warnings
@@ -181,6 +183,7 @@ fn test() -> Result<(), String> {
     with_summary("test", |steps| {
         lint_steps(steps)?;
         let server = start_postgres(steps)?;
+        steps.run("pgbouncer present", pg::ensure_pgbouncer)?;
         let url = server.url().to_owned();
         let test = || cargo_test().env("QUARRY_PG_URL", &url);
         steps.run("cargo test --workspace --all-targets", || {

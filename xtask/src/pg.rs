@@ -40,6 +40,22 @@ pub(crate) fn ensure_libpq() -> Result<(), String> {
     apt_install(&["libpq-dev"])
 }
 
+/// Makes sure PgBouncer is installed (Debian's package), for the tests that run quarry
+/// and the service behind a PgBouncer of their own. Installs it as root.
+pub(crate) fn ensure_pgbouncer() -> Result<(), String> {
+    if ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"]
+        .iter()
+        .any(|p| std::path::Path::new(p).exists())
+    {
+        return Ok(());
+    }
+    if !running_as_root()? {
+        return Err("pgbouncer is missing: install Debian's pgbouncer package".into());
+    }
+    eprintln!("    pgbouncer not found: installing it");
+    apt_install(&["pgbouncer"])
+}
+
 fn apt_install(packages: &[&str]) -> Result<(), String> {
     Cmd::new("apt-get")
         .env("DEBIAN_FRONTEND", "noninteractive")

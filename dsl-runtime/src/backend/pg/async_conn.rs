@@ -239,6 +239,7 @@ impl Levels for AsyncLevels<'_> {
 /// Connects without blocking the runtime: the host name resolved by tokio, libpq's
 /// connect driven on the reactor, within the connect timeout.
 async fn connect(url: &str) -> QueryResult<AsyncPgConnection> {
+    let (url, cache_statements) = super::quarry_options(url)?;
     let c_url = CString::new(url)
         .map_err(|_| Error::Connection("the connection URL contains a NUL byte".into()))?;
     let [host, hostaddr, port, timeout]: [Option<String>; 4] =
@@ -296,7 +297,8 @@ async fn connect(url: &str) -> QueryResult<AsyncPgConnection> {
     raw.set_nonblocking()?;
     let io = Tokio::register(&raw)?;
     let cancel = raw.cancel_handle().map(Arc::new);
-    let driver = Driver::new(raw, io);
+    let mut driver = Driver::new(raw, io);
+    driver.cache_statements = cache_statements;
     Ok(AsyncPgConnection {
         instruments: Arc::clone(&driver.instruments),
         slot: Slot::Idle(Box::new(driver)),

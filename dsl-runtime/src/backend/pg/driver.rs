@@ -80,6 +80,10 @@ pub(super) struct Driver<I> {
     pub(super) transaction: TransactionState,
     /// The hook, threshold and counters that watch the statements (`quarry::instrument`).
     pub(super) instruments: Arc<Instruments>,
+    /// Whether statements are prepared once and kept (named); `false` sends every one
+    /// as an unnamed statement (`statement_cache=off` in the URL, for PgBouncer before
+    /// 1.21 in transaction mode).
+    pub(super) cache_statements: bool,
 }
 
 /// A statement prepared on the server.
@@ -104,6 +108,7 @@ impl<I: Io> Driver<I> {
             to_deallocate: Vec::new(),
             transaction: TransactionState::default(),
             instruments: Instruments::new("postgresql"),
+            cache_statements: true,
         }
     }
 
@@ -508,6 +513,9 @@ impl<I: Io> Driver<I> {
         }
         if used < types.len() {
             return Err(crate::error::wrong_bind_count(used, types.len()));
+        }
+        if !self.cache_statements {
+            return Ok(None);
         }
         if self.prepared + self.to_deallocate.len() >= STATEMENT_CACHE_CAPACITY {
             self.evict_least_recently_used().await?;

@@ -87,12 +87,21 @@ impl Backend for Pg {
 /// applies unless the URL sets `connect_timeout` (or libpq's `PGCONNECT_TIMEOUT`
 /// environment variable does).
 ///
+/// `statement_cache=off` among the URL's parameters (or as a `key=value` word) is
+/// quarry's own, not libpq's: every statement is then sent unnamed (`PQexecParams`,
+/// binary parameters and results as always) instead of being prepared once and kept.
+/// That is what PgBouncer before 1.21 in transaction mode needs, where a server
+/// connection changes between transactions and named statements do not follow;
+/// PgBouncer 1.21 and later with `max_prepared_statements` set keep them.
+///
 /// Two more limits can be set on an open connection: a statement timeout
 /// ([`Connection::set_statement_timeout`], enforced by the server) and
 /// a read timeout ([`set_read_timeout`](Self::set_read_timeout), for a server or network
 /// that stops answering).
 pub struct PgConnection {
     driver: Driver<Blocking>,
+    /// When it was opened: a pool's maximum lifetime counts from here.
+    opened: std::time::Instant,
 }
 
 impl std::fmt::Debug for PgConnection {
@@ -111,6 +120,20 @@ impl PgConnection {
     /// [`Error::Connection`]; open a new one.
     pub fn is_broken(&self) -> bool {
         self.driver.is_broken()
+    }
+
+    /// Whether the connection can be handed to its next user as it is: not lost, and
+    /// no transaction open, neither quarry's nor one begun by hand (libpq's
+    /// `PQtransactionStatus`, no round trip): the check a pool makes.
+    #[cfg_attr(not(feature = "r2d2"), allow(dead_code))]
+    pub(crate) fn is_reusable(&self) -> bool {
+        !self.driver.is_broken() && self.driver.transaction.depth == 0 && self.driver.raw.is_idle()
+    }
+
+    /// How long ago the connection was opened.
+    #[cfg_attr(not(feature = "r2d2"), allow(dead_code))]
+    pub(crate) fn age(&self) -> Duration {
+        self.opened.elapsed()
     }
 
     /// Sets how long a call waits for the server's answer; `None` (the default) waits as
@@ -138,6 +161,65 @@ fn default_connect_timeout() -> Option<&'static CStr> {
     std::env::var_os("PGCONNECT_TIMEOUT")
         .is_none()
         .then_some(DEFAULT_CONNECT_TIMEOUT)
+}
+
+/// Takes quarry's own option out of a connection URL or `key=value` string, before
+/// libpq (which refuses options it does not know) reads the rest: whether statements
+/// are cached (`statement_cache=on`, the default, or `off`).
+fn quarry_options(url: &str) -> QueryResult<(String, bool)> {
+    const KEY: &str = "statement_cache";
+    let mut cache = true;
+    let mut take = |word: &str| -> QueryResult<bool> {
+        let Some(value) = word
+            .strip_prefix(KEY)
+            .and_then(|rest| rest.strip_prefix('='))
+        else {
+            return Ok(false);
+        };
+        cache = match value {
+            "on" => true,
+            "off" => false,
+            other => {
+                return Err(Error::Connection(format!(
+                    "`{KEY}` in the connection URL must be `on` or `off`, not `{other}`"
+                )));
+            }
+        };
+        Ok(true)
+    };
+    let is_url = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    let rest = if is_url {
+        match url.split_once('?') {
+            Some((base, query)) => {
+                let mut kept = Vec::new();
+                for pair in query.split('&') {
+                    if !take(pair)? {
+                        kept.push(pair);
+                    }
+                }
+                if kept.is_empty() {
+                    base.to_owned()
+                } else {
+                    format!("{base}?{}", kept.join("&"))
+                }
+            }
+            None => url.to_owned(),
+        }
+    } else {
+        let mut kept = Vec::new();
+        for word in url.split_whitespace() {
+            if !take(word)? {
+                kept.push(word);
+            }
+        }
+        if kept.len() == url.split_whitespace().count() {
+            // Nothing taken: the text goes to libpq as it was, spacing and quotes kept.
+            url.to_owned()
+        } else {
+            kept.join(" ")
+        }
+    };
+    Ok((rest, cache))
 }
 
 /// The options `establish` connects with: the default connect timeout first, then the
@@ -215,11 +297,15 @@ impl Connection for PgConnection {
     }
 
     fn establish(url: &str) -> QueryResult<Self> {
+        let (url, cache_statements) = quarry_options(url)?;
         let url = CString::new(url)
             .map_err(|_| Error::Connection("the connection URL contains a NUL byte".into()))?;
         let raw = RawConnection::connect(&connect_options(&url, default_connect_timeout()))?;
+        let mut driver = Driver::new(raw, Blocking);
+        driver.cache_statements = cache_statements;
         Ok(PgConnection {
-            driver: Driver::new(raw, Blocking),
+            driver,
+            opened: std::time::Instant::now(),
         })
     }
 
@@ -538,7 +624,39 @@ impl<'a> SqlValue<'a> for PgValue<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{DEFAULT_CONNECT_TIMEOUT, connect_options};
+    use super::{DEFAULT_CONNECT_TIMEOUT, connect_options, quarry_options};
+
+    #[test]
+    fn statement_cache_is_taken_out_of_the_url() {
+        let cases = [
+            ("postgres://u@h/db", ("postgres://u@h/db", true)),
+            (
+                "postgres://u@h/db?statement_cache=off",
+                ("postgres://u@h/db", false),
+            ),
+            (
+                "postgresql://u@h/db?sslmode=disable&statement_cache=off&application_name=x",
+                (
+                    "postgresql://u@h/db?sslmode=disable&application_name=x",
+                    false,
+                ),
+            ),
+            (
+                "postgres://u@h/db?statement_cache=on",
+                ("postgres://u@h/db", true),
+            ),
+            (
+                "host=h dbname=db statement_cache=off",
+                ("host=h dbname=db", false),
+            ),
+            ("host=h  dbname='a b'", ("host=h  dbname='a b'", true)),
+        ];
+        for (url, (rest, cache)) in cases {
+            let (got, got_cache) = quarry_options(url).unwrap();
+            assert_eq!((got.as_str(), got_cache), (rest, cache), "{url}");
+        }
+        assert!(quarry_options("postgres://h/db?statement_cache=1").is_err());
+    }
 
     #[test]
     fn the_url_comes_after_the_default_timeout_and_is_passed_whole() {

@@ -50,6 +50,8 @@ pub struct AsyncSqliteConnection {
     interrupter: Interrupter,
     shared: Arc<Shared>,
     abandoned: AbandonedLevels,
+    /// The `BEGIN` of an outermost transaction, when not the worker's default.
+    begin: Option<&'static str>,
 }
 
 /// What the worker tells the connection without being asked.
@@ -120,6 +122,32 @@ impl std::fmt::Debug for AsyncSqliteConnection {
 }
 
 impl AsyncSqliteConnection {
+    /// Sets how this connection's transactions begin from now on, as
+    /// [`SqliteConnection::set_transaction_behavior`] does for a blocking connection:
+    /// [`transaction`](AsyncConnection::transaction),
+    /// [`transaction_with_retry`](AsyncConnection::transaction_with_retry) and
+    /// [`begin_test_transaction`](AsyncConnection::begin_test_transaction). A connection
+    /// whose transactions read and then write is best set to
+    /// [`TransactionBehavior::Immediate`](crate::conn::TransactionBehavior::Immediate),
+    /// so that concurrent writers wait for each other (up to the busy timeout) instead
+    /// of failing with a busy error.
+    ///
+    /// ```
+    /// use quarry::conn::TransactionBehavior;
+    /// # use quarry::prelude::*;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), quarry::Error> {
+    /// let mut conn = AsyncSqliteConnection::establish(":memory:").await?;
+    /// conn.set_transaction_behavior(TransactionBehavior::Immediate);
+    /// conn.transaction(async |tx| tx.batch_execute("CREATE TABLE t (x INTEGER)").await)
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_transaction_behavior(&mut self, behavior: crate::conn::TransactionBehavior) {
+        self.begin = Some(behavior.begin_sql());
+    }
+
     /// Starts the worker on the connection `open` makes, on the worker's own thread.
     async fn start(url: String) -> QueryResult<Self> {
         let (jobs, queue) = mpsc::channel::<Job>();
@@ -156,6 +184,7 @@ impl AsyncSqliteConnection {
             interrupter,
             shared,
             abandoned: AbandonedLevels::default(),
+            begin: None,
         })
     }
 }
@@ -415,6 +444,10 @@ impl AsyncConnection for AsyncSqliteConnection {
     }
 
     fn send(&mut self, work: Work) -> InFlight {
+        let work = match work {
+            Work::Begin(None) => Work::Begin(self.begin),
+            work => work,
+        };
         let (reply, answer) = oneshot::channel();
         let job = Job {
             work,

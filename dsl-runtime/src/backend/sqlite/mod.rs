@@ -111,6 +111,8 @@ pub struct SqliteConnection {
     transaction: TransactionState,
     /// The hook, threshold and counters that watch the statements (`quarry::instrument`).
     instruments: Arc<Instruments>,
+    /// When it was opened: a pool's maximum lifetime counts from here.
+    opened: std::time::Instant,
 }
 
 impl std::fmt::Debug for SqliteConnection {
@@ -232,6 +234,21 @@ impl SqliteConnection {
             }
             (None, None) => {}
         }
+    }
+
+    /// Whether the connection can be handed to its next user as it is: no transaction
+    /// open, neither quarry's nor one begun by hand (`BEGIN` in `batch_execute`).
+    /// Answered without calling into the database's engine beyond a flag read: the
+    /// check a pool makes.
+    #[cfg_attr(not(feature = "r2d2"), allow(dead_code))]
+    pub(crate) fn is_reusable(&self) -> bool {
+        self.transaction.depth == 0 && self.raw.is_autocommit()
+    }
+
+    /// How long ago the connection was opened.
+    #[cfg_attr(not(feature = "r2d2"), allow(dead_code))]
+    pub(crate) fn age(&self) -> std::time::Duration {
+        self.opened.elapsed()
     }
 
     /// Whether SQLite has rolled back the transaction that quarry has open, as it does
@@ -537,6 +554,7 @@ impl Connection for SqliteConnection {
             raw,
             transaction: TransactionState::default(),
             instruments: Instruments::new("sqlite"),
+            opened: std::time::Instant::now(),
         })
     }
 
