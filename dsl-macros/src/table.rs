@@ -32,13 +32,18 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     match syn::parse2::<Tables>(input).and_then(|tables| {
         let q = crate::crate_path::private(tables.krate.as_ref());
         let mut errors = Errors::default();
+        let validated: Vec<Validated> = tables
+            .tables
+            .iter()
+            .map(|t| validate(t, &q, &mut errors))
+            .collect();
+        let keys: Vec<Vec<Ident>> = validated.iter().map(|v| v.primary_key.clone()).collect();
+        crate::relations::validate(&tables.tables, &keys, &mut errors);
         let out: Vec<_> = tables
             .tables
             .iter()
-            .map(|t| {
-                let validated = validate(t, &q, &mut errors);
-                expand_table(t, &validated, &q)
-            })
+            .zip(&validated)
+            .map(|(t, v)| expand_table(t, v, &q, &tables.tables, &keys))
             .collect();
         errors.finish()?;
         Ok(quote!(#(#out)*))
@@ -54,21 +59,23 @@ struct Tables {
     tables: Vec<TableDef>,
 }
 
-struct TableDef {
+pub(crate) struct TableDef {
     docs: Vec<TokenStream>,
     sql_name: Option<LitStr>,
-    name: Ident,
+    pub(crate) name: Ident,
     primary_key: Option<Punctuated<Ident, Token![,]>>,
-    columns: Vec<ColumnDef>,
+    pub(crate) columns: Vec<ColumnDef>,
 }
 
-struct ColumnDef {
+pub(crate) struct ColumnDef {
     docs: Vec<TokenStream>,
     sql_name: Option<LitStr>,
-    name: Ident,
-    sql_type: Type,
+    pub(crate) name: Ident,
+    pub(crate) sql_type: Type,
     has_default: bool,
-    references: Option<syn::Path>,
+    pub(crate) references: Option<syn::Path>,
+    /// `references users as author`: the to-one relation's name.
+    pub(crate) relation_name: Option<Ident>,
 }
 
 impl Parse for Tables {
@@ -237,10 +244,15 @@ impl Parse for ColumnDef {
             if word != "references" {
                 return Err(syn::Error::new_spanned(
                     word,
-                    "expected `,`, `= default` or `references <table>` after the column's type",
+                    "expected `,`, `= default` or `references <table>` (`as <relation name>`) after the column's type",
                 ));
             }
             Some(input.parse()?)
+        } else {
+            None
+        };
+        let relation_name = if references.is_some() {
+            crate::relations::parse_rename(input)?
         } else {
             None
         };
@@ -251,15 +263,16 @@ impl Parse for ColumnDef {
             sql_type,
             has_default,
             references,
+            relation_name,
         })
     }
 }
 
 #[derive(Default)]
-struct Errors(Option<syn::Error>);
+pub(crate) struct Errors(Option<syn::Error>);
 
 impl Errors {
-    fn push(&mut self, error: syn::Error) {
+    pub(crate) fn push(&mut self, error: syn::Error) {
         match &mut self.0 {
             Some(all) => all.combine(error),
             None => self.0 = Some(error),
@@ -483,7 +496,7 @@ fn complete_insert_impl(table: &TableDef, q: &TokenStream) -> TokenStream {
 }
 
 /// Whether a column's declared type is `Nullable<…>`.
-fn is_nullable(ty: &Type) -> bool {
+pub(crate) fn is_nullable(ty: &Type) -> bool {
     is_named(ty, "Nullable")
 }
 
@@ -591,7 +604,13 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> TokenStream {
+fn expand_table(
+    table: &TableDef,
+    validated: &Validated,
+    q: &TokenStream,
+    tables: &[TableDef],
+    keys: &[Vec<Ident>],
+) -> TokenStream {
     let module = &table.name;
     let table_sql = table
         .sql_name
@@ -749,6 +768,9 @@ fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> Tok
     let support_types = decode_types.clone();
     let column_count = table.columns.len();
     let joins = join_impls(table, q);
+    let relation_items =
+        crate::relations::module_items(table, &validated.primary_key, tables, keys);
+    let relations = crate::relations::impls(table, &validated.primary_key, tables, q);
     let complete_insert = complete_insert_impl(table, q);
     let table_doc = format!("The `{table_sql}` table.");
     let all_doc = format!("Every column of `{table_sql}`, in declaration order.");
@@ -766,6 +788,8 @@ fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> Tok
             pub struct all_columns;
 
             #(#column_structs)*
+
+            #relation_items
 
             /// The columns of this table, to import with `use …::columns::*`.
             pub mod columns {
@@ -827,6 +851,7 @@ fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> Tok
         }
 
         #joins
+        #relations
     }
 }
 

@@ -76,6 +76,7 @@ mod error;
 pub mod expr;
 pub mod migrate;
 pub mod query;
+pub mod relations;
 pub mod types;
 
 pub use error::{DatabaseError, DatabaseErrorKind, Error, OptionalExtension, QueryResult};
@@ -168,6 +169,7 @@ pub mod prelude {
     };
     pub use crate::query::LockingDsl;
     pub use crate::query::Selectable;
+    pub use crate::relations::{BelongingTo as _, GroupedBy as _, RelationDsl as _};
     pub use crate::query::{CombineDsl, JoinOnDsl, QueryDsl};
     pub use crate::{AsChangeset, Insertable};
 }
@@ -193,6 +195,10 @@ pub mod __private {
     pub use crate::query::{
         Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,
         SupportedColumns, Table, decode_value,
+    };
+    pub use crate::relations::{
+        Direct, Field, Fields, Link, Many, One, OneForm, OptionForm, OptionalOne, Relation, Tree,
+        VecForm, check_one_field, check_option_field, check_vec_field,
     };
     pub use crate::types;
     pub use crate::types::Nullability;
