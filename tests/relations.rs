@@ -522,9 +522,18 @@ fn one_statement_per_level_at_any_size<C: Connection>(db: &mut TestDb<C>) {
     if db.kind() == BackendKind::Pg {
         let prepared = |db: &mut TestDb<C>| db.rows::<(i64,)>("SELECT count(DISTINCT statement) FROM pg_prepared_statements")[0].0;
         let after_small = prepared(db);
+        let keyed = |db: &mut TestDb<C>| {
+            db.rows::<(i64,)>(
+                "SELECT count(*) FROM pg_prepared_statements
+                 WHERE statement LIKE '%= ANY($1)%' AND statement NOT LIKE '%pg_prepared%'",
+            )[0]
+                .0
+        };
+        assert_eq!(keyed(db), 2, "one keyed statement per child level");
         assert_eq!(load(&mut db.conn, 10_000), 3);
         let after_large = prepared(db);
         assert_eq!(after_small, after_large, "10,000 parents prepared no statement that 10 did not");
+        assert_eq!(keyed(db), 2);
     } else {
         assert_eq!(load(&mut db.conn, 10_000), 3);
     }

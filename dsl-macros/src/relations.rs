@@ -10,16 +10,19 @@
 //!
 //! Per foreign key `k references P` of table `C`:
 //! - `C::<name>`: to-one, from `C` to `P` (`name` is `P`'s name unless renamed);
-//! - `C::by_<k>`: to-many, from `P` to `C`, also named `P::<C>` (`P::<C>_by_<name>` when
-//!   renamed) when `P` is declared in the same `table!`.
+//! - to-many, from `P` to `C`: `P::<C>` when `P` is declared in the same `table!`
+//!   (`P::<C>_by_<name>` when `C` has several keys to `P`, or `P` is `C`), else
+//!   `C::by_<k>` (the referenced table's module is not this macro's to write).
 //!
 //! A link table, whose primary key is two columns that both reference a table, also
-//! gives `L::through_<k>`: many-to-many from the table `k` references to the other one,
-//! named `P1::<P2>` beside the tables when they are in the same `table!`.
+//! gives a many-to-many relation from each of the two tables to the other: `P1::<P2>`
+//! when `P1` is in the same `table!`, else `L::through_<k>`.
 //!
-//! Each is one unit struct and one impl: O(1) per foreign key, never per table pair.
+//! Each is one unit struct and one impl: O(1) per foreign key, never per table pair. A
+//! name already taken in its module (a column, another relation: two keys to one table
+//! that are not renamed) is not generated; the foreign key's join is unaffected.
 
-use crate::table::{ColumnDef, Errors, TableDef};
+use crate::table::{ColumnDef, TableDef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::ext::IdentExt;
@@ -38,14 +41,6 @@ pub(crate) fn parse_rename(input: ParseStream<'_>) -> syn::Result<Option<Ident>>
         .map_err(|e| syn::Error::new(e.span(), "expected the relation's name after `as`: `references users as author`"))
 }
 
-/// One relation item of a table's module, and where it came from.
-struct Item {
-    /// The name in the module.
-    name: Ident,
-    /// The column whose `references` made it, for errors.
-    column: Ident,
-}
-
 /// The table a key references, when it is a table of this `table!` (named by one
 /// identifier).
 fn local_target<'t>(column: &ColumnDef, tables: &'t [TableDef]) -> Option<&'t TableDef> {
@@ -53,22 +48,20 @@ fn local_target<'t>(column: &ColumnDef, tables: &'t [TableDef]) -> Option<&'t Ta
     tables.iter().find(|t| t.name == *target)
 }
 
-/// The last segment of the referenced table's path.
-fn target_name(column: &ColumnDef) -> Option<Ident> {
-    let path = column.references.as_ref()?;
-    path.segments.last().map(|s| s.ident.unraw())
-}
-
-/// The to-one relation's name: `as name`, or the referenced table's.
+/// The to-one relation's name: `as name`, or the referenced table's (the last segment
+/// of its path).
 fn to_one_name(column: &ColumnDef) -> Option<Ident> {
-    column
-        .relation_name
-        .clone()
-        .or_else(|| target_name(column))
+    column.relation_name.clone().or_else(|| {
+        let path = column.references.as_ref()?;
+        path.segments.last().map(|s| s.ident.unraw())
+    })
 }
 
 /// The two keys of a link table: its primary key is two columns, both `references`.
-fn link_keys<'t>(table: &'t TableDef, primary_key: &[Ident]) -> Option<(&'t ColumnDef, &'t ColumnDef)> {
+fn link_keys<'t>(
+    table: &'t TableDef,
+    primary_key: &[Ident],
+) -> Option<(&'t ColumnDef, &'t ColumnDef)> {
     let [a, b] = primary_key else {
         return None;
     };
@@ -81,77 +74,101 @@ fn link_keys<'t>(table: &'t TableDef, primary_key: &[Ident]) -> Option<(&'t Colu
     Some((find(a)?, find(b)?))
 }
 
-/// The items a table's own foreign keys put in its module.
-fn own_items(table: &TableDef, primary_key: &[Ident]) -> Vec<Item> {
-    let mut items = Vec::new();
-    for column in table.columns.iter().filter(|c| c.references.is_some()) {
-        if let Some(name) = to_one_name(column) {
-            items.push(Item {
-                name,
-                column: column.name.clone(),
-            });
-        }
-        items.push(Item {
-            name: format_ident!("by_{}", column.name.unraw()),
-            column: column.name.clone(),
-        });
-    }
-    if let Some((a, b)) = link_keys(table, primary_key) {
-        for column in [a, b] {
-            items.push(Item {
-                name: format_ident!("through_{}", column.name.unraw()),
-                column: column.name.clone(),
-            });
-        }
-    }
-    items
+/// What a relation is.
+enum Kind<'t> {
+    /// To-one, through key `column` of `child` (the relation's parent is `child`).
+    ToOne { table: &'t TableDef, column: &'t ColumnDef },
+    /// To-many, from the table `column` references to `child`.
+    ToMany { child: &'t TableDef, column: &'t ColumnDef },
+    /// Many-to-many through `link`, from the table `from` references to the table `to`
+    /// references.
+    Through {
+        link: &'t TableDef,
+        from: &'t ColumnDef,
+        to: &'t ColumnDef,
+    },
 }
 
-/// An alias that another table's key puts in `parent`'s module: `(name, the child's
-/// module, the child's item, the key column)`.
-struct Alias {
+/// A relation struct to generate: its module, its name, what it is.
+struct Planned<'t> {
+    module: Ident,
     name: Ident,
-    child: Ident,
-    item: Ident,
-    column: Ident,
+    kind: Kind<'t>,
 }
 
-/// The reverse relations that the tables of this `table!` give `parent`.
-fn aliases_for(parent: &TableDef, tables: &[TableDef], keys: &[Vec<Ident>]) -> Vec<Alias> {
-    let mut out = Vec::new();
-    for (child, primary_key) in tables.iter().zip(keys) {
-        for column in &child.columns {
-            if local_target(column, tables).is_none_or(|t| t.name != parent.name) {
-                continue;
+/// Every relation of the invocation whose name is free in its module, in a fixed
+/// order (so that the structs and the impls, written apart, agree).
+fn plan<'t>(tables: &'t [TableDef], keys: &[Vec<Ident>]) -> Vec<Planned<'t>> {
+    let mut wanted: Vec<Planned<'t>> = Vec::new();
+    for (table, primary_key) in tables.iter().zip(keys) {
+        for column in table.columns.iter().filter(|c| c.references.is_some()) {
+            if let Some(name) = to_one_name(column) {
+                wanted.push(Planned {
+                    module: table.name.clone(),
+                    name,
+                    kind: Kind::ToOne { table, column },
+                });
             }
-            let Some(name) = reverse_name(child, column) else {
-                continue;
+            let (module, name) = match (local_target(column, tables), reverse_name(table, column)) {
+                (Some(parent), Some(name)) => (parent.name.clone(), name),
+                _ => (
+                    table.name.clone(),
+                    format_ident!("by_{}", column.name.unraw()),
+                ),
             };
-            out.push(Alias {
+            wanted.push(Planned {
+                module,
                 name,
-                child: child.name.clone(),
-                item: format_ident!("by_{}", column.name.unraw()),
-                column: column.name.clone(),
+                kind: Kind::ToMany {
+                    child: table,
+                    column,
+                },
             });
         }
-        if let Some((a, b)) = link_keys(child, primary_key) {
+        if let Some((a, b)) = link_keys(table, primary_key) {
             for (from, to) in [(a, b), (b, a)] {
-                if local_target(from, tables).is_none_or(|t| t.name != parent.name) {
-                    continue;
-                }
-                let Some(name) = to_one_name(to) else {
-                    continue;
+                let (module, name) = match (local_target(from, tables), to_one_name(to)) {
+                    (Some(parent), Some(name)) => (parent.name.clone(), name),
+                    _ => (
+                        table.name.clone(),
+                        format_ident!("through_{}", from.name.unraw()),
+                    ),
                 };
-                out.push(Alias {
+                wanted.push(Planned {
+                    module,
                     name,
-                    child: child.name.clone(),
-                    item: format_ident!("through_{}", from.name.unraw()),
-                    column: from.name.clone(),
+                    kind: Kind::Through {
+                        link: table,
+                        from,
+                        to,
+                    },
                 });
             }
         }
     }
-    out
+    let mut taken: Vec<(String, String)> = tables
+        .iter()
+        .flat_map(|t| {
+            let module = t.name.unraw().to_string();
+            t.columns
+                .iter()
+                .map(|c| c.name.unraw().to_string())
+                .chain(["table", "all_columns", "columns"].map(String::from))
+                .map(move |name| (module.clone(), name))
+        })
+        .collect();
+    wanted
+        .into_iter()
+        .filter(|p| {
+            let key = (p.module.unraw().to_string(), p.name.unraw().to_string());
+            if taken.contains(&key) {
+                false
+            } else {
+                taken.push(key);
+                true
+            }
+        })
+        .collect()
 }
 
 /// The name of the to-many relation that `column` of `child` gives the table it
@@ -173,153 +190,118 @@ fn reverse_name(child: &TableDef, column: &ColumnDef) -> Option<Ident> {
     }
 }
 
-/// Checks that every relation name is free in its module.
-pub(crate) fn validate(tables: &[TableDef], keys: &[Vec<Ident>], errors: &mut Errors) {
-    for (table, primary_key) in tables.iter().zip(keys) {
-        let mut taken: Vec<String> = table
-            .columns
-            .iter()
-            .map(|c| c.name.unraw().to_string())
-            .chain(["table", "all_columns", "columns"].map(String::from))
-            .collect();
-        let own = own_items(table, primary_key)
-            .into_iter()
-            .map(|i| (i.name, i.column));
-        let aliases = aliases_for(table, tables, keys)
-            .into_iter()
-            .map(|a| (a.name, a.column));
-        for (name, column) in own.chain(aliases) {
-            let text = name.unraw().to_string();
-            if taken.contains(&text) {
-                errors.push(syn::Error::new_spanned(
-                    &column,
-                    format!(
-                        "the relation `{}::{text}` that `{column}` makes has the name of another column or relation of `{}`: name it with `references … as other_name`",
-                        table.name, table.name
-                    ),
-                ));
-            } else {
-                taken.push(text);
-            }
-        }
-    }
-}
-
-/// The relation structs of a table's module, and the aliases of the relations other
-/// tables of the same `table!` have to it.
-pub(crate) fn module_items(
-    table: &TableDef,
-    primary_key: &[Ident],
-    tables: &[TableDef],
-    keys: &[Vec<Ident>],
-) -> TokenStream {
-    let structs = own_items(table, primary_key).into_iter().map(|item| {
-        let name = &item.name;
-        let doc = format!(
-            "A relation of `{}`, from the foreign key `{}`: pass it to `.with(…)`.",
-            table.name, item.column
-        );
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, Copy, Default)]
-            pub struct #name;
-        }
-    });
-    let aliases = aliases_for(table, tables, keys).into_iter().map(|alias| {
-        let Alias {
-            name, child, item, ..
-        } = alias;
-        quote! {
-            #[doc(inline)]
-            pub use super::#child::#item as #name;
-        }
-    });
-    quote!(#(#structs)* #(#aliases)*)
-}
-
-/// The `Relation` impls of a table's keys, beside its module (where the referenced
-/// tables' paths mean what the user wrote).
-pub(crate) fn impls(
-    table: &TableDef,
-    primary_key: &[Ident],
-    tables: &[TableDef],
-    q: &TokenStream,
-) -> TokenStream {
-    let module = &table.name;
-    let mut out = Vec::new();
-    for column in table.columns.iter() {
-        let Some(target) = &column.references else {
-            continue;
-        };
-        let key = &column.name;
-        let target_pk = quote!(<#target::table as #q::Table>::PrimaryKey);
-        let key_type = quote!(<#target_pk as #q::Column>::SqlType);
-        if let Some(name) = to_one_name(column) {
-            let cardinality = if crate::table::is_nullable(&column.sql_type) {
-                quote!(#q::OptionalOne)
-            } else {
-                quote!(#q::One)
+/// The relation structs of a table's module.
+pub(crate) fn module_items(table: &TableDef, tables: &[TableDef], keys: &[Vec<Ident>]) -> TokenStream {
+    let structs = plan(tables, keys)
+        .into_iter()
+        .filter(|p| p.module == table.name)
+        .map(|p| {
+            let name = &p.name;
+            let doc = match p.kind {
+                Kind::ToOne { table, column } => format!(
+                    "To-one relation of `{}`, by its key `{}`: pass it to `.with(…)`.",
+                    table.name, column.name
+                ),
+                Kind::ToMany { child, column } => format!(
+                    "To-many relation: the rows of `{}` whose `{}` references this row. Pass it to `.with(…)`.",
+                    child.name, column.name
+                ),
+                Kind::Through { link, to, .. } => format!(
+                    "Many-to-many relation through `{}`, to the rows its `{}` references. Pass it to `.with(…)`.",
+                    link.name, to.name
+                ),
             };
-            let text = format!("{module}::{}", name.unraw());
-            out.push(quote! {
-                impl #q::Relation for #module::#name {
-                    type Parent = #module::table;
-                    type Child = #target::table;
-                    type ParentKey = #module::#key;
-                    type ChildKey = #target_pk;
-                    type Key = #key_type;
-                    type Cardinality = #cardinality;
-                    type Via = #q::Direct;
-                    const NAME: &'static str = #text;
-                }
-            });
-        }
-        let by = format_ident!("by_{}", key.unraw());
-        let text = match (local_target(column, tables), reverse_name(table, column)) {
-            (Some(parent), Some(name)) => format!("{}::{name}", parent.name),
-            _ => format!("{module}::{by}"),
-        };
-        out.push(quote! {
-            impl #q::Relation for #module::#by {
-                type Parent = #target::table;
-                type Child = #module::table;
-                type ParentKey = #target_pk;
-                type ChildKey = #module::#key;
-                type Key = #key_type;
-                type Cardinality = #q::Many;
-                type Via = #q::Direct;
-                const NAME: &'static str = #text;
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Copy, Default)]
+                pub struct #name;
             }
         });
-    }
-    if let Some((a, b)) = link_keys(table, primary_key) {
-        for (from, to) in [(a, b), (b, a)] {
-            let (Some(from_target), Some(to_target)) = (&from.references, &to.references) else {
-                continue;
+    quote!(#(#structs)*)
+}
+
+/// The `Relation` impls of the relations that a table's keys make, beside its module
+/// (where the referenced tables' paths mean what the user wrote).
+pub(crate) fn impls(
+    table: &TableDef,
+    tables: &[TableDef],
+    keys: &[Vec<Ident>],
+    q: &TokenStream,
+) -> TokenStream {
+    let this = &table.name;
+    let out: Vec<TokenStream> = plan(tables, keys)
+        .into_iter()
+        .filter_map(|p| {
+            let module = &p.module;
+            let name = &p.name;
+            let text = format!("{}::{}", module.unraw(), name.unraw());
+            let (parent, child, parent_key, child_key, key_type, cardinality, via) = match p.kind {
+                Kind::ToOne { table: t, column } if t.name == *this => {
+                    let target = column.references.as_ref()?;
+                    let key = &column.name;
+                    let target_pk = quote!(<#target::table as #q::Table>::PrimaryKey);
+                    let cardinality = if crate::table::is_nullable(&column.sql_type) {
+                        quote!(#q::OptionalOne)
+                    } else {
+                        quote!(#q::One)
+                    };
+                    (
+                        quote!(#this::table),
+                        quote!(#target::table),
+                        quote!(#this::#key),
+                        target_pk.clone(),
+                        quote!(<#target_pk as #q::Column>::SqlType),
+                        cardinality,
+                        quote!(#q::Direct),
+                    )
+                }
+                Kind::ToMany { child, column } if child.name == *this => {
+                    let target = column.references.as_ref()?;
+                    let key = &column.name;
+                    let target_pk = quote!(<#target::table as #q::Table>::PrimaryKey);
+                    (
+                        quote!(#target::table),
+                        quote!(#this::table),
+                        target_pk.clone(),
+                        quote!(#this::#key),
+                        quote!(<#target_pk as #q::Column>::SqlType),
+                        quote!(#q::Many),
+                        quote!(#q::Direct),
+                    )
+                }
+                Kind::Through { link, from, to } if link.name == *this => {
+                    let from_target = from.references.as_ref()?;
+                    let to_target = to.references.as_ref()?;
+                    let from_key = &from.name;
+                    let to_key = &to.name;
+                    let from_pk = quote!(<#from_target::table as #q::Table>::PrimaryKey);
+                    let to_pk = quote!(<#to_target::table as #q::Table>::PrimaryKey);
+                    (
+                        quote!(#from_target::table),
+                        quote!(#to_target::table),
+                        from_pk.clone(),
+                        quote!(#this::#from_key),
+                        quote!(<#from_pk as #q::Column>::SqlType),
+                        quote!(#q::Many),
+                        quote!(#q::Link<#this::table, #this::#to_key, #to_pk>),
+                    )
+                }
+                _ => return None,
             };
-            let item = format_ident!("through_{}", from.name.unraw());
-            let from_key = &from.name;
-            let to_key = &to.name;
-            let from_pk = quote!(<#from_target::table as #q::Table>::PrimaryKey);
-            let to_pk = quote!(<#to_target::table as #q::Table>::PrimaryKey);
-            let text = match (local_target(from, tables), to_one_name(to)) {
-                (Some(parent), Some(name)) => format!("{}::{}", parent.name, name.unraw()),
-                _ => format!("{module}::{item}"),
-            };
-            out.push(quote! {
-                impl #q::Relation for #module::#item {
-                    type Parent = #from_target::table;
-                    type Child = #to_target::table;
-                    type ParentKey = #from_pk;
-                    type ChildKey = #module::#from_key;
-                    type Key = <#from_pk as #q::Column>::SqlType;
-                    type Cardinality = #q::Many;
-                    type Via = #q::Link<#module::table, #module::#to_key, #to_pk>;
+            Some(quote! {
+                impl #q::Relation for #module::#name {
+                    type Parent = #parent;
+                    type Child = #child;
+                    type ParentKey = #parent_key;
+                    type ChildKey = #child_key;
+                    type Key = #key_type;
+                    type Cardinality = #cardinality;
+                    type Via = #via;
                     const NAME: &'static str = #text;
                 }
-            });
-        }
-    }
+            })
+        })
+        .collect();
     if out.is_empty() {
         return TokenStream::new();
     }

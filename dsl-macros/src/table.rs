@@ -38,7 +38,6 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
             .map(|t| validate(t, &q, &mut errors))
             .collect();
         let keys: Vec<Vec<Ident>> = validated.iter().map(|v| v.primary_key.clone()).collect();
-        crate::relations::validate(&tables.tables, &keys, &mut errors);
         let out: Vec<_> = tables
             .tables
             .iter()
@@ -768,9 +767,8 @@ fn expand_table(
     let support_types = decode_types.clone();
     let column_count = table.columns.len();
     let joins = join_impls(table, q);
-    let relation_items =
-        crate::relations::module_items(table, &validated.primary_key, tables, keys);
-    let relations = crate::relations::impls(table, &validated.primary_key, tables, q);
+    let relation_items = crate::relations::module_items(table, tables, keys);
+    let relations = crate::relations::impls(table, tables, keys, q);
     let complete_insert = complete_insert_impl(table, q);
     let table_doc = format!("The `{table_sql}` table.");
     let all_doc = format!("Every column of `{table_sql}`, in declaration order.");
