@@ -14,6 +14,12 @@ pub mod comments {
     ///References `posts`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct post_id;
+    ///To-one relation of `comments`, by its key `post_id`: pass it to `.with(…)`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct posts;
+    ///To-many relation: the rows of `comments` whose `post_id` references this row. Pass it to `.with(…)`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct by_post_id;
     /// The columns of this table, to import with `use …::columns::*`.
     pub mod columns {
         #[allow(unused_imports)]
@@ -171,5 +177,27 @@ const _: () = {
             comments::post_id,
             <posts::table as crate::db::__private::Table>::PrimaryKey,
         >;
+    }
+};
+const _: () = {
+    impl crate::db::__private::Relation for comments::posts {
+        type Parent = comments::table;
+        type Child = posts::table;
+        type ParentKey = comments::post_id;
+        type ChildKey = <posts::table as crate::db::__private::Table>::PrimaryKey;
+        type Key = <<posts::table as crate::db::__private::Table>::PrimaryKey as crate::db::__private::Column>::SqlType;
+        type Cardinality = crate::db::__private::One;
+        type Via = crate::db::__private::Direct;
+        const NAME: &'static str = "comments::posts";
+    }
+    impl crate::db::__private::Relation for comments::by_post_id {
+        type Parent = posts::table;
+        type Child = comments::table;
+        type ParentKey = <posts::table as crate::db::__private::Table>::PrimaryKey;
+        type ChildKey = comments::post_id;
+        type Key = <<posts::table as crate::db::__private::Table>::PrimaryKey as crate::db::__private::Column>::SqlType;
+        type Cardinality = crate::db::__private::Many;
+        type Via = crate::db::__private::Direct;
+        const NAME: &'static str = "comments::by_post_id";
     }
 };
