@@ -186,7 +186,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -202,12 +205,19 @@ fn generate<C: Connection>(db: &mut TestDb<C>, members: i32, max_entries: u64, m
             active: id % 3 != 0,
         })
         .collect();
-    insert_into(members::table).values(&people).execute(&mut db.conn).unwrap();
+    insert_into(members::table)
+        .values(&people)
+        .execute(&mut db.conn)
+        .unwrap();
     let mut all_entries = Vec::new();
     let mut all_notes = Vec::new();
     for member in 1..=members {
         // One member in four has no entries.
-        let count = if member % 4 == 0 { 0 } else { rng.below(max_entries + 1) };
+        let count = if member % 4 == 0 {
+            0
+        } else {
+            rng.below(max_entries + 1)
+        };
         for _ in 0..count {
             let id = all_entries.len() as i32 + 1;
             all_entries.push(Entry {
@@ -230,14 +240,38 @@ fn generate<C: Connection>(db: &mut TestDb<C>, members: i32, max_entries: u64, m
             });
         }
     }
-    insert_into(entries::table).values(&all_entries).execute(&mut db.conn).unwrap();
-    insert_into(notes::table).values(&all_notes).execute(&mut db.conn).unwrap();
-    let tags: Vec<NewLabel> = (1..=5).map(|id| NewLabel { id, name: format!("label {id}") }).collect();
-    insert_into(labels::table).values(&tags).execute(&mut db.conn).unwrap();
-    let links: Vec<MemberLabel> = (1..=members)
-        .flat_map(|m| (1..=5).filter(move |&l| linked(m, l)).map(move |l| MemberLabel { member_id: m, label_id: l }))
+    insert_into(entries::table)
+        .values(&all_entries)
+        .execute(&mut db.conn)
+        .unwrap();
+    insert_into(notes::table)
+        .values(&all_notes)
+        .execute(&mut db.conn)
+        .unwrap();
+    let tags: Vec<NewLabel> = (1..=5)
+        .map(|id| NewLabel {
+            id,
+            name: format!("label {id}"),
+        })
         .collect();
-    insert_into(member_labels::table).values(&links).execute(&mut db.conn).unwrap();
+    insert_into(labels::table)
+        .values(&tags)
+        .execute(&mut db.conn)
+        .unwrap();
+    let links: Vec<MemberLabel> = (1..=members)
+        .flat_map(|m| {
+            (1..=5)
+                .filter(move |&l| linked(m, l))
+                .map(move |l| MemberLabel {
+                    member_id: m,
+                    label_id: l,
+                })
+        })
+        .collect();
+    insert_into(member_labels::table)
+        .values(&links)
+        .execute(&mut db.conn)
+        .unwrap();
 }
 
 /// Whether member `m` has label `l`: members 5, 10, … have none.
@@ -249,7 +283,11 @@ fn linked(m: i32, l: i32) -> bool {
 fn naive_trees<C: Connection>(conn: &mut C, ids: &[i32]) -> Vec<MemberTree> {
     let mut out = Vec::new();
     for &id in ids {
-        let member: Member = members::table.find(id).select(Member::as_select()).first(conn).unwrap();
+        let member: Member = members::table
+            .find(id)
+            .select(Member::as_select())
+            .first(conn)
+            .unwrap();
         let entries: Vec<Entry> = entries::table
             .filter(entries::member_id.eq(id))
             .order_by(entries::id)
@@ -289,7 +327,9 @@ fn naive_trees<C: Connection>(conn: &mut C, ids: &[i32]) -> Vec<MemberTree> {
 
 /// How many statements an eager load sends: the structural count of its levels. (A
 /// statement counter on the connection can replace this where it is used.)
-fn statements_of<Q, L: quarry::relations::CountLevels>(eager: &quarry::relations::Eager<Q, L>) -> usize {
+fn statements_of<Q, L: quarry::relations::CountLevels>(
+    eager: &quarry::relations::Eager<Q, L>,
+) -> usize {
     eager.statements()
 }
 
@@ -297,15 +337,27 @@ fn eager_tree_equals_the_naive_loop<C: Connection>(db: &mut TestDb<C>) {
     generate(db, 100, 10, 10);
     let eager = members::table
         .order_by(members::id)
-        .with(members::entries.order_by(entries::id).with(entries::notes.order_by(notes::id)))
+        .with(
+            members::entries
+                .order_by(entries::id)
+                .with(entries::notes.order_by(notes::id)),
+        )
         .with(members::labels.order_by(labels::id));
     assert_eq!(statements_of(&eager), 4);
     let trees: Vec<MemberTree> = eager.load(&mut db.conn).unwrap();
     let ids: Vec<i32> = (1..=100).collect();
     let expected = naive_trees(&mut db.conn, &ids);
     assert_eq!(trees.len(), 100);
-    assert!(trees.iter().any(|t| t.entries.is_empty()), "some members have no entries");
-    assert!(trees.iter().flat_map(|t| &t.entries).any(|e| e.notes.is_empty()));
+    assert!(
+        trees.iter().any(|t| t.entries.is_empty()),
+        "some members have no entries"
+    );
+    assert!(
+        trees
+            .iter()
+            .flat_map(|t| &t.entries)
+            .any(|e| e.notes.is_empty())
+    );
     assert!(trees.iter().any(|t| t.labels.is_empty()));
     assert!(trees.iter().any(|t| t.labels.len() > 1));
     assert_eq!(trees, expected);
@@ -316,7 +368,11 @@ fn parent_order_is_kept_and_filters_apply<C: Connection>(db: &mut TestDb<C>) {
     let trees: Vec<MemberWithEntries> = members::table
         .filter(members::active.eq(true))
         .order_by(members::id.desc())
-        .with(members::entries.filter(entries::published.eq(true)).order_by((entries::rank, entries::id.desc())))
+        .with(
+            members::entries
+                .filter(entries::published.eq(true))
+                .order_by((entries::rank, entries::id.desc())),
+        )
         .load(&mut db.conn)
         .unwrap();
     let ids: Vec<i32> = trees.iter().map(|t| t.id).collect();
@@ -338,10 +394,18 @@ fn limit_per_parent_keeps_every_parent<C: Connection>(db: &mut TestDb<C>) {
     generate(db, 40, 10, 0);
     let trees: Vec<MemberWithEntries> = members::table
         .order_by(members::id)
-        .with(members::entries.order_by((entries::rank.desc(), entries::id)).limit_per_parent(3))
+        .with(
+            members::entries
+                .order_by((entries::rank.desc(), entries::id))
+                .limit_per_parent(3),
+        )
         .load(&mut db.conn)
         .unwrap();
-    assert_eq!(trees.len(), 40, "every parent is present, those without entries too");
+    assert_eq!(
+        trees.len(),
+        40,
+        "every parent is present, those without entries too"
+    );
     let mut limited = 0;
     for tree in &trees {
         let all: Vec<Entry> = entries::table
@@ -354,9 +418,17 @@ fn limit_per_parent_keeps_every_parent<C: Connection>(db: &mut TestDb<C>) {
         if all.len() > 3 {
             limited += 1;
         }
-        assert_eq!(tree.entries, all.into_iter().take(3).collect::<Vec<_>>(), "member {}", tree.id);
+        assert_eq!(
+            tree.entries,
+            all.into_iter().take(3).collect::<Vec<_>>(),
+            "member {}",
+            tree.id
+        );
     }
-    assert!(limited > 0, "the data has parents with more than three entries");
+    assert!(
+        limited > 0,
+        "the data has parents with more than three entries"
+    );
 }
 
 fn a_negative_limit_per_parent_is_an_error<C: Connection>(db: &mut TestDb<C>) {
@@ -381,10 +453,17 @@ fn to_one_with_null_keys_and_shared_parents<C: Connection>(db: &mut TestDb<C>) {
         .load(&mut db.conn)
         .unwrap();
     assert_eq!(eager.len(), plain.len());
-    assert!(plain.iter().any(|e| e.member_id.is_none()), "the data has NULL keys");
+    assert!(
+        plain.iter().any(|e| e.member_id.is_none()),
+        "the data has NULL keys"
+    );
     for (loaded, entry) in eager.iter().zip(&plain) {
         let member = entry.member_id.map(|id| {
-            members::table.find(id).select(Member::as_select()).first(&mut db.conn).unwrap()
+            members::table
+                .find(id)
+                .select(Member::as_select())
+                .first(&mut db.conn)
+                .unwrap()
         });
         assert_eq!(loaded.member, member, "entry {}", entry.id);
     }
@@ -427,7 +506,11 @@ fn duplicate_parents_each_get_their_children<C: Connection>(db: &mut TestDb<C>) 
         .with(entries::member)
         .load(&mut db.conn)
         .unwrap();
-    assert!(by_member.iter().all(|e| e.member.as_ref().is_some_and(|m| m.id == 1)));
+    assert!(
+        by_member
+            .iter()
+            .all(|e| e.member.as_ref().is_some_and(|m| m.id == 1))
+    );
 }
 
 fn many_to_many_through_the_link_table<C: Connection>(db: &mut TestDb<C>) {
@@ -463,7 +546,10 @@ fn self_referencing_manager_tree<C: Connection>(db: &mut TestDb<C>) {
     assert_eq!(staff.len(), 5);
     assert_eq!(staff[0].manager, None);
     assert_eq!(names(&staff[0].staff_by_manager), ["Ada", "Alan"]);
-    assert_eq!(staff[2].manager.as_ref().map(|m| m.name.as_str()), Some("Ada"));
+    assert_eq!(
+        staff[2].manager.as_ref().map(|m| m.name.as_str()),
+        Some("Ada")
+    );
     assert_eq!(names(&staff[1].staff_by_manager), ["Linus"]);
     assert!(staff[4].staff_by_manager.is_empty() && staff[4].manager.is_none());
 }
@@ -520,18 +606,23 @@ fn one_statement_per_level_at_any_size<C: Connection>(db: &mut TestDb<C>) {
     };
     assert_eq!(load(&mut db.conn, 10), 3);
     if db.kind() == BackendKind::Pg {
-        let prepared = |db: &mut TestDb<C>| db.rows::<(i64,)>("SELECT count(DISTINCT statement) FROM pg_prepared_statements")[0].0;
+        let prepared = |db: &mut TestDb<C>| {
+            db.rows::<(i64,)>("SELECT count(DISTINCT statement) FROM pg_prepared_statements")[0].0
+        };
         let after_small = prepared(db);
         let keyed = |db: &mut TestDb<C>| {
             db.rows::<(i64,)>(
                 "SELECT count(*) FROM pg_prepared_statements
                  WHERE statement LIKE '%= ANY($1)%' AND statement NOT LIKE '%pg_prepared%'",
             )[0]
-                .0
+            .0
         };
         assert_eq!(load(&mut db.conn, 10_000), 3);
         let after_large = prepared(db);
-        assert_eq!(after_small, after_large, "10,000 parents prepared no statement that 10 did not");
+        assert_eq!(
+            after_small, after_large,
+            "10,000 parents prepared no statement that 10 did not"
+        );
         assert_eq!(keyed(db), 2, "one keyed statement per child level");
     } else {
         assert_eq!(load(&mut db.conn, 10_000), 3);

@@ -35,10 +35,12 @@ pub(crate) fn parse_rename(input: ParseStream<'_>) -> syn::Result<Option<Ident>>
         return Ok(None);
     }
     input.parse::<Token![as]>()?;
-    input
-        .call(Ident::parse_any)
-        .map(Some)
-        .map_err(|e| syn::Error::new(e.span(), "expected the relation's name after `as`: `references users as author`"))
+    input.call(Ident::parse_any).map(Some).map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "expected the relation's name after `as`: `references users as author`",
+        )
+    })
 }
 
 /// The table a key references, when it is a table of this `table!` (named by one
@@ -77,9 +79,15 @@ fn link_keys<'t>(
 /// What a relation is.
 enum Kind<'t> {
     /// To-one, through key `column` of `child` (the relation's parent is `child`).
-    ToOne { table: &'t TableDef, column: &'t ColumnDef },
+    ToOne {
+        table: &'t TableDef,
+        column: &'t ColumnDef,
+    },
     /// To-many, from the table `column` references to `child`.
-    ToMany { child: &'t TableDef, column: &'t ColumnDef },
+    ToMany {
+        child: &'t TableDef,
+        column: &'t ColumnDef,
+    },
     /// Many-to-many through `link`, from the table `from` references to the table `to`
     /// references.
     Through {
@@ -191,7 +199,11 @@ fn reverse_name(child: &TableDef, column: &ColumnDef) -> Option<Ident> {
 }
 
 /// The relation structs of a table's module.
-pub(crate) fn module_items(table: &TableDef, tables: &[TableDef], keys: &[Vec<Ident>]) -> TokenStream {
+pub(crate) fn module_items(
+    table: &TableDef,
+    tables: &[TableDef],
+    keys: &[Vec<Ident>],
+) -> TokenStream {
     let structs = plan(tables, keys)
         .into_iter()
         .filter(|p| p.module == table.name)

@@ -191,9 +191,16 @@ fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
     let table = &parsed.table;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
 
-    let column_fields: Vec<&FieldDef> = parsed.fields.iter().filter(|f| f.relation.is_none()).collect();
-    let relation_fields: Vec<&FieldDef> =
-        parsed.fields.iter().filter(|f| f.relation.is_some()).collect();
+    let column_fields: Vec<&FieldDef> = parsed
+        .fields
+        .iter()
+        .filter(|f| f.relation.is_none())
+        .collect();
+    let relation_fields: Vec<&FieldDef> = parsed
+        .fields
+        .iter()
+        .filter(|f| f.relation.is_some())
+        .collect();
 
     // Paths to the columns, spanned at the field so that a field naming no column of
     // the table is reported there.

@@ -169,8 +169,8 @@ pub mod prelude {
     };
     pub use crate::query::LockingDsl;
     pub use crate::query::Selectable;
-    pub use crate::relations::{BelongingTo as _, GroupedBy as _, RelationDsl as _};
     pub use crate::query::{CombineDsl, JoinOnDsl, QueryDsl};
+    pub use crate::relations::{BelongingTo as _, GroupedBy as _, RelationDsl as _};
     pub use crate::{AsChangeset, Insertable};
 }
 

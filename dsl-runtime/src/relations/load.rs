@@ -221,7 +221,10 @@ impl<Q, L> Eager<Q, L> {
         SelectStatement<Q::From, TreeSelect<T, L, I, C::Backend>, Q::Where, Q::Order>:
             Query<Row = TreeSelect<T, L, I, C::Backend>> + QueryFragment<C::Backend>,
     {
-        let statement = self.query.into_select().replace_select(TreeSelect(PhantomData));
+        let statement = self
+            .query
+            .into_select()
+            .replace_select(TreeSelect(PhantomData));
         let rows = RunQueryDsl::load(statement, conn)?;
         let mut loaded = T::Fields::load(conn, &self.relations, rows.iter().map(|r| &r.1))?;
         rows.into_iter()
@@ -539,7 +542,11 @@ where
         let mut groups: HashMap<KeyOf<R>, (usize, Vec<T>)> = HashMap::with_capacity(rows.len());
         for (key, row) in rows {
             let left = uses.get(&key).copied().unwrap_or(0);
-            groups.entry(key).or_insert_with(|| (left, Vec::new())).1.push(row);
+            groups
+                .entry(key)
+                .or_insert_with(|| (left, Vec::new()))
+                .1
+                .push(row);
         }
         let rest = Rest::load(conn, list, keys.map(|k| &k.1))?;
         Ok((Groups { groups }, rest))
@@ -547,7 +554,10 @@ where
 
     fn take(loaded: &mut Self::Loaded, keys: Self::Keys) -> QueryResult<Self::Values> {
         let rows = loaded.0.take(keys.0);
-        Ok((F::from_rows(R::NAME, rows)?, Rest::take(&mut loaded.1, keys.1)?))
+        Ok((
+            F::from_rows(R::NAME, rows)?,
+            Rest::take(&mut loaded.1, keys.1)?,
+        ))
     }
 }
 
@@ -558,6 +568,7 @@ const ROW_NUMBER: &str = "\"__quarry_rn\"";
 /// them: one statement (or, on a backend that lists the keys one by one, one per chunk
 /// under its bind limit), then the levels below. Returns each row with its key, in the
 /// order the statement returned them.
+#[allow(clippy::type_complexity)] // a row's parts, spelled out once
 fn load_level<DB, C, R, T, Lv, J>(
     conn: &mut C,
     level: &Lv,
@@ -573,11 +584,15 @@ where
     Lv: Level<DB>,
     T: Tree<DB, Lv::Nested, J>,
 {
-    type RowOf<DB, T, N, J> = (
-        <T as Tree<DB, N, J>>::Head,
-        <<T as Tree<DB, N, J>>::Fields as Fields<DB, N, J>>::Keys,
+    // Each row: its key, its columns, the keys of the relations below it.
+    type KeyedRow<K, DB, T, N, J> = (
+        K,
+        (
+            <T as Tree<DB, N, J>>::Head,
+            <<T as Tree<DB, N, J>>::Fields as Fields<DB, N, J>>::Keys,
+        ),
     );
-    let mut rows: Vec<(KeyOf<R>, RowOf<DB, T, Lv::Nested, J>)> = Vec::new();
+    let mut rows: Vec<KeyedRow<KeyOf<R>, DB, T, Lv::Nested, J>> = Vec::new();
     if keys.is_empty() {
         return Ok(Vec::new());
     }
@@ -611,7 +626,9 @@ where
     }
     let mut loaded = T::Fields::load(conn, level.nested(), rows.iter().map(|r| &(r.1).1))?;
     rows.into_iter()
-        .map(|(key, (head, nested))| Ok((key, T::build(head, T::Fields::take(&mut loaded, nested)?))))
+        .map(|(key, (head, nested))| {
+            Ok((key, T::build(head, T::Fields::take(&mut loaded, nested)?)))
+        })
         .collect()
 }
 
@@ -681,7 +698,12 @@ where
     match limit {
         Some(n) => {
             if n < 0 {
-                out.reject(|| format!("limit_per_parent({n}) on `{}`: the limit cannot be negative", R::NAME));
+                out.reject(|| {
+                    format!(
+                        "limit_per_parent({n}) on `{}`: the limit cannot be negative",
+                        R::NAME
+                    )
+                });
             }
             out.push_sql(") AS \"__quarry_level\" WHERE ");
             out.push_sql(ROW_NUMBER);

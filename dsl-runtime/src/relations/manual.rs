@@ -25,7 +25,10 @@ pub trait BelongingTo: Relation<Cardinality = Many, Via = Direct> {
     where
         V: InArgument<Self::ChildKey, <Self::ChildKey as Column>::SqlType>,
     {
-        SelectStatement::filtered(Self::Child::default(), keys.eq_any(Self::ChildKey::default()))
+        SelectStatement::filtered(
+            Self::Child::default(),
+            keys.eq_any(Self::ChildKey::default()),
+        )
     }
 }
 
