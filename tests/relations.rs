@@ -637,6 +637,36 @@ struct MemberTree2 {
     entries: Vec<EntryWithNotes>,
 }
 
+fn joins_named_by_a_relation<C: Connection>(db: &mut TestDb<C>) {
+    generate(db, 8, 3, 0);
+    let by_relation: Vec<(String, String)> = members::table
+        .inner_join(members::entries)
+        .select((members::name, entries::title))
+        .order_by(entries::id)
+        .load(&mut db.conn)
+        .unwrap();
+    let by_table: Vec<(String, String)> = members::table
+        .inner_join(entries::table)
+        .select((members::name, entries::title))
+        .order_by(entries::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert!(!by_relation.is_empty());
+    assert_eq!(by_relation, by_table);
+    // The to-one direction, left-joined: entries without a member keep a NULL name.
+    let to_one: Vec<(i32, Option<String>)> = entries::table
+        .left_join(entries::member)
+        .select((entries::id, members::name))
+        .order_by(entries::id)
+        .load(&mut db.conn)
+        .unwrap();
+    assert!(to_one.iter().any(|(_, name)| name.is_none()));
+    assert_eq!(
+        to_one.iter().filter(|(_, name)| name.is_some()).count(),
+        by_table.len()
+    );
+}
+
 common::backend_tests! {
     extra_schema: SCHEMA;
     eager_tree_equals_the_naive_loop,
@@ -650,4 +680,5 @@ common::backend_tests! {
     no_parents_no_child_statements,
     belonging_to_and_grouped_by,
     one_statement_per_level_at_any_size,
+    joins_named_by_a_relation,
 }

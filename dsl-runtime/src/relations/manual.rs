@@ -86,3 +86,28 @@ impl<C> GroupedBy<C> for Vec<C> {
         grouped
     }
 }
+
+/// Where a relation joined with `inner_join` / `left_join` finds its parent table in
+/// the query: at position `I` of the FROM list.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ByRelation<I>(std::marker::PhantomData<I>);
+
+/// A relation is a join target: `users::table.inner_join(users::posts)` joins `posts`
+/// `ON "posts"."author_id" = "users"."id"`, by the relation's key, even where two keys
+/// link the same tables (where joining the table alone would not know which).
+impl<R, List, I> crate::query::JoinTarget<List, ByRelation<I>> for R
+where
+    R: Relation<Via = Direct>,
+    List: crate::query::Contains<R::Parent, I>,
+    R::Child: crate::query::JoinableTable,
+{
+    type Table = R::Child;
+    type On = crate::expr::Binary<crate::expr::Eq, R::ChildKey, R::ParentKey>;
+    fn into_parts(self) -> (R::Child, Self::On) {
+        (
+            R::Child::default(),
+            crate::expr::Binary::new(R::ChildKey::default(), R::ParentKey::default()),
+        )
+    }
+}
