@@ -14,7 +14,7 @@
 
 use super::{LimitCardinality, ParentIs, Relation, Via};
 use crate::backend::Backend;
-use crate::conn::{Connection, Row, RunQueryDsl};
+use crate::conn::{Connection, Request, Row, Task};
 use crate::error::{Error, QueryResult};
 use crate::expr::{And, AsCondition, NoGroupBy, PerRow, ValidGrouping, ValidIn};
 use crate::query::source::{Here, There};
@@ -23,8 +23,9 @@ use crate::query::{
     QueryDsl, QueryFragment, QuerySource, SelectStatement, SqlWriter, Table, WhereClause,
     decode_value,
 };
-use crate::types::{BindValue, FromSql, NotNullType, Nullable, SqlType, ToSql};
+use crate::types::{BindValue, FromSql, NotNullType, Nullable, OwnedValue, SqlType, ToSql};
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
 use std::marker::PhantomData;
 use std::ops::ControlFlow;
@@ -221,12 +222,44 @@ impl<Q, L> Eager<Q, L> {
         SelectStatement<Q::From, TreeSelect<T, L, I, C::Backend>, Q::Where, Q::Order>:
             Query<Row = TreeSelect<T, L, I, C::Backend>> + QueryFragment<C::Backend>,
     {
+        crate::conn::block_on(self.load_with(&mut BlockingLoader(conn)))
+    }
+
+    /// [`load`](Self::load) on an async connection: the same statements, each awaited.
+    #[cfg(feature = "tokio")]
+    #[allow(clippy::type_complexity)]
+    pub fn load_async<C, T, I>(
+        self,
+        conn: &mut C,
+    ) -> impl std::future::Future<Output = QueryResult<Vec<T>>>
+    where
+        C: crate::conn::AsyncConnection,
+        Q: QueryDsl,
+        T: Tree<C::Backend, L, I, Table = Q::From>,
+        SelectStatement<Q::From, TreeSelect<T, L, I, C::Backend>, Q::Where, Q::Order>:
+            Query<Row = TreeSelect<T, L, I, C::Backend>> + QueryFragment<C::Backend>,
+    {
+        async move { self.load_with(&mut AsyncLoader(conn)).await }
+    }
+
+    /// Runs the load on `conn`: the parents' statement, then the levels below.
+    #[allow(clippy::type_complexity)]
+    async fn load_with<X, DB, T, I>(self, conn: &mut X) -> QueryResult<Vec<T>>
+    where
+        X: Loader<DB>,
+        DB: Backend,
+        Q: QueryDsl,
+        T: Tree<DB, L, I, Table = Q::From>,
+        SelectStatement<Q::From, TreeSelect<T, L, I, DB>, Q::Where, Q::Order>:
+            Query<Row = TreeSelect<T, L, I, DB>> + QueryFragment<DB>,
+    {
         let statement = self
             .query
             .into_select()
             .replace_select(TreeSelect(PhantomData));
-        let rows = RunQueryDsl::load(statement, conn)?;
-        let mut loaded = T::Fields::load(conn, &self.relations, rows.iter().map(|r| &r.1))?;
+        let rows = conn.run_level(crate::conn::Load::new(statement)).await?;
+        let mut loaded =
+            T::Fields::load(conn, &self.relations, rows.iter().map(|r| &r.1).collect()).await?;
         rows.into_iter()
             .map(|(head, keys)| Ok(T::build(head, T::Fields::take(&mut loaded, keys)?)))
             .collect()
@@ -386,10 +419,11 @@ pub trait Fields<DB: Backend, L, I> {
     /// Decodes a row's keys.
     fn decode_keys<R: Row>(row: &R, idx: &mut usize) -> QueryResult<Self::Keys>;
     /// Loads every relation for the rows whose keys `keys` lists.
-    fn load<'k, C, It>(conn: &mut C, list: &L, keys: It) -> QueryResult<Self::Loaded>
-    where
-        C: Connection<Backend = DB>,
-        It: Iterator<Item = &'k Self::Keys> + Clone;
+    fn load<X: Loader<DB>>(
+        conn: &mut X,
+        list: &L,
+        keys: Vec<&Self::Keys>,
+    ) -> impl Future<Output = QueryResult<Self::Loaded>>;
     /// The fields of the row whose keys are `keys`.
     fn take(loaded: &mut Self::Loaded, keys: Self::Keys) -> QueryResult<Self::Values>;
 }
@@ -403,12 +437,12 @@ impl<DB: Backend, L> Fields<DB, L, ()> for () {
     fn decode_keys<R: Row>(_row: &R, _idx: &mut usize) -> QueryResult<()> {
         Ok(())
     }
-    fn load<'k, C, It>(_conn: &mut C, _list: &L, _keys: It) -> QueryResult<()>
-    where
-        C: Connection<Backend = DB>,
-        It: Iterator<Item = &'k ()> + Clone,
-    {
-        Ok(())
+    fn load<X: Loader<DB>>(
+        _conn: &mut X,
+        _list: &L,
+        _keys: Vec<&()>,
+    ) -> impl Future<Output = QueryResult<()>> {
+        std::future::ready(Ok(()))
     }
     fn take(_loaded: &mut (), _keys: ()) -> QueryResult<()> {
         Ok(())
@@ -523,33 +557,35 @@ where
         Ok((key, Rest::decode_keys(row, idx)?))
     }
 
-    fn load<'k, C, It>(conn: &mut C, list: &L, keys: It) -> QueryResult<Self::Loaded>
-    where
-        C: Connection<Backend = DB>,
-        It: Iterator<Item = &'k Self::Keys> + Clone,
-    {
-        // The distinct keys, in the parents' order, and how many parents have each.
-        let mut uses: HashMap<KeyOf<R>, usize> = HashMap::new();
-        let mut distinct = Vec::new();
-        for key in keys.clone().filter_map(|k| k.0.as_ref()) {
-            let count = uses.entry(key.clone()).or_insert(0);
-            if *count == 0 {
-                distinct.push(key.clone());
+    fn load<X: Loader<DB>>(
+        conn: &mut X,
+        list: &L,
+        keys: Vec<&Self::Keys>,
+    ) -> impl Future<Output = QueryResult<Self::Loaded>> {
+        async move {
+            // The distinct keys, in the parents' order, and how many parents have each.
+            let mut uses: HashMap<KeyOf<R>, usize> = HashMap::new();
+            let mut distinct = Vec::new();
+            for key in keys.iter().filter_map(|k| k.0.as_ref()) {
+                let count = uses.entry(key.clone()).or_insert(0);
+                if *count == 0 {
+                    distinct.push(key.clone());
+                }
+                *count += 1;
             }
-            *count += 1;
+            let rows = load_level::<DB, X, R, T, _, J>(conn, list.pick(), &distinct).await?;
+            let mut groups: HashMap<KeyOf<R>, (usize, Vec<T>)> = HashMap::with_capacity(rows.len());
+            for (key, row) in rows {
+                let left = uses.get(&key).copied().unwrap_or(0);
+                groups
+                    .entry(key)
+                    .or_insert_with(|| (left, Vec::new()))
+                    .1
+                    .push(row);
+            }
+            let rest = Rest::load(conn, list, keys.iter().map(|k| &k.1).collect()).await?;
+            Ok((Groups { groups }, rest))
         }
-        let rows = load_level::<DB, C, R, T, _, J>(conn, list.pick(), &distinct)?;
-        let mut groups: HashMap<KeyOf<R>, (usize, Vec<T>)> = HashMap::with_capacity(rows.len());
-        for (key, row) in rows {
-            let left = uses.get(&key).copied().unwrap_or(0);
-            groups
-                .entry(key)
-                .or_insert_with(|| (left, Vec::new()))
-                .1
-                .push(row);
-        }
-        let rest = Rest::load(conn, list, keys.map(|k| &k.1))?;
-        Ok((Groups { groups }, rest))
     }
 
     fn take(loaded: &mut Self::Loaded, keys: Self::Keys) -> QueryResult<Self::Values> {
@@ -568,15 +604,14 @@ const ROW_NUMBER: &str = "\"__quarry_rn\"";
 /// them: one statement (or, on a backend that lists the keys one by one, one per chunk
 /// under its bind limit), then the levels below. Returns each row with its key, in the
 /// order the statement returned them.
-#[allow(clippy::type_complexity)] // a row's parts, spelled out once
-fn load_level<DB, C, R, T, Lv, J>(
-    conn: &mut C,
+async fn load_level<DB, X, R, T, Lv, J>(
+    conn: &mut X,
     level: &Lv,
     keys: &[KeyOf<R>],
 ) -> QueryResult<Vec<(KeyOf<R>, T)>>
 where
     DB: Backend,
-    C: Connection<Backend = DB>,
+    X: Loader<DB>,
     R: Relation,
     R::Key: NotNullType,
     KeyOf<R>: Hash + Eq + Clone + ToSql<R::Key>,
@@ -584,15 +619,7 @@ where
     Lv: Level<DB>,
     T: Tree<DB, Lv::Nested, J>,
 {
-    // Each row: its key, its columns, the keys of the relations below it.
-    type KeyedRow<K, DB, T, N, J> = (
-        K,
-        (
-            <T as Tree<DB, N, J>>::Head,
-            <<T as Tree<DB, N, J>>::Fields as Fields<DB, N, J>>::Keys,
-        ),
-    );
-    let mut rows: Vec<KeyedRow<KeyOf<R>, DB, T, Lv::Nested, J>> = Vec::new();
+    let mut rows: Vec<LevelRow<R, T, DB, Lv::Nested, J>> = Vec::new();
     if keys.is_empty() {
         return Ok(Vec::new());
     }
@@ -612,24 +639,159 @@ where
         write_level::<DB, R, T, Lv, J>(level, keys, &mut out);
         out.check()?;
         let (sql, binds) = out.into_parts();
-        conn.query_sql(&sql, &binds, |row| {
-            let mut idx = 0;
-            let head = T::decode_head(row, &mut idx)?;
-            let nested = T::Fields::decode_keys(row, &mut idx)?;
-            let key = decode_value::<Nullable<R::Key>, Option<KeyOf<R>>, _>(row, &mut idx)?;
-            // A row matched its key, so the key is never NULL.
-            if let Some(key) = key {
-                rows.push((key, (head, nested)));
-            }
+        let task = LevelTask::<R, T, DB, Lv::Nested, J> {
+            sql,
+            binds: binds.into_iter().map(OwnedValue::from_bind).collect(),
+            rows: Vec::new(),
+        };
+        rows.extend(conn.run_level(task).await?);
+    }
+    let mut loaded =
+        T::Fields::load(conn, level.nested(), rows.iter().map(|r| &r.2).collect()).await?;
+    rows.into_iter()
+        .map(|(key, head, nested)| Ok((key, T::build(head, T::Fields::take(&mut loaded, nested)?))))
+        .collect()
+}
+
+/// One row of a level: its key, its columns, the keys of the relations below it.
+type LevelRow<R, T, DB, N, J> = (
+    KeyOf<R>,
+    <T as Tree<DB, N, J>>::Head,
+    <<T as Tree<DB, N, J>>::Fields as Fields<DB, N, J>>::Keys,
+);
+
+/// The statement of one level, with its values owned: a [`Task`] that runs on a
+/// blocking connection or becomes an async connection's request.
+struct LevelTask<R: Relation, T: Tree<DB, N, J>, DB: Backend, N, J> {
+    sql: String,
+    binds: Vec<OwnedValue>,
+    rows: Vec<LevelRow<R, T, DB, N, J>>,
+}
+
+impl<R, T, DB, N, J> LevelTask<R, T, DB, N, J>
+where
+    R: Relation,
+    R::Key: NotNullType,
+    Option<KeyOf<R>>: FromSql<Nullable<R::Key>>,
+    T: Tree<DB, N, J>,
+    DB: Backend,
+{
+    fn push<Ro: Row>(rows: &mut Vec<LevelRow<R, T, DB, N, J>>, row: &Ro) -> QueryResult<()> {
+        let mut idx = 0;
+        let head = T::decode_head(row, &mut idx)?;
+        let nested = T::Fields::decode_keys(row, &mut idx)?;
+        let key = decode_value::<Nullable<R::Key>, Option<KeyOf<R>>, _>(row, &mut idx)?;
+        // A row matched its key, so the key is never NULL.
+        if let Some(key) = key {
+            rows.push((key, head, nested));
+        }
+        Ok(())
+    }
+}
+
+impl<R, T, DB, N, J> Task<DB> for LevelTask<R, T, DB, N, J>
+where
+    R: Relation,
+    R::Key: NotNullType,
+    Option<KeyOf<R>>: FromSql<Nullable<R::Key>>,
+    T: Tree<DB, N, J>,
+    DB: Backend,
+{
+    type Output = Vec<LevelRow<R, T, DB, N, J>>;
+
+    fn run<C: Connection<Backend = DB>>(mut self, conn: &mut C) -> QueryResult<Self::Output> {
+        let binds: Vec<BindValue<'_>> = self.binds.iter().map(OwnedValue::as_bind).collect();
+        let rows = &mut self.rows;
+        conn.query_sql(&self.sql, &binds, |row| {
+            Self::push(rows, row)?;
             Ok(ControlFlow::Continue(()))
         })?;
+        Ok(self.rows)
     }
-    let mut loaded = T::Fields::load(conn, level.nested(), rows.iter().map(|r| &(r.1).1))?;
-    rows.into_iter()
-        .map(|(key, (head, nested))| {
-            Ok((key, T::build(head, T::Fields::take(&mut loaded, nested)?)))
-        })
-        .collect()
+
+    fn request(&mut self) -> QueryResult<Request> {
+        Ok(Request::one(
+            std::mem::take(&mut self.sql),
+            std::mem::take(&mut self.binds),
+            true,
+        ))
+    }
+
+    fn row<Ro: Row>(&mut self, row: &Ro) -> QueryResult<ControlFlow<()>> {
+        Self::push(&mut self.rows, row)?;
+        Ok(ControlFlow::Continue(()))
+    }
+
+    fn finish(&mut self, _changed: usize) -> QueryResult<Self::Output> {
+        Ok(std::mem::take(&mut self.rows))
+    }
+}
+
+/// What runs the statements of an eager load: a blocking connection, whose futures are
+/// ready when first polled, or an async one.
+#[doc(hidden)]
+pub trait Loader<DB: Backend> {
+    /// Runs one statement.
+    fn run_level<'a, K: Task<DB> + 'a>(
+        &'a mut self,
+        task: K,
+    ) -> impl Future<Output = QueryResult<K::Output>>
+    where
+        K::Output: 'a;
+}
+
+/// A blocking connection as a [`Loader`].
+struct BlockingLoader<'c, C>(&'c mut C);
+
+impl<C: Connection> Loader<C::Backend> for BlockingLoader<'_, C> {
+    fn run_level<'a, K: Task<C::Backend> + 'a>(
+        &'a mut self,
+        task: K,
+    ) -> impl Future<Output = QueryResult<K::Output>>
+    where
+        K::Output: 'a,
+    {
+        std::future::ready(task.run(self.0))
+    }
+}
+
+/// An async connection as a [`Loader`].
+#[cfg(feature = "tokio")]
+struct AsyncLoader<'c, C>(&'c mut C);
+
+#[cfg(feature = "tokio")]
+impl<C: crate::conn::AsyncConnection> Loader<C::Backend> for AsyncLoader<'_, C> {
+    fn run_level<'a, K: Task<C::Backend> + 'a>(
+        &'a mut self,
+        task: K,
+    ) -> impl Future<Output = QueryResult<K::Output>>
+    where
+        K::Output: 'a,
+    {
+        // Boxed: an async connection's future moves its task, which must be `Unpin`.
+        crate::conn::Executor::run(&mut *self.0, BoxedTask(Box::new(task)))
+    }
+}
+
+/// A task behind a box, so that it is `Unpin` whatever it holds.
+#[cfg(feature = "tokio")]
+struct BoxedTask<K>(Box<K>);
+
+#[cfg(feature = "tokio")]
+impl<DB: Backend, K: Task<DB>> Task<DB> for BoxedTask<K> {
+    type Output = K::Output;
+    fn run<C: Connection<Backend = DB>>(self, conn: &mut C) -> QueryResult<K::Output> {
+        (*self.0).run(conn)
+    }
+    fn request(&mut self) -> QueryResult<Request> {
+        self.0.request()
+    }
+    fn row<Ro: Row>(&mut self, row: &Ro) -> QueryResult<ControlFlow<()>> {
+        self.0.row(row)
+    }
+    fn finish(&mut self, changed: usize) -> QueryResult<K::Output> {
+        self.0.finish(changed)
+    }
 }
 
 /// Writes a level's statement for `keys`:
@@ -720,7 +882,9 @@ where
 /// key of each relation loaded below it.
 #[doc(hidden)]
 #[derive(Debug)]
-pub struct TreeSelect<T, L, I, DB>(PhantomData<(T, L, I, DB)>);
+// `fn() -> …`: a select list holds no value of these types, so it is `Send` and `Sync`
+// whatever they are.
+pub struct TreeSelect<T, L, I, DB>(PhantomData<fn() -> (T, L, I, DB)>);
 
 impl<T, L, I, DB> Clone for TreeSelect<T, L, I, DB> {
     fn clone(&self) -> Self {
