@@ -19,8 +19,8 @@
 //! when `P1` is in the same `table!`, else `L::through_<k>`.
 //!
 //! Each is one unit struct and one impl: O(1) per foreign key, never per table pair. A
-//! name already taken in its module (a column, another relation: two keys to one table
-//! that are not renamed) is not generated; the foreign key's join is unaffected.
+//! name already taken in its module (a column), or wanted twice there (two keys to one
+//! table, neither renamed), is not generated; the foreign keys' joins are unaffected.
 
 use crate::table::{ColumnDef, TableDef};
 use proc_macro2::TokenStream;
@@ -154,7 +154,7 @@ fn plan<'t>(tables: &'t [TableDef], keys: &[Vec<Ident>]) -> Vec<Planned<'t>> {
             }
         }
     }
-    let mut taken: Vec<(String, String)> = tables
+    let taken: Vec<(String, String)> = tables
         .iter()
         .flat_map(|t| {
             let module = t.name.unraw().to_string();
@@ -165,16 +165,15 @@ fn plan<'t>(tables: &'t [TableDef], keys: &[Vec<Ident>]) -> Vec<Planned<'t>> {
                 .map(move |name| (module.clone(), name))
         })
         .collect();
+    let key = |p: &Planned<'_>| (p.module.unraw().to_string(), p.name.unraw().to_string());
+    let names: Vec<(String, String)> = wanted.iter().map(key).collect();
+    // A name wanted twice in one module (two keys to one table, neither renamed) is
+    // ambiguous: neither relation is generated, rather than one picked silently.
     wanted
         .into_iter()
         .filter(|p| {
-            let key = (p.module.unraw().to_string(), p.name.unraw().to_string());
-            if taken.contains(&key) {
-                false
-            } else {
-                taken.push(key);
-                true
-            }
+            let name = key(p);
+            !taken.contains(&name) && names.iter().filter(|n| **n == name).count() == 1
         })
         .collect()
 }
@@ -321,5 +320,103 @@ pub(crate) fn impls(
         const _: () = {
             #(#out)*
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    fn expand(input: proc_macro2::TokenStream) -> String {
+        crate::table::expand(input).to_string()
+    }
+
+    #[test]
+    fn a_key_gives_a_to_one_relation_and_its_reverse() {
+        let out = expand(quote! {
+            users (id) { id -> Int4 }
+            posts (id) { id -> Int4, user_id -> Int4 references users }
+        });
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains("Relation for posts :: users"), "{out}");
+        // The reverse lives in the referenced table's module: both are declared here.
+        assert!(out.contains("Relation for users :: posts"), "{out}");
+        assert!(!out.contains("by_user_id"), "{out}");
+        assert!(out.contains("One ;"), "{out}");
+        assert!(out.contains("Many ;"), "{out}");
+    }
+
+    #[test]
+    fn a_table_declared_elsewhere_gets_its_reverse_from_the_key() {
+        let out = expand(quote! {
+            posts (id) { id -> Int4, user_id -> Nullable<Int4> references crate::schema::users }
+        });
+        assert!(out.contains("Relation for posts :: users"), "{out}");
+        assert!(out.contains("Relation for posts :: by_user_id"), "{out}");
+        assert!(out.contains("OptionalOne"), "{out}");
+    }
+
+    #[test]
+    fn renamed_keys_and_self_references() {
+        let out = expand(quote! {
+            users (id) { id -> Int4 }
+            posts (id) {
+                id -> Int4,
+                author_id -> Int4 references users as author,
+                editor_id -> Nullable<Int4> references users as editor,
+            }
+            employees (id) { id -> Int4, manager_id -> Nullable<Int4> references employees as manager }
+        });
+        assert!(!out.contains("compile_error"), "{out}");
+        for relation in [
+            "posts :: author",
+            "posts :: editor",
+            "users :: posts_by_author",
+            "users :: posts_by_editor",
+            "employees :: manager",
+            "employees :: employees_by_manager",
+        ] {
+            assert!(out.contains(&format!("Relation for {relation}")), "{relation}: {out}");
+        }
+    }
+
+    #[test]
+    fn a_link_table_gives_many_to_many_relations() {
+        let out = expand(quote! {
+            products (id) { id -> Int4 }
+            tags (id) { id -> Int4 }
+            product_tags (product_id, tag_id) {
+                product_id -> Int4 references products,
+                tag_id -> Int4 references tags,
+            }
+        });
+        assert!(out.contains("Relation for products :: tags"), "{out}");
+        assert!(out.contains("Relation for tags :: products"), "{out}");
+        assert!(out.contains("Link < product_tags :: table , product_tags :: tag_id"), "{out}");
+    }
+
+    #[test]
+    fn a_name_already_taken_is_left_out() {
+        // Two keys to one table, neither renamed: no `posts::users`, the joins remain.
+        let out = expand(quote! {
+            users (id) { id -> Int4 }
+            posts (id) {
+                id -> Int4,
+                author_id -> Int4 references users,
+                editor_id -> Int4 references users,
+            }
+        });
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(!out.contains("Relation for posts :: users"), "{out}");
+        assert!(!out.contains("posts_by_users"), "{out}");
+        assert!(out.contains("JoinTo"), "{out}");
+    }
+
+    #[test]
+    fn as_needs_a_name() {
+        let out = expand(quote! {
+            posts (id) { id -> Int4, user_id -> Int4 references users as }
+        });
+        assert!(out.contains("expected the relation's name after `as`"), "{out}");
     }
 }

@@ -322,7 +322,10 @@ fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
         };
         let (form, elem, check) = relation_form(&field.ty);
         let check = syn::Ident::new(check, field.ty.span());
-        checks.push(quote_spanned!(field.ty.span()=> #q::#check::<#relation>();));
+        // Every token at the field's type, so that a form that does not fit the
+        // relation is reported there.
+        let at_field = respan(quote!(#relation), field.ty.span());
+        checks.push(quote_spanned!(field.ty.span()=> #q::#check::<#at_field>();));
         let form = syn::Ident::new(form, proc_macro2::Span::call_site());
         fields_list = quote!((#q::Field<#relation, #elem, #q::#form>, #fields_list));
     }
@@ -387,6 +390,24 @@ fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
             }
         };
     }
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let proc_macro2::TokenTree::Group(group) = &token {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                token = proc_macro2::TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
 }
 
 /// How a relation field holds its rows, from its type: `Vec<T>`, `Option<T>` or `T`.

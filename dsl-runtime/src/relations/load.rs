@@ -915,3 +915,58 @@ impl<F: QuerySource, T: Tree<DB, L, I>, L, I, DB: Backend, W, O> Query
 {
     type Row = TreeSelect<T, L, I, DB>;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    crate::table! {
+        users (id) { id -> Int4, name -> Text }
+        posts (id) { id -> Int4, user_id -> Int4 references users, likes -> Int4 }
+    }
+
+    #[derive(Selectable, Clone)]
+    #[quarry(table = posts)]
+    struct Post {
+        id: i32,
+    }
+
+    /// The SQL of the level that loads `level` for keys 1, 2, 3.
+    fn level_sql<DB: Backend, Lv: Level<DB>>(level: &Lv) -> String
+    where
+        Post: Tree<DB, Lv::Nested, ()>,
+    {
+        let keys = [1, 2, 3];
+        let mut out = SqlWriter::new::<DB>();
+        write_level::<DB, users::posts, Post, Lv, ()>(level, &keys, &mut out);
+        out.sql().to_owned()
+    }
+
+    #[test]
+    fn a_level_is_keyed_by_one_array_on_postgres_and_a_list_on_sqlite() {
+        let level = users::posts
+            .filter(posts::likes.gt(10))
+            .order_by(posts::id)
+            .into_loading();
+        assert_eq!(
+            level_sql::<crate::backend::pg::Pg, _>(&level),
+            r#"SELECT "posts"."id", "posts"."user_id" FROM "posts" WHERE "posts"."user_id" = ANY($1) AND ("posts"."likes" > $2) ORDER BY "posts"."id""#
+        );
+        assert_eq!(
+            level_sql::<crate::backend::sqlite::Sqlite, _>(&level),
+            r#"SELECT "posts"."id", "posts"."user_id" FROM "posts" WHERE "posts"."user_id" IN (?, ?, ?) AND ("posts"."likes" > ?) ORDER BY "posts"."id""#
+        );
+    }
+
+    #[test]
+    fn limit_per_parent_numbers_the_rows_of_each_key() {
+        let level = users::posts
+            .order_by(posts::likes.desc())
+            .limit_per_parent(3);
+        assert_eq!(
+            level_sql::<crate::backend::pg::Pg, _>(&level),
+            r#"SELECT * FROM (SELECT "posts"."id", "posts"."user_id", row_number() OVER (PARTITION BY "posts"."user_id" ORDER BY "posts"."likes" DESC) AS "__quarry_rn" FROM "posts" WHERE "posts"."user_id" = ANY($1)) AS "__quarry_level" WHERE "__quarry_rn" <= $2 ORDER BY "__quarry_rn""#
+        );
+    }
+}
