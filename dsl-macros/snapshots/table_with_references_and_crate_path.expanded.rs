@@ -180,6 +180,20 @@ const _: () = {
     }
 };
 const _: () = {
+    impl<
+        __L,
+        __I,
+    > crate::db::__private::JoinTarget<__L, crate::db::__private::ByRelation<__I>>
+    for comments::posts
+    where
+        __L: crate::db::__private::Contains<comments::table, __I>,
+    {
+        type Table = posts::table;
+        type On = crate::db::__private::RelationOn<Self>;
+        fn into_parts(self) -> (posts::table, Self::On) {
+            crate::db::__private::relation_join(self)
+        }
+    }
     impl crate::db::__private::Relation for comments::posts {
         type Parent = comments::table;
         type Child = posts::table;
@@ -189,6 +203,20 @@ const _: () = {
         type Cardinality = crate::db::__private::One;
         type Via = crate::db::__private::Direct;
         const NAME: &'static str = "comments::posts";
+    }
+    impl<
+        __L,
+        __I,
+    > crate::db::__private::JoinTarget<__L, crate::db::__private::ByRelation<__I>>
+    for comments::by_post_id
+    where
+        __L: crate::db::__private::Contains<posts::table, __I>,
+    {
+        type Table = comments::table;
+        type On = crate::db::__private::RelationOn<Self>;
+        fn into_parts(self) -> (comments::table, Self::On) {
+            crate::db::__private::relation_join(self)
+        }
     }
     impl crate::db::__private::Relation for comments::by_post_id {
         type Parent = posts::table;

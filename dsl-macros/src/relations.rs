@@ -299,7 +299,23 @@ pub(crate) fn impls(
                 }
                 _ => return None,
             };
+            // A relation read from its child's table directly is also a join target.
+            let join = (via.to_string() == quote!(#q::Direct).to_string()).then(|| {
+                quote! {
+                    impl<__L, __I> #q::JoinTarget<__L, #q::ByRelation<__I>> for #module::#name
+                    where
+                        __L: #q::Contains<#parent, __I>,
+                    {
+                        type Table = #child;
+                        type On = #q::RelationOn<Self>;
+                        fn into_parts(self) -> (#child, Self::On) {
+                            #q::relation_join(self)
+                        }
+                    }
+                }
+            });
             Some(quote! {
+                #join
                 impl #q::Relation for #module::#name {
                     type Parent = #parent;
                     type Child = #child;
@@ -376,7 +392,10 @@ mod tests {
             "employees :: manager",
             "employees :: employees_by_manager",
         ] {
-            assert!(out.contains(&format!("Relation for {relation}")), "{relation}: {out}");
+            assert!(
+                out.contains(&format!("Relation for {relation}")),
+                "{relation}: {out}"
+            );
         }
     }
 
@@ -392,7 +411,10 @@ mod tests {
         });
         assert!(out.contains("Relation for products :: tags"), "{out}");
         assert!(out.contains("Relation for tags :: products"), "{out}");
-        assert!(out.contains("Link < product_tags :: table , product_tags :: tag_id"), "{out}");
+        assert!(
+            out.contains("Link < product_tags :: table , product_tags :: tag_id"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -417,6 +439,9 @@ mod tests {
         let out = expand(quote! {
             posts (id) { id -> Int4, user_id -> Int4 references users as }
         });
-        assert!(out.contains("expected the relation's name after `as`"), "{out}");
+        assert!(
+            out.contains("expected the relation's name after `as`"),
+            "{out}"
+        );
     }
 }

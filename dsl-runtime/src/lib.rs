@@ -184,7 +184,6 @@ pub mod __private {
         AsExpression, AsNullable, Binary, Eq, Expression, ExpressionMethods, SupportedBy, ValidIn,
     };
     pub use crate::expr::{NoGroupBy, Plain, ValidGrouping};
-    pub use crate::query::JoinTo;
     pub use crate::query::SelectList;
     pub use crate::query::sql_query::from_row_by_name;
     pub use crate::query::{
@@ -196,9 +195,11 @@ pub mod __private {
         Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,
         SupportedColumns, Table, decode_value,
     };
+    pub use crate::query::{JoinTarget, JoinTo};
     pub use crate::relations::{
-        Direct, Field, Fields, Link, Many, One, OneForm, OptionForm, OptionalOne, Relation, Tree,
-        VecForm, check_one_field, check_option_field, check_vec_field,
+        ByRelation, Direct, Field, Fields, Link, Many, One, OneForm, OptionForm, OptionalOne,
+        Relation, RelationOn, Tree, VecForm, check_one_field, check_option_field, check_vec_field,
+        relation_join,
     };
     pub use crate::types;
     pub use crate::types::Nullability;

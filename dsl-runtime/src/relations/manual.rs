@@ -93,21 +93,21 @@ impl<C> GroupedBy<C> for Vec<C> {
 #[derive(Debug)]
 pub struct ByRelation<I>(std::marker::PhantomData<I>);
 
-/// A relation is a join target: `users::table.inner_join(users::posts)` joins `posts`
-/// `ON "posts"."author_id" = "users"."id"`, by the relation's key, even where two keys
-/// link the same tables (where joining the table alone would not know which).
-impl<R, List, I> crate::query::JoinTarget<List, ByRelation<I>> for R
-where
-    R: Relation<Via = Direct>,
-    List: crate::query::Contains<R::Parent, I>,
-    R::Child: crate::query::JoinableTable,
-{
-    type Table = R::Child;
-    type On = crate::expr::Binary<crate::expr::Eq, R::ChildKey, R::ParentKey>;
-    fn into_parts(self) -> (R::Child, Self::On) {
-        (
-            R::Child::default(),
-            crate::expr::Binary::new(R::ChildKey::default(), R::ParentKey::default()),
-        )
-    }
+/// The ON clause of a join by relation `R`: its child key equal to its parent key.
+#[doc(hidden)]
+pub type RelationOn<R> =
+    crate::expr::Binary<crate::expr::Eq, <R as Relation>::ChildKey, <R as Relation>::ParentKey>;
+
+/// What `table!`'s `JoinTarget` impl of a relation returns: a relation is a join target,
+/// `users::table.inner_join(users::posts)` joins `posts` `ON "posts"."author_id" =
+/// "users"."id"`, by the relation's key, even where two keys link the same tables
+/// (where joining the table alone would not know which). The impl is generated per
+/// relation rather than written once for every relation, so that a table that cannot be
+/// joined is still reported by the foreign keys it lacks.
+#[doc(hidden)]
+pub fn relation_join<R: Relation>(_relation: R) -> (R::Child, RelationOn<R>) {
+    (
+        R::Child::default(),
+        crate::expr::Binary::new(R::ChildKey::default(), R::ParentKey::default()),
+    )
 }
