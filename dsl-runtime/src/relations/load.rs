@@ -228,10 +228,7 @@ impl<Q, L> Eager<Q, L> {
     /// [`load`](Self::load) on an async connection: the same statements, each awaited.
     #[cfg(feature = "tokio")]
     #[allow(clippy::type_complexity)]
-    pub fn load_async<C, T, I>(
-        self,
-        conn: &mut C,
-    ) -> impl std::future::Future<Output = QueryResult<Vec<T>>>
+    pub async fn load_async<C, T, I>(self, conn: &mut C) -> QueryResult<Vec<T>>
     where
         C: crate::conn::AsyncConnection,
         Q: QueryDsl,
@@ -239,7 +236,7 @@ impl<Q, L> Eager<Q, L> {
         SelectStatement<Q::From, TreeSelect<T, L, I, C::Backend>, Q::Where, Q::Order>:
             Query<Row = TreeSelect<T, L, I, C::Backend>> + QueryFragment<C::Backend>,
     {
-        async move { self.load_with(&mut AsyncLoader(conn)).await }
+        self.load_with(&mut AsyncLoader(conn)).await
     }
 
     /// Runs the load on `conn`: the parents' statement, then the levels below.
@@ -557,6 +554,7 @@ where
         Ok((key, Rest::decode_keys(row, idx)?))
     }
 
+    #[allow(clippy::manual_async_fn)] // the trait's signature, spelled as it declares it
     fn load<X: Loader<DB>>(
         conn: &mut X,
         list: &L,
@@ -884,6 +882,7 @@ where
 #[derive(Debug)]
 // `fn() -> …`: a select list holds no value of these types, so it is `Send` and `Sync`
 // whatever they are.
+#[allow(clippy::type_complexity)]
 pub struct TreeSelect<T, L, I, DB>(PhantomData<fn() -> (T, L, I, DB)>);
 
 impl<T, L, I, DB> Clone for TreeSelect<T, L, I, DB> {
@@ -928,6 +927,7 @@ mod tests {
 
     #[derive(Selectable, Clone)]
     #[quarry(table = posts)]
+    #[allow(dead_code)] // only its SQL is looked at
     struct Post {
         id: i32,
     }
