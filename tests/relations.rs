@@ -486,30 +486,57 @@ fn to_one_with_null_keys_and_shared_parents<C: Connection>(db: &mut TestDb<C>) {
 }
 
 fn duplicate_parents_each_get_their_children<C: Connection>(db: &mut TestDb<C>) {
-    generate(db, 10, 4, 0);
-    // Every member twice, through a join that repeats them.
-    let once: Vec<MemberWithEntries> = members::table
-        .order_by(members::id)
-        .with(members::entries.order_by(entries::id))
+    generate(db, 12, 4, 0);
+    // Through the link table a member is the parent of its entries once per label:
+    // the entries level is keyed by each member once, and every copy gets them.
+    #[derive(Selectable, Debug, PartialEq)]
+    #[quarry(table = labels)]
+    struct LabelTree {
+        id: i32,
+        #[quarry(relation)]
+        members: Vec<MemberWithEntries>,
+    }
+    let labels: Vec<LabelTree> = labels::table
+        .order_by(labels::id)
+        .with(
+            labels::members
+                .order_by(members::id)
+                .with(members::entries.order_by(entries::id)),
+        )
         .load(&mut db.conn)
         .unwrap();
-    let twice: Vec<MemberWithEntries> = members::table
-        .filter(members::id.eq_any([1, 2, 3]))
-        .order_by(members::id)
-        .with(members::entries.order_by(entries::id))
-        .load(&mut db.conn)
-        .unwrap();
-    assert_eq!(twice[..], once[..3]);
+    let mut seen = std::collections::HashMap::new();
+    for member in labels.iter().flat_map(|l| &l.members) {
+        let naive: Vec<Entry> = entries::table
+            .filter(entries::member_id.eq(member.id))
+            .order_by(entries::id)
+            .select(Entry::as_select())
+            .load(&mut db.conn)
+            .unwrap();
+        assert_eq!(member.entries, naive, "member {}", member.id);
+        *seen.entry(member.id).or_insert(0) += 1;
+    }
+    assert!(
+        seen.values().any(|&n| n > 1),
+        "the data has members under several labels"
+    );
     // Entries whose parents repeat (several entries of one member) take a copy each.
+    let busiest = labels
+        .iter()
+        .flat_map(|l| &l.members)
+        .max_by_key(|m| m.entries.len())
+        .map(|m| m.id)
+        .unwrap();
     let by_member: Vec<EntryWithMember> = entries::table
-        .filter(entries::member_id.eq(1))
+        .filter(entries::member_id.eq(busiest))
         .with(entries::member)
         .load(&mut db.conn)
         .unwrap();
+    assert!(by_member.len() > 1, "member {busiest} has several entries");
     assert!(
         by_member
             .iter()
-            .all(|e| e.member.as_ref().is_some_and(|m| m.id == 1))
+            .all(|e| e.member.as_ref().is_some_and(|m| m.id == busiest))
     );
 }
 

@@ -2,16 +2,19 @@
 //!
 //! Each foreign key `posts.user_id -> Int4 references users` gives two relations, one
 //! unit struct each: `posts::users`, to-one from a post to its user (optional when the
-//! key is nullable), and `posts::by_user_id`, to-many from a user to their posts, also
-//! named `users::posts` when both tables are declared in the same `table!`. A link
-//! table (its primary key two columns that both reference a table) also gives a
-//! many-to-many relation through it.
+//! key is nullable), and the to-many one from a user to their posts: `users::posts` when
+//! both tables are declared in the same `table!`, else `posts::by_user_id`. A link table
+//! (its primary key two columns that both reference a table) also gives a many-to-many
+//! relation through it. The guide's chapter "Relations" shows them all.
 //!
-//! - [`Relation`]: what a relation is (its tables, key columns, cardinality).
+//! - [`Relation`]: what a relation is (its tables, key columns, cardinality), and the
+//!   checks on it (this file).
 //! - `load.rs`: eager loading: `users::table.with(users::posts.with(posts::comments))`,
 //!   one statement per level keyed by the parents' keys, into structs with
-//!   `#[quarry(relation)]` fields.
-//! - `manual.rs`: `belonging_to` and `grouped_by`, for a child query written by hand.
+//!   `#[quarry(relation)]` fields; [`Eager::load`] on a blocking connection,
+//!   `Eager::load_async` on an async one (feature `tokio`).
+//! - `manual.rs`: `belonging_to` and `grouped_by`, for a child query written by hand, and
+//!   relations as join targets (`users::table.inner_join(users::posts)`).
 
 use crate::query::{Column, SqlWriter, Table};
 use crate::types::SqlType;
