@@ -222,7 +222,7 @@ impl<Q, L> Eager<Q, L> {
         SelectStatement<Q::From, TreeSelect<T, L, I, C::Backend>, Q::Where, Q::Order>:
             Query<Row = TreeSelect<T, L, I, C::Backend>> + QueryFragment<C::Backend>,
     {
-        crate::conn::block_on(self.load_with(&mut BlockingLoader(conn)))
+        crate::conn::block_on(self.load_with::<crate::conn::Blocking, C, C::Backend, T, I>(conn))
     }
 
     /// [`load`](Self::load) on an async connection: the same statements, each awaited.
@@ -236,14 +236,15 @@ impl<Q, L> Eager<Q, L> {
         SelectStatement<Q::From, TreeSelect<T, L, I, C::Backend>, Q::Where, Q::Order>:
             Query<Row = TreeSelect<T, L, I, C::Backend>> + QueryFragment<C::Backend>,
     {
-        self.load_with(&mut AsyncLoader(conn)).await
+        self.load_with::<crate::conn::Async, C, C::Backend, T, I>(conn)
+            .await
     }
 
     /// Runs the load on `conn`: the parents' statement, then the levels below.
     #[allow(clippy::type_complexity)]
-    async fn load_with<X, DB, T, I>(self, conn: &mut X) -> QueryResult<Vec<T>>
+    async fn load_with<M, X, DB, T, I>(self, conn: &mut X) -> QueryResult<Vec<T>>
     where
-        X: Loader<DB>,
+        X: Loader<DB, M>,
         DB: Backend,
         Q: QueryDsl,
         T: Tree<DB, L, I, Table = Q::From>,
@@ -256,7 +257,8 @@ impl<Q, L> Eager<Q, L> {
             .replace_select(TreeSelect(PhantomData));
         let rows = conn.run_level(crate::conn::Load::new(statement)).await?;
         let mut loaded =
-            T::Fields::load(conn, &self.relations, rows.iter().map(|r| &r.1).collect()).await?;
+            T::Fields::load::<M, X>(conn, &self.relations, rows.iter().map(|r| &r.1).collect())
+                .await?;
         rows.into_iter()
             .map(|(head, keys)| Ok(T::build(head, T::Fields::take(&mut loaded, keys)?)))
             .collect()
@@ -416,11 +418,11 @@ pub trait Fields<DB: Backend, L, I> {
     /// Decodes a row's keys.
     fn decode_keys<R: Row>(row: &R, idx: &mut usize) -> QueryResult<Self::Keys>;
     /// Loads every relation for the rows whose keys `keys` lists.
-    fn load<X: Loader<DB>>(
-        conn: &mut X,
-        list: &L,
-        keys: Vec<&Self::Keys>,
-    ) -> impl Future<Output = QueryResult<Self::Loaded>>;
+    fn load<'a, M, X: Loader<DB, M>>(
+        conn: &'a mut X,
+        list: &'a L,
+        keys: Vec<&'a Self::Keys>,
+    ) -> impl Future<Output = QueryResult<Self::Loaded>> + 'a;
     /// The fields of the row whose keys are `keys`.
     fn take(loaded: &mut Self::Loaded, keys: Self::Keys) -> QueryResult<Self::Values>;
 }
@@ -434,11 +436,11 @@ impl<DB: Backend, L> Fields<DB, L, ()> for () {
     fn decode_keys<R: Row>(_row: &R, _idx: &mut usize) -> QueryResult<()> {
         Ok(())
     }
-    fn load<X: Loader<DB>>(
-        _conn: &mut X,
-        _list: &L,
-        _keys: Vec<&()>,
-    ) -> impl Future<Output = QueryResult<()>> {
+    fn load<'a, M, X: Loader<DB, M>>(
+        _conn: &'a mut X,
+        _list: &'a L,
+        _keys: Vec<&'a ()>,
+    ) -> impl Future<Output = QueryResult<()>> + 'a {
         std::future::ready(Ok(()))
     }
     fn take(_loaded: &mut (), _keys: ()) -> QueryResult<()> {
@@ -555,11 +557,11 @@ where
     }
 
     #[allow(clippy::manual_async_fn)] // the trait's signature, spelled as it declares it
-    fn load<X: Loader<DB>>(
-        conn: &mut X,
-        list: &L,
-        keys: Vec<&Self::Keys>,
-    ) -> impl Future<Output = QueryResult<Self::Loaded>> {
+    fn load<'a, M, X: Loader<DB, M>>(
+        conn: &'a mut X,
+        list: &'a L,
+        keys: Vec<&'a Self::Keys>,
+    ) -> impl Future<Output = QueryResult<Self::Loaded>> + 'a {
         async move {
             // The distinct keys, in the parents' order, and how many parents have each.
             let mut uses: HashMap<KeyOf<R>, usize> = HashMap::new();
@@ -571,7 +573,7 @@ where
                 }
                 *count += 1;
             }
-            let rows = load_level::<DB, X, R, T, _, J>(conn, list.pick(), &distinct).await?;
+            let rows = load_level::<DB, M, X, R, T, _, J>(conn, list.pick(), &distinct).await?;
             let mut groups: HashMap<KeyOf<R>, (usize, Vec<T>)> = HashMap::with_capacity(rows.len());
             for (key, row) in rows {
                 let left = uses.get(&key).copied().unwrap_or(0);
@@ -602,14 +604,14 @@ const ROW_NUMBER: &str = "\"__quarry_rn\"";
 /// them: one statement (or, on a backend that lists the keys one by one, one per chunk
 /// under its bind limit), then the levels below. Returns each row with its key, in the
 /// order the statement returned them.
-async fn load_level<DB, X, R, T, Lv, J>(
+async fn load_level<DB, M, X, R, T, Lv, J>(
     conn: &mut X,
     level: &Lv,
     keys: &[KeyOf<R>],
 ) -> QueryResult<Vec<(KeyOf<R>, T)>>
 where
     DB: Backend,
-    X: Loader<DB>,
+    X: Loader<DB, M>,
     R: Relation,
     R::Key: NotNullType,
     KeyOf<R>: Hash + Eq + Clone + ToSql<R::Key>,
@@ -725,10 +727,12 @@ where
     }
 }
 
-/// What runs the statements of an eager load: a blocking connection, whose futures are
-/// ready when first polled, or an async one.
+/// What runs the statements of an eager load: a blocking connection (`M` =
+/// [`Blocking`](crate::conn::Blocking)), whose futures are ready when first polled, or an
+/// async one (`M` = `Async`). The mode keeps the two impls apart without a wrapper type
+/// (a wrapper borrowing the connection would make the load's future not provably `Send`).
 #[doc(hidden)]
-pub trait Loader<DB: Backend> {
+pub trait Loader<DB: Backend, M> {
     /// Runs one statement.
     fn run_level<'a, K: Task<DB> + 'a>(
         &'a mut self,
@@ -738,10 +742,7 @@ pub trait Loader<DB: Backend> {
         K::Output: 'a;
 }
 
-/// A blocking connection as a [`Loader`].
-struct BlockingLoader<'c, C>(&'c mut C);
-
-impl<C: Connection> Loader<C::Backend> for BlockingLoader<'_, C> {
+impl<C: Connection> Loader<C::Backend, crate::conn::Blocking> for C {
     fn run_level<'a, K: Task<C::Backend> + 'a>(
         &'a mut self,
         task: K,
@@ -749,16 +750,12 @@ impl<C: Connection> Loader<C::Backend> for BlockingLoader<'_, C> {
     where
         K::Output: 'a,
     {
-        std::future::ready(task.run(self.0))
+        std::future::ready(task.run(self))
     }
 }
 
-/// An async connection as a [`Loader`].
 #[cfg(feature = "tokio")]
-struct AsyncLoader<'c, C>(&'c mut C);
-
-#[cfg(feature = "tokio")]
-impl<C: crate::conn::AsyncConnection> Loader<C::Backend> for AsyncLoader<'_, C> {
+impl<C: crate::conn::AsyncConnection> Loader<C::Backend, crate::conn::Async> for C {
     fn run_level<'a, K: Task<C::Backend> + 'a>(
         &'a mut self,
         task: K,
@@ -767,7 +764,7 @@ impl<C: crate::conn::AsyncConnection> Loader<C::Backend> for AsyncLoader<'_, C> 
         K::Output: 'a,
     {
         // Boxed: an async connection's future moves its task, which must be `Unpin`.
-        crate::conn::Executor::run(&mut *self.0, BoxedTask(Box::new(task)))
+        crate::conn::Executor::run(self, BoxedTask(Box::new(task)))
     }
 }
 
