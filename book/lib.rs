@@ -28,6 +28,10 @@ pub mod querying {}
 pub mod joins {}
 
 #[cfg(doctest)]
+#[doc = include_str!("src/relations.md")]
+pub mod relations {}
+
+#[cfg(doctest)]
 #[doc = include_str!("src/aggregates.md")]
 pub mod aggregates {}
 

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{AsyncTestBackend, BackendKind, User, memberships, open_async, users};
+use common::{AsyncTestBackend, BackendKind, Post, User, memberships, open_async, posts, users};
 use quarry::prelude::*;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -601,7 +601,60 @@ async fn streams_hand_rows_over_and_stop_when_dropped<B: AsyncTestBackend>() {
     }
 }
 
+/// Eager loading on an async connection: the same statements as on a blocking one, each
+/// awaited. (Awaited on the test's own task: the future is not yet proven `Send`, see
+/// the Relations chapter.)
+async fn eager_loading_awaits_each_level<B: AsyncTestBackend>() {
+    #[derive(Selectable, Debug)]
+    #[quarry(table = users)]
+    struct UserWithPosts {
+        id: i32,
+        #[quarry(relation = posts::by_user_id)]
+        posts: Vec<Post>,
+    }
+    #[derive(Selectable, Debug)]
+    #[quarry(table = posts)]
+    struct PostWithUser {
+        id: i32,
+        #[quarry(relation)]
+        users: User,
+    }
+    let mut conn = open_async::<B>("eager_loading_awaits_each_level").await;
+    let result = async {
+        let people: Vec<UserWithPosts> = users::table
+            .order_by(users::id)
+            .with(posts::by_user_id.order_by(posts::id))
+            .load_async(&mut conn)
+            .await?;
+        let posts: Vec<PostWithUser> = posts::table
+            .order_by(posts::id)
+            .with(posts::users)
+            .load_async(&mut conn)
+            .await?;
+        let tree: Vec<(i32, Vec<i32>)> = people
+            .iter()
+            .map(|u| (u.id, u.posts.iter().map(|p| p.id).collect()))
+            .collect();
+        let authors: Vec<(i32, String)> = posts.into_iter().map(|p| (p.id, p.users.name)).collect();
+        Ok::<_, quarry::Error>((tree, authors))
+    };
+    let (tree, authors) = result.await.unwrap();
+    assert_eq!(
+        tree,
+        [
+            (1, vec![1, 4]),
+            (2, vec![2]),
+            (3, vec![3, 5]),
+            (4, vec![]),
+            (5, vec![])
+        ]
+    );
+    let names: Vec<&str> = authors.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(names, ["Ada", "Grace", "Linus", "Ada", "Linus"]);
+}
+
 common::async_tests! {
+    eager_loading_awaits_each_level,
     streams_hand_rows_over_and_stop_when_dropped,
     every_entry_point_runs_the_same_query_values,
     transactions_commit_roll_back_and_nest,

@@ -45,4 +45,35 @@ const _: () = {
             ::quarry::__private::from_row_by_name::<Self, __R>(row)
         }
     }
+    impl<
+        __DB: ::quarry::__private::Backend,
+        __L,
+    > ::quarry::__private::Tree<__DB, __L, ()> for User
+    where
+        <users::id as ::quarry::__private::Column>::SqlType: ::quarry::__private::SupportedBy<
+            __DB,
+        >,
+        <users::name as ::quarry::__private::Column>::SqlType: ::quarry::__private::SupportedBy<
+            __DB,
+        >,
+    {
+        type Table = users::table;
+        type Head = Self;
+        type Fields = ();
+        const WIDTH: usize = 2usize;
+        fn walk_head(out: &mut ::quarry::__private::SqlWriter<'_>) {
+            out.push_sql(<users::id as ::quarry::__private::Column>::QUALIFIED);
+            out.push_sql(", ");
+            out.push_sql(<users::name as ::quarry::__private::Column>::QUALIFIED);
+        }
+        fn decode_head<__R: ::quarry::__private::Row>(
+            row: &__R,
+            idx: &mut usize,
+        ) -> ::quarry::__private::QueryResult<Self> {
+            <Self as ::quarry::__private::Selectable>::decode_row(row, idx)
+        }
+        fn build(head: Self, _relations: ()) -> Self {
+            head
+        }
+    }
 };

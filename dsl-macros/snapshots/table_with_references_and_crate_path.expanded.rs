@@ -14,6 +14,12 @@ pub mod comments {
     ///References `posts`.
     #[derive(Debug, Clone, Copy, Default)]
     pub struct post_id;
+    ///To-one relation of `comments`, by its key `post_id`: pass it to `.with(…)`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct posts;
+    ///To-many relation: the rows of `comments` whose `post_id` references this row. Pass it to `.with(…)`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct by_post_id;
     /// The columns of this table, to import with `use …::columns::*`.
     pub mod columns {
         #[allow(unused_imports)]
@@ -212,5 +218,55 @@ const _: () = {
             };
             &DECLARATION
         }
+    }
+};
+const _: () = {
+    impl<
+        __L,
+        __I,
+    > crate::db::__private::JoinTarget<__L, crate::db::__private::ByRelation<__I>>
+    for comments::posts
+    where
+        __L: crate::db::__private::Contains<comments::table, __I>,
+    {
+        type Table = posts::table;
+        type On = crate::db::__private::RelationOn<Self>;
+        fn into_parts(self) -> (posts::table, Self::On) {
+            crate::db::__private::relation_join(self)
+        }
+    }
+    impl crate::db::__private::Relation for comments::posts {
+        type Parent = comments::table;
+        type Child = posts::table;
+        type ParentKey = comments::post_id;
+        type ChildKey = <posts::table as crate::db::__private::Table>::PrimaryKey;
+        type Key = <<posts::table as crate::db::__private::Table>::PrimaryKey as crate::db::__private::Column>::SqlType;
+        type Cardinality = crate::db::__private::One;
+        type Via = crate::db::__private::Direct;
+        const NAME: &'static str = "comments::posts";
+    }
+    impl<
+        __L,
+        __I,
+    > crate::db::__private::JoinTarget<__L, crate::db::__private::ByRelation<__I>>
+    for comments::by_post_id
+    where
+        __L: crate::db::__private::Contains<posts::table, __I>,
+    {
+        type Table = comments::table;
+        type On = crate::db::__private::RelationOn<Self>;
+        fn into_parts(self) -> (comments::table, Self::On) {
+            crate::db::__private::relation_join(self)
+        }
+    }
+    impl crate::db::__private::Relation for comments::by_post_id {
+        type Parent = posts::table;
+        type Child = comments::table;
+        type ParentKey = <posts::table as crate::db::__private::Table>::PrimaryKey;
+        type ChildKey = comments::post_id;
+        type Key = <<posts::table as crate::db::__private::Table>::PrimaryKey as crate::db::__private::Column>::SqlType;
+        type Cardinality = crate::db::__private::Many;
+        type Via = crate::db::__private::Direct;
+        const NAME: &'static str = "comments::by_post_id";
     }
 };

@@ -18,6 +18,7 @@
 mod crate_path;
 #[cfg(test)]
 mod expansion_tests;
+mod relations;
 mod selectable;
 mod table;
 mod table_ddl;

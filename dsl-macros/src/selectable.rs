@@ -41,6 +41,9 @@ pub(crate) struct FieldDef {
     pub(crate) member: Ident,
     pub(crate) column: Ident,
     pub(crate) ty: Type,
+    /// `#[quarry(relation)]` (the relation `table::member`) or
+    /// `#[quarry(relation = posts::author)]`: a field loaded by `.with(…)`, not a column.
+    pub(crate) relation: Option<Path>,
 }
 
 /// Reads `#[quarry(key = value)]` attributes, calling `f` with each key and its value.
@@ -54,7 +57,12 @@ fn each_quarry_attr(
             let Some(key) = meta.path.get_ident() else {
                 return Err(meta.error("expected `table = …` or `column = …`"));
             };
-            let value = meta.value()?;
+            // `relation` may stand alone: `#[quarry(relation)]`.
+            let value = if key == "relation" && !meta.input.peek(syn::Token![=]) {
+                meta.input
+            } else {
+                meta.value()?
+            };
             f(key, value)
         });
         if let Err(e) = result {
@@ -118,15 +126,24 @@ pub(crate) fn parse(input: &DeriveInput, derive: &str) -> syn::Result<Parsed> {
             continue;
         };
         let mut column = None;
+        let mut relation = None;
         let result = each_quarry_attr(&field.attrs, |key, value| {
             if key == "column" {
                 column = Some(value.parse::<Ident>()?);
+                Ok(())
+            } else if key == "relation" && derive == "Selectable" {
+                relation = Some(if value.is_empty() || value.peek(syn::Token![,]) {
+                    let table = &table;
+                    syn::parse_quote!(#table::#member)
+                } else {
+                    value.parse::<Path>()?
+                });
                 Ok(())
             } else {
                 Err(syn::Error::new_spanned(
                     key,
                     format!(
-                        "unknown key `{key}`: on a field, `#[quarry(column = …)]` names its column"
+                        "unknown key `{key}`: on a field, `#[quarry(column = …)]` names its column (and, for `Selectable`, `#[quarry(relation)]` marks a relation)"
                     ),
                 ))
             }
@@ -141,6 +158,7 @@ pub(crate) fn parse(input: &DeriveInput, derive: &str) -> syn::Result<Parsed> {
             column: column.unwrap_or_else(|| member.clone()),
             member,
             ty: field.ty.clone(),
+            relation,
         });
     }
     if let Some(e) = errors {
@@ -170,13 +188,23 @@ impl Parsed {
 fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
     let q = parsed.private();
     let name = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let table = &parsed.table;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+
+    let column_fields: Vec<&FieldDef> = parsed
+        .fields
+        .iter()
+        .filter(|f| f.relation.is_none())
+        .collect();
+    let relation_fields: Vec<&FieldDef> = parsed
+        .fields
+        .iter()
+        .filter(|f| f.relation.is_some())
+        .collect();
 
     // Paths to the columns, spanned at the field so that a field naming no column of
     // the table is reported there.
-    let columns: Vec<TokenStream> = parsed
-        .fields
+    let columns: Vec<TokenStream> = column_fields
         .iter()
         .map(|f| {
             let column = &f.column;
@@ -191,17 +219,20 @@ fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
             out.push_sql(<#column as #q::Column>::QUALIFIED);
         }
     });
+    let walk = quote!(#(#walk)*);
 
-    let positional = parsed.fields.iter().zip(&columns).map(|(f, column)| {
-        let member = &f.member;
-        let ty = &f.ty;
-        // Spanned at the field's type: a type that cannot load from the column is
-        // reported on the field.
-        let decode = quote_spanned! {ty.span()=>
-            #q::decode_value::<<#column as #q::Column>::SqlType, #ty, __R>(row, idx)?
-        };
-        quote!(#member: #decode)
-    });
+    let decodes: Vec<TokenStream> = column_fields
+        .iter()
+        .zip(&columns)
+        .map(|(f, column)| {
+            let ty = &f.ty;
+            // Spanned at the field's type: a type that cannot load from the column is
+            // reported on the field.
+            quote_spanned! {ty.span()=>
+                #q::decode_value::<<#column as #q::Column>::SqlType, #ty, __R>(row, idx)?
+            }
+        })
+        .collect();
 
     // `SupportedColumns<DB>` for each backend that stores every column's SQL type.
     let mut support = input.generics.clone();
@@ -217,38 +248,188 @@ fn expand_struct(input: &DeriveInput, parsed: &Parsed) -> TokenStream {
             .predicates
             .push(syn::parse_quote!(<#column as #q::Column>::SqlType: #q::SupportedBy<__DB>));
     }
+    let width = columns.len();
+
+    if relation_fields.is_empty() {
+        let members = column_fields.iter().map(|f| &f.member);
+        // A struct without relations is also a leaf of an eager load.
+        let mut tree = support.clone();
+        tree.params.push(syn::parse_quote!(__L));
+        let (tree_generics, _, _) = tree.split_for_impl();
+        return quote! {
+            const _: () = {
+                impl #impl_generics #q::Selectable for #name #ty_generics #where_clause {
+                    type Table = #table::table;
+                    const COLUMN_NAMES: &'static [&'static str] =
+                        &[#(<#columns as #q::Column>::NAME),*];
+
+                    fn walk_columns(out: &mut #q::SqlWriter<'_>) {
+                        #walk
+                    }
+
+                    fn decode_row<__R: #q::Row>(
+                        row: &__R,
+                        idx: &mut usize,
+                    ) -> #q::QueryResult<Self> {
+                        ::core::result::Result::Ok(Self { #(#members: #decodes,)* })
+                    }
+                }
+
+                impl #support_generics #q::SupportedColumns<__DB> for #name #ty_generics
+                #support_where
+                {
+                }
+
+                impl #impl_generics #q::FromRow for #name #ty_generics #where_clause {
+                    fn from_row<__R: #q::Row>(row: &__R) -> #q::QueryResult<Self> {
+                        #q::from_row_by_name::<Self, __R>(row)
+                    }
+                }
+
+                impl #tree_generics #q::Tree<__DB, __L, ()> for #name #ty_generics
+                #support_where
+                {
+                    type Table = #table::table;
+                    type Head = Self;
+                    type Fields = ();
+                    const WIDTH: usize = #width;
+                    fn walk_head(out: &mut #q::SqlWriter<'_>) {
+                        #walk
+                    }
+                    fn decode_head<__R: #q::Row>(
+                        row: &__R,
+                        idx: &mut usize,
+                    ) -> #q::QueryResult<Self> {
+                        <Self as #q::Selectable>::decode_row(row, idx)
+                    }
+                    fn build(head: Self, _relations: ()) -> Self {
+                        head
+                    }
+                }
+            };
+        };
+    }
+
+    // A struct with relations: a tree, loaded by `.with(…).load(…)`.
+    let mut fields_list = quote!(());
+    let mut values = quote!(());
+    let mut checks = Vec::new();
+    for field in relation_fields.iter().rev() {
+        let ty = &field.ty;
+        values = quote!((#ty, #values));
+        let Some(relation) = &field.relation else {
+            continue;
+        };
+        let (form, elem, check) = relation_form(&field.ty);
+        let check = syn::Ident::new(check, field.ty.span());
+        // Every token at the field's type, so that a form that does not fit the
+        // relation is reported there.
+        let at_field = respan(quote!(#relation), field.ty.span());
+        checks.push(quote_spanned!(field.ty.span()=> #q::#check::<#at_field>();));
+        let form = syn::Ident::new(form, proc_macro2::Span::call_site());
+        fields_list = quote!((#q::Field<#relation, #elem, #q::#form>, #fields_list));
+    }
+    let head_types = column_fields.iter().map(|f| &f.ty);
+    let head_vars: Vec<syn::Ident> = (0..column_fields.len())
+        .map(|i| quote::format_ident!("__c{i}"))
+        .collect();
+    let rel_vars: Vec<syn::Ident> = (0..relation_fields.len())
+        .map(|i| quote::format_ident!("__r{i}"))
+        .collect();
+    let mut rel_pattern = quote!(());
+    for var in rel_vars.iter().rev() {
+        rel_pattern = quote!((#var, #rel_pattern));
+    }
+    let column_members = column_fields.iter().map(|f| &f.member);
+    let relation_members = relation_fields.iter().map(|f| &f.member);
+
+    let mut tree = support.clone();
+    tree.params.push(syn::parse_quote!(__L));
+    tree.params.push(syn::parse_quote!(__I));
+    let (tree_generics, _, _) = tree.split_for_impl();
+    let mut tree_where = support_where.clone();
+    tree_where
+        .predicates
+        .push(syn::parse_quote!(#fields_list: #q::Fields<__DB, __L, __I, Values = #values>));
 
     quote! {
         const _: () = {
-            impl #impl_generics #q::Selectable for #name #ty_generics #where_clause {
+            impl #tree_generics #q::Tree<__DB, __L, __I> for #name #ty_generics
+            #tree_where
+            {
                 type Table = #table::table;
-                const COLUMN_NAMES: &'static [&'static str] =
-                    &[#(<#columns as #q::Column>::NAME),*];
-
-                fn walk_columns(out: &mut #q::SqlWriter<'_>) {
-                    #(#walk)*
+                type Head = (#(#head_types,)*);
+                type Fields = #fields_list;
+                const WIDTH: usize = #width;
+                fn walk_head(out: &mut #q::SqlWriter<'_>) {
+                    #walk
                 }
-
-                fn decode_row<__R: #q::Row>(
+                fn decode_head<__R: #q::Row>(
                     row: &__R,
                     idx: &mut usize,
-                ) -> #q::QueryResult<Self> {
-                    ::core::result::Result::Ok(Self { #(#positional,)* })
+                ) -> #q::QueryResult<Self::Head> {
+                    ::core::result::Result::Ok((#(#decodes,)*))
+                }
+                fn build(
+                    head: Self::Head,
+                    relations: #values,
+                ) -> Self {
+                    let (#(#head_vars,)*) = head;
+                    let #rel_pattern = relations;
+                    Self {
+                        #(#column_members: #head_vars,)*
+                        #(#relation_members: #rel_vars,)*
+                    }
                 }
             }
 
-            impl #support_generics #q::SupportedColumns<__DB> for #name #ty_generics
-            #support_where
-            {
-            }
-
-            impl #impl_generics #q::FromRow for #name #ty_generics #where_clause {
-                fn from_row<__R: #q::Row>(row: &__R) -> #q::QueryResult<Self> {
-                    #q::from_row_by_name::<Self, __R>(row)
-                }
+            // Each relation field's form (`Vec`, `Option`, one row) fits its relation.
+            #[allow(dead_code)]
+            fn __check_relation_fields #impl_generics () #where_clause {
+                #(#checks)*
             }
         };
     }
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            if let proc_macro2::TokenTree::Group(group) = &token {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                token = proc_macro2::TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
+}
+
+/// How a relation field holds its rows, from its type: `Vec<T>`, `Option<T>` or `T`.
+/// Returns the form, the row type and the check of the relation's cardinality.
+fn relation_form(ty: &Type) -> (&'static str, Type, &'static str) {
+    for (wrapper, form, check) in [
+        ("Vec", "VecForm", "check_vec_field"),
+        ("Option", "OptionForm", "check_option_field"),
+    ] {
+        if crate::table::is_named(ty, wrapper) {
+            if let Type::Path(p) = ty {
+                if let Some(syn::PathArguments::AngleBracketed(args)) =
+                    p.path.segments.last().map(|s| &s.arguments)
+                {
+                    if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+                        return (form, inner.clone(), check);
+                    }
+                }
+            }
+        }
+    }
+    ("OneForm", ty.clone(), "check_one_field")
 }
 
 #[cfg(test)]

@@ -34,13 +34,17 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     match syn::parse2::<Tables>(input).and_then(|tables| {
         let q = crate::crate_path::private(tables.krate.as_ref());
         let mut errors = Errors::default();
+        let validated: Vec<Validated> = tables
+            .tables
+            .iter()
+            .map(|t| validate(t, &q, &mut errors))
+            .collect();
+        let keys: Vec<Vec<Ident>> = validated.iter().map(|v| v.primary_key.clone()).collect();
         let out: Vec<_> = tables
             .tables
             .iter()
-            .map(|t| {
-                let validated = validate(t, &q, &mut errors);
-                expand_table(t, &validated, &q)
-            })
+            .zip(&validated)
+            .map(|(t, v)| expand_table(t, v, &q, &tables.tables, &keys))
             .collect();
         errors.finish()?;
         Ok(quote!(#(#out)*))
@@ -56,29 +60,31 @@ struct Tables {
     tables: Vec<TableDef>,
 }
 
-struct TableDef {
+pub(crate) struct TableDef {
     docs: Vec<TokenStream>,
     sql_name: Option<LitStr>,
-    name: Ident,
+    pub(crate) name: Ident,
     primary_key: Option<Punctuated<Ident, Token![,]>>,
-    columns: Vec<ColumnDef>,
+    pub(crate) columns: Vec<ColumnDef>,
     /// `#[index(…)]` and `#[unique(…)]`.
     indexes: Vec<TableIndex>,
     /// `#[renamed_from = "…"]`: the SQL name it had, for `quarry diff`.
     renamed_from: Option<LitStr>,
 }
 
-struct ColumnDef {
+pub(crate) struct ColumnDef {
     docs: Vec<TokenStream>,
     sql_name: Option<LitStr>,
-    name: Ident,
-    sql_type: Type,
+    pub(crate) name: Ident,
+    pub(crate) sql_type: Type,
     has_default: bool,
     /// The default's SQL: `= default(…)`.
     default_sql: Option<DefaultSql>,
     /// `unique` after the type.
     unique: bool,
-    references: Option<syn::Path>,
+    pub(crate) references: Option<syn::Path>,
+    /// `references users as author`: the to-one relation's name.
+    pub(crate) relation_name: Option<Ident>,
     /// `on delete …` after `references <table>`.
     on_delete: Option<OnDelete>,
     /// `#[renamed_from = "…"]`: the SQL name it had, for `quarry diff`.
@@ -301,6 +307,7 @@ impl Parse for ColumnDef {
         }
         let mut unique = false;
         let mut references = None;
+        let mut relation_name = None;
         let mut on_delete = None;
         while input.peek(Ident::peek_any) {
             let word: Ident = input.call(Ident::parse_any)?;
@@ -308,11 +315,12 @@ impl Parse for ColumnDef {
                 unique = true;
             } else if word == "references" && references.is_none() {
                 references = Some(input.parse()?);
+                relation_name = crate::relations::parse_rename(input)?;
                 on_delete = table_ddl::parse_on_delete(input)?;
             } else {
                 return Err(syn::Error::new_spanned(
                     word,
-                    "expected `,`, `= default`, `unique` or `references <table>` after the column's type",
+                    "expected `,`, `= default`, `unique` or `references <table>` (`as <relation name>`) after the column's type",
                 ));
             }
         }
@@ -325,6 +333,7 @@ impl Parse for ColumnDef {
             default_sql,
             unique,
             references,
+            relation_name,
             on_delete,
             renamed_from,
         })
@@ -332,10 +341,10 @@ impl Parse for ColumnDef {
 }
 
 #[derive(Default)]
-struct Errors(Option<syn::Error>);
+pub(crate) struct Errors(Option<syn::Error>);
 
 impl Errors {
-    fn push(&mut self, error: syn::Error) {
+    pub(crate) fn push(&mut self, error: syn::Error) {
         match &mut self.0 {
             Some(all) => all.combine(error),
             None => self.0 = Some(error),
@@ -581,7 +590,7 @@ fn complete_insert_impl(table: &TableDef, q: &TokenStream) -> TokenStream {
 }
 
 /// Whether a column's declared type is `Nullable<…>`.
-fn is_nullable(ty: &Type) -> bool {
+pub(crate) fn is_nullable(ty: &Type) -> bool {
     is_named(ty, "Nullable")
 }
 
@@ -689,7 +698,13 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> TokenStream {
+fn expand_table(
+    table: &TableDef,
+    validated: &Validated,
+    q: &TokenStream,
+    tables: &[TableDef],
+    keys: &[Vec<Ident>],
+) -> TokenStream {
     let module = &table.name;
     let table_sql = table
         .sql_name
@@ -848,6 +863,8 @@ fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> Tok
     let column_count = table.columns.len();
     let joins = join_impls(table, q);
     let declaration = declaration(table, &table_sql, &column_sql, validated, q);
+    let relation_items = crate::relations::module_items(table, tables, keys);
+    let relations = crate::relations::impls(table, tables, keys, q);
     let complete_insert = complete_insert_impl(table, q);
     let table_doc = format!("The `{table_sql}` table.");
     let all_doc = format!("Every column of `{table_sql}`, in declaration order.");
@@ -865,6 +882,8 @@ fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> Tok
             pub struct all_columns;
 
             #(#column_structs)*
+
+            #relation_items
 
             /// The columns of this table, to import with `use …::columns::*`.
             pub mod columns {
@@ -927,6 +946,7 @@ fn expand_table(table: &TableDef, validated: &Validated, q: &TokenStream) -> Tok
 
         #joins
         #declaration
+        #relations
     }
 }
 

@@ -79,6 +79,7 @@ pub mod instrument;
 pub mod migrate;
 pub mod pool;
 pub mod query;
+pub mod relations;
 pub mod schema;
 pub mod types;
 
@@ -174,6 +175,7 @@ pub mod prelude {
     pub use crate::query::LockingDsl;
     pub use crate::query::Selectable;
     pub use crate::query::{CombineDsl, JoinOnDsl, QueryDsl};
+    pub use crate::relations::{BelongingTo as _, GroupedBy as _, RelationDsl as _};
     pub use crate::{AsChangeset, Insertable};
 }
 
@@ -187,7 +189,6 @@ pub mod __private {
         AsExpression, AsNullable, Binary, Eq, Expression, ExpressionMethods, SupportedBy, ValidIn,
     };
     pub use crate::expr::{NoGroupBy, Plain, ValidGrouping};
-    pub use crate::query::JoinTo;
     pub use crate::query::SelectList;
     pub use crate::query::sql_query::from_row_by_name;
     pub use crate::query::{
@@ -198,6 +199,12 @@ pub mod __private {
     pub use crate::query::{
         Column, Contains, DecodeRow, FromRow, QueryFragment, QuerySource, Selectable, SqlWriter,
         SupportedColumns, Table, decode_value,
+    };
+    pub use crate::query::{JoinTarget, JoinTo};
+    pub use crate::relations::{
+        ByRelation, Direct, Field, Fields, Link, Many, One, OneForm, OptionForm, OptionalOne,
+        Relation, RelationOn, Tree, VecForm, check_one_field, check_option_field, check_vec_field,
+        relation_join,
     };
     pub use crate::schema;
     pub use crate::types;

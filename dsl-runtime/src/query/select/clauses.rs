@@ -22,6 +22,17 @@ pub struct NoWhere;
 #[derive(Debug, Clone, Copy)]
 pub struct WhereClause<P>(P);
 
+impl<P> WhereClause<P> {
+    pub(crate) fn new(predicate: P) -> Self {
+        WhereClause(predicate)
+    }
+
+    /// The condition.
+    pub(crate) fn predicate(&self) -> &P {
+        &self.0
+    }
+}
+
 /// No ORDER BY clause.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoOrder;

@@ -270,6 +270,25 @@ pub trait QueryDsl: Sized {
         q
     }
 
+    /// Also loads relation `relation` of the query's rows (`users::posts`, or one built
+    /// from it: `users::posts.filter(…).order_by(…).limit_per_parent(3).with(…)`):
+    /// [`Eager::load`](crate::relations::Eager::load) runs one statement for the rows,
+    /// then one per relation, into structs with `#[quarry(relation)]` fields. The query
+    /// reads one table and has no `select`.
+    #[allow(clippy::type_complexity)]
+    fn with<X>(
+        self,
+        relation: X,
+    ) -> crate::relations::Eager<Self, (crate::relations::LoadingOf<X>, ())>
+    where
+        X: crate::relations::IntoLoading,
+        Self: QueryDsl<Select = DefaultSelect>,
+        <X::Relation as crate::relations::Relation>::Parent:
+            crate::relations::ParentIs<Self::From, X::Relation>,
+    {
+        crate::relations::Eager::new(self, (relation.into_loading(), ()))
+    }
+
     /// Skips the first `count` rows (`OFFSET`, sent as a bind parameter). A negative
     /// `count` is refused as for [`limit`](Self::limit).
     fn offset(

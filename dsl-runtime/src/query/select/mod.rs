@@ -62,7 +62,21 @@ impl<F: QuerySource> SelectStatement<F> {
     }
 }
 
+impl<F: QuerySource, P> SelectStatement<F, DefaultSelect, WhereClause<P>> {
+    /// `SELECT * FROM from WHERE predicate`, for predicates built by the runtime itself
+    /// (a relation's `belonging_to`).
+    pub(crate) fn filtered(from: F, predicate: P) -> Self {
+        SelectStatement::new(from).map_where(|_| WhereClause::new(predicate))
+    }
+}
+
 impl<F, S, W, O> SelectStatement<F, S, W, O> {
+    /// The statement with its select list replaced by `select`, for select lists the
+    /// runtime builds itself (the first statement of an eager load).
+    pub(crate) fn replace_select<S2>(self, select: S2) -> SelectStatement<F, S2, W, O> {
+        self.map_parts(|f| f, |_| select)
+    }
+
     #[allow(clippy::type_complexity)]
     fn join<J, X, M>(self, target: J) -> SelectStatement<Join<F, J::Table, M, J::On>, S, W, O>
     where
