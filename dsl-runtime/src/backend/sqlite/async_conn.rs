@@ -198,8 +198,16 @@ impl AsyncSqliteConnection {
 const SPIN: Duration = Duration::from_micros(20);
 
 /// Calls `ready` until it gives a value or `SPIN` has passed, hinting the processor
-/// between calls (the clock is read once every 64 of them).
+/// between calls (the clock is read once every 64 of them). With one processor to run
+/// on (as `taskset` may leave), the other side cannot answer while this one checks:
+/// then `ready` is called once.
 fn spin<T>(mut ready: impl FnMut() -> Option<T>) -> Option<T> {
+    static SEVERAL_PROCESSORS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let several = *SEVERAL_PROCESSORS
+        .get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1));
+    if !several {
+        return ready();
+    }
     let start = Instant::now();
     loop {
         for _ in 0..64 {
