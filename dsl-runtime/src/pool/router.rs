@@ -5,7 +5,10 @@
 //! PostgreSQL's streaming replicas apply the primary's commits a moment later, so a
 //! replica can lag behind: a read there may not see a write the same request just
 //! made. That is what [`Session::read_your_writes`] is for. A replica never shows what
-//! the primary has not committed.
+//! the primary has not committed. A replica that falls too far behind (replay paused,
+//! a long query holding replay back, a slow link) can be skipped:
+//! [`Router::max_lag`] measures how long it has been replaying what it received, and
+//! routes reads past it, to another replica or as [`ReplicaFallback`] says.
 //!
 //! ```
 //! use quarry::pool::router::{ReplicaFallback, Router};
@@ -40,9 +43,54 @@
 
 use super::deadpool::{Object, Pool};
 use crate::conn::AsyncConnection;
+#[cfg(feature = "postgres")]
+use crate::conn::SqlQueryDsl;
 use crate::error::{Error, QueryResult};
-use std::sync::Arc;
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A connection that can say how far behind its primary it is: what [`Router::max_lag`]
+/// asks each replica.
+pub trait ReplicaLag: AsyncConnection {
+    /// How long the replica has been behind what it received from its primary: zero
+    /// when it has replayed everything, or when it is no replica at all.
+    fn replay_lag(&mut self) -> impl Future<Output = QueryResult<Duration>> + Send;
+}
+
+/// PostgreSQL: while WAL received is not replayed yet, the time since the last
+/// transaction replayed (`pg_last_xact_replay_timestamp`); zero once replay has caught
+/// up, and on a primary.
+#[cfg(feature = "postgres")]
+impl ReplicaLag for crate::backend::pg::AsyncPgConnection {
+    async fn replay_lag(&mut self) -> QueryResult<Duration> {
+        let seconds: Option<f64> = crate::query::sql_query(
+            "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0::float8 \
+                         WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() \
+                              THEN 0::float8 \
+                         ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())::float8 \
+                    END",
+        )
+        .get_result(self)
+        .await?;
+        // Nothing replayed yet while WAL waits: as far behind as can be.
+        Ok(seconds.map_or(Duration::MAX, |s| {
+            Duration::try_from_secs_f64(s.max(0.0)).unwrap_or(Duration::MAX)
+        }))
+    }
+}
+
+/// SQLite has no replicas: a database is never behind itself.
+#[cfg(feature = "sqlite")]
+impl ReplicaLag for crate::backend::sqlite::AsyncSqliteConnection {
+    async fn replay_lag(&mut self) -> QueryResult<Duration> {
+        Ok(Duration::ZERO)
+    }
+}
+
+/// How far behind each replica was when last measured, and when.
+type Measured = Mutex<Option<(Instant, Duration)>>;
 
 /// What a read does when no replica can hand out a connection (all down, or every
 /// checkout timed out).
@@ -62,6 +110,9 @@ pub struct Router<C: AsyncConnection> {
     replicas: Arc<[Pool<C>]>,
     next: Arc<AtomicUsize>,
     fallback: ReplicaFallback,
+    /// `max_lag` and how often to measure it, with each replica's last measurement.
+    lag: Option<(Duration, Duration)>,
+    measured: Arc<[Measured]>,
 }
 
 impl<C: AsyncConnection> Clone for Router<C> {
@@ -71,6 +122,8 @@ impl<C: AsyncConnection> Clone for Router<C> {
             replicas: self.replicas.clone(),
             next: self.next.clone(),
             fallback: self.fallback,
+            lag: self.lag,
+            measured: self.measured.clone(),
         }
     }
 }
@@ -85,16 +138,29 @@ impl<C: AsyncConnection> std::fmt::Debug for Router<C> {
     }
 }
 
-impl<C: AsyncConnection> Router<C> {
+impl<C: ReplicaLag> Router<C> {
     /// Routes writes to `primary` and reads to `replicas` in turn (to `primary` when
     /// there are none), falling back to the primary when no replica can be reached.
     pub fn new(primary: Pool<C>, replicas: Vec<Pool<C>>) -> Self {
+        let measured = replicas.iter().map(|_| Mutex::new(None)).collect();
         Router {
             primary,
             replicas: replicas.into(),
             next: Arc::new(AtomicUsize::new(0)),
             fallback: ReplicaFallback::Primary,
+            lag: None,
+            measured,
         }
+    }
+
+    /// Reads skip a replica that is more than `max_lag` behind its primary (see
+    /// [`ReplicaLag`]), as they skip one that cannot be reached. Each replica's lag is
+    /// measured with one statement on the connection a read checks out, at most once
+    /// per `check_every` (a read in between trusts the last measurement; zero measures
+    /// on every read).
+    pub fn max_lag(mut self, max_lag: Duration, check_every: Duration) -> Self {
+        self.lag = Some((max_lag, check_every));
+        self
     }
 
     /// What reads do when no replica can be reached.
@@ -122,8 +188,17 @@ impl<C: AsyncConnection> Router<C> {
         let first = self.next.fetch_add(1, Ordering::Relaxed) % count;
         let mut last = None;
         for k in 0..count {
-            match self.replicas[(first + k) % count].get().await {
-                Ok(conn) => return Ok(conn),
+            let index = (first + k) % count;
+            let mut conn = match self.replicas[index].get().await {
+                Ok(conn) => conn,
+                Err(e) => {
+                    last = Some(e);
+                    continue;
+                }
+            };
+            match self.behind(index, &mut conn).await {
+                Ok(None) => return Ok(conn),
+                Ok(Some(lag)) => last = Some(lag),
                 Err(e) => last = Some(e),
             }
         }
@@ -134,6 +209,37 @@ impl<C: AsyncConnection> Router<C> {
                 last.map_or_else(String::new, |e| e.to_string())
             ))),
         }
+    }
+
+    /// Why replica `index` must not serve a read (it lags more than `max_lag`), or
+    /// `None`; measured on `conn` unless a measurement recent enough is at hand.
+    async fn behind(&self, index: usize, conn: &mut C) -> QueryResult<Option<Error>> {
+        let Some((max_lag, check_every)) = self.lag else {
+            return Ok(None);
+        };
+        let cached = self.measured[index]
+            .lock()
+            .ok()
+            .and_then(|m| *m)
+            .filter(|(at, _)| at.elapsed() < check_every)
+            .map(|(_, lag)| lag);
+        let lag = match cached {
+            Some(lag) => lag,
+            None => {
+                let lag = conn.replay_lag().await?;
+                if let Ok(mut m) = self.measured[index].lock() {
+                    *m = Some((Instant::now(), lag));
+                }
+                lag
+            }
+        };
+        Ok((lag > max_lag).then(|| {
+            Error::Connection(format!(
+                "the replica is {} ms behind its primary, over the router's max_lag of {} ms",
+                lag.as_millis(),
+                max_lag.as_millis()
+            ))
+        }))
     }
 
     /// A request's view of the router, which can pin the request to the primary.
@@ -163,7 +269,7 @@ pub struct Session<'r, C: AsyncConnection> {
     pinned: bool,
 }
 
-impl<C: AsyncConnection> Session<'_, C> {
+impl<C: ReplicaLag> Session<'_, C> {
     /// A connection for a read: a replica's, or the primary's once pinned.
     pub async fn reader(&self) -> QueryResult<Object<C>> {
         if self.pinned {
