@@ -325,8 +325,7 @@ fn naive_trees<C: Connection>(conn: &mut C, ids: &[i32]) -> Vec<MemberTree> {
     out
 }
 
-/// How many statements an eager load sends: the structural count of its levels. (A
-/// statement counter on the connection can replace this where it is used.)
+/// How many statements an eager load sends: the structural count of its levels.
 fn statements_of<Q, L: quarry::relations::CountLevels>(
     eager: &quarry::relations::Eager<Q, L>,
 ) -> usize {
@@ -344,7 +343,10 @@ fn eager_tree_equals_the_naive_loop<C: Connection>(db: &mut TestDb<C>) {
         )
         .with(members::labels.order_by(labels::id));
     assert_eq!(statements_of(&eager), 4);
-    let trees: Vec<MemberTree> = eager.load(&mut db.conn).unwrap();
+    // The parents, the entries, their notes, the labels: one statement each, counted
+    // as the connection sends them.
+    let trees: Vec<MemberTree> =
+        quarry::assert_queries!(&mut db.conn, 4, { eager.load(&mut db.conn).unwrap() });
     let ids: Vec<i32> = (1..=100).collect();
     let expected = naive_trees(&mut db.conn, &ids);
     assert_eq!(trees.len(), 100);
@@ -626,10 +628,13 @@ fn one_statement_per_level_at_any_size<C: Connection>(db: &mut TestDb<C>) {
         let eager = members::table
             .filter(members::id.le(parents))
             .with(members::entries.with(entries::notes));
-        let statements = statements_of(&eager);
+        let levels = statements_of(&eager);
+        let counter = conn.count_queries();
         let trees: Vec<MemberTree2> = eager.load(conn).unwrap();
+        let sent = counter.stop();
         assert_eq!(trees.len(), parents as usize);
-        statements
+        assert_eq!(sent.len(), levels, "{:?}", sent.statements());
+        sent.len()
     };
     assert_eq!(load(&mut db.conn, 10), 3);
     if db.kind() == BackendKind::Pg {
