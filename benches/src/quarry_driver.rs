@@ -1,11 +1,32 @@
 //! quarry, written as its guide writes it.
 
 use crate::Driver;
-use crate::data::{
-    Comment, FILTER_COLOR, NewUser, Post, User, UserTree, comments, nest, posts, users,
-};
+use crate::data::{Comment, FILTER_COLOR, NewUser, Post, User, UserTree, posts, users};
 use quarry::conn::Connection;
 use quarry::prelude::*;
+
+/// A user with their posts, as the relations API loads it.
+#[derive(quarry::Selectable, Clone)]
+#[quarry(table = users)]
+struct UserWithPosts {
+    id: i32,
+    name: String,
+    hair_color: Option<String>,
+    #[quarry(relation)]
+    posts: Vec<PostWithComments>,
+}
+
+/// A post with its comments.
+#[derive(quarry::Selectable, Clone)]
+#[quarry(table = posts)]
+struct PostWithComments {
+    id: i32,
+    user_id: i32,
+    title: String,
+    body: Option<String>,
+    #[quarry(relation)]
+    comments: Vec<Comment>,
+}
 
 /// quarry on one connection, SQLite or PostgreSQL.
 pub struct QuarryDriver<C> {
@@ -56,23 +77,37 @@ impl<C: Connection> Driver for QuarryDriver<C> {
             .expect("quarry: insert users")
     }
 
+    /// Through the relations API: one statement per level, grouped by quarry. The tree
+    /// is then moved into the shape every contender returns.
     fn load_tree(&mut self) -> Vec<UserTree> {
-        let conn = &mut self.conn;
-        let users = users::table
-            .select(User::as_select())
-            .load(conn)
-            .expect("quarry: load users");
-        let posts = posts::table
-            .filter(posts::user_id.eq_any(users.iter().map(|u| u.id)))
-            .select(Post::as_select())
-            .load(conn)
-            .expect("quarry: load posts");
-        let comments = comments::table
-            .filter(comments::post_id.eq_any(posts.iter().map(|p| p.id)))
-            .select(Comment::as_select())
-            .load(conn)
-            .expect("quarry: load comments");
-        nest(users, posts, comments)
+        let loaded: Vec<UserWithPosts> = users::table
+            .with(users::posts.with(posts::comments))
+            .load(&mut self.conn)
+            .expect("quarry: load the tree");
+        loaded
+            .into_iter()
+            .map(|u| {
+                let posts = u
+                    .posts
+                    .into_iter()
+                    .map(|p| {
+                        let post = Post {
+                            id: p.id,
+                            user_id: p.user_id,
+                            title: p.title,
+                            body: p.body,
+                        };
+                        (post, p.comments)
+                    })
+                    .collect();
+                let user = User {
+                    id: u.id,
+                    name: u.name,
+                    hair_color: u.hair_color,
+                };
+                (user, posts)
+            })
+            .collect()
     }
 
     fn find_user(&mut self, id: i32) -> Option<User> {

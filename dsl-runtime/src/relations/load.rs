@@ -24,7 +24,9 @@ use crate::query::{
     decode_value,
 };
 use crate::types::{BindValue, FromSql, NotNullType, Nullable, OwnedValue, SqlType, ToSql};
-use std::collections::HashMap;
+// The groups are keyed by integers and such, hashed once per row: SipHash, the
+// standard hasher, is a measurable share of a level's time.
+use rustc_hash::FxHashMap as HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::marker::PhantomData;
@@ -564,7 +566,7 @@ where
     ) -> impl Future<Output = QueryResult<Self::Loaded>> + 'a {
         async move {
             // The distinct keys, in the parents' order, and how many parents have each.
-            let mut uses: HashMap<KeyOf<R>, usize> = HashMap::new();
+            let mut uses: HashMap<KeyOf<R>, usize> = HashMap::default();
             let mut distinct = Vec::new();
             for key in keys.iter().filter_map(|k| k.0.as_ref()) {
                 let count = uses.entry(key.clone()).or_insert(0);
@@ -574,7 +576,8 @@ where
                 *count += 1;
             }
             let rows = load_level::<DB, M, X, R, T, _, J>(conn, list.pick(), &distinct).await?;
-            let mut groups: HashMap<KeyOf<R>, (usize, Vec<T>)> = HashMap::with_capacity(rows.len());
+            let mut groups: HashMap<KeyOf<R>, (usize, Vec<T>)> =
+                HashMap::with_capacity_and_hasher(rows.len(), Default::default());
             for (key, row) in rows {
                 let left = uses.get(&key).copied().unwrap_or(0);
                 groups
