@@ -59,8 +59,9 @@ pub trait Backend: private::Sealed + Sized + Copy + Default + 'static {
     #[doc(hidden)]
     fn function_name<F: crate::expr::SqlFunction>() -> &'static str;
 
-    /// Whether `ALTER TABLE … ALTER COLUMN` changes a column's type, nullability and
-    /// default in place (SQLite has no such statement: its table must be rebuilt).
+    /// Whether `ALTER TABLE` changes a column's type, nullability and default, and adds
+    /// a foreign key, in place (SQLite has no such statements: its table must be
+    /// rebuilt).
     #[doc(hidden)]
     const ALTERS_COLUMNS: bool;
 

@@ -11,7 +11,7 @@
 
 use super::render::{
     column_definition, column_list, create_index, create_statements, in_creation_order, index_name,
-    push_default, quoted,
+    push_default, quoted, unique_index_name,
 };
 use super::{ColumnDeclaration, TableDeclaration};
 use crate::backend::Backend;
@@ -247,10 +247,38 @@ fn columns<DB: Backend>(
                 ));
             }
         }
-        if was.unique != column.unique || was.references != column.references {
+        if column.unique && !was.unique {
+            let (create, drop) = unique_index(table, &[column.name]);
+            out.up.push(create);
+            down.push(drop);
+        } else if was.unique && !column.unique {
             out.unresolved.push(format!(
-                "column {what} changes its `unique` or `references`: not written by diff yet"
+                "column {what} is unique in the database but not declared so; its \
+                 constraint is left (drop it by the name the database gave it)"
             ));
+        }
+        match (&was.references, &column.references) {
+            (None, Some(key)) if DB::ALTERS_COLUMNS => {
+                let constraint = quoted(&format!("{}_{}_fkey", table.name, column.name));
+                let mut add = format!(
+                    "ALTER TABLE {name} ADD CONSTRAINT {constraint} FOREIGN KEY ({column_name}) \
+                     REFERENCES {} ({})",
+                    quoted(key.table),
+                    quoted(key.column)
+                );
+                if let Some(action) = key.on_delete {
+                    add.push_str(super::render::on_delete_sql(action));
+                }
+                out.up.push(add);
+                down.push(format!("ALTER TABLE {name} DROP CONSTRAINT {constraint}"));
+            }
+            (was_key, key) if was_key != key => out.unresolved.push(format!(
+                "column {what} changes its `references`, which {} cannot alter in place \
+                 here (a changed or dropped key's constraint has the database's name; on \
+                 SQLite the table must be rebuilt)",
+                DB::NAME
+            )),
+            _ => {}
         }
     }
     for was in now.columns {
@@ -320,11 +348,9 @@ fn indexes(
             continue;
         }
         if index.unique {
-            out.unresolved.push(format!(
-                "table `{}` gains a unique constraint on ({}): not written by diff yet",
-                table.name,
-                column_list(index.columns)
-            ));
+            let (create, drop) = unique_index(table, index.columns);
+            out.up.push(create);
+            down.push(drop);
             continue;
         }
         out.up.push(create_index(table, index.columns));
@@ -351,5 +377,88 @@ fn indexes(
                 column_list(index.columns)
             ));
         }
+    }
+}
+
+/// A unique index over `columns`, and the statement that drops it: what a new `unique`
+/// or `#[unique(…)]` becomes on either backend (PostgreSQL enforces it as it would a
+/// constraint; `print-schema` reads it back as one).
+fn unique_index(table: &TableDeclaration, columns: &[&str]) -> (String, String) {
+    let name = quoted(&unique_index_name(table.name, columns));
+    (
+        format!(
+            "CREATE UNIQUE INDEX {name} ON {} ({})",
+            quoted(table.name),
+            column_list(columns)
+        ),
+        format!("DROP INDEX {name}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Declared;
+
+    mod before {
+        crate::table! {
+            owners (id) { id -> Int4 }
+            pets (id) { id -> Int4, owner_id -> Int4, tag -> Text }
+        }
+    }
+
+    mod after {
+        crate::table! {
+            owners (id) { id -> Int4 }
+            #[unique(owner_id, name)]
+            pets (id) {
+                id -> Int4,
+                owner_id -> Int4 references owners on delete cascade,
+                tag -> Text unique,
+                name -> Nullable<Text>,
+            }
+        }
+    }
+
+    fn declarations(tables: &[&dyn Declared]) -> Vec<TableDeclaration> {
+        tables.iter().map(|t| *t.declaration()).collect()
+    }
+
+    #[test]
+    fn new_keys_and_uniques_are_added_in_place() {
+        let current = declarations(&[&before::owners::table, &before::pets::table]);
+        let declared = declarations(&[&after::owners::table, &after::pets::table]);
+        let pg = diff::<crate::backend::pg::Pg>(&current, &declared, false).unwrap();
+        assert_eq!(
+            pg.up,
+            [
+                "ALTER TABLE \"pets\" ADD CONSTRAINT \"pets_owner_id_fkey\" FOREIGN KEY (\"owner_id\") \
+                 REFERENCES \"owners\" (\"id\") ON DELETE CASCADE",
+                "CREATE UNIQUE INDEX \"pets_tag_key\" ON \"pets\" (\"tag\")",
+                "ALTER TABLE \"pets\" ADD COLUMN \"name\" text",
+                "CREATE UNIQUE INDEX \"pets_owner_id_name_key\" ON \"pets\" (\"owner_id\", \"name\")",
+            ]
+        );
+        assert_eq!(
+            pg.down,
+            [
+                "DROP INDEX \"pets_owner_id_name_key\"",
+                "ALTER TABLE \"pets\" DROP COLUMN \"name\"",
+                "DROP INDEX \"pets_tag_key\"",
+                "ALTER TABLE \"pets\" DROP CONSTRAINT \"pets_owner_id_fkey\"",
+            ]
+        );
+        assert!(pg.unresolved.is_empty(), "{:?}", pg.unresolved);
+
+        // SQLite adds the unique indexes; a key on an existing column needs a rebuild.
+        let sqlite = diff::<crate::backend::sqlite::Sqlite>(&current, &declared, false).unwrap();
+        assert_eq!(sqlite.up.len(), 3, "{:?}", sqlite.up);
+        assert_eq!(sqlite.unresolved.len(), 1, "{:?}", sqlite.unresolved);
+        assert!(sqlite.unresolved[0].contains("`pets.owner_id` changes its `references`"));
+
+        // Back the other way: what only the database has is reported, not dropped.
+        let back = diff::<crate::backend::pg::Pg>(&declared, &current, false).unwrap();
+        assert!(back.up.is_empty(), "{:?}", back.up);
+        assert_eq!(back.unresolved.len(), 4, "{:?}", back.unresolved);
     }
 }

@@ -140,16 +140,20 @@ pub(super) fn column_definition<DB: Backend>(
         sql.push_str(&quoted(key.column));
         sql.push(')');
         if let Some(action) = key.on_delete {
-            sql.push_str(match action {
-                OnDelete::Cascade => " ON DELETE CASCADE",
-                OnDelete::SetNull => " ON DELETE SET NULL",
-                OnDelete::SetDefault => " ON DELETE SET DEFAULT",
-                OnDelete::Restrict => " ON DELETE RESTRICT",
-                OnDelete::NoAction => " ON DELETE NO ACTION",
-            });
+            sql.push_str(on_delete_sql(action));
         }
     }
     Ok(sql)
+}
+
+pub(super) fn on_delete_sql(action: OnDelete) -> &'static str {
+    match action {
+        OnDelete::Cascade => " ON DELETE CASCADE",
+        OnDelete::SetNull => " ON DELETE SET NULL",
+        OnDelete::SetDefault => " ON DELETE SET DEFAULT",
+        OnDelete::Restrict => " ON DELETE RESTRICT",
+        OnDelete::NoAction => " ON DELETE NO ACTION",
+    }
 }
 
 pub(super) fn push_default<DB: Backend>(sql: &mut String, default: DefaultValue) {
@@ -210,7 +214,18 @@ pub(super) fn in_creation_order<'t>(
 /// `<table>_<columns>_idx`, within PostgreSQL's 63 bytes (a long one keeps a hash of
 /// the whole name, so two long names stay apart).
 pub(super) fn index_name(table: &str, columns: &[&str]) -> String {
-    let name = format!("{table}_{}_idx", columns.join("_"));
+    object_name(table, columns, "idx")
+}
+
+/// `<table>_<columns>_key`, PostgreSQL's own name for a unique constraint, for a unique
+/// index that `diff` adds.
+pub(super) fn unique_index_name(table: &str, columns: &[&str]) -> String {
+    object_name(table, columns, "key")
+}
+
+/// `<table>_<columns>_<suffix>`, cut to 63 bytes with a hash when it is longer.
+fn object_name(table: &str, columns: &[&str], suffix: &str) -> String {
+    let name = format!("{table}_{}_{suffix}", columns.join("_"));
     if name.len() <= 63 {
         return name;
     }
