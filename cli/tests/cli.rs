@@ -47,6 +47,26 @@ fn write(dir: &Path, file: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// A connection to the test server in a fresh schema `schema` (its `search_path`), and a
+/// URL that puts the `quarry` binary's connections in it too.
+fn pg_schema(schema: &str) -> (PgConnection, String) {
+    let base = std::env::var("QUARRY_PG_URL").unwrap_or_else(|_| {
+        panic!(
+            "QUARRY_PG_URL is not set: these tests need the server that `cargo xtask test` starts"
+        )
+    });
+    let mut conn = PgConnection::establish(&base).unwrap();
+    conn.batch_execute(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; SET search_path TO {schema}"
+    ))
+    .unwrap();
+    let separator = if base.contains('?') { '&' } else { '?' };
+    (
+        conn,
+        format!("{base}{separator}options=-csearch_path%3D{schema}"),
+    )
+}
+
 #[test]
 fn every_command_has_help() {
     let dir = tempfile::tempdir().unwrap();
@@ -380,19 +400,8 @@ quarry::table! {
 
 #[test]
 fn postgresql_schema() {
-    let base = std::env::var("QUARRY_PG_URL").unwrap_or_else(|_| {
-        panic!(
-            "QUARRY_PG_URL is not set: these tests need the server that `cargo xtask test` starts"
-        )
-    });
     let schema = "cli_postgresql_schema";
-    let mut conn = PgConnection::establish(&base).unwrap();
-    conn.batch_execute(&format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-    ))
-    .unwrap();
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
+    let (mut conn, url) = pg_schema(schema);
     migrations_from_setup_to_rehash(
         &url,
         "// The tables of the database, as `quarry print-schema` read them.
@@ -428,16 +437,10 @@ quarry::table! {
 
 #[test]
 fn print_schema_reads_types_keys_and_defaults_on_postgresql() {
-    let base = std::env::var("QUARRY_PG_URL").unwrap_or_else(|_| {
-        panic!(
-            "QUARRY_PG_URL is not set: these tests need the server that `cargo xtask test` starts"
-        )
-    });
     let schema = "cli_print_schema_types";
-    let mut conn = PgConnection::establish(&base).unwrap();
-    conn.batch_execute(&format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; SET search_path TO {schema};
-         CREATE TYPE mood AS ENUM ('happy', 'sad');
+    let (mut conn, url) = pg_schema(schema);
+    conn.batch_execute(
+        "CREATE TYPE mood AS ENUM ('happy', 'sad');
          CREATE TABLE teams (id SERIAL PRIMARY KEY, name VARCHAR(40) NOT NULL);
          CREATE TABLE people (
              id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -452,11 +455,9 @@ fn print_schema_reads_types_keys_and_defaults_on_postgresql() {
              photo BYTEA
          );
          CREATE TABLE memberships (person_id BIGINT NOT NULL REFERENCES people (id),
-             team_id INTEGER NOT NULL REFERENCES teams (id), PRIMARY KEY (person_id, team_id));"
-    ))
+             team_id INTEGER NOT NULL REFERENCES teams (id), PRIMARY KEY (person_id, team_id));",
+    )
     .unwrap();
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
     let dir = tempfile::tempdir().unwrap();
     let output = quarry(dir.path(), Some(&url), &["print-schema"]);
     expect_code(&output, 0);
@@ -609,19 +610,8 @@ fn print_schema_gives_back_what_create_all_made_on_sqlite() {
 
 #[test]
 fn print_schema_gives_back_what_create_all_made_on_postgresql() {
-    let base = std::env::var("QUARRY_PG_URL").unwrap_or_else(|_| {
-        panic!(
-            "QUARRY_PG_URL is not set: these tests need the server that `cargo xtask test` starts"
-        )
-    });
     let schema = "cli_round_trip";
-    let mut conn = PgConnection::establish(&base).unwrap();
-    conn.batch_execute(&format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; SET search_path TO {schema}"
-    ))
-    .unwrap();
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
+    let (mut conn, url) = pg_schema(schema);
     print_schema_gives_back_what_create_all_made(&mut conn, &url);
     conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
         .unwrap();
@@ -834,19 +824,8 @@ fn diff_and_check_on_sqlite() {
 
 #[test]
 fn diff_and_check_on_postgresql() {
-    let base = std::env::var("QUARRY_PG_URL").unwrap_or_else(|_| {
-        panic!(
-            "QUARRY_PG_URL is not set: these tests need the server that `cargo xtask test` starts"
-        )
-    });
     let schema = "cli_diff_check";
-    let mut conn = PgConnection::establish(&base).unwrap();
-    conn.batch_execute(&format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; SET search_path TO {schema}"
-    ))
-    .unwrap();
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
+    let (mut conn, url) = pg_schema(schema);
     diff_and_check_against_the_declarations(&mut conn, &url, true);
     conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
         .unwrap();
